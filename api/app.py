@@ -1,0 +1,59 @@
+"""FastAPI app factory: database, migrations, camera seeding, routers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import __version__
+from api.db.base import make_engine, make_session_factory, session_scope
+from api.db.migrate import upgrade
+from api.db.seed import seed_cameras
+from api.logging_setup import install_redaction
+from api.routes import cameras, health
+from api.settings import Settings, get_settings
+from ingest.config import load_config
+
+log = logging.getLogger(__name__)
+
+
+def start_database(app: FastAPI, settings: Settings, migrate: bool) -> None:
+    if migrate:
+        upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+
+
+def start_camera_registry(app: FastAPI, settings: Settings) -> None:
+    config = load_config(settings.config)
+    app.state.app_config = config
+    with session_scope(app.state.session_factory) as session:
+        seed_cameras(session, config)
+
+
+def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        install_redaction()
+        start_database(app, settings, migrate)
+        start_camera_registry(app, settings)
+        log.info("enforcement API %s ready", __version__)
+        yield
+        app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Non-contact enforcement review API",
+        version=__version__,
+        description="Detections from cameras and drones, their evidence, and the reviewers' decisions.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.include_router(health.router)
+    app.include_router(cameras.router)
+    return app

@@ -1,0 +1,70 @@
+"""The `enforce` command. Subcommands are only the ones that work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.logging_setup import configure_logging
+from api.settings import get_settings
+from ingest.config import ConfigError, load_config
+
+app = typer.Typer(help="Non-contact enforcement pipeline.", no_args_is_help=True, add_completion=False)
+config_app = typer.Typer(help="Camera registry configuration.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+app.add_typer(db_app, name="db")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
+) -> None:
+    """Run the review API (migrates the database and seeds cameras from ENFORCE_CONFIG first)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    try:
+        load_config(settings.config)
+    except ConfigError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+
+
+@config_app.command("check")
+def config_check(
+    file: Annotated[Path | None, typer.Argument(help="Cameras YAML (default: ENFORCE_CONFIG).")] = None,
+) -> None:
+    """Validate a cameras file; print every problem with its line and field."""
+    path = file or get_settings().config
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    zones = sum(len(c.zones) for c in config.cameras)
+    detectors = len(config.detectors)
+    typer.echo(f"{path}: ok ({len(config.cameras)} cameras, {zones} zones, {detectors} detectors)")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
+    """Apply database migrations to ENFORCE_DATABASE_URL."""
+    from api.db.migrate import upgrade
+    from ingest.redact import mask_url
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    upgrade(settings.database_url, revision)
+    typer.echo(f"database {mask_url(settings.database_url)} at {revision}")
+
+
+if __name__ == "__main__":
+    app()

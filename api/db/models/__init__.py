@@ -1,0 +1,23 @@
+"""All tables; importing this module registers them on `Base.metadata`."""
+
+from api.db.models.audit import AuditEntry
+from api.db.models.camera import Camera, CameraHealth, Zone
+from api.db.models.drone import DroneUpload, Flight, SurveyArea
+from api.db.models.event import Event, Review
+from api.db.models.evidence import EvidenceRecordRow
+from api.db.models.user import ApiKey, User
+
+__all__ = [
+    "ApiKey",
+    "AuditEntry",
+    "Camera",
+    "CameraHealth",
+    "DroneUpload",
+    "Event",
+    "EvidenceRecordRow",
+    "Flight",
+    "Review",
+    "SurveyArea",
+    "User",
+    "Zone",
+]

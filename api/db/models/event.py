@@ -1,0 +1,52 @@
+"""Events (detections awaiting a human decision) and the decisions made on them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from api.db.base import Base, UTCDateTime, utcnow
+
+EVENT_STATUSES = ("pending", "approved", "rejected")
+VIOLATION_TYPES = ("illegal_parking", "mud_truck", "open_barbecue", "rooftop_structure")
+
+
+class Event(Base):
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_status_created", "status", "created_at", "id"),)
+
+    id: Mapped[str] = mapped_column(String(26), primary_key=True)  # ULID: sortable by creation
+    violation_type: Mapped[str] = mapped_column(String(32), index=True)
+    camera_id: Mapped[str | None] = mapped_column(
+        ForeignKey("cameras.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    flight_id: Mapped[int | None] = mapped_column(
+        ForeignKey("flights.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    zone_name: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    plate_text: Mapped[str | None] = mapped_column(String(16), nullable=True, index=True)
+    plate_confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
+    evidence_record_id: Mapped[str | None] = mapped_column(
+        ForeignKey("evidence_records.id", ondelete="RESTRICT"), nullable=True, unique=True
+    )
+    claimed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    claim_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Review(Base):
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decision: Mapped[str] = mapped_column(String(16))  # approve / reject / reopen
+    reason_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,1 @@
+"""Request and response schemas, named XCreate / XUpdate / XPublic."""

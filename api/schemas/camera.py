@@ -1,0 +1,73 @@
+"""Camera and zone schemas. Sources are always masked on the way out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.db.models import Camera
+from ingest.redact import mask_url
+
+
+class LocationPublic(BaseModel):
+    lat: float
+    lon: float
+    address: str
+    grid_code: str
+    responsible_unit: str
+
+
+class ZonePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    name: str
+    kind: str
+    polygon: list[list[float]]
+    active_hours: list[str]
+    dwell_seconds: float | None = None
+    photo_interval_seconds: float | None = None
+    exit_direction: str | None = None
+    min_evidence_frames: int | None = None
+    evidence_window_frames: int | None = None
+    persistence_seconds: float | None = None
+
+
+class CameraPublic(BaseModel):
+    id: str = Field(examples=["demo-street-parking"])
+    name: str
+    source: str = Field(description="Stream URL with credentials masked", examples=["rtsp://***@10.0.0.5/live"])
+    timezone: str
+    location: LocationPublic
+    analysis_fps: float
+    decode: str
+    detectors: list[str]
+    enabled: bool
+    origin: str
+    zones: list[ZonePublic]
+    updated_at: datetime
+
+    @classmethod
+    def from_row(cls, camera: Camera) -> CameraPublic:
+        return cls(
+            id=camera.id,
+            name=camera.name,
+            source=mask_url(camera.source_url),
+            timezone=camera.timezone,
+            location=LocationPublic(
+                lat=camera.lat,
+                lon=camera.lon,
+                address=camera.address,
+                grid_code=camera.grid_code,
+                responsible_unit=camera.responsible_unit,
+            ),
+            analysis_fps=camera.analysis_fps,
+            decode=camera.decode,
+            detectors=list(camera.detectors),
+            enabled=camera.enabled,
+            origin=camera.origin,
+            zones=[ZonePublic.model_validate(z) for z in camera.zones],
+            updated_at=camera.updated_at,
+        )
+
+

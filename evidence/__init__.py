@@ -1,0 +1,1 @@
+"""Evidence records: media, manifest, hashes, signatures, ledger, storage, verification."""

@@ -1,0 +1,1 @@
+"""Readers for cameras and drone footage, per-camera workers and their supervisor."""

@@ -1,0 +1,48 @@
+"""Root of the configuration tree and its cross-section checks."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ingest.config.camera import CameraConfig
+from ingest.config.errors import FieldError
+from vision.detectors.config import DetectorConfig
+
+
+def verify_unique_camera_ids(cameras: list[CameraConfig]) -> None:
+    seen: set[str] = set()
+    for index, camera in enumerate(cameras):
+        if camera.id in seen:
+            raise FieldError(("cameras", index, "id"), f"camera id {camera.id!r} is used twice")
+        seen.add(camera.id)
+
+
+def verify_detector_references(cameras: list[CameraConfig], detectors: dict[str, object]) -> None:
+    for index, camera in enumerate(cameras):
+        for position, name in enumerate(camera.detectors):
+            if name not in detectors:
+                known = ", ".join(sorted(detectors)) or "(none defined)"
+                raise FieldError(
+                    ("cameras", index, "detectors", position),
+                    f"camera {camera.id!r} uses detector {name!r}; defined detectors: {known}",
+                )
+
+
+class AppConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Field(default=1, ge=1, le=1)
+    detectors: dict[str, DetectorConfig] = Field(default_factory=dict)
+    cameras: list[CameraConfig] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _verify(self) -> AppConfig:
+        verify_unique_camera_ids(self.cameras)
+        verify_detector_references(self.cameras, dict(self.detectors))
+        return self
+
+    def camera(self, camera_id: str) -> CameraConfig:
+        for camera in self.cameras:
+            if camera.id == camera_id:
+                return camera
+        raise KeyError(camera_id)

@@ -1,0 +1,116 @@
+"""Camera section: identity, stream source, place, analysis rate, detectors and zones."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ingest.config.errors import FieldError
+from ingest.redact import mask_url
+from vision.zones import ZoneConfig
+
+SOURCE_SCHEMES = ("rtsp", "rtsps", "http", "https", "file", "device")
+CAMERA_ID = r"^[a-z0-9][a-z0-9-]{1,62}$"
+_HOSTLESS_SCHEMES = {"file", "device"}
+
+
+def verify_source_url(url: str) -> str:
+    """Accept rtsp(s)://host/..., http(s)://host/..., file:PATH and device:N; name what is wrong."""
+    if re.search(r"\s", url):
+        raise ValueError(f"source URL {mask_url(url)!r} contains whitespace")
+    parts = urlsplit(url)
+    if parts.scheme not in SOURCE_SCHEMES:
+        raise ValueError(
+            f"source URL {mask_url(url)!r} has scheme {parts.scheme or '(none)'!r}; "
+            f"expected one of {', '.join(SOURCE_SCHEMES)}"
+        )
+    if parts.scheme == "file":
+        if not (parts.path or parts.netloc):
+            raise ValueError("file source URL has no path; expected file:relative/path.mp4 or file:///abs")
+    elif parts.scheme == "device":
+        if not (parts.path or parts.netloc).isdigit():
+            raise ValueError("device source URL must be device:N with N the local video device index")
+    else:
+        try:
+            host, port = parts.hostname, parts.port
+        except ValueError as exc:  # a non-numeric port
+            raise ValueError(f"source URL {mask_url(url)!r} has an invalid port") from exc
+        if not host:
+            raise ValueError(f"source URL {mask_url(url)!r} has no host")
+        del port
+    return url
+
+
+class Location(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    address: str = Field(min_length=1)
+    grid_code: str = Field(min_length=1, description="网格编码 of the digital city-management grid.")
+    responsible_unit: str = Field(min_length=1, description="Unit that handles cases at this place.")
+
+
+class CameraConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=CAMERA_ID, description="Slug: lowercase letters, digits and dashes.")
+    name: str = Field(min_length=1)
+    source: str = Field(description="rtsp://, http(s)://, file:PATH or device:N")
+    timezone: str = Field(default="Asia/Shanghai")
+    location: Location
+    analysis_fps: float = Field(default=2.0, gt=0, le=30)
+    decode: Literal["full", "keyframe"] = Field(
+        default="full", description="'keyframe' decodes only key frames: cheap, for analysis_fps <= 1."
+    )
+    enabled: bool = True
+    detectors: list[str] = Field(default_factory=lambda: ["street"], min_length=1)
+    zones: list[ZoneConfig] = Field(default_factory=list)
+    start_time: datetime | None = Field(
+        default=None, description="For file sources: wall-clock time of the first frame (timezone-aware)."
+    )
+
+    @field_validator("source")
+    @classmethod
+    def _verify_source(cls, url: str) -> str:
+        return verify_source_url(url)
+
+    @field_validator("timezone")
+    @classmethod
+    def _verify_timezone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA timezone {name!r}, e.g. 'Asia/Shanghai'") from exc
+        return name
+
+    @field_validator("start_time")
+    @classmethod
+    def _verify_start_time(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("start_time must carry a UTC offset, e.g. 2026-05-01T08:00:00+08:00")
+        return value
+
+    @model_validator(mode="after")
+    def _verify_unique_zone_names(self) -> CameraConfig:
+        seen: set[str] = set()
+        for index, zone in enumerate(self.zones):
+            if zone.name in seen:
+                raise FieldError(
+                    ("zones", index, "name"), f"zone name {zone.name!r} is used twice on camera {self.id!r}"
+                )
+            seen.add(zone.name)
+        return self
+
+    @property
+    def masked_source(self) -> str:
+        return mask_url(self.source)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)

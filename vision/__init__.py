@@ -1,0 +1,1 @@
+"""Detectors, tracking, violation rules, change detection, plate reading and synthetic scenes."""

@@ -1,0 +1,1 @@
+"""Detector backends behind one interface; configuration selects a backend by `type`."""

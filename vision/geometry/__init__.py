@@ -1,0 +1,1 @@
+"""Plane geometry on normalised image coordinates."""

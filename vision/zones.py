@@ -1,0 +1,129 @@
+"""Zone configuration: where a rule applies, which rule, and the rule's parameters.
+
+Polygons are in normalised [0, 1] image coordinates so a zone survives a change of stream
+resolution. Active hours are in the camera's local time; a window may wrap past midnight.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from vision.geometry.polygon import Point, contains, self_intersection, signed_area
+
+_WINDOW = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+MIN_ZONE_AREA = 1e-4  # of the image; anything smaller is a drawing mistake
+
+
+class TimeWindow(BaseModel):
+    """A daily window [start, end) in local time; end <= start wraps past midnight."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    start: time
+    end: time
+
+    @classmethod
+    def parse(cls, text: str) -> TimeWindow:
+        match = _WINDOW.match(text.strip())
+        if not match:
+            raise ValueError(f"active hours window {text!r} must look like 'HH:MM-HH:MM'")
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        if h1 > 23 or h2 > 24 or m1 > 59 or m2 > 59 or (h2 == 24 and m2 != 0):
+            raise ValueError(f"active hours window {text!r} has an impossible time")
+        end = time(0, 0) if h2 == 24 else time(h2, m2)
+        return cls(start=time(h1, m1), end=end)
+
+    def covers(self, local: time) -> bool:
+        if self.start == self.end:
+            return True  # "00:00-24:00" and friends: the whole day
+        if self.start < self.end:
+            return self.start <= local < self.end
+        return local >= self.start or local < self.end
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+
+class _ZoneBase(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=80)
+    polygon: list[Point] = Field(min_length=3, max_length=64)
+    active_hours: list[TimeWindow] = Field(
+        default_factory=list,
+        description="Daily windows 'HH:MM-HH:MM' in the camera's local time; empty means always.",
+    )
+
+    @field_validator("active_hours", mode="before")
+    @classmethod
+    def _parse_windows(cls, value: object) -> object:
+        if isinstance(value, list):
+            return [TimeWindow.parse(v) if isinstance(v, str) else v for v in value]
+        return value
+
+    @field_validator("polygon")
+    @classmethod
+    def _verify_polygon(cls, points: list[Point]) -> list[Point]:
+        for index, (x, y) in enumerate(points):
+            if not (0.0 <= x <= 1.0 and 0.0 <= y <= 1.0):
+                raise ValueError(f"point {index} ({x}, {y}) is outside the normalised image [0, 1]")
+        crossing = self_intersection(points)
+        if crossing is not None:
+            i, j = crossing
+            raise ValueError(f"polygon is self-intersecting: edge {i} crosses edge {j}")
+        if abs(signed_area(points)) < MIN_ZONE_AREA:
+            raise ValueError(f"polygon area is below {MIN_ZONE_AREA} of the image")
+        return points
+
+    def contains(self, x: float, y: float) -> bool:
+        """Whether a normalised image point lies in the zone."""
+        return contains(self.polygon, x, y)
+
+    def active_at(self, local: time) -> bool:
+        return not self.active_hours or any(w.covers(local) for w in self.active_hours)
+
+
+class NoParkingZone(_ZoneBase):
+    kind: Literal["no_parking"]
+    dwell_seconds: float = Field(gt=0, description="Permitted stop time before parking is a violation.")
+    photo_interval_seconds: float = Field(
+        default=60.0, gt=0, description="Interval between the in-between photos of a parked vehicle."
+    )
+
+    @model_validator(mode="after")
+    def _verify_interval(self) -> NoParkingZone:
+        if self.photo_interval_seconds > self.dwell_seconds:
+            raise ValueError("photo_interval_seconds must not exceed dwell_seconds")
+        return self
+
+
+ExitDirection = Literal["up", "down", "left", "right"]
+
+
+class WorksiteExitZone(_ZoneBase):
+    kind: Literal["worksite_exit"]
+    exit_direction: ExitDirection = Field(
+        description="Image direction a truck moves in when it leaves the worksite."
+    )
+    min_evidence_frames: int = Field(default=3, ge=1, description="k: frames that must show mud/load.")
+    evidence_window_frames: int = Field(default=6, ge=1, description="n: frames looked at.")
+
+    @model_validator(mode="after")
+    def _verify_k_of_n(self) -> WorksiteExitZone:
+        if self.min_evidence_frames > self.evidence_window_frames:
+            raise ValueError("min_evidence_frames must not exceed evidence_window_frames")
+        return self
+
+
+class BarbecueWatchZone(_ZoneBase):
+    kind: Literal["barbecue_watch"]
+    persistence_seconds: float = Field(gt=0, description="How long smoke/flame must persist.")
+
+
+ZoneConfig = Annotated[
+    NoParkingZone | WorksiteExitZone | BarbecueWatchZone, Field(discriminator="kind")
+]
+ZONE_KINDS = ("no_parking", "worksite_exit", "barbecue_watch")
