@@ -1,0 +1,1 @@
+"""Scoring the pipeline's event-level output against ground truth."""
