@@ -164,8 +164,8 @@ def _verify_signed(folder: Path, body_name: str, sig_name: str, keyring: Keyring
             path=sig_name)
     why = keyring.verify(signature, data)
     if why:
-        add("signature", f"{body_name}: {why}", path=body_name,  # type: ignore[operator]
-            expected=f"signed sha256 of {body_name}", actual=sha256_bytes(data))
+        add("signature", f"{body_name} (sha256 {sha256_bytes(data)[:16]}...): {why}",  # type: ignore[operator]
+            path=body_name)
     return data
 
 
@@ -206,13 +206,16 @@ def check_chain(links: list[Link], complete: bool = True) -> list[Problem]:
                     "chain", f"link broken between sequence {prev.sequence} ({prev.record_id}) and "
                              f"{cur.sequence} ({cur.record_id}): record(s) {missing} missing "
                              f"({cur.record_id} names predecessor {cur.previous_record_id})",
-                    cur.record_id, expected=cur.previous_manifest_sha256, actual=None))
+                    cur.record_id, expected=cur.previous_manifest_sha256, actual="missing"))
             continue
         if cur.previous_manifest_sha256 != prev.manifest_sha256 or cur.previous_record_id != prev.record_id:
-            problems.append(Problem(
-                "chain", f"link {prev.sequence}->{cur.sequence} broken: {cur.record_id} names predecessor "
-                         f"{cur.previous_record_id}, but sequence {prev.sequence} is {prev.record_id}",
-                cur.record_id, expected=cur.previous_manifest_sha256, actual=prev.manifest_sha256))
+            if cur.previous_record_id == prev.record_id:
+                why = f"{prev.record_id}'s manifest no longer has the hash {cur.record_id} recorded for it"
+            else:
+                why = (f"{cur.record_id} names predecessor {cur.previous_record_id}, but sequence {prev.sequence} "
+                       f"is {prev.record_id}")
+            problems.append(Problem("chain", f"link {prev.sequence}->{cur.sequence} broken: {why}", cur.record_id,
+                                    expected=cur.previous_manifest_sha256, actual=prev.manifest_sha256))
     return problems
 
 
