@@ -30,8 +30,8 @@ from evidence.records import (
     FileEntry,
     FileKind,
     Manifest,
-    MediaInfo,
     Mark,
+    MediaInfo,
     ObjectInfo,
     PhotoEntry,
     RecordContext,
@@ -102,8 +102,11 @@ class _Files:
 
 
 def _encode(image: npt.NDArray[np.uint8], ext: str) -> bytes:
-    params = [cv2.IMWRITE_PNG_COMPRESSION, PNG_LEVEL] if ext == ".png" else [cv2.IMWRITE_JPEG_QUALITY,
-                                                                               ANNOTATED_QUALITY]
+    params = (
+        [cv2.IMWRITE_PNG_COMPRESSION, PNG_LEVEL]
+        if ext == ".png"
+        else [cv2.IMWRITE_JPEG_QUALITY, ANNOTATED_QUALITY]
+    )
     ok, buf = cv2.imencode(ext, image, params)
     if not ok:
         raise ValueError(f"could not encode image as {ext}")
@@ -130,11 +133,18 @@ def build_bundle(
         stem = f"{i:02d}-{_safe(photo.role)}"
         original, annotated = f"original/{stem}.png", f"annotated/{stem}.jpg"
         files.add_bytes(original, _encode(photo.frame.image, ".png"), "original")
-        photos.append(PhotoEntry(
-            role=photo.role, original=original, annotated=annotated, captured_at=utc(photo.frame.captured_at),
-            frame_index=photo.frame.index, width=photo.frame.width, height=photo.frame.height,
-            marks=tuple(Mark(label=m.label, box=m.box, score=m.score) for m in photo.marks),
-        ))
+        photos.append(
+            PhotoEntry(
+                role=photo.role,
+                original=original,
+                annotated=annotated,
+                captured_at=utc(photo.frame.captured_at),
+                frame_index=photo.frame.index,
+                width=photo.frame.width,
+                height=photo.frame.height,
+                marks=tuple(Mark(label=m.label, box=m.box, score=m.score) for m in photo.marks),
+            )
+        )
     plate_image = None
     plate = violation.plate
     if plate is not None and plate.crop is not None and plate.crop.size:
@@ -145,28 +155,60 @@ def build_bundle(
         frames = tuple(sorted(violation.clip_frames, key=lambda f: f.captured_at))
         info = encode_clip(frames, folder / "clip.mp4")
         files.add_file("clip.mp4", "clip")
-        clip = ClipEntry(path="clip.mp4", codec=info.codec, fps=info.fps, frame_count=info.frame_count,
-                         width=info.width, height=info.height, first_captured_at=utc(frames[0].captured_at),
-                         last_captured_at=utc(frames[-1].captured_at))
+        clip = ClipEntry(
+            path="clip.mp4",
+            codec=info.codec,
+            fps=info.fps,
+            frame_count=info.frame_count,
+            width=info.width,
+            height=info.height,
+            first_captured_at=utc(frames[0].captured_at),
+            last_captured_at=utc(frames[-1].captured_at),
+        )
     d = violation.details
     fields: dict[str, Any] = dict(
-        kind=kind, record_id=link.record_id, sequence=link.sequence,
-        previous_manifest_sha256=link.previous_manifest_sha256, previous_record_id=link.previous_record_id,
-        signing_key_id=signer.key_id, episode_key=violation.episode_key, episode_record_id=episode_record_id,
-        violation_type=violation.violation_type, device_kind=context.device_kind, device_id=context.device_id,
-        zone_name=violation.zone_name, zone_polygon=violation.zone_polygon, place=context.place,
-        timezone=context.timezone, first_seen_at=utc(violation.first_seen_at),
+        kind=kind,
+        record_id=link.record_id,
+        sequence=link.sequence,
+        previous_manifest_sha256=link.previous_manifest_sha256,
+        previous_record_id=link.previous_record_id,
+        signing_key_id=signer.key_id,
+        episode_key=violation.episode_key,
+        episode_record_id=episode_record_id,
+        violation_type=violation.violation_type,
+        device_kind=context.device_kind,
+        device_id=context.device_id,
+        zone_name=violation.zone_name,
+        zone_polygon=violation.zone_polygon,
+        place=context.place,
+        timezone=context.timezone,
+        first_seen_at=utc(violation.first_seen_at),
         confirmed_at=utc(violation.confirmed_at),
-        object=ObjectInfo(label=violation.object_label, track_id=violation.track_id,
-                          plate_text=plate.text if plate else None,
-                          plate_confidence=plate.confidence if plate else None,
-                          plate_votes=plate.votes if plate else None),
-        photos=tuple(photos), plate_image=plate_image, clip=clip,
-        details=Details(people_count=d.people_count, mud_signs=d.mud_signs, direction=d.direction, lat=d.lat,
-                        lon=d.lon, area_m2=d.area_m2, baseline_flight_id=d.baseline_flight_id,
-                        flight_dates=d.flight_dates, registration_quality=d.registration_quality),
-        model_name=context.model_name, weights_sha256=context.weights_sha256,
-        detector_type=context.detector_type, config_sha256=context.config_sha256,
+        object=ObjectInfo(
+            label=violation.object_label,
+            track_id=violation.track_id,
+            plate_text=plate.text if plate else None,
+            plate_confidence=plate.confidence if plate else None,
+            plate_votes=plate.votes if plate else None,
+        ),
+        photos=tuple(photos),
+        plate_image=plate_image,
+        clip=clip,
+        details=Details(
+            people_count=d.people_count,
+            mud_signs=d.mud_signs,
+            direction=d.direction,
+            lat=d.lat,
+            lon=d.lon,
+            area_m2=d.area_m2,
+            baseline_flight_id=d.baseline_flight_id,
+            flight_dates=d.flight_dates,
+            registration_quality=d.registration_quality,
+        ),
+        model_name=context.model_name,
+        weights_sha256=context.weights_sha256,
+        detector_type=context.detector_type,
+        config_sha256=context.config_sha256,
         software_version=context.software_version,
         media=MediaInfo(annotated_quality=ANNOTATED_QUALITY, clip_container="mp4"),
     )
@@ -174,10 +216,17 @@ def build_bundle(
     digest = content_digest(draft.model_dump(mode="json"))
     code = verification_code(digest)
     for photo, entry in zip(violation.photos, photos, strict=True):
-        caption = Caption(captured_at=photo.frame.captured_at, timezone=context.timezone,
-                          address=context.place.address, lat=context.place.lat, lon=context.place.lon,
-                          device_id=context.device_id, violation_type=violation.violation_type,
-                          verification_code=code, role=photo.role)
+        caption = Caption(
+            captured_at=photo.frame.captured_at,
+            timezone=context.timezone,
+            address=context.place.address,
+            lat=context.place.lat,
+            lon=context.place.lon,
+            device_id=context.device_id,
+            violation_type=violation.violation_type,
+            verification_code=code,
+            role=photo.role,
+        )
         image = annotate(photo.frame.image, photo.marks, violation.zone_polygon, caption)
         files.add_bytes(entry.annotated, _encode(image, ".jpg"), "annotated")
     manifest = Manifest(**fields, files=tuple(files.entries), content_sha256=digest, verification_code=code)

@@ -45,9 +45,13 @@ def register(app: typer.Typer, settings: SettingsGetter, sink_factory: SinkFacto
     @app.command()
     def verify(
         target: Annotated[str | None, typer.Argument(help="RECORD_ID, or an exported BUNDLE.zip.")] = None,
-        all_records: Annotated[bool, typer.Option("--all", help="Verify every record and the whole chain.")] = False,
-        trusted_key: Annotated[list[str] | None, typer.Option(
-            help="Only accept signatures by this key (PEM file or key id); repeatable.")] = None,
+        all_records: Annotated[
+            bool, typer.Option("--all", help="Verify every record and the whole chain.")
+        ] = False,
+        trusted_key: Annotated[
+            list[str] | None,
+            typer.Option(help="Only accept signatures by this key (PEM file or key id); repeatable."),
+        ] = None,
         no_db: Annotated[bool, typer.Option("--no-db", help="Skip the database cross-check.")] = False,
     ) -> None:
         """Check files, hashes, signatures and the chain; exit 0 only when everything verifies."""
@@ -113,7 +117,9 @@ def register(app: typer.Typer, settings: SettingsGetter, sink_factory: SinkFacto
         report = recover(EvidenceStore(s.evidence_dir), sink_factory(s.database_url))
         for line in report.actions:
             typer.echo(line)
-        typer.echo(f"recovery done: {len(report.actions)} actions, {len(report.rows_failed)} rows still failing")
+        typer.echo(
+            f"recovery done: {len(report.actions)} actions, {len(report.rows_failed)} rows still failing"
+        )
         raise typer.Exit(1 if report.rows_failed else 0)
 
     @evidence_app.command("tombstone")
@@ -125,8 +131,14 @@ def register(app: typer.Typer, settings: SettingsGetter, sink_factory: SinkFacto
         s = settings()
         signer = Signer.load_or_create(s.signing_key)
         try:
-            tombstone(EvidenceStore(s.evidence_dir), signer, sink_factory(s.database_url), record_id, reason,
-                      datetime.now(UTC))
+            tombstone(
+                EvidenceStore(s.evidence_dir),
+                signer,
+                sink_factory(s.database_url),
+                record_id,
+                reason,
+                datetime.now(UTC),
+            )
         except (KeyError, ValueError) as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(2) from None

@@ -52,13 +52,14 @@ def encode_clip(frames: tuple[Frame, ...], path: Path, max_width: int = 1280) ->
     time_base = Fraction(1, 1000)
     with av.open(str(path), mode="w", format="mp4", options={"movflags": "+faststart"}) as container:
         stream = container.add_stream(codec_name, rate=max(1, round(fps)))
+        assert isinstance(stream, av.VideoStream)
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         stream.time_base = time_base
         if codec_name in ("libx264", "h264"):
             stream.options = {"preset": "veryfast", "crf": "23"}
         last_pts = -1
         for frame in frames:
-            image = frame.image
+            image: np.ndarray = frame.image
             if image.shape[1] != width or image.shape[0] != height:
                 image = cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
             video_frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="bgr24")

@@ -53,7 +53,9 @@ class EpisodeIndex:
             if violation.first_seen_at - episode.last_seen_at > self.window:
                 continue
             same_key = episode.episode_key == violation.episode_key
-            same_plate = self.policy.match_plate and plate_text is not None and episode.plate_text == plate_text
+            same_plate = (
+                self.policy.match_plate and plate_text is not None and episode.plate_text == plate_text
+            )
             if (same_key or same_plate) and (best is None or episode.last_seen_at > best.last_seen_at):
                 best = episode
         return best
@@ -63,11 +65,18 @@ class EpisodeIndex:
         seen = manifest.confirmed_at
         if manifest.kind == "primary":
             plate = manifest.object
-            confident = plate.plate_confidence is not None and plate.plate_confidence >= \
-                self.policy.min_plate_confidence
+            confident = (
+                plate.plate_confidence is not None
+                and plate.plate_confidence >= self.policy.min_plate_confidence
+            )
             self.open[manifest.record_id] = OpenEpisode(
-                manifest.record_id, manifest.episode_key, manifest.device_id, manifest.violation_type,
-                plate.plate_text if confident else None, seen)
+                manifest.record_id,
+                manifest.episode_key,
+                manifest.device_id,
+                manifest.violation_type,
+                plate.plate_text if confident else None,
+                seen,
+            )
         elif manifest.episode_record_id in self.open:
             episode = self.open[manifest.episode_record_id]
             episode.last_seen_at = max(episode.last_seen_at, seen)

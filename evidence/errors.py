@@ -8,7 +8,7 @@ class EvidenceError(Exception):
 
 
 class StoreUnavailableError(EvidenceError):
-    """The store could not be written (full disk, read-only, permissions); the violation was kept for retry."""
+    """The store could not be written (full, read-only, no permission); the violation is kept for retry."""
 
     def __init__(self, message: str, spool_id: str | None = None):
         super().__init__(message)

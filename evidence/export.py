@@ -10,9 +10,10 @@ from pathlib import Path
 from evidence.keys import Keyring, public_pem
 from evidence.store import EvidenceStore
 
-README = """Evidence export. Each records/<id>/ folder is one signed record: manifest.json lists every file with
-its SHA-256; manifest.sig is an Ed25519 signature over manifest.json's exact bytes by the key named in it;
-public_keys/<key id>.pem and keyring.json hold the public keys. Check with: enforce verify <this zip>
+README = """Evidence export. Each records/<id>/ folder is one signed record: manifest.json lists
+every file with its SHA-256; manifest.sig is an Ed25519 signature over manifest.json's exact bytes by
+the key named in it; public_keys/<key id>.pem and keyring.json hold the public keys.
+Check with: enforce verify <this zip>  (add --trusted-key KEY.pem to pin the key you trust)
 """
 
 
@@ -36,15 +37,23 @@ def export_zip(store_root: Path, record_ids: Iterable[str], out_path: Path) -> P
                 archive.write(path, f"{store.bundle_rel(rid)}/{path.relative_to(folder).as_posix()}")
             sig_name = "tombstone.sig" if link.tombstoned else "manifest.sig"
             key_ids.add(json.loads((folder / sig_name).read_text())["key_id"])
-            listing.append({"record_id": rid, "sequence": link.sequence, "manifest_sha256": link.manifest_sha256,
-                            "tombstoned": link.tombstoned})
+            listing.append(
+                {
+                    "record_id": rid,
+                    "sequence": link.sequence,
+                    "manifest_sha256": link.manifest_sha256,
+                    "tombstoned": link.tombstoned,
+                }
+            )
         subset = {kid: keyring.keys[kid] for kid in sorted(key_ids) if kid in keyring.keys}
         archive.writestr("keyring.json", json.dumps({"keys": subset}, indent=1, sort_keys=True) + "\n")
         for kid in subset:
             public = keyring.public_key(kid)
             assert public is not None
             archive.writestr(f"public_keys/{kid}.pem", public_pem(public))
-        archive.writestr("export.json", json.dumps({"format": "enforce-export/1", "records": listing}, indent=1))
+        archive.writestr(
+            "export.json", json.dumps({"format": "enforce-export/1", "records": listing}, indent=1)
+        )
         archive.writestr("README.txt", README)
     tmp.replace(out_path)
     return out_path

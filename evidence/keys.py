@@ -35,7 +35,9 @@ def public_raw(public_key: Ed25519PublicKey) -> bytes:
 
 
 def public_pem(public_key: Ed25519PublicKey) -> bytes:
-    return public_key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return public_key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
 
 
 class Signer:
@@ -84,8 +86,9 @@ class Signer:
 
 
 def _write_private(path: Path, key: Ed25519PrivateKey) -> None:
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption())
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     tmp = path.with_name(f".{path.name}.new-{os.getpid()}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
@@ -97,7 +100,7 @@ def _write_private(path: Path, key: Ed25519PrivateKey) -> None:
 
 
 def rotate_key(path: Path, keyring: Keyring) -> tuple[str, str]:
-    """Replace the key at `path` with a new one; both public keys stay in the keyring. Returns (old, new) ids."""
+    """Replace the key at `path`; both public keys stay in the keyring. Returns (old id, new id)."""
     old = Signer.load(path)
     keyring.add(old.public_key)
     new_key = Ed25519PrivateKey.generate()
@@ -114,8 +117,11 @@ class Signature:
     signature: bytes
 
     def to_bytes(self) -> bytes:
-        body = {"algorithm": "Ed25519", "key_id": self.key_id,
-                "signature": base64.b64encode(self.signature).decode()}
+        body = {
+            "algorithm": "Ed25519",
+            "key_id": self.key_id,
+            "signature": base64.b64encode(self.signature).decode(),
+        }
         return json.dumps(body, indent=1).encode() + b"\n"
 
     @classmethod

@@ -49,7 +49,8 @@ class Caption:
         offset = local.strftime("%z")
         name = VIOLATION_NAMES.get(self.violation_type, self.violation_type)
         return [
-            f"时间 {local:%Y-%m-%d %H:%M:%S} (UTC{offset[:3]}:{offset[3:]} {self.timezone})  照片 {self.role}",
+            f"时间 {local:%Y-%m-%d %H:%M:%S} (UTC{offset[:3]}:{offset[3:]} {self.timezone})"
+            f"  照片 {self.role}",
             f"地点 {self.address}  ({self.lat:.6f}, {self.lon:.6f})",
             f"设备 {self.device_id}  违法类型 {name}  校验码 {self.verification_code}",
         ]
@@ -81,8 +82,16 @@ def annotate(
         colour = BOX_COLOURS.get(mark.label, DEFAULT_BOX)
         cv2.rectangle(scene, (x1, y1), (x2, y2), colour, thickness)
         label = mark.label if mark.score is None else f"{mark.label} {mark.score:.2f}"
-        cv2.putText(scene, label, (x1, max(12, y1 - 4)), cv2.FONT_HERSHEY_SIMPLEX,
-                    0.4 + width / 3200, colour, max(1, thickness // 2), cv2.LINE_AA)
+        cv2.putText(
+            scene,
+            label,
+            (x1, max(12, y1 - 4)),
+            cv2.FONT_HERSHEY_SIMPLEX,
+            0.4 + width / 3200,
+            colour,
+            max(1, thickness // 2),
+            cv2.LINE_AA,
+        )
     return np.vstack([scene, caption_band(width, caption)])
 
 

@@ -129,7 +129,7 @@ class Manifest(_Model):
     """Everything about one record. `content_sha256` covers all of it except annotated files' entries,
     `content_sha256` and `verification_code`; the code burned into the annotated photos derives from it."""
 
-    format: Literal["enforce-evidence/1"] = MANIFEST_FORMAT
+    format: Literal["enforce-evidence/1"] = "enforce-evidence/1"
     kind: RecordKind = "primary"
     record_id: str
     sequence: int = Field(ge=1)

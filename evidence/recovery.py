@@ -34,7 +34,9 @@ def recover(store: EvidenceStore, sink: RecordSink, report: RecoveryReport | Non
         return recover_locked(store, sink, report)
 
 
-def recover_locked(store: EvidenceStore, sink: RecordSink, report: RecoveryReport | None = None) -> RecoveryReport:
+def recover_locked(
+    store: EvidenceStore, sink: RecordSink, report: RecoveryReport | None = None
+) -> RecoveryReport:
     report = report or RecoveryReport()
     store.ensure_layout()
     for record_id in store.pending_ids():

@@ -21,8 +21,9 @@ from evidence.store import TOMBSTONE_NAME, TOMBSTONE_SIG, EvidenceStore
 log = logging.getLogger(__name__)
 
 
-def tombstone(store: EvidenceStore, signer: Signer, sink: RecordSink | None, record_id: str, reason: str,
-              at: datetime) -> dict[str, object]:
+def tombstone(
+    store: EvidenceStore, signer: Signer, sink: RecordSink | None, record_id: str, reason: str, at: datetime
+) -> dict[str, object]:
     """Replace a record's bundle by a signed tombstone; returns the tombstone body."""
     with store.locked():
         folder = store.bundle_dir(record_id)
@@ -33,10 +34,16 @@ def tombstone(store: EvidenceStore, signer: Signer, sink: RecordSink | None, rec
             raise ValueError(f"record {record_id} is already tombstoned")
         manifest = store.load_record(record_id).manifest
         body = {
-            "format": "enforce-tombstone/1", "record_id": record_id, "sequence": link.sequence,
-            "manifest_sha256": link.manifest_sha256, "previous_manifest_sha256": link.previous_manifest_sha256,
-            "previous_record_id": link.previous_record_id, "violation_type": manifest.violation_type,
-            "kind": manifest.kind, "reason": reason, "deleted_at": utc(at).isoformat(),
+            "format": "enforce-tombstone/1",
+            "record_id": record_id,
+            "sequence": link.sequence,
+            "manifest_sha256": link.manifest_sha256,
+            "previous_manifest_sha256": link.previous_manifest_sha256,
+            "previous_record_id": link.previous_record_id,
+            "violation_type": manifest.violation_type,
+            "kind": manifest.kind,
+            "reason": reason,
+            "deleted_at": utc(at).isoformat(),
             "files_deleted": [f.path for f in manifest.files],
         }
         Keyring(store.keyring_path).add(signer.public_key)

@@ -20,7 +20,7 @@ class RowInfo:
 
 class RecordSink(Protocol):
     def insert(self, record: EvidenceRecord) -> None:
-        """Insert the record's rows (evidence row + pending event, or the supplement link) in ONE transaction."""
+        """Insert the record's rows (evidence row + pending event, or supplement link) in ONE transaction."""
 
     def has(self, record_id: str) -> bool:
         """Whether the record's evidence row exists."""

@@ -1,11 +1,11 @@
 """Layout of the evidence store on disk, its lock, the ledger head and the commit markers.
 
-    <root>/records/<record_id>/      committed bundles (bundle_path = "records/<record_id>")
-    <root>/.staging/<record_id>/     bundles being written (never visible as records)
-    <root>/.pending/<record_id>      commit marker: bundle may be renamed, head/rows may be missing
-    <root>/ledger_head.json          sequence, id and manifest hash of the newest record (a cache)
-    <root>/keyring.json              public keys by key id (old ones kept after rotation)
-    <root>/.lock                     flock held for every write, recovery and retention run
+<root>/records/<record_id>/      committed bundles (bundle_path = "records/<record_id>")
+<root>/.staging/<record_id>/     bundles being written (never visible as records)
+<root>/.pending/<record_id>      commit marker: bundle may be renamed, head/rows may be missing
+<root>/ledger_head.json          sequence, id and manifest hash of the newest record (a cache)
+<root>/keyring.json              public keys by key id (old ones kept after rotation)
+<root>/.lock                     flock held for every write, recovery and retention run
 """
 
 from __future__ import annotations
@@ -92,7 +92,11 @@ class EvidenceStore:
         return Head(int(data["sequence"]), str(data["record_id"]), str(data["manifest_sha256"]))
 
     def write_head(self, head: Head) -> None:
-        body = {"sequence": head.sequence, "record_id": head.record_id, "manifest_sha256": head.manifest_sha256}
+        body = {
+            "sequence": head.sequence,
+            "record_id": head.record_id,
+            "manifest_sha256": head.manifest_sha256,
+        }
         replace_file_atomically(self.head_path, json.dumps(body).encode() + b"\n")
 
     # commit markers ----------------------------------------------------------------------------
@@ -125,9 +129,13 @@ class EvidenceStore:
         except ValueError as exc:
             raise BundleFormatError(f"{folder}: {exc}") from None
         return EvidenceRecord(
-            record_id=manifest.record_id, kind=manifest.kind, sequence=manifest.sequence,
-            bundle_path=self.bundle_rel(record_id), manifest_sha256=sha256_bytes(data),
-            previous_manifest_sha256=manifest.previous_manifest_sha256, signing_key_id=signature.key_id,
+            record_id=manifest.record_id,
+            kind=manifest.kind,
+            sequence=manifest.sequence,
+            bundle_path=self.bundle_rel(record_id),
+            manifest_sha256=sha256_bytes(data),
+            previous_manifest_sha256=manifest.previous_manifest_sha256,
+            signing_key_id=signature.key_id,
             manifest=manifest,
         )
 
@@ -136,9 +144,21 @@ class EvidenceStore:
         tomb = folder / TOMBSTONE_NAME
         if tomb.exists():
             t = json.loads(tomb.read_text())
-            return Link(record_id, int(t["sequence"]), t["manifest_sha256"], t["previous_manifest_sha256"],
-                        t["previous_record_id"], True)
+            return Link(
+                record_id,
+                int(t["sequence"]),
+                t["manifest_sha256"],
+                t["previous_manifest_sha256"],
+                t["previous_record_id"],
+                True,
+            )
         data = (folder / MANIFEST_NAME).read_bytes()
         m = json.loads(data)
-        return Link(record_id, int(m["sequence"]), sha256_bytes(data), m["previous_manifest_sha256"],
-                    m["previous_record_id"], False)
+        return Link(
+            record_id,
+            int(m["sequence"]),
+            sha256_bytes(data),
+            m["previous_manifest_sha256"],
+            m["previous_record_id"],
+            False,
+        )

@@ -25,10 +25,19 @@ def scene(width: int, height: int, t: int, seed: int = 0) -> np.ndarray:
 def make_context(device_id: str = "cam-1") -> RecordContext:
     return RecordContext(
         device_id=device_id,
-        place=Place(lat=30.2741, lon=120.1551, address="杭州市西湖区文三路 88 号", grid_code="330106-001",
-                    responsible_unit="西湖区城管执法局"),
-        timezone="Asia/Shanghai", model_name="enforce-street-v1", weights_sha256="a" * 64,
-        detector_type="onnx", config_sha256="b" * 64, software_version="0.1.0",
+        place=Place(
+            lat=30.2741,
+            lon=120.1551,
+            address="杭州市西湖区文三路 88 号",
+            grid_code="330106-001",
+            responsible_unit="西湖区城管执法局",
+        ),
+        timezone="Asia/Shanghai",
+        model_name="enforce-street-v1",
+        weights_sha256="a" * 64,
+        detector_type="onnx",
+        config_sha256="b" * 64,
+        software_version="0.1.0",
     )
 
 
@@ -49,13 +58,23 @@ def make_violation(
         box = (width / 3, height / 2, width / 3 + width / 4, height * 5 / 6)
         photos.append(EvidencePhoto(role, frame, (LabelledBox("vehicle", box, 0.91),)))
     clip = tuple(
-        Frame(device_id, 2000 + i, start + timedelta(seconds=330 + i * 0.2), scene(width, height, 10 + i, seed))
+        Frame(
+            device_id, 2000 + i, start + timedelta(seconds=330 + i * 0.2), scene(width, height, 10 + i, seed)
+        )
         for i in range(clip_frames)
     )
-    crop = scene(width, height, 0, seed)[height // 2: height // 2 + 24, width // 3: width // 3 + 64].copy()
+    crop = scene(width, height, 0, seed)[height // 2 : height // 2 + 24, width // 3 : width // 3 + 64].copy()
     return Violation(
-        violation_type="illegal_parking", source_id=device_id, zone_name="zone-a", episode_key=episode_key,
-        object_label="vehicle", track_id=7, first_seen_at=start, confirmed_at=start + timedelta(seconds=330),
-        photos=tuple(photos), clip_frames=clip, plate=PlateReading(plate_text, 0.93, crop, 5),
+        violation_type="illegal_parking",
+        source_id=device_id,
+        zone_name="zone-a",
+        episode_key=episode_key,
+        object_label="vehicle",
+        track_id=7,
+        first_seen_at=start,
+        confirmed_at=start + timedelta(seconds=330),
+        photos=tuple(photos),
+        clip_frames=clip,
+        plate=PlateReading(plate_text, 0.93, crop, 5),
         zone_polygon=((0.1, 0.5), (0.9, 0.5), (0.9, 0.95), (0.1, 0.95)),
     )

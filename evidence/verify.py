@@ -74,9 +74,11 @@ class VerifyReport:
 
     def lines(self) -> list[str]:
         tomb = sum(r.tombstoned for r in self.records)
-        head = (f"{'OK' if self.ok else 'FAILED'}: {len(self.records)} records ({tomb} tombstoned), "
-                f"{sum(r.files_checked for r in self.records)} files, {self.bytes_checked} bytes checked, "
-                f"{len(self.problems)} problems")
+        head = (
+            f"{'OK' if self.ok else 'FAILED'}: {len(self.records)} records ({tomb} tombstoned), "
+            f"{sum(r.files_checked for r in self.records)} files, {self.bytes_checked} bytes checked, "
+            f"{len(self.problems)} problems"
+        )
         return [head, *(f"  {p}" for p in self.problems)]
 
 
@@ -107,14 +109,28 @@ def verify_bundle(folder: Path, keyring: Keyring, trusted_key_ids: set[str] | No
         raw = json.loads(data)
         manifest = Manifest.model_validate(raw)
     except (ValueError, ValidationError) as exc:
-        problem("manifest", f"manifest.json is not a valid manifest: {str(exc).splitlines()[0]}", path=MANIFEST_NAME)
+        problem(
+            "manifest",
+            f"manifest.json is not a valid manifest: {str(exc).splitlines()[0]}",
+            path=MANIFEST_NAME,
+        )
         return report
     if manifest.record_id != rid:
-        problem("manifest", f"folder {rid} holds the manifest of record {manifest.record_id}", path=MANIFEST_NAME,
-                expected=rid, actual=manifest.record_id)
+        problem(
+            "manifest",
+            f"folder {rid} holds the manifest of record {manifest.record_id}",
+            path=MANIFEST_NAME,
+            expected=rid,
+            actual=manifest.record_id,
+        )
     if report.signing_key_id and manifest.signing_key_id != report.signing_key_id:
-        problem("signature", "manifest names a different signing key than manifest.sig", path=SIGNATURE_NAME,
-                expected=manifest.signing_key_id, actual=report.signing_key_id)
+        problem(
+            "signature",
+            "manifest names a different signing key than manifest.sig",
+            path=SIGNATURE_NAME,
+            expected=manifest.signing_key_id,
+            actual=report.signing_key_id,
+        )
     listed = set()
     for entry in manifest.files:
         if not _safe_rel(entry.path):
@@ -123,33 +139,62 @@ def verify_bundle(folder: Path, keyring: Keyring, trusted_key_ids: set[str] | No
         listed.add(entry.path)
         path = folder / entry.path
         if not path.is_file():
-            problem("file", f"{entry.path} is missing", path=entry.path, expected=entry.sha256, actual="missing")
+            problem(
+                "file", f"{entry.path} is missing", path=entry.path, expected=entry.sha256, actual="missing"
+            )
             continue
         digest, size = sha256_file(path)
         report.files_checked += 1
         report.bytes_checked += size
         if digest != entry.sha256:
-            problem("file", f"{entry.path} does not match its SHA-256", path=entry.path,
-                    expected=entry.sha256, actual=digest)
+            problem(
+                "file",
+                f"{entry.path} does not match its SHA-256",
+                path=entry.path,
+                expected=entry.sha256,
+                actual=digest,
+            )
         elif size != entry.size:
-            problem("file", f"{entry.path} has the wrong size", path=entry.path,
-                    expected=str(entry.size), actual=str(size))
+            problem(
+                "file",
+                f"{entry.path} has the wrong size",
+                path=entry.path,
+                expected=str(entry.size),
+                actual=str(size),
+            )
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         rel = path.relative_to(folder).as_posix()
         if rel not in listed and rel not in (MANIFEST_NAME, SIGNATURE_NAME):
             problem("file", f"{rel} is in the bundle but not in the manifest", path=rel)
     digest = content_digest(raw)
     if digest != manifest.content_sha256:
-        problem("digest", "content digest does not match the manifest", path=MANIFEST_NAME,
-                expected=manifest.content_sha256, actual=digest)
+        problem(
+            "digest",
+            "content digest does not match the manifest",
+            path=MANIFEST_NAME,
+            expected=manifest.content_sha256,
+            actual=digest,
+        )
     if verification_code(manifest.content_sha256) != manifest.verification_code:
-        problem("digest", "verification code does not derive from the content digest", path=MANIFEST_NAME,
-                expected=verification_code(manifest.content_sha256), actual=manifest.verification_code)
+        problem(
+            "digest",
+            "verification code does not derive from the content digest",
+            path=MANIFEST_NAME,
+            expected=verification_code(manifest.content_sha256),
+            actual=manifest.verification_code,
+        )
     return report
 
 
-def _verify_signed(folder: Path, body_name: str, sig_name: str, keyring: Keyring,
-                   trusted: set[str] | None, problem: object, report: RecordReport) -> bytes:
+def _verify_signed(
+    folder: Path,
+    body_name: str,
+    sig_name: str,
+    keyring: Keyring,
+    trusted: set[str] | None,
+    problem: object,
+    report: RecordReport,
+) -> bytes:
     add = problem  # callable(check, message, **kw)
     data = (folder / body_name).read_bytes()
     report.bytes_checked += len(data)
@@ -160,12 +205,18 @@ def _verify_signed(folder: Path, body_name: str, sig_name: str, keyring: Keyring
         return data
     report.signing_key_id = signature.key_id
     if trusted is not None and signature.key_id not in trusted:
-        add("signature", f"{body_name} is signed by key {signature.key_id}, which is not trusted",  # type: ignore[operator]
-            path=sig_name)
+        add(
+            "signature",
+            f"{body_name} is signed by key {signature.key_id}, which is not trusted",  # type: ignore[operator]
+            path=sig_name,
+        )
     why = keyring.verify(signature, data)
     if why:
-        add("signature", f"{body_name} (sha256 {sha256_bytes(data)[:16]}...): {why}",  # type: ignore[operator]
-            path=body_name)
+        add(
+            "signature",
+            f"{body_name} (sha256 {sha256_bytes(data)[:16]}...): {why}",  # type: ignore[operator]
+            path=body_name,
+        )
     return data
 
 
@@ -189,38 +240,71 @@ def check_chain(links: list[Link], complete: bool = True) -> list[Problem]:
     problems: list[Problem] = []
     ordered = sorted(links, key=lambda link: link.sequence)
     if complete and ordered and ordered[0].sequence != 1:
-        problems.append(Problem("chain", f"records with sequence 1..{ordered[0].sequence - 1} are missing "
-                                         f"before {ordered[0].record_id}", ordered[0].record_id))
+        problems.append(
+            Problem(
+                "chain",
+                f"records with sequence 1..{ordered[0].sequence - 1} are missing "
+                f"before {ordered[0].record_id}",
+                ordered[0].record_id,
+            )
+        )
     if complete and ordered and ordered[0].sequence == 1 and ordered[0].previous_manifest_sha256 is not None:
         problems.append(Problem("chain", "first record names a predecessor", ordered[0].record_id))
     for prev, cur in zip(ordered, ordered[1:], strict=False):
         if cur.sequence == prev.sequence:
-            problems.append(Problem("chain", f"sequence {cur.sequence} used by both {prev.record_id} and "
-                                             f"{cur.record_id}", cur.record_id))
+            problems.append(
+                Problem(
+                    "chain",
+                    f"sequence {cur.sequence} used by both {prev.record_id} and {cur.record_id}",
+                    cur.record_id,
+                )
+            )
             continue
         if cur.sequence != prev.sequence + 1:
             if complete:
-                missing = f"{prev.sequence + 1}" if cur.sequence == prev.sequence + 2 else \
-                    f"{prev.sequence + 1}..{cur.sequence - 1}"
-                problems.append(Problem(
-                    "chain", f"link broken between sequence {prev.sequence} ({prev.record_id}) and "
-                             f"{cur.sequence} ({cur.record_id}): record(s) {missing} missing "
-                             f"({cur.record_id} names predecessor {cur.previous_record_id})",
-                    cur.record_id, expected=cur.previous_manifest_sha256, actual="missing"))
+                missing = (
+                    f"{prev.sequence + 1}"
+                    if cur.sequence == prev.sequence + 2
+                    else f"{prev.sequence + 1}..{cur.sequence - 1}"
+                )
+                problems.append(
+                    Problem(
+                        "chain",
+                        f"link broken between sequence {prev.sequence} ({prev.record_id}) and "
+                        f"{cur.sequence} ({cur.record_id}): record(s) {missing} missing "
+                        f"({cur.record_id} names predecessor {cur.previous_record_id})",
+                        cur.record_id,
+                        expected=cur.previous_manifest_sha256,
+                        actual="missing",
+                    )
+                )
             continue
         if cur.previous_manifest_sha256 != prev.manifest_sha256 or cur.previous_record_id != prev.record_id:
             if cur.previous_record_id == prev.record_id:
                 why = f"{prev.record_id}'s manifest no longer has the hash {cur.record_id} recorded for it"
             else:
-                why = (f"{cur.record_id} names predecessor {cur.previous_record_id}, but sequence {prev.sequence} "
-                       f"is {prev.record_id}")
-            problems.append(Problem("chain", f"link {prev.sequence}->{cur.sequence} broken: {why}", cur.record_id,
-                                    expected=cur.previous_manifest_sha256, actual=prev.manifest_sha256))
+                why = (
+                    f"{cur.record_id} names predecessor {cur.previous_record_id}, "
+                    f"but sequence {prev.sequence} is {prev.record_id}"
+                )
+            problems.append(
+                Problem(
+                    "chain",
+                    f"link {prev.sequence}->{cur.sequence} broken: {why}",
+                    cur.record_id,
+                    expected=cur.previous_manifest_sha256,
+                    actual=prev.manifest_sha256,
+                )
+            )
     return problems
 
 
-def verify_store(root: Path, trusted_key_ids: set[str] | None = None, rows: dict[str, RowInfo] | None = None,
-                 complete: bool = True) -> VerifyReport:
+def verify_store(
+    root: Path,
+    trusted_key_ids: set[str] | None = None,
+    rows: dict[str, RowInfo] | None = None,
+    complete: bool = True,
+) -> VerifyReport:
     store = EvidenceStore(root)
     report = VerifyReport()
     keyring = _keyring(store, report)
@@ -234,19 +318,27 @@ def verify_store(root: Path, trusted_key_ids: set[str] | None = None, rows: dict
         report.other.extend(_check_head(store, links))
         for name, folder in (("staging", store.staging), ("pending", store.pending)):
             if folder.is_dir() and any(folder.iterdir()):
-                report.other.append(Problem("store", f"unfinished writes in .{name}/ (run `enforce recover`)"))
+                report.other.append(
+                    Problem("store", f"unfinished writes in .{name}/ (run `enforce recover`)")
+                )
     if rows is not None:
         report.other.extend(check_rows(store, links, rows))
     return report
 
 
-def verify_record(root: Path, record_id: str, trusted_key_ids: set[str] | None = None,
-                  rows: dict[str, RowInfo] | None = None) -> VerifyReport:
+def verify_record(
+    root: Path,
+    record_id: str,
+    trusted_key_ids: set[str] | None = None,
+    rows: dict[str, RowInfo] | None = None,
+) -> VerifyReport:
     """One record, its link to its predecessor and its successor's link to it."""
     store = EvidenceStore(root)
     report = VerifyReport()
     if not store.bundle_dir(record_id).is_dir():
-        report.other.append(Problem("store", f"no bundle for record {record_id} in {store.records}", record_id))
+        report.other.append(
+            Problem("store", f"no bundle for record {record_id} in {store.records}", record_id)
+        )
         return report
     keyring = _keyring(store, report)
     report.records.append(verify_bundle(store.bundle_dir(record_id), keyring, trusted_key_ids))
@@ -257,8 +349,13 @@ def verify_record(root: Path, record_id: str, trusted_key_ids: set[str] | None =
     if me is not None:
         neighbours = [by_seq[s] for s in (me.sequence - 1, me.sequence + 1) if s in by_seq]
         if me.sequence > 1 and me.sequence - 1 not in by_seq:
-            report.chain.append(Problem("chain", f"predecessor (sequence {me.sequence - 1}, "
-                                                 f"{me.previous_record_id}) is missing", record_id))
+            report.chain.append(
+                Problem(
+                    "chain",
+                    f"predecessor (sequence {me.sequence - 1}, {me.previous_record_id}) is missing",
+                    record_id,
+                )
+            )
         report.chain.extend(check_chain([me, *neighbours], complete=False))
         if rows is not None:
             report.other.extend(check_rows(store, [me], {k: v for k, v in rows.items() if k == record_id}))
@@ -287,8 +384,13 @@ def verify_zip(zip_path: Path, trusted_key_ids: set[str] | None = None) -> Verif
             found = {r.record_id for r in report.records}
             for entry in expected:
                 if entry["record_id"] not in found:
-                    report.other.append(Problem("store", "record listed in export.json is missing from the ZIP",
-                                                entry["record_id"]))
+                    report.other.append(
+                        Problem(
+                            "store",
+                            "record listed in export.json is missing from the ZIP",
+                            entry["record_id"],
+                        )
+                    )
         return report
 
 
@@ -298,15 +400,31 @@ def check_rows(store: EvidenceStore, links: list[Link], rows: dict[str, RowInfo]
     for rid, row in sorted(rows.items()):
         link = by_id.get(rid)
         if link is None:
-            problems.append(Problem("database", f"database row points at {row.bundle_path}, which has no bundle",
-                                    rid))
+            problems.append(
+                Problem("database", f"database row points at {row.bundle_path}, which has no bundle", rid)
+            )
             continue
         if row.manifest_sha256 != link.manifest_sha256:
-            problems.append(Problem("database", "database manifest hash differs from the bundle's", rid,
-                                    path=MANIFEST_NAME, expected=row.manifest_sha256, actual=link.manifest_sha256))
+            problems.append(
+                Problem(
+                    "database",
+                    "database manifest hash differs from the bundle's",
+                    rid,
+                    path=MANIFEST_NAME,
+                    expected=row.manifest_sha256,
+                    actual=link.manifest_sha256,
+                )
+            )
         if row.sequence != link.sequence:
-            problems.append(Problem("database", f"database has sequence {row.sequence}, the ledger {link.sequence}",
-                                    rid, expected=str(row.sequence), actual=str(link.sequence)))
+            problems.append(
+                Problem(
+                    "database",
+                    f"database has sequence {row.sequence}, the ledger {link.sequence}",
+                    rid,
+                    expected=str(row.sequence),
+                    actual=str(link.sequence),
+                )
+            )
     for rid in sorted(set(by_id) - set(rows)):
         problems.append(Problem("database", "bundle has no database row (run `enforce recover`)", rid))
     return problems
@@ -321,15 +439,33 @@ def _check_head(store: EvidenceStore, links: list[Link]) -> list[Problem]:
         return [Problem("head", "ledger_head.json is missing")] if links else []
     newest = max(links, key=lambda link: link.sequence, default=None)
     if newest is None or head.sequence > newest.sequence:
-        return [Problem("head", f"ledger head is sequence {head.sequence} ({head.record_id}) but the newest record "
-                                f"is {newest.sequence if newest else 'none'}: records at the end were deleted",
-                        head.record_id)]
+        return [
+            Problem(
+                "head",
+                f"ledger head is sequence {head.sequence} ({head.record_id}) but the newest record "
+                f"is {newest.sequence if newest else 'none'}: records at the end were deleted",
+                head.record_id,
+            )
+        ]
     if head.sequence < newest.sequence:
-        return [Problem("head", f"ledger head at {head.sequence} lags the newest record {newest.sequence} "
-                                "(run `enforce recover`)", newest.record_id)]
+        return [
+            Problem(
+                "head",
+                f"ledger head at {head.sequence} lags the newest record {newest.sequence} "
+                "(run `enforce recover`)",
+                newest.record_id,
+            )
+        ]
     if head.manifest_sha256 != newest.manifest_sha256 or head.record_id != newest.record_id:
-        return [Problem("head", "ledger head does not match the newest record", newest.record_id,
-                        expected=head.manifest_sha256, actual=newest.manifest_sha256)]
+        return [
+            Problem(
+                "head",
+                "ledger head does not match the newest record",
+                newest.record_id,
+                expected=head.manifest_sha256,
+                actual=newest.manifest_sha256,
+            )
+        ]
     return []
 
 

@@ -25,8 +25,8 @@ from evidence.dedup import DedupPolicy, EpisodeIndex
 from evidence.errors import StoreUnavailableError
 from evidence.hashing import fsync_dir
 from evidence.keys import Keyring, Signer
+from evidence.records import EvidenceRecord, Manifest, RecordContext
 from evidence.recovery import RecoveryReport, finish_marker, recover_locked
-from evidence.records import EvidenceRecord, RecordContext
 from evidence.sink import RecordSink
 from evidence.spool import Spool
 from evidence.store import EvidenceStore, Head
@@ -72,7 +72,8 @@ class EvidenceWriter:
             reason = _describe(exc)
             raise StoreUnavailableError(
                 f"evidence store {self.store.root} cannot be written: {reason}. Violation "
-                f"{violation.episode_key} ({violation.violation_type}) kept for retry as {spool_id} in {where}",
+                f"{violation.episode_key} ({violation.violation_type}) kept for retry as {spool_id} "
+                f"in {where}",
                 spool_id,
             ) from exc
 
@@ -107,7 +108,7 @@ class EvidenceWriter:
 
     def _rebuild_episodes(self) -> None:
         head = self.store.read_head()
-        manifests = []
+        manifests: list[Manifest] = []
         record_id = head.record_id if head else None
         while record_id and len(manifests) < self.episodes.policy.rebuild_limit:
             link = self.store.link(record_id)
@@ -124,7 +125,9 @@ class EvidenceWriter:
 
     def _write(self, violation: Violation, context: RecordContext) -> EvidenceRecord:
         if violation.source_id != context.device_id:
-            raise ValueError(f"violation source {violation.source_id!r} != context device {context.device_id!r}")
+            raise ValueError(
+                f"violation source {violation.source_id!r} != context device {context.device_id!r}"
+            )
         with self.store.locked():
             if not self._opened:
                 self._open_locked()
@@ -133,13 +136,21 @@ class EvidenceWriter:
             head = self.store.read_head()
             episode = self.episodes.match(violation)
             record_id = str(ULID.from_datetime(violation.confirmed_at))
-            link = LedgerLink(record_id, (head.sequence if head else 0) + 1,
-                              head.manifest_sha256 if head else None, head.record_id if head else None)
+            link = LedgerLink(
+                record_id,
+                (head.sequence if head else 0) + 1,
+                head.manifest_sha256 if head else None,
+                head.record_id if head else None,
+            )
             staging = self.store.staging / record_id
             self._step("staging")
             try:
                 built = build_bundle(
-                    staging, violation, context, link, self.signer,
+                    staging,
+                    violation,
+                    context,
+                    link,
+                    self.signer,
                     kind="supplement" if episode else "primary",
                     episode_record_id=episode.primary_record_id if episode else None,
                     with_clip=self.with_clip and (episode is None or self.episodes.policy.supplement_clip),
@@ -161,14 +172,23 @@ class EvidenceWriter:
                 self.store.write_head(Head(link.sequence, record_id, built.manifest_sha256))
                 self._step("head")
             except OSError as exc:
-                log.error("record %s committed but the ledger head was not updated (%s); finished on the "
-                          "next write or recover", record_id, _describe(exc))
+                log.error(
+                    "record %s committed but the ledger head was not updated (%s); finished on the "
+                    "next write or recover",
+                    record_id,
+                    _describe(exc),
+                )
                 return record
             try:
                 self.sink.insert(record)
             except Exception as exc:  # noqa: BLE001 - the bundle is committed; rows are retried
-                log.error("record %s committed but its database rows failed (%s: %s); retried on the next "
-                          "write or recover", record_id, type(exc).__name__, str(exc).splitlines()[0][:200])
+                log.error(
+                    "record %s committed but its database rows failed (%s: %s); retried on the next "
+                    "write or recover",
+                    record_id,
+                    type(exc).__name__,
+                    str(exc).splitlines()[0][:200],
+                )
                 return record
             self._step("rows")
             self.store.clear_pending(record_id)
@@ -184,15 +204,24 @@ class EvidenceWriter:
     def _record(self, built: BuiltBundle, record_id: str) -> EvidenceRecord:
         m = built.manifest
         return EvidenceRecord(
-            record_id=record_id, kind=m.kind, sequence=m.sequence, bundle_path=self.store.bundle_rel(record_id),
-            manifest_sha256=built.manifest_sha256, previous_manifest_sha256=m.previous_manifest_sha256,
-            signing_key_id=self.signer.key_id, manifest=m,
+            record_id=record_id,
+            kind=m.kind,
+            sequence=m.sequence,
+            bundle_path=self.store.bundle_rel(record_id),
+            manifest_sha256=built.manifest_sha256,
+            previous_manifest_sha256=m.previous_manifest_sha256,
+            signing_key_id=self.signer.key_id,
+            manifest=m,
         )
 
 
 def _describe(exc: OSError) -> str:
-    names = {errno.ENOSPC: "disk full (ENOSPC)", errno.EROFS: "read-only file system (EROFS)",
-             errno.EACCES: "permission denied (EACCES)", errno.EPERM: "operation not permitted (EPERM)",
-             errno.EDQUOT: "disk quota exceeded (EDQUOT)"}
+    names = {
+        errno.ENOSPC: "disk full (ENOSPC)",
+        errno.EROFS: "read-only file system (EROFS)",
+        errno.EACCES: "permission denied (EACCES)",
+        errno.EPERM: "operation not permitted (EPERM)",
+        errno.EDQUOT: "disk quota exceeded (EDQUOT)",
+    }
     what = names.get(exc.errno or -1, exc.strerror or type(exc).__name__)
     return f"{what} at {exc.filename}" if exc.filename else what

@@ -26,23 +26,38 @@ class DatabaseRecordSink:
     def insert(self, record: EvidenceRecord) -> None:
         m = record.manifest
         with session_scope(self.session_factory) as session:
-            session.add(EvidenceRecordRow(
-                id=record.record_id, sequence=record.sequence, violation_type=m.violation_type,
-                bundle_path=record.bundle_path, manifest_sha256=record.manifest_sha256,
-                previous_manifest_sha256=record.previous_manifest_sha256, signing_key_id=record.signing_key_id,
-                kind=record.kind, episode_record_id=m.episode_record_id,
-            ))
+            session.add(
+                EvidenceRecordRow(
+                    id=record.record_id,
+                    sequence=record.sequence,
+                    violation_type=m.violation_type,
+                    bundle_path=record.bundle_path,
+                    manifest_sha256=record.manifest_sha256,
+                    previous_manifest_sha256=record.previous_manifest_sha256,
+                    signing_key_id=record.signing_key_id,
+                    kind=record.kind,
+                    episode_record_id=m.episode_record_id,
+                )
+            )
             session.flush()
             if record.kind == "primary":
-                session.add(Event(
-                    id=str(ULID.from_datetime(m.confirmed_at)), violation_type=m.violation_type,
-                    camera_id=m.device_id if m.device_kind == "camera" else None,
-                    flight_id=int(m.device_id) if m.device_kind == "flight" else None,
-                    zone_name=m.zone_name, status="pending", first_seen_at=m.first_seen_at,
-                    confirmed_at=m.confirmed_at, plate_text=m.object.plate_text,
-                    plate_confidence=m.object.plate_confidence, evidence_record_id=record.record_id,
-                    last_seen_at=m.confirmed_at, detection_count=1,
-                ))
+                session.add(
+                    Event(
+                        id=str(ULID.from_datetime(m.confirmed_at)),
+                        violation_type=m.violation_type,
+                        camera_id=m.device_id if m.device_kind == "camera" else None,
+                        flight_id=int(m.device_id) if m.device_kind == "flight" else None,
+                        zone_name=m.zone_name,
+                        status="pending",
+                        first_seen_at=m.first_seen_at,
+                        confirmed_at=m.confirmed_at,
+                        plate_text=m.object.plate_text,
+                        plate_confidence=m.object.plate_confidence,
+                        evidence_record_id=record.record_id,
+                        last_seen_at=m.confirmed_at,
+                        detection_count=1,
+                    )
+                )
                 return
             event = session.scalar(select(Event).where(Event.evidence_record_id == m.episode_record_id))
             if event is not None:
@@ -56,8 +71,9 @@ class DatabaseRecordSink:
 
     def mark_tombstoned(self, record_id: str, at: datetime) -> None:
         with session_scope(self.session_factory) as session:
-            session.execute(update(EvidenceRecordRow).where(EvidenceRecordRow.id == record_id)
-                            .values(tombstoned_at=at))
+            session.execute(
+                update(EvidenceRecordRow).where(EvidenceRecordRow.id == record_id).values(tombstoned_at=at)
+            )
 
     def rows(self) -> dict[str, RowInfo]:
         with self.session_factory() as session:

@@ -30,8 +30,13 @@ def main() -> None:
             if seen >= kill_count:
                 os.kill(os.getpid(), signal.SIGKILL)
 
-    writer = EvidenceWriter(store, Signer.load_or_create(key), DatabaseRecordSink.from_url(url),
-                            on_step=on_step, spool_dir=store.parent / "spool")
+    writer = EvidenceWriter(
+        store,
+        Signer.load_or_create(key),
+        DatabaseRecordSink.from_url(url),
+        on_step=on_step,
+        spool_dir=store.parent / "spool",
+    )
     context = make_context()
     i = first
     while True:

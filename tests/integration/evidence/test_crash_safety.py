@@ -31,8 +31,14 @@ RANDOM_BUDGET_S = 12.0  # per backend
 
 def spawn(store: Path, key: Path, url: str, first: int, *kill: str) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.Popen([*CHILD, str(store), str(key), url, str(first), *kill], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [*CHILD, str(store), str(key), url, str(first), *kill],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def check_before_recovery(store: EvidenceStore, sink: DatabaseRecordSink) -> None:

@@ -20,9 +20,16 @@ T0 = datetime(2026, 11, 22, 8, 0, 0, tzinfo=UTC)
 
 
 def small(i: int, device_id: str = "cam-1", **kw: object) -> Violation:
-    args: dict[str, object] = dict(device_id=device_id, start=T0 + timedelta(hours=i),
-                                   episode_key=f"{device_id}:z:{i}", plate_text=f"浙A{i:05d}", width=96, height=64,
-                                   clip_frames=3, seed=i)
+    args: dict[str, object] = dict(
+        device_id=device_id,
+        start=T0 + timedelta(hours=i),
+        episode_key=f"{device_id}:z:{i}",
+        plate_text=f"浙A{i:05d}",
+        width=96,
+        height=64,
+        clip_frames=3,
+        seed=i,
+    )
     args.update(kw)
     return make_violation(**args)  # type: ignore[arg-type]
 
@@ -34,8 +41,13 @@ class StoreFixture:
     records: list[EvidenceRecord]
 
     def writer(self, sink: MemoryRecordSink | None = None, **kw: object) -> EvidenceWriter:
-        return EvidenceWriter(self.root, Signer.load(self.key), sink or MemoryRecordSink(),
-                              spool_dir=self.root.parent / "spool", **kw)  # type: ignore[arg-type]
+        return EvidenceWriter(
+            self.root,
+            Signer.load(self.key),
+            sink or MemoryRecordSink(),
+            spool_dir=self.root.parent / "spool",
+            **kw,
+        )  # type: ignore[arg-type]
 
     def bundle(self, n: int) -> Path:
         return self.root / self.records[n].bundle_path
@@ -45,8 +57,9 @@ class StoreFixture:
 def built_store(tmp_path_factory: pytest.TempPathFactory) -> StoreFixture:
     base = tmp_path_factory.mktemp("evidence-template")
     key = base / "keys" / "signing.key"
-    writer = EvidenceWriter(base / "store", Signer.load_or_create(key), MemoryRecordSink(),
-                            spool_dir=base / "spool")
+    writer = EvidenceWriter(
+        base / "store", Signer.load_or_create(key), MemoryRecordSink(), spool_dir=base / "spool"
+    )
     records = [writer.write(small(i), make_context()) for i in range(4)]
     return StoreFixture(base / "store", key, records)
 

@@ -16,8 +16,12 @@ LATER = T0 + timedelta(hours=10)
 def test_same_episode_within_window_is_a_supplement(store: StoreFixture) -> None:
     writer = store.writer(dedup=DedupPolicy(window_s=600))
     first = writer.write(small(0, start=LATER, episode_key="cam-1:z:car"), make_context())
-    again = writer.write(small(0, start=LATER + timedelta(minutes=6), episode_key="cam-1:z:car"), make_context())
-    third = writer.write(small(0, start=LATER + timedelta(minutes=12), episode_key="cam-1:z:car"), make_context())
+    again = writer.write(
+        small(0, start=LATER + timedelta(minutes=6), episode_key="cam-1:z:car"), make_context()
+    )
+    third = writer.write(
+        small(0, start=LATER + timedelta(minutes=12), episode_key="cam-1:z:car"), make_context()
+    )
     assert first.kind == "primary"
     assert (again.kind, again.manifest.episode_record_id) == ("supplement", first.record_id)
     assert (third.kind, third.manifest.episode_record_id) == ("supplement", first.record_id)
@@ -35,12 +39,23 @@ def test_gap_longer_than_window_opens_a_new_episode(store: StoreFixture) -> None
 
 def test_same_plate_new_track_attaches_but_other_camera_does_not(store: StoreFixture) -> None:
     writer = store.writer()
-    first = writer.write(small(0, start=LATER, episode_key="cam-1:z:track-1", plate_text="浙A88888"),
-                         make_context())
-    retracked = writer.write(small(0, start=LATER + timedelta(minutes=6), episode_key="cam-1:z:track-9",
-                                   plate_text="浙A88888"), make_context())
-    other_cam = writer.write(small(0, device_id="cam-2", start=LATER + timedelta(minutes=6),
-                                   episode_key="cam-1:z:track-1", plate_text="浙A88888"), make_context("cam-2"))
+    first = writer.write(
+        small(0, start=LATER, episode_key="cam-1:z:track-1", plate_text="浙A88888"), make_context()
+    )
+    retracked = writer.write(
+        small(0, start=LATER + timedelta(minutes=6), episode_key="cam-1:z:track-9", plate_text="浙A88888"),
+        make_context(),
+    )
+    other_cam = writer.write(
+        small(
+            0,
+            device_id="cam-2",
+            start=LATER + timedelta(minutes=6),
+            episode_key="cam-1:z:track-1",
+            plate_text="浙A88888",
+        ),
+        make_context("cam-2"),
+    )
     assert retracked.manifest.episode_record_id == first.record_id
     assert other_cam.kind == "primary"
 

@@ -10,9 +10,9 @@ import pytest
 
 from evidence.errors import SigningKeyError
 from evidence.keys import Keyring, Signer, rotate_key
+from evidence.synthetic import make_context
 from evidence.verify import verify_store
 from tests.unit.evidence.conftest import StoreFixture, small
-from evidence.synthetic import make_context
 
 
 def test_key_created_owner_only(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

@@ -30,10 +30,16 @@ def test_untouched_store_verifies(store: StoreFixture) -> None:
     assert report.records[0].files_checked == 8  # 3 originals, 3 annotated, plate close-up, clip
 
 
-@pytest.mark.parametrize("rel", [
-    "original/01-arrival.png", "original/03-confirmation.png", "annotated/02-interval.jpg", "plate.png",
-    "clip.mp4",
-])
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "original/01-arrival.png",
+        "original/03-confirmation.png",
+        "annotated/02-interval.jpg",
+        "plate.png",
+        "clip.mp4",
+    ],
+)
 def test_flipped_byte_in_media_names_the_file(store: StoreFixture, rel: str) -> None:
     bundle = store.bundle(1)
     flip_byte(bundle / rel)
@@ -55,8 +61,10 @@ def test_flipped_byte_in_manifest_or_signature_names_it(store: StoreFixture, rel
     flip_byte(path, anchor)
     report = verify_store(store.root)
     assert not report.ok
-    assert any(p.path == rel or (p.check == "signature" and p.path in ("manifest.json", "manifest.sig"))
-               for p in report.problems), report.lines()
+    assert any(
+        p.path == rel or (p.check == "signature" and p.path in ("manifest.json", "manifest.sig"))
+        for p in report.problems
+    ), report.lines()
     assert all(p.record_id == store.records[2].record_id for p in report.problems if p.check != "chain")
     assert {p.check for p in report.problems} >= {"signature"}
     # a changed manifest also changes its hash, so the successor's link names it
@@ -74,8 +82,11 @@ def test_flipped_byte_anywhere_is_detected(store: StoreFixture) -> None:
             report = verify_store(store.root)
             assert not report.ok, (rel, offset)
             named = {p.path for p in report.problems}
-            assert rel in named or (rel == "manifest.sig" and "manifest.sig" in named) or \
-                (rel == "manifest.sig" and "manifest.json" in named), (rel, offset, report.lines())
+            assert (
+                rel in named
+                or (rel == "manifest.sig" and "manifest.sig" in named)
+                or (rel == "manifest.sig" and "manifest.json" in named)
+            ), (rel, offset, report.lines())
             path.write_bytes(original)
     assert verify_store(store.root).ok
 
@@ -130,8 +141,11 @@ def test_reordered_records_break_the_chain(store: StoreFixture) -> None:
         manifest = Manifest.model_validate_json((folder / "manifest.json").read_bytes())
         moved = manifest.model_copy(update={"sequence": new_seq})
         digest = content_digest(moved.model_dump(mode="json"))
-        data = manifest_bytes(moved.model_copy(update={"content_sha256": digest,
-                                                         "verification_code": verification_code(digest)}))
+        data = manifest_bytes(
+            moved.model_copy(
+                update={"content_sha256": digest, "verification_code": verification_code(digest)}
+            )
+        )
         (folder / "manifest.json").write_bytes(data)
         (folder / "manifest.sig").write_bytes(sign(signer, data).to_bytes())
     report = verify_store(store.root)

@@ -29,8 +29,12 @@ class Volume:
         self.mounted = os.geteuid() == 0 and self._mount("size=64m")
 
     def _mount(self, options: str) -> bool:
-        return subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(self.path)],
-                              capture_output=True).returncode == 0
+        return (
+            subprocess.run(
+                ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(self.path)], capture_output=True
+            ).returncode
+            == 0
+        )
 
     def read_only(self, on: bool) -> None:
         if self.mounted:
@@ -70,7 +74,7 @@ def test_read_only_store_keeps_violation_for_retry(volume: Volume, tmp_path: Pat
     message = str(info.value)
     assert str(volume.path / "store") in message
     assert ("read-only file system (EROFS)" if volume.mounted else "permission denied (EACCES)") in message
-    assert "cam-1:z:1" in message and "kept for retry" in message and "in disk" in message
+    assert "cam-1:z:1" in message and "kept for retry" in message and f"in spool {spool}" in message
     assert len(writer.spool) == 1 and (spool / str(info.value.spool_id) / "item.json").exists()
     with pytest.raises(StoreUnavailableError):  # still unwritable: both kept, nothing lost
         writer.write(small(2), make_context())
@@ -80,7 +84,10 @@ def test_read_only_store_keeps_violation_for_retry(volume: Volume, tmp_path: Pat
     record = restarted.write(small(3), make_context())
     assert len(restarted.spool) == 0
     assert record.sequence == 4  # 1 written before, 2 from the spool, then this one
-    keys = [sink.records[r].manifest.episode_key for r in sorted(sink.records, key=lambda r: sink.records[r].sequence)]
+    keys = [
+        sink.records[r].manifest.episode_key
+        for r in sorted(sink.records, key=lambda r: sink.records[r].sequence)
+    ]
     assert keys == ["cam-1:z:0", "cam-1:z:1", "cam-1:z:2", "cam-1:z:3"]
     assert verify_store(volume.path / "store", rows=sink.rows()).ok
 
@@ -90,8 +97,9 @@ def test_full_disk_is_a_clear_error_and_leaves_no_partial_bundle(volume: Volume,
         pytest.skip("needs a real small tmpfs (root)")
     volume.resize("400k")
     sink = MemoryRecordSink()
-    writer = EvidenceWriter(volume.path / "store", Signer.load_or_create(tmp_path / "k"), sink,
-                            spool_dir=tmp_path / "spool")
+    writer = EvidenceWriter(
+        volume.path / "store", Signer.load_or_create(tmp_path / "k"), sink, spool_dir=tmp_path / "spool"
+    )
     with pytest.raises(StoreUnavailableError, match=r"disk full \(ENOSPC\)") as info:
         for i in range(100):
             writer.write(small(i), make_context())
@@ -107,11 +115,12 @@ def test_full_disk_is_a_clear_error_and_leaves_no_partial_bundle(volume: Volume,
 
 def test_spool_falls_back_to_memory_when_it_is_unwritable_too(volume: Volume, tmp_path: Path) -> None:
     sink = MemoryRecordSink()
-    writer = EvidenceWriter(volume.path / "store", Signer.load_or_create(tmp_path / "k"), sink,
-                            spool_dir=volume.path / "spool")
+    writer = EvidenceWriter(
+        volume.path / "store", Signer.load_or_create(tmp_path / "k"), sink, spool_dir=volume.path / "spool"
+    )
     writer.write(small(0), make_context())
     volume.read_only(True)
-    with pytest.raises(StoreUnavailableError, match=r"in memory \(") as info:
+    with pytest.raises(StoreUnavailableError, match=r"in memory only \(") as info:
         writer.write(small(1), make_context())
     assert info.value.spool_id in writer.spool.memory
     volume.read_only(False)
