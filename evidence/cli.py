@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Protocol
+from typing import Annotated
 
 import typer
 from cryptography.hazmat.primitives import serialization
@@ -20,16 +20,10 @@ from evidence.export import export_zip
 from evidence.keys import Keyring, Signer, key_id_of, public_pem, rotate_key
 from evidence.recovery import recover
 from evidence.retention import tombstone
+from evidence.settings import EvidenceSettings
 from evidence.sink import RecordSink, RowInfo
 from evidence.store import EvidenceStore
 from evidence.verify import Problem, VerifyReport, verify_record, verify_store, verify_zip
-
-
-class EvidenceSettings(Protocol):
-    evidence_dir: Path
-    signing_key: Path
-    database_url: str
-
 
 SettingsGetter = Callable[[], EvidenceSettings]
 SinkFactory = Callable[[str], RecordSink]

@@ -62,6 +62,13 @@ class EvidenceWriter:
         self.last_recovery: RecoveryReport | None = None
 
     # public --------------------------------------------------------------------------------
+    def open(self) -> RecoveryReport:
+        """Run start-up recovery now (otherwise the first write does): finish or remove leftovers."""
+        with self.store.locked():
+            self._open_locked()
+        assert self.last_recovery is not None
+        return self.last_recovery
+
     def write(self, violation: Violation, context: RecordContext) -> EvidenceRecord:
         """Write one violation (as a new episode or a supplement to an open one)."""
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -11,8 +12,21 @@ from ulid import ULID
 from api.db.base import make_engine, make_session_factory, session_scope
 from api.db.models.event import Event
 from api.db.models.evidence import EvidenceRecordRow
+from evidence.keys import Signer
 from evidence.records import EvidenceRecord
+from evidence.settings import EvidenceSettings
 from evidence.sink import RowInfo
+from evidence.writer import EvidenceWriter
+
+
+def open_writer(settings: EvidenceSettings, **options: Any) -> EvidenceWriter:
+    """The writer the app uses: key from ENFORCE_SIGNING_KEY (created on first run), store from
+    ENFORCE_EVIDENCE_DIR, rows into ENFORCE_DATABASE_URL; start-up recovery runs here."""
+    sink = DatabaseRecordSink.from_url(settings.database_url)
+    signer = Signer.load_or_create(settings.signing_key)
+    writer = EvidenceWriter(settings.evidence_dir, signer, sink, **options)
+    writer.open()
+    return writer
 
 
 class DatabaseRecordSink:
