@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from vision.types import ViolationType
 
@@ -60,6 +60,12 @@ class RecordContext(_Model):
         if "/" in value or "\\" in value or "\x00" in value:
             raise ValueError("device_id must not contain path separators")
         return value
+
+    @model_validator(mode="after")
+    def _flight_ids_are_numbers(self) -> RecordContext:
+        if self.device_kind == "flight" and not self.device_id.isdigit():
+            raise ValueError(f"device_id of a flight must be the flight's integer id, got {self.device_id!r}")
+        return self
 
 
 class FileEntry(_Model):

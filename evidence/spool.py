@@ -128,6 +128,9 @@ class Spool:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.memory: dict[str, tuple[Violation, RecordContext]] = {}
+        if self.folder.is_dir():
+            for partial in self.folder.glob(".*.tmp"):  # a crash while spooling: the item was never accepted
+                shutil.rmtree(partial, ignore_errors=True)
 
     def put(self, violation: Violation, context: RecordContext) -> tuple[str, str]:
         """Keep a violation for retry. Returns (item id, where it is kept, in words)."""

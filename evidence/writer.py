@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -59,6 +60,7 @@ class EvidenceWriter:
         self.with_clip = with_clip
         self._on_step = on_step
         self._opened = False
+        self._thread_lock = threading.Lock()  # the flock serialises processes; this, threads of one writer
         self.last_recovery: RecoveryReport | None = None
 
     # public --------------------------------------------------------------------------------
@@ -135,7 +137,7 @@ class EvidenceWriter:
             raise ValueError(
                 f"violation source {violation.source_id!r} != context device {context.device_id!r}"
             )
-        with self.store.locked():
+        with self._thread_lock, self.store.locked():
             if not self._opened:
                 self._open_locked()
             for record_id in self.store.pending_ids():  # head/rows an earlier failure left behind
