@@ -38,12 +38,23 @@ def main() -> None:
         upgrade(url)
         add_camera(url)
         sink = DatabaseRecordSink.from_url(url)
-        writer = EvidenceWriter(root / "store", Signer.load_or_create(root / "k" / "signing.key"), sink,
-                                with_clip=not args.no_clip)
+        writer = EvidenceWriter(
+            root / "store",
+            Signer.load_or_create(root / "k" / "signing.key"),
+            sink,
+            with_clip=not args.no_clip,
+        )
         context = make_context()
         violations = [
-            make_violation(start=T0 + timedelta(hours=i), episode_key=f"cam-1:z:{i}", plate_text=f"浙A{i:05d}",
-                           width=args.width, height=args.height, clip_frames=args.clip_frames, seed=i)
+            make_violation(
+                start=T0 + timedelta(hours=i),
+                episode_key=f"cam-1:z:{i}",
+                plate_text=f"浙A{i:05d}",
+                width=args.width,
+                height=args.height,
+                clip_frames=args.clip_frames,
+                seed=i,
+            )
             for i in range(args.records + 1)
         ]
         writer.write(violations[0], context)  # warm-up: codec, font, DB connection
@@ -57,11 +68,17 @@ def main() -> None:
         assert report.ok, report.lines()
         mb = report.bytes_checked / 1e6
         n = len(report.records)
-        print(f"records: {args.records} x (3 photos {args.width}x{args.height}, plate, "
-              f"{0 if args.no_clip else args.clip_frames}-frame clip), SQLite rows")
-        print(f"write:  {args.records / write_s:.2f} records/s ({write_s / args.records * 1000:.0f} ms/record)")
-        print(f"verify: {mb / verify_s:.1f} MB/s ({n} records, {mb:.1f} MB, {n / verify_s:.1f} records/s, "
-              "hashes + signatures + chain + DB rows)")
+        print(
+            f"records: {args.records} x (3 photos {args.width}x{args.height}, plate, "
+            f"{0 if args.no_clip else args.clip_frames}-frame clip), SQLite rows"
+        )
+        print(
+            f"write:  {args.records / write_s:.2f} records/s ({write_s / args.records * 1000:.0f} ms/record)"
+        )
+        print(
+            f"verify: {mb / verify_s:.1f} MB/s ({n} records, {mb:.1f} MB, {n / verify_s:.1f} records/s, "
+            "hashes + signatures + chain + DB rows)"
+        )
         print(f"bundle: {mb / n:.2f} MB/record on disk")
 
 

@@ -18,7 +18,9 @@ def test_originals_are_the_exact_pixels(store: StoreFixture) -> None:
         original = cv2.imread(str(bundle / f"original/{i:02d}-{photo.role}.png"))
         assert np.array_equal(original, photo.frame.image)
         annotated = cv2.imread(str(bundle / f"annotated/{i:02d}-{photo.role}.jpg"))
-        assert annotated.shape[1] == original.shape[1] and annotated.shape[0] > original.shape[0]  # caption band
+        assert (
+            annotated.shape[1] == original.shape[1] and annotated.shape[0] > original.shape[0]
+        )  # caption band
 
 
 def test_clip_is_h264_with_every_frame(store: StoreFixture) -> None:
@@ -46,7 +48,11 @@ def test_record_carries_context_and_times(store: StoreFixture) -> None:
     m = store.records[2].manifest
     ctx = make_context()
     assert (m.place, m.timezone, m.weights_sha256, m.detector_type) == (
-        ctx.place, ctx.timezone, ctx.weights_sha256, ctx.detector_type)
+        ctx.place,
+        ctx.timezone,
+        ctx.weights_sha256,
+        ctx.detector_type,
+    )
     assert [p.role for p in m.photos] == ["arrival", "interval", "confirmation"]
     assert all(p.captured_at.utcoffset() is not None for p in m.photos)
     assert m.object.plate_text == "浙A00002" and m.plate_image == "plate.png"
