@@ -425,6 +425,11 @@ def check_rows(store: EvidenceStore, links: list[Link], rows: dict[str, RowInfo]
                     actual=str(link.sequence),
                 )
             )
+        if row.tombstoned != link.tombstoned:
+            state = "tombstoned" if link.tombstoned else "live"
+            problems.append(
+                Problem("database", f"bundle is {state} but the database row says otherwise", rid)
+            )
     for rid in sorted(set(by_id) - set(rows)):
         problems.append(Problem("database", "bundle has no database row (run `enforce recover`)", rid))
     return problems

@@ -116,3 +116,23 @@ def test_keys_export_and_rotate(tmp_path: Path, database_url: str) -> None:
     assert enforce("verify", "--all", env=env).returncode == 0
     pinned = enforce("verify", "--all", "--trusted-key", str(tmp_path / "old.pem"), env=env)
     assert pinned.returncode == 1 and "not trusted" in pinned.stderr
+
+
+def test_recover_and_tombstone_commands(tmp_path: Path, database_url: str) -> None:
+    env, ids = setup_store(tmp_path, database_url)
+    leftover = tmp_path / "store" / ".staging" / "01DEADWRITE000000000000000"
+    (leftover / "original").mkdir(parents=True)
+    (leftover / "original" / "01-arrival.png").write_bytes(b"half")
+    assert enforce("verify", "--all", env=env).returncode == 1  # unfinished write is reported
+    recovered = enforce("evidence", "recover", env=env)
+    assert recovered.returncode == 0, recovered.stderr
+    assert "removed staging leftover 01DEADWRITE000000000000000" in recovered.stdout
+    gone = enforce("evidence", "tombstone", ids[1], "--reason", "retention-180d", env=env)
+    assert gone.returncode == 0, gone.stderr
+    result = enforce("verify", "--all", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 records (1 tombstoned)" in result.stdout
+    assert sorted(p.name for p in (tmp_path / "store" / "records" / ids[1]).iterdir()) == [
+        "tombstone.json",
+        "tombstone.sig",
+    ]
