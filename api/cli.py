@@ -7,8 +7,10 @@ from typing import Annotated
 
 import typer
 
+from api.db.evidence_sink import DatabaseRecordSink
 from api.logging_setup import configure_logging
 from api.settings import get_settings
+from evidence.cli import register as register_evidence_commands
 from ingest.config import ConfigError, load_config
 
 app = typer.Typer(help="Non-contact enforcement pipeline.", no_args_is_help=True, add_completion=False)
@@ -16,6 +18,7 @@ config_app = typer.Typer(help="Camera registry configuration.", no_args_is_help=
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
+register_evidence_commands(app, get_settings, DatabaseRecordSink.from_url)  # verify, keys, evidence
 
 
 @app.command()

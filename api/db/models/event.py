@@ -38,6 +38,9 @@ class Event(Base):
     claim_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # 0002: repeated detections of the same episode are counted here (their supplement records link to it).
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    detection_count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Review(Base):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.db.base import Base, UTCDateTime, utcnow
@@ -22,3 +22,8 @@ class EvidenceRecordRow(Base):
     signing_key_id: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     tombstoned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # 0002: 'primary' opens an episode (and its event); 'supplement' adds later photos to episode_record_id's.
+    kind: Mapped[str] = mapped_column(String(16), default="primary", server_default="primary")
+    episode_record_id: Mapped[str | None] = mapped_column(
+        ForeignKey("evidence_records.id", ondelete="RESTRICT"), nullable=True, index=True
+    )

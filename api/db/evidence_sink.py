@@ -1,0 +1,97 @@
+"""The evidence writer's row sink: evidence row + pending event (or supplement count) in one transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+from ulid import ULID
+
+from api.db.base import make_engine, make_session_factory, session_scope
+from api.db.models.event import Event
+from api.db.models.evidence import EvidenceRecordRow
+from evidence.keys import Signer
+from evidence.records import EvidenceRecord
+from evidence.settings import EvidenceSettings
+from evidence.sink import RowInfo
+from evidence.writer import EvidenceWriter
+
+
+def open_writer(settings: EvidenceSettings, **options: Any) -> EvidenceWriter:
+    """The writer the app uses: key from ENFORCE_SIGNING_KEY (created on first run), store from
+    ENFORCE_EVIDENCE_DIR, rows into ENFORCE_DATABASE_URL; start-up recovery runs here."""
+    sink = DatabaseRecordSink.from_url(settings.database_url)
+    signer = Signer.load_or_create(settings.signing_key)
+    writer = EvidenceWriter(settings.evidence_dir, signer, sink, **options)
+    writer.open()
+    return writer
+
+
+class DatabaseRecordSink:
+    def __init__(self, session_factory: sessionmaker[Session]):
+        self.session_factory = session_factory
+
+    @classmethod
+    def from_url(cls, database_url: str) -> DatabaseRecordSink:
+        return cls(make_session_factory(make_engine(database_url)))
+
+    def insert(self, record: EvidenceRecord) -> None:
+        m = record.manifest
+        with session_scope(self.session_factory) as session:
+            session.add(
+                EvidenceRecordRow(
+                    id=record.record_id,
+                    sequence=record.sequence,
+                    violation_type=m.violation_type,
+                    bundle_path=record.bundle_path,
+                    manifest_sha256=record.manifest_sha256,
+                    previous_manifest_sha256=record.previous_manifest_sha256,
+                    signing_key_id=record.signing_key_id,
+                    kind=record.kind,
+                    episode_record_id=m.episode_record_id,
+                )
+            )
+            session.flush()
+            if record.kind == "primary":
+                session.add(
+                    Event(
+                        id=str(ULID.from_datetime(m.confirmed_at)),
+                        violation_type=m.violation_type,
+                        camera_id=m.device_id if m.device_kind == "camera" else None,
+                        flight_id=int(m.device_id) if m.device_kind == "flight" else None,
+                        zone_name=m.zone_name,
+                        status="pending",
+                        first_seen_at=m.first_seen_at,
+                        confirmed_at=m.confirmed_at,
+                        plate_text=m.object.plate_text,
+                        plate_confidence=m.object.plate_confidence,
+                        evidence_record_id=record.record_id,
+                        last_seen_at=m.confirmed_at,
+                        detection_count=1,
+                    )
+                )
+                return
+            event = session.scalar(select(Event).where(Event.evidence_record_id == m.episode_record_id))
+            if event is not None:
+                event.detection_count = (event.detection_count or 1) + 1
+                if event.last_seen_at is None or m.confirmed_at > event.last_seen_at:
+                    event.last_seen_at = m.confirmed_at
+
+    def has(self, record_id: str) -> bool:
+        with self.session_factory() as session:
+            return session.get(EvidenceRecordRow, record_id) is not None
+
+    def mark_tombstoned(self, record_id: str, at: datetime) -> None:
+        with session_scope(self.session_factory) as session:
+            session.execute(
+                update(EvidenceRecordRow).where(EvidenceRecordRow.id == record_id).values(tombstoned_at=at)
+            )
+
+    def rows(self) -> dict[str, RowInfo]:
+        with self.session_factory() as session:
+            return {
+                r.id: RowInfo(r.id, r.sequence, r.bundle_path, r.manifest_sha256, r.tombstoned_at is not None)
+                for r in session.scalars(select(EvidenceRecordRow))
+            }

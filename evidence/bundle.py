@@ -1,0 +1,236 @@
+"""Build one bundle's files and manifest in a staging folder (the writer moves it into place).
+
+Verification code: the annotated copies carry a code that must not depend on themselves, so it is
+derived from `content_sha256`, the SHA-256 of the canonical manifest JSON without the annotated files'
+entries, `content_sha256` and `verification_code`. That digest covers the record, the ledger link and the
+hashes of the originals, plate close-up and clip; `verify` recomputes both digest and code.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from evidence.clip import encode_clip
+from evidence.hashing import canonical_json, sha256_bytes, sha256_file, write_file_durably
+from evidence.keys import Signer, sign
+from evidence.overlay import Caption, annotate
+from evidence.records import (
+    ClipEntry,
+    Details,
+    FileEntry,
+    FileKind,
+    Manifest,
+    Mark,
+    MediaInfo,
+    ObjectInfo,
+    PhotoEntry,
+    RecordContext,
+    RecordKind,
+    utc,
+)
+from vision.types import Violation
+
+MANIFEST_NAME = "manifest.json"
+SIGNATURE_NAME = "manifest.sig"
+PNG_LEVEL = 1  # fast lossless
+ANNOTATED_QUALITY = 92
+
+
+@dataclass(frozen=True)
+class LedgerLink:
+    record_id: str
+    sequence: int
+    previous_manifest_sha256: str | None
+    previous_record_id: str | None
+
+
+@dataclass(frozen=True)
+class BuiltBundle:
+    manifest: Manifest
+    manifest_bytes: bytes
+    manifest_sha256: str
+
+
+def content_digest(manifest: dict[str, Any]) -> str:
+    """SHA-256 over the manifest minus annotated entries, the digest itself and the code (see module doc)."""
+    body = copy.deepcopy(manifest)
+    body.pop("content_sha256", None)
+    body.pop("verification_code", None)
+    body["files"] = [f for f in body.get("files", []) if f.get("kind") != "annotated"]
+    return sha256_bytes(canonical_json(body))
+
+
+def verification_code(digest_hex: str) -> str:
+    """Eight base32 characters from the content digest, shown as XXXX-XXXX on the annotated photos."""
+    code = base64.b32encode(bytes.fromhex(digest_hex)[:5]).decode()
+    return f"{code[:4]}-{code[4:]}"
+
+
+def manifest_bytes(manifest: Manifest) -> bytes:
+    data = manifest.model_dump(mode="json")
+    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False).encode("utf-8") + b"\n"
+
+
+def _safe(role: str) -> str:
+    return re.sub(r"[^a-z0-9_-]+", "_", role.lower())[:32] or "photo"
+
+
+class _Files:
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.entries: list[FileEntry] = []
+
+    def add_bytes(self, rel: str, data: bytes, kind: FileKind) -> None:
+        path = self.folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_file_durably(path, data)
+        self.entries.append(FileEntry(path=rel, sha256=sha256_bytes(data), size=len(data), kind=kind))
+
+    def add_file(self, rel: str, kind: FileKind) -> None:
+        digest, size = sha256_file(self.folder / rel)
+        self.entries.append(FileEntry(path=rel, sha256=digest, size=size, kind=kind))
+
+
+def _encode(image: npt.NDArray[np.uint8], ext: str) -> bytes:
+    params = (
+        [cv2.IMWRITE_PNG_COMPRESSION, PNG_LEVEL]
+        if ext == ".png"
+        else [cv2.IMWRITE_JPEG_QUALITY, ANNOTATED_QUALITY]
+    )
+    ok, buf = cv2.imencode(ext, image, params)
+    if not ok:
+        raise ValueError(f"could not encode image as {ext}")
+    return buf.tobytes()
+
+
+def build_bundle(
+    folder: Path,
+    violation: Violation,
+    context: RecordContext,
+    link: LedgerLink,
+    signer: Signer,
+    kind: RecordKind = "primary",
+    episode_record_id: str | None = None,
+    with_clip: bool = True,
+) -> BuiltBundle:
+    """Write originals, plate, clip, annotated copies, manifest.json and manifest.sig into `folder`."""
+    if not violation.photos:
+        raise ValueError(f"violation {violation.episode_key} has no photos")
+    folder.mkdir(parents=True, exist_ok=True)
+    files = _Files(folder)
+    photos: list[PhotoEntry] = []
+    for i, photo in enumerate(violation.photos, start=1):
+        stem = f"{i:02d}-{_safe(photo.role)}"
+        original, annotated = f"original/{stem}.png", f"annotated/{stem}.jpg"
+        files.add_bytes(original, _encode(photo.frame.image, ".png"), "original")
+        photos.append(
+            PhotoEntry(
+                role=photo.role,
+                original=original,
+                annotated=annotated,
+                captured_at=utc(photo.frame.captured_at),
+                frame_index=photo.frame.index,
+                width=photo.frame.width,
+                height=photo.frame.height,
+                marks=tuple(Mark(label=m.label, box=m.box, score=m.score) for m in photo.marks),
+            )
+        )
+    plate_image = None
+    plate = violation.plate
+    if plate is not None and plate.crop is not None and plate.crop.size:
+        plate_image = "plate.png"
+        files.add_bytes(plate_image, _encode(np.ascontiguousarray(plate.crop), ".png"), "plate")
+    clip = None
+    if with_clip and violation.clip_frames:
+        frames = tuple(sorted(violation.clip_frames, key=lambda f: f.captured_at))
+        info = encode_clip(frames, folder / "clip.mp4")
+        files.add_file("clip.mp4", "clip")
+        clip = ClipEntry(
+            path="clip.mp4",
+            codec=info.codec,
+            fps=info.fps,
+            frame_count=info.frame_count,
+            width=info.width,
+            height=info.height,
+            first_captured_at=utc(frames[0].captured_at),
+            last_captured_at=utc(frames[-1].captured_at),
+        )
+    d = violation.details
+    fields: dict[str, Any] = dict(
+        kind=kind,
+        record_id=link.record_id,
+        sequence=link.sequence,
+        previous_manifest_sha256=link.previous_manifest_sha256,
+        previous_record_id=link.previous_record_id,
+        signing_key_id=signer.key_id,
+        episode_key=violation.episode_key,
+        episode_record_id=episode_record_id,
+        violation_type=violation.violation_type,
+        device_kind=context.device_kind,
+        device_id=context.device_id,
+        zone_name=violation.zone_name,
+        zone_polygon=violation.zone_polygon,
+        place=context.place,
+        timezone=context.timezone,
+        first_seen_at=utc(violation.first_seen_at),
+        confirmed_at=utc(violation.confirmed_at),
+        object=ObjectInfo(
+            label=violation.object_label,
+            track_id=violation.track_id,
+            plate_text=plate.text if plate else None,
+            plate_confidence=plate.confidence if plate else None,
+            plate_votes=plate.votes if plate else None,
+        ),
+        photos=tuple(photos),
+        plate_image=plate_image,
+        clip=clip,
+        details=Details(
+            people_count=d.people_count,
+            mud_signs=d.mud_signs,
+            direction=d.direction,
+            lat=d.lat,
+            lon=d.lon,
+            area_m2=d.area_m2,
+            baseline_flight_id=d.baseline_flight_id,
+            flight_dates=d.flight_dates,
+            registration_quality=d.registration_quality,
+        ),
+        model_name=context.model_name,
+        weights_sha256=context.weights_sha256,
+        detector_type=context.detector_type,
+        config_sha256=context.config_sha256,
+        software_version=context.software_version,
+        media=MediaInfo(annotated_quality=ANNOTATED_QUALITY, clip_container="mp4"),
+    )
+    draft = Manifest(**fields, files=tuple(files.entries), content_sha256="0" * 64, verification_code="")
+    digest = content_digest(draft.model_dump(mode="json"))
+    code = verification_code(digest)
+    for photo, entry in zip(violation.photos, photos, strict=True):
+        caption = Caption(
+            captured_at=photo.frame.captured_at,
+            timezone=context.timezone,
+            address=context.place.address,
+            lat=context.place.lat,
+            lon=context.place.lon,
+            device_id=context.device_id,
+            violation_type=violation.violation_type,
+            verification_code=code,
+            role=photo.role,
+        )
+        image = annotate(photo.frame.image, photo.marks, violation.zone_polygon, caption)
+        files.add_bytes(entry.annotated, _encode(image, ".jpg"), "annotated")
+    manifest = Manifest(**fields, files=tuple(files.entries), content_sha256=digest, verification_code=code)
+    data = manifest_bytes(manifest)
+    write_file_durably(folder / MANIFEST_NAME, data)
+    write_file_durably(folder / SIGNATURE_NAME, sign(signer, data).to_bytes())
+    return BuiltBundle(manifest, data, sha256_bytes(data))
