@@ -20,8 +20,8 @@ class RateSampler:
         due = self._next_due
         if due is not None and captured_at + self._slack < due:
             return False
-        if due is None or captured_at - due >= self.period or captured_at < due - self.period:
-            self._next_due = captured_at + self.period  # first frame, or a gap / clock jump: restart
-        else:
-            self._next_due = due + self.period
+        following = None if due is None else due + self.period
+        if following is None or following - captured_at < self.period / 2:
+            following = captured_at + self.period  # first frame, or late by a gap: restart the cadence
+        self._next_due = following
         return True

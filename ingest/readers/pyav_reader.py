@@ -7,6 +7,7 @@ their decode. In keyframe mode non-key packets never reach the decoder.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -72,6 +73,7 @@ class PyAVReader(FrameReader):
         self._clock = clock
         self._start_time = start_time
         self._container: Any = None
+        self._offsets: deque[float] = deque(maxlen=50)
         self._name = mask_url(url) if self.live else str(file_path(url))
 
     # -- opening -----------------------------------------------------------------------------------
@@ -142,42 +144,32 @@ class PyAVReader(FrameReader):
         packet_span: list[float] = []  # first and last packet time seen by the demuxer (all packets)
         last_time: float | None = None
         try:
-            for packet in container.demux(video):
-                if packet.dts is None and packet.size == 0:
-                    continue  # flush packet at EOF
-                if packet.pts is not None and packet.time_base is not None:
-                    t = float(packet.pts * packet.time_base)
-                    packet_span[:] = (
-                        [min(packet_span[0], t), max(packet_span[1], t)] if packet_span else [t, t]
-                    )
-                if keyframe_only and not packet.is_keyframe:
+            for av_frame, received_at in self._decoded(container, video, keyframe_only, packet_span):
+                self.stats.frames_decoded += 1
+                index = self.stats.frames_decoded - 1
+                pts_s = av_frame.time
+                if pts_s is not None:
+                    if first_time is None:
+                        first_time = pts_s
+                    last_time = pts_s
+                if self.live:
+                    captured_at = received_at  # wall clock when the picture's data arrived
+                    self._update_clock_offset(container, pts_s, captured_at)
+                else:
+                    offset = 0.0 if pts_s is None or first_time is None else pts_s - first_time
+                    assert file_start is not None
+                    captured_at = file_start + timedelta(seconds=offset)
+                if not sampler.take(captured_at):
                     continue
-                for av_frame in packet.decode():
-                    self.stats.frames_decoded += 1
-                    index = self.stats.frames_decoded - 1
-                    pts_s = av_frame.time
-                    if pts_s is not None:
-                        if first_time is None:
-                            first_time = pts_s
-                        last_time = pts_s
-                    if self.live:
-                        captured_at = self._clock()
-                        self._update_clock_offset(container, pts_s, captured_at)
-                    else:
-                        offset = 0.0 if pts_s is None or first_time is None else pts_s - first_time
-                        assert file_start is not None
-                        captured_at = file_start + timedelta(seconds=offset)
-                    if not sampler.take(captured_at):
-                        continue
-                    self.stats.frames_sampled += 1
-                    yield Frame(
-                        source_id=self.source_id,
-                        index=index,
-                        captured_at=captured_at,
-                        image=av_frame.to_ndarray(format="bgr24"),
-                        pts_seconds=pts_s,
-                        keyframe=bool(av_frame.key_frame),
-                    )
+                self.stats.frames_sampled += 1
+                yield Frame(
+                    source_id=self.source_id,
+                    index=index,
+                    captured_at=captured_at,
+                    image=av_frame.to_ndarray(format="bgr24"),
+                    pts_seconds=pts_s,
+                    keyframe=bool(av_frame.key_frame),
+                )
         except av.error.ExitError as exc:
             if self.live:
                 raise StallError(
@@ -195,6 +187,44 @@ class PyAVReader(FrameReader):
         if self.live:
             raise SourceError(f"{self._name}: stream ended (server closed the connection)")
         self._check_complete(container, video, packet_span)
+
+    def _packet_groups(
+        self, container: Any, video: Any, packet_span: list[float]
+    ) -> Iterator[tuple[list[Any], datetime]]:
+        """Packets grouped by presentation time, with the wall clock when the first one arrived.
+        Cameras that send one picture as several slices (several packets with one pts) must have
+        them all decoded before the picture is complete."""
+        group: list[Any] = []
+        received_at = self._clock()
+        for packet in container.demux(video):
+            now = self._clock() if self.live else received_at
+            if packet.pts is not None and packet.time_base is not None:
+                t = float(packet.pts * packet.time_base)
+                packet_span[:] = [min(packet_span[0], t), max(packet_span[1], t)] if packet_span else [t, t]
+            if group and (packet.pts is None or packet.pts != group[-1].pts):
+                yield group, received_at
+                group = []
+            if not group:
+                received_at = now
+            group.append(packet)
+        if group:
+            yield group, received_at
+
+    def _decoded(
+        self, container: Any, video: Any, keyframe_only: bool, packet_span: list[float]
+    ) -> Iterator[tuple[Any, datetime]]:
+        """Complete pictures in presentation order with their arrival time; in keyframe mode only
+        key pictures are decoded."""
+        for group, received_at in self._packet_groups(container, video, packet_span):
+            flush = any(p.size == 0 for p in group)
+            if keyframe_only and not flush and not any(p.is_keyframe for p in group):
+                continue
+            by_pts: dict[int | None, Any] = {}
+            for packet in group:
+                for av_frame in packet.decode():
+                    by_pts[av_frame.pts] = av_frame  # a later output of the same picture is more complete
+            for av_frame in by_pts.values():
+                yield av_frame, received_at
 
     def _check_complete(self, container: Any, video: Any, packet_span: list[float]) -> None:
         if self.stats.frames_decoded == 0 or not packet_span:
@@ -217,10 +247,10 @@ class PyAVReader(FrameReader):
         if not realtime_us or pts_s is None or realtime_us <= 0:
             return
         camera_time = realtime_us / 1_000_000 + pts_s
-        offset = camera_time - received_at.timestamp()
-        previous = self.stats.clock_offset_s
-        # Smooth network jitter; a real clock error is steady and survives the smoothing.
-        self.stats.clock_offset_s = offset if previous is None else 0.9 * previous + 0.1 * offset
+        # Transport and decode delay only ever make a frame arrive later, so the frame with the least
+        # delay among recent ones gives the best estimate of the clock offset (as NTP does).
+        self._offsets.append(camera_time - received_at.timestamp())
+        self.stats.clock_offset_s = max(self._offsets)
 
     def _broken(self, what: str) -> CorruptSourceError:
         return CorruptSourceError(f"video file {self._name} {what}")
