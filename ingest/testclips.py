@@ -42,7 +42,7 @@ def scene_frame(
         size = max(4, h // 6)
         x = int((t * w / 4) % max(1, w - size))
         y = h // 2
-        img[y : y + size, x : x + size] = (90, 90, 90)
+        img[y : y + size, x : x + size] = (20, 20, 20)
     if bright:
         size = max(4, h // 5)
         img[h // 8 : h // 8 + size, w - size - w // 8 : w - w // 8] = 255
