@@ -96,6 +96,7 @@ class CameraWorker:
                 reader.close()
                 with self._lock:
                     self._frames_before += reader.stats.frames_decoded
+                    self._frames_total = self._frames_before
         return self._set_state("stopped")
 
     def _on_frame(self, frame: Frame, reader: FrameReader) -> None:

@@ -22,7 +22,10 @@ from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
 
 def launch_line(args: argparse.Namespace) -> str:
     if args.file:
-        return f"( filesrc location={args.file} ! qtdemux ! h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96 )"
+        return (
+            f"( filesrc location={args.file} ! qtdemux ! h264parse config-interval=-1 ! "
+            "rtph264pay name=pay0 pt=96 )"
+        )
     caps = f"video/x-raw,width={args.width},height={args.height},framerate={args.fps}/1"
     return (
         f"( videotestsrc is-live=true pattern={args.test_pattern} ! {caps} ! videoconvert ! "
