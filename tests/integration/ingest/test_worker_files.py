@@ -61,7 +61,9 @@ def test_worker_submits_violations_with_clip_frames_from_the_ring(clip: Path, tm
         assert r["clip_frames"] == 16 and r["clip_span_s"] == pytest.approx(3.0)  # 3 s at 5 fps, inclusive
     health = worker.health()
     assert health.state == "finished" and health.frames_total == 100 and health.frames_analysed == 50
-    assert health.input_fps == pytest.approx(10, rel=0.05) and health.analysed_fps == pytest.approx(5, rel=0.05)
+    assert health.input_fps == pytest.approx(10, rel=0.05) and health.analysed_fps == pytest.approx(
+        5, rel=0.05
+    )
     assert health.violations == 2 and health.last_frame_at == START + timedelta(seconds=9.8)
 
 
@@ -79,3 +81,79 @@ def test_motion_gate_skips_the_detector_on_a_static_scene_but_rechecks(tmp_path:
     assert analyzer.detector_runs == 3  # first frame, then the 5 s re-check: at 5 s and 10 s
     assert health.skipped_by_motion == 57
     assert len(sink.records()) == 3  # the static object is still confirmed, at 3, 6 and 9 s
+
+
+class CrashOnceAnalyzer(BrightSquareAnalyzer):
+    """A buggy analyzer: raises on the first pass over frame 12, like a rule hitting an edge case."""
+
+    def __init__(self, camera_id: str) -> None:
+        super().__init__(camera_id, persist_s=2.0, max_gap_s=0.5)
+        self.crashed = False
+
+    def process(self, frame: Frame, detect: bool) -> list[Violation]:
+        if frame.index == 12 and not self.crashed:
+            self.crashed = True
+            raise RuntimeError("rule state inconsistent")
+        return super().process(frame, detect)
+
+
+def wait_until(predicate, timeout_s: float = 20.0) -> None:  # noqa: ANN001
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError("condition not reached in time")
+
+
+def test_a_broken_file_fails_its_camera_only_and_a_crash_is_restarted(clip: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.mp4"
+    data = clip.read_bytes()
+    broken.write_bytes(data[: len(data) // 2])  # index at the end: cut off
+    cams = [
+        camera("cam-good", clip, analysis_fps=5),
+        camera("cam-broken", broken, analysis_fps=5),
+        camera("cam-crashy", clip, analysis_fps=5),
+        camera("cam-off", clip, enabled=False),
+    ]
+    sinks = {c.id: JsonDirSink(tmp_path / c.id) for c in cams}
+
+    def make_worker(cam: CameraConfig) -> CameraWorker:
+        analyzer = (
+            CrashOnceAnalyzer(cam.id)
+            if cam.id == "cam-crashy"
+            else BrightSquareAnalyzer(cam.id, persist_s=2.0)
+        )
+        return CameraWorker(cam, open_reader, analyzer, sinks[cam.id])
+
+    from ingest.backoff import Backoff
+
+    reporter = InMemoryReporter()
+    supervisor = Supervisor(
+        cams,
+        make_worker,
+        reporter,
+        sinks=list(sinks.values()),
+        report_interval_s=0.1,
+        restart_backoff=lambda: Backoff(initial_s=0.1, maximum_s=0.2),
+    )
+    supervisor.start()
+    try:
+        wait_until(lambda: all(h.state in ("finished", "failed") for h in supervisor.health()))
+    finally:
+        supervisor.stop(timeout_s=10)
+    health = {h.camera_id: h for h in supervisor.health()}
+    assert set(health) == {"cam-good", "cam-broken", "cam-crashy"}  # disabled cameras do not run
+    assert health["cam-broken"].state == "failed"
+    assert str(broken) in health["cam-broken"].last_error
+    assert "cannot be opened as video" in health["cam-broken"].last_error
+    assert health["cam-good"].state == "finished" and health["cam-good"].last_error is None
+    assert len(sinks["cam-good"].records()) == 2
+    crashy = health["cam-crashy"]
+    assert crashy.restarts == 1 and crashy.state == "finished"
+    assert "RuntimeError: rule state inconsistent" in crashy.last_error
+    assert len(sinks["cam-crashy"].records()) == 2
+    assert all(s.closed for s in sinks.values())
+    assert reporter.reports and {h.camera_id for h in reporter.reports[-1]} == set(health)
