@@ -86,6 +86,9 @@ class FrameRing:
     def _load(stored: _Stored) -> Frame:
         if stored.jpeg is None:
             return stored.frame
-        image: npt.NDArray[np.uint8] = cv2.imdecode(np.frombuffer(stored.jpeg, np.uint8), cv2.IMREAD_COLOR)
+        decoded = cv2.imdecode(np.frombuffer(stored.jpeg, np.uint8), cv2.IMREAD_COLOR)
+        if decoded is None:
+            raise ValueError(f"ring buffer holds an undecodable JPEG for frame {stored.frame.index}")
+        image: npt.NDArray[np.uint8] = np.asarray(decoded, dtype=np.uint8)
         f = stored.frame
         return Frame(f.source_id, f.index, f.captured_at, image, f.pts_seconds, f.keyframe)

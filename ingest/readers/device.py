@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import cv2
+import numpy as np
 
 from ingest.readers.base import FrameReader, ReaderStats, SourceError, StallError
 from ingest.readers.pyav_reader import Clock, ReaderOptions, wall_clock
@@ -43,7 +44,9 @@ class DeviceReader(FrameReader):
                 if not sampler.take(captured_at):
                     continue
                 self.stats.frames_sampled += 1
-                yield Frame(self.source_id, self.stats.frames_decoded - 1, captured_at, image)
+                yield Frame(
+                    self.source_id, self.stats.frames_decoded - 1, captured_at, np.asarray(image, np.uint8)
+                )
         finally:
             self.close()
 
