@@ -216,6 +216,7 @@ def _run_stream(
     thread.start()
     stop.wait(warmup_s + trial_s)
     stop.set()
+    thread.join(15)  # let the decoder and OpenCV threads wind down before the process exits
     window = [(w, p) for w, p in marks if w >= t0 + warmup_s]
     health = worker.health()
     if len(window) < 3:
@@ -241,14 +242,46 @@ def _proc_main(
     ]
     for t in threads:
         t.start()
+    time.sleep(warmup_s)
+    queue.put(("start", None))
+    cpu0 = time.process_time()
+    time.sleep(trial_s)
+    queue.put(("end", time.process_time() - cpu0))
     for t in threads:
         t.join(warmup_s + trial_s + 30)
-    queue.put([r.__dict__ for r in results])
+    queue.put(("results", [r.__dict__ for r in results]))
+
+
+def _proc_cpu_s(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _machine_busy_s() -> float:
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Trial:
+    streams: list[StreamResult]
+    window_s: float
+    workers_cpu_s: float
+    server_cpu_s: float
+    machine_busy_s: float
 
 
 def run_trial(
-    url: str, n: int, mode: str, procs: int, detector_spec: str | None, warmup_s: float, trial_s: float
-) -> list[StreamResult]:
+    url: str,
+    server_pid: int,
+    n: int,
+    mode: str,
+    procs: int,
+    detector_spec: str | None,
+    warmup_s: float,
+    trial_s: float,
+) -> Trial:
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
     shares = [[url] * (n // procs + (1 if i < n % procs else 0)) for i in range(procs)]
@@ -259,12 +292,19 @@ def run_trial(
     ]
     for w in workers:
         w.start()
-    results: list[StreamResult] = []
-    for _ in workers:
-        results += [StreamResult(**r) for r in queue.get(timeout=warmup_s + trial_s + 120)]
+    timeout = warmup_s + trial_s + 120
+    messages: dict[str, list[Any]] = {"start": [], "end": [], "results": []}
+    marks: dict[str, tuple[float, float, float]] = {}
+    while len(messages["results"]) < len(workers):
+        kind, value = queue.get(timeout=timeout)
+        messages[kind].append(value)
+        if len(messages[kind]) == len(workers) and kind in ("start", "end"):
+            marks[kind] = (time.monotonic(), _proc_cpu_s(server_pid), _machine_busy_s())
     for w in workers:
         w.join(30)
-    return results
+    (t0, s0, m0), (t1, s1, m1) = marks["start"], marks["end"]
+    streams = [StreamResult(**r) for batch in messages["results"] for r in batch]
+    return Trial(streams, t1 - t0, sum(messages["end"]), s1 - s0, m1 - m0)
 
 
 def part_capacity(
@@ -293,15 +333,27 @@ def part_capacity(
             best = 0
             for n in ns:
                 t = time.monotonic()
-                results = run_trial(url, n, mode, procs, detector_spec, warmup_s, trial_s)
+                trial = run_trial(url, server.process.pid, n, mode, procs, detector_spec, warmup_s, trial_s)
+                results = trial.streams
                 good = sum(r.ok for r in results)
                 worst = min(results, key=lambda r: r.video_s / max(r.wall_s, 1e-9))
+                per_stream = 1000 * (trial.workers_cpu_s + trial.server_cpu_s) / n / trial.window_s
+                others = (trial.machine_busy_s - trial.workers_cpu_s - trial.server_cpu_s) / trial.window_s
+                cpu_limit = cores * 1000 / per_stream
                 print(
                     f"  {mode:8s} N={n:3d}: {good}/{n} sustained; "
                     f"slowest stream {worst.video_s:.1f} s video in "
                     f"{worst.wall_s:.1f} s wall, lag growth {worst.lag_growth_s:+.2f} s"
                     f"{'; error: ' + worst.error if worst.error and not worst.ok else ''} "
                     f"[{time.monotonic() - t:.0f} s]",
+                    flush=True,
+                )
+                print(
+                    f"             CPU: workers {trial.workers_cpu_s / trial.window_s:.2f} cores, "
+                    f"RTSP server "
+                    f"{trial.server_cpu_s / trial.window_s:.2f}, other users of this machine {others:.2f}; "
+                    f"{per_stream:.0f} ms CPU per stream-second -> {cpu_limit:.0f} streams if all "
+                    f"{cores} cores were ours",
                     flush=True,
                 )
                 if good == n:

@@ -13,13 +13,15 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from types import FrameType
+from typing import Any
 
 from ingest.backoff import Backoff
 from ingest.config import CameraConfig
 from ingest.health import CameraHealthSnapshot, HealthReporter
-from ingest.protocols import ClosableSink
+from ingest.protocols import ClosableSink, FrameAnalyzer, ViolationSink
+from ingest.readers import open_reader
 from ingest.redact import mask_text
-from ingest.worker import CameraWorker
+from ingest.worker import CameraWorker, ReaderFactory
 
 log = logging.getLogger(__name__)
 
@@ -156,3 +158,22 @@ class Supervisor:
     def _report_loop(self) -> None:
         while not self._stop.wait(self.report_interval_s):
             self._report()
+
+
+def embedded_supervisor(
+    cameras: Sequence[CameraConfig],
+    analyzer_factory: Callable[[CameraConfig], FrameAnalyzer],
+    sink: ViolationSink,
+    reporter: HealthReporter | None = None,
+    *,
+    reader_factory: ReaderFactory = open_reader,
+    **supervisor_options: Any,
+) -> Supervisor:
+    """The usual wiring: one worker per enabled camera with its own analyzer, one shared sink."""
+    return Supervisor(
+        cameras,
+        lambda camera: CameraWorker(camera, reader_factory, analyzer_factory(camera), sink),
+        reporter,
+        sinks=[sink],
+        **supervisor_options,
+    )

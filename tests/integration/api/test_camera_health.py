@@ -14,10 +14,8 @@ from api.db.health_store import DbHealthReporter
 from api.settings import Settings
 from ingest.config import load_config
 from ingest.health import CameraHealthSnapshot
-from ingest.readers import open_reader
-from ingest.supervisor import Supervisor
+from ingest.supervisor import embedded_supervisor
 from ingest.testclips import write_clip
-from ingest.worker import CameraWorker
 from tests.support.bright_square import BrightSquareAnalyzer, JsonDirSink
 
 CONFIG = """\
@@ -111,9 +109,10 @@ def test_metrics_are_in_prometheus_format(client: TestClient) -> None:
 def test_live_supervisor_health_is_preferred(client: TestClient, config_path: Path, tmp_path: Path) -> None:
     cameras = [c for c in load_config(config_path).cameras if c.id == "file-cam"]
     sink = JsonDirSink(tmp_path / "out")
-    supervisor = Supervisor(
+    supervisor = embedded_supervisor(
         cameras,
-        lambda cam: CameraWorker(cam, open_reader, BrightSquareAnalyzer(cam.id, persist_s=1.0), sink),
+        lambda cam: BrightSquareAnalyzer(cam.id, persist_s=1.0),
+        sink,
         DbHealthReporter(client.app.state.session_factory),
     )
     supervisor.start()
