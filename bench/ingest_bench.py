@@ -192,6 +192,7 @@ def _run_stream(
     stop: threading.Event,
 ) -> None:
     from ingest.readers import open_reader, options_for
+    from ingest.ring import FrameRing
     from ingest.worker import CameraWorker
 
     camera = CameraConfig(
@@ -208,8 +209,13 @@ def _run_stream(
                 marks.append((time.monotonic(), frame.pts_seconds))
             return self.inner.process(frame, detect)
 
+    quality = int(os.environ.get("INGEST_BENCH_RING_JPEG", "90"))
     worker = CameraWorker(
-        camera, lambda c: open_reader(c, options_for(c, stall_timeout_s=10)), Recording(), NullSink()
+        camera,
+        lambda c: open_reader(c, options_for(c, stall_timeout_s=10)),
+        Recording(),
+        NullSink(),
+        ring=FrameRing(max_seconds=30, jpeg_quality=quality or None),
     )
     thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
     t0 = time.monotonic()
@@ -385,7 +391,14 @@ def main() -> None:
     parser.add_argument(
         "--with-detector", metavar="PATH", help="an .onnx model, or module:factory with detect()"
     )
+    parser.add_argument(
+        "--ring-jpeg",
+        type=int,
+        default=90,
+        help="ring buffer JPEG quality; 0 keeps raw frames (no encode cost)",
+    )
     args = parser.parse_args()
+    os.environ["INGEST_BENCH_RING_JPEG"] = str(args.ring_jpeg)  # read by the spawned worker processes
     if args.warmup_s + args.trial_s > args.seconds - 2:
         parser.error(
             "--seconds must exceed warmup + trial by 2 s (the server plays the clip once per client)"
