@@ -195,10 +195,12 @@ def _run_stream(
     from ingest.ring import FrameRing
     from ingest.worker import CameraWorker
 
+    decode, _, variant = mode.partition(":")
     camera = CameraConfig(
-        id="bench-cam", name="bench", source=url, location=LOCATION, analysis_fps=1, decode=mode
+        id="bench-cam", name="bench", source=url, location=LOCATION, analysis_fps=1, decode=decode
     )  # type: ignore[arg-type]
     marks: list[tuple[float, float]] = []  # (wall monotonic, pts seconds)
+    errors: list[str] = []
 
     class Recording:
         def __init__(self) -> None:
@@ -209,15 +211,29 @@ def _run_stream(
                 marks.append((time.monotonic(), frame.pts_seconds))
             return self.inner.process(frame, detect)
 
+    def open_it(c: CameraConfig) -> Any:
+        return open_reader(c, options_for(c, stall_timeout_s=10))
+
+    def raw_loop() -> None:
+        """Decode + detector alone: the reader and nothing of the pipeline."""
+        analyzer = Recording()
+        reader = open_it(camera)
+        try:
+            for frame in reader:
+                analyzer.process(frame, True)
+                if stop.is_set():
+                    break
+        except Exception as exc:  # noqa: BLE001 - reported as the stream's error
+            errors.append(str(exc))
+        finally:
+            reader.close()
+
     quality = int(os.environ.get("INGEST_BENCH_RING_JPEG", "90"))
     worker = CameraWorker(
-        camera,
-        lambda c: open_reader(c, options_for(c, stall_timeout_s=10)),
-        Recording(),
-        NullSink(),
-        ring=FrameRing(max_seconds=30, jpeg_quality=quality or None),
+        camera, open_it, Recording(), NullSink(), ring=FrameRing(max_seconds=30, jpeg_quality=quality or None)
     )
-    thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
+    target = raw_loop if variant == "raw" else lambda: worker.run(stop)
+    thread = threading.Thread(target=target, daemon=True)
     t0 = time.monotonic()
     thread.start()
     stop.wait(warmup_s + trial_s)
@@ -225,15 +241,16 @@ def _run_stream(
     thread.join(15)  # let the decoder and OpenCV threads wind down before the process exits
     window = [(w, p) for w, p in marks if w >= t0 + warmup_s]
     health = worker.health()
+    error = health.last_error or (errors[0] if errors else None)
     if len(window) < 3:
-        out.append(StreamResult(False, 0, trial_s, 0, len(marks), health.last_error or "too few frames"))
+        out.append(StreamResult(False, 0, trial_s, 0, len(marks), error or "too few frames"))
         return
     (w0, p0), (w1, p1) = window[0], window[-1]
     lags = [(w - w0) - (p - p0) for w, p in window]
     growth = max(lags[len(lags) // 2 :]) - min(lags[: max(1, len(lags) // 2)])
     video_s, wall_s = p1 - p0, w1 - w0
-    ok = video_s >= 0.95 * wall_s and growth < 1.5 and health.reconnects == 0
-    out.append(StreamResult(ok, video_s, wall_s, growth, health.frames_analysed, health.last_error))
+    ok = video_s >= 0.95 * wall_s and growth < 1.5 and health.reconnects == 0 and not errors
+    out.append(StreamResult(ok, video_s, wall_s, growth, len(marks), error))
 
 
 def _proc_main(
@@ -337,6 +354,18 @@ def part_capacity(
         for mode, ns in (("full", full_ns), ("keyframe", key_ns)):
             raw_limit = cores * 1000 / (decode[f"{mode}+reader"] + det_ms)
             best = 0
+            probe = ns[0]
+            raw = run_trial(
+                url, server.process.pid, probe, f"{mode}:raw", procs, detector_spec, warmup_s, trial_s
+            )
+            raw_ms = 1000 * (raw.workers_cpu_s + raw.server_cpu_s) / probe / raw.window_s
+            print(
+                f"  {mode:8s} raw (reader{' + detector' if det_ms else ''} only, no pipeline), N={probe}: "
+                f"{sum(r.ok for r in raw.streams)}/{probe} sustained, {raw_ms:.0f} ms CPU per stream-second "
+                f"incl. RTSP server -> {cores * 1000 / raw_ms:.0f} streams if all {cores} cores were ours",
+                flush=True,
+            )
+            pipeline_ms: list[float] = []
             for n in ns:
                 t = time.monotonic()
                 trial = run_trial(url, server.process.pid, n, mode, procs, detector_spec, warmup_s, trial_s)
@@ -346,6 +375,7 @@ def part_capacity(
                 per_stream = 1000 * (trial.workers_cpu_s + trial.server_cpu_s) / n / trial.window_s
                 others = (trial.machine_busy_s - trial.workers_cpu_s - trial.server_cpu_s) / trial.window_s
                 cpu_limit = cores * 1000 / per_stream
+                pipeline_ms.append(per_stream)
                 print(
                     f"  {mode:8s} N={n:3d}: {good}/{n} sustained; "
                     f"slowest stream {worst.video_s:.1f} s video in "
@@ -367,11 +397,19 @@ def part_capacity(
                 else:
                     break
             print(
-                f"  {mode:8s} sustained {best} streams; "
-                f"raw limit (decode{' + detector' if det_ms else ''} alone)"
-                f" {raw_limit:.1f} -> ratio {best / raw_limit:.2f}"
+                f"  {mode:8s} sustained {best} streams here; raw limit from file decode "
+                f"{raw_limit:.1f} -> ratio {best / raw_limit:.2f}"
                 f"{' (a lower bound: the largest N tried was sustained)' if best == max(ns) else ''}"
             )
+            if pipeline_ms:
+                per = statistics.median(pipeline_ms)
+                print(
+                    f"  {mode:8s} CPU per stream-second: pipeline {per:.0f} ms vs raw {raw_ms:.0f} ms -> "
+                    f"pipeline throughput {raw_ms / per:.2f} of raw; "
+                    f"CPU-bound capacity on {cores} free cores "
+                    f"{cores * 1000 / per:.0f} streams",
+                    flush=True,
+                )
     finally:
         server.stop()
 
