@@ -88,10 +88,12 @@ class PyAVReader(FrameReader):
                     options=opts,
                     timeout=(self.options.open_timeout_s, self.options.stall_timeout_s),
                 )
-            except av.error.ExitError as exc:
-                raise StallError(f"{self._name}: no answer within {self.options.open_timeout_s:g} s") from exc
+            # `from None`: PyAV's own message carries the URL with its credentials
+            except av.error.ExitError:
+                wait = self.options.open_timeout_s
+                raise StallError(f"{self._name}: no answer within {wait:g} s") from None
             except (av.error.FFmpegError, OSError) as exc:
-                raise SourceError(f"{self._name}: cannot open stream: {mask_text(_reason(exc))}") from exc
+                raise SourceError(f"{self._name}: cannot open stream: {mask_text(_reason(exc))}") from None
         path = file_path(self.url)
         if not path.is_file():
             raise CorruptSourceError(f"video file {path} does not exist")
@@ -129,6 +131,8 @@ class PyAVReader(FrameReader):
         try:
             video = next((s for s in container.streams if s.type == "video"), None)
             if video is None:
+                if self.live:
+                    raise SourceError(f"{self._name}: stream has no video")
                 raise self._broken("has no video stream")
             keyframe_only = self.options.decode == "keyframe"
             if keyframe_only:
@@ -174,13 +178,13 @@ class PyAVReader(FrameReader):
             if self.live:
                 raise StallError(
                     f"{self._name}: no data for {self.options.stall_timeout_s:g} s (stalled)"
-                ) from exc
+                ) from None
             raise self._broken(f"read was interrupted: {exc}") from exc
         except av.error.EOFError:
             pass
         except (av.error.FFmpegError, OSError) as exc:
             if self.live:
-                raise SourceError(f"{self._name}: stream error: {mask_text(_reason(exc))}") from exc
+                raise SourceError(f"{self._name}: stream error: {mask_text(_reason(exc))}") from None
             raise self._broken(
                 f"is corrupt: undecodable data after {last_time or 0:.2f} s ({_reason(exc)})"
             ) from exc
