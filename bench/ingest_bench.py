@@ -294,6 +294,14 @@ class Trial:
     server_cpu_s: float
     machine_busy_s: float
 
+    @property
+    def cpu_ms_per_video_s(self) -> float:
+        """Our CPU (workers + RTSP server) per second of video actually processed, so that streams
+        which fell behind do not make the pipeline look cheaper."""
+        video_per_wall_s = sum(r.video_s / r.wall_s for r in self.streams if r.wall_s > 0)
+        video_s = video_per_wall_s * self.window_s
+        return 1000 * (self.workers_cpu_s + self.server_cpu_s) / max(video_s, 1e-9)
+
 
 def run_trial(
     url: str,
@@ -358,7 +366,7 @@ def part_capacity(
             raw = run_trial(
                 url, server.process.pid, probe, f"{mode}:raw", procs, detector_spec, warmup_s, trial_s
             )
-            raw_ms = 1000 * (raw.workers_cpu_s + raw.server_cpu_s) / probe / raw.window_s
+            raw_ms = raw.cpu_ms_per_video_s
             print(
                 f"  {mode:8s} raw (reader{' + detector' if det_ms else ''} only, no pipeline), N={probe}: "
                 f"{sum(r.ok for r in raw.streams)}/{probe} sustained, {raw_ms:.0f} ms CPU per stream-second "
@@ -372,7 +380,7 @@ def part_capacity(
                 results = trial.streams
                 good = sum(r.ok for r in results)
                 worst = min(results, key=lambda r: r.video_s / max(r.wall_s, 1e-9))
-                per_stream = 1000 * (trial.workers_cpu_s + trial.server_cpu_s) / n / trial.window_s
+                per_stream = trial.cpu_ms_per_video_s
                 others = (trial.machine_busy_s - trial.workers_cpu_s - trial.server_cpu_s) / trial.window_s
                 cpu_limit = cores * 1000 / per_stream
                 pipeline_ms.append(per_stream)
@@ -388,7 +396,7 @@ def part_capacity(
                     f"             CPU: workers {trial.workers_cpu_s / trial.window_s:.2f} cores, "
                     f"RTSP server "
                     f"{trial.server_cpu_s / trial.window_s:.2f}, other users of this machine {others:.2f}; "
-                    f"{per_stream:.0f} ms CPU per stream-second -> {cpu_limit:.0f} streams if all "
+                    f"{per_stream:.0f} ms CPU per video-second -> {cpu_limit:.0f} streams if all "
                     f"{cores} cores were ours",
                     flush=True,
                 )
@@ -404,7 +412,7 @@ def part_capacity(
             if pipeline_ms:
                 per = statistics.median(pipeline_ms)
                 print(
-                    f"  {mode:8s} CPU per stream-second: pipeline {per:.0f} ms vs raw {raw_ms:.0f} ms -> "
+                    f"  {mode:8s} CPU per video-second: pipeline {per:.0f} ms vs raw {raw_ms:.0f} ms -> "
                     f"pipeline throughput {raw_ms / per:.2f} of raw; "
                     f"CPU-bound capacity on {cores} free cores "
                     f"{cores * 1000 / per:.0f} streams",
