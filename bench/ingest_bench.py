@@ -404,6 +404,16 @@ def part_capacity(
                     best = n
                 else:
                     break
+            if best == 0 and ns[0] > 1:  # even the first count fell behind: step down to find one that holds
+                n = ns[0] // 2
+                while n >= 1 and best == 0:
+                    trial = run_trial(
+                        url, server.process.pid, n, mode, procs, detector_spec, warmup_s, trial_s
+                    )
+                    good = sum(r.ok for r in trial.streams)
+                    print(f"  {mode:8s} N={n:3d}: {good}/{n} sustained", flush=True)
+                    best = n if good == n else 0
+                    n //= 2
             print(
                 f"  {mode:8s} sustained {best} streams here; raw limit from file decode "
                 f"{raw_limit:.1f} -> ratio {best / raw_limit:.2f}"
