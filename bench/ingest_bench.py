@@ -369,7 +369,7 @@ def part_capacity(
             raw_ms = raw.cpu_ms_per_video_s
             print(
                 f"  {mode:8s} raw (reader{' + detector' if det_ms else ''} only, no pipeline), N={probe}: "
-                f"{sum(r.ok for r in raw.streams)}/{probe} sustained, {raw_ms:.0f} ms CPU per stream-second "
+                f"{sum(r.ok for r in raw.streams)}/{probe} sustained, {raw_ms:.0f} ms CPU per video-second "
                 f"incl. RTSP server -> {cores * 1000 / raw_ms:.0f} streams if all {cores} cores were ours",
                 flush=True,
             )
