@@ -1,0 +1,486 @@
+"""Ingest benchmark: decode cost of 1080p25 H.264 (full vs keyframe-only) and camera capacity.
+
+    python bench/ingest_bench.py                       # both parts
+    python bench/ingest_bench.py --part decode
+    python bench/ingest_bench.py --part capacity --full 2,4,6 --keyframe 16,24,32 --trial-s 15
+    python bench/ingest_bench.py --with-detector vision/models/street.onnx
+
+Decode cost: CPU milliseconds per second of video (median of --repeats runs), raw decode and
+through the pipeline's reader at 1 analysed fps (which adds colour conversion of the sampled frame).
+
+Capacity: N simultaneous 1080p25 streams (keyframe every second) served by a real GStreamer RTSP
+server from the same machine, each run by the real `CameraWorker` (reader at 1 analysed fps, motion
+gate, ring buffer, analyzer) spread over --procs worker processes. A stream is sustained when its
+video time advances at >= 0.95 of wall time over the measured window and its lag does not grow by
+more than 1.5 s. Printed against the raw limit from the decode figures measured in the same run:
+cores * 1000 / (decode ms per video second + detector ms per analysed frame).
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import statistics
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import av  # noqa: E402
+import numpy as np  # noqa: E402
+
+from ingest.config import CameraConfig  # noqa: E402
+from ingest.readers import PyAVReader, ReaderOptions  # noqa: E402
+from ingest.testclips import write_clip  # noqa: E402
+
+CACHE = REPO / "var" / "bench"
+LOCATION = {"lat": 30.2, "lon": 120.1, "address": "bench", "grid_code": "0", "responsible_unit": "bench"}
+
+
+def bench_clip(seconds: int) -> Path:
+    """1080p25 H.264, keyframe every second, ~4 Mbit/s, moving object + sensor noise (cached)."""
+    path = CACHE / f"street_1080p25_gop25_{seconds}s.mp4"
+    if not path.exists():
+        print(f"encoding {seconds} s of 1080p25 test footage to {path} (once) ...", flush=True)
+        tmp = path.with_suffix(".tmp.mp4")
+        write_clip(
+            tmp,
+            seconds=seconds,
+            fps=25,
+            width=1920,
+            height=1080,
+            gop=25,
+            noise=3,
+            bitrate=4_000_000,
+            preset="superfast",
+            bright_intervals=[(1, seconds)],
+        )
+        tmp.rename(path)
+    return path
+
+
+# -- detector plug-in ----------------------------------------------------------------------------------
+class OnnxDetector:
+    """Raw inference of an ONNX detector on a letterboxed frame (pre- and post-processing excluded)."""
+
+    def __init__(self, path: str):
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1
+        self.session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+        inp = self.session.get_inputs()[0]
+        self.name = inp.name
+        shape = [d if isinstance(d, int) else 640 for d in inp.shape]
+        self.size = (shape[3], shape[2])
+
+    def detect(self, image: np.ndarray) -> Any:
+        import cv2
+
+        x = cv2.resize(image, self.size).transpose(2, 0, 1)[None].astype(np.float32) / 255.0
+        return self.session.run(None, {self.name: x})
+
+
+def load_detector(spec: str | None) -> Any:
+    """`path.onnx`, or `module:factory` returning an object with `detect(image)`."""
+    if not spec:
+        return None
+    if spec.endswith(".onnx"):
+        return OnnxDetector(spec)
+    module, _, attr = spec.partition(":")
+    import importlib
+
+    return getattr(importlib.import_module(module), attr)()
+
+
+class DetectorAnalyzer:
+    """The analyzer used for capacity: runs the detector whenever the motion gate says so."""
+
+    def __init__(self, detector: Any):
+        self.detector = detector
+        self.runs = 0
+
+    def process(self, frame: Any, detect: bool) -> list[Any]:
+        if detect and self.detector is not None:
+            self.detector.detect(frame.image)
+            self.runs += 1
+        return []
+
+
+class NullSink:
+    def submit(self, violation: Any, camera: Any) -> None:
+        pass
+
+
+# -- part 1: decode cost -------------------------------------------------------------------------------
+def decode_cpu_ms_per_video_s(path: Path, mode: str, through_reader: bool) -> float:
+    with av.open(str(path)) as c:
+        seconds = float(c.streams.video[0].duration * c.streams.video[0].time_base)
+    start = time.process_time()
+    if through_reader:
+        opts = ReaderOptions(analysis_fps=1, decode=mode)  # type: ignore[arg-type]
+        for _ in PyAVReader("bench", f"file:{path}", opts, start_time=datetime.now(UTC)):
+            pass
+    else:
+        with av.open(str(path)) as c:
+            v = c.streams.video[0]
+            if mode == "keyframe":
+                v.codec_context.skip_frame = "NONKEY"
+            for packet in c.demux(v):
+                if mode == "keyframe" and not packet.is_keyframe and packet.size:
+                    continue
+                for _ in packet.decode():
+                    pass
+    return (time.process_time() - start) * 1000 / seconds
+
+
+def detector_ms(detector: Any, repeats: int) -> float:
+    if detector is None:
+        return 0.0
+    image = np.zeros((1080, 1920, 3), np.uint8)
+    detector.detect(image)
+    times = []
+    for _ in range(repeats):
+        t = time.process_time()
+        detector.detect(image)
+        times.append((time.process_time() - t) * 1000)
+    return statistics.median(times)
+
+
+def part_decode(path: Path, repeats: int) -> dict[str, float]:
+    results = {}
+    print(f"\n== decode cost: {path.name}, CPU ms per second of 1080p25 video (median of {repeats}) ==")
+    for mode in ("full", "keyframe"):
+        for through_reader in (False, True):
+            runs = [decode_cpu_ms_per_video_s(path, mode, through_reader) for _ in range(repeats)]
+            key = f"{mode}{'+reader' if through_reader else ''}"
+            results[key] = statistics.median(runs)
+            label = "reader @1 fps (decode + sample + BGR)" if through_reader else "raw decode"
+            print(
+                f"  {mode:9s} {label:40s} {results[key]:7.1f} ms"
+                f"  (runs: {', '.join(f'{r:.0f}' for r in runs)})"
+            )
+    print(f"  keyframe-only costs {results['keyframe+reader'] / results['full+reader']:.1%} of full decode")
+    return results
+
+
+# -- part 2: capacity ----------------------------------------------------------------------------------
+@dataclass
+class StreamResult:
+    ok: bool
+    video_s: float
+    wall_s: float
+    lag_growth_s: float
+    analysed: int
+    error: str | None
+
+
+def _run_stream(
+    url: str,
+    mode: str,
+    detector_spec: str | None,
+    warmup_s: float,
+    trial_s: float,
+    out: list[StreamResult],
+    stop: threading.Event,
+) -> None:
+    from ingest.readers import open_reader, options_for
+    from ingest.ring import FrameRing
+    from ingest.worker import CameraWorker
+
+    decode, _, variant = mode.partition(":")
+    camera = CameraConfig(
+        id="bench-cam", name="bench", source=url, location=LOCATION, analysis_fps=1, decode=decode
+    )  # type: ignore[arg-type]
+    marks: list[tuple[float, float]] = []  # (wall monotonic, pts seconds)
+    errors: list[str] = []
+
+    class Recording:
+        def __init__(self) -> None:
+            self.inner = DetectorAnalyzer(load_detector(detector_spec))
+
+        def process(self, frame: Any, detect: bool) -> list[Any]:
+            if frame.pts_seconds is not None:
+                marks.append((time.monotonic(), frame.pts_seconds))
+            return self.inner.process(frame, detect)
+
+    def open_it(c: CameraConfig) -> Any:
+        return open_reader(c, options_for(c, stall_timeout_s=10))
+
+    def raw_loop() -> None:
+        """Decode + detector alone: the reader and nothing of the pipeline."""
+        analyzer = Recording()
+        reader = open_it(camera)
+        try:
+            for frame in reader:
+                analyzer.process(frame, True)
+                if stop.is_set():
+                    break
+        except Exception as exc:  # noqa: BLE001 - reported as the stream's error
+            errors.append(str(exc))
+        finally:
+            reader.close()
+
+    quality = int(os.environ.get("INGEST_BENCH_RING_JPEG", "90"))
+    worker = CameraWorker(
+        camera, open_it, Recording(), NullSink(), ring=FrameRing(max_seconds=30, jpeg_quality=quality or None)
+    )
+    target = raw_loop if variant == "raw" else lambda: worker.run(stop)
+    thread = threading.Thread(target=target, daemon=True)
+    t0 = time.monotonic()
+    thread.start()
+    stop.wait(warmup_s + trial_s)
+    stop.set()
+    thread.join(15)  # let the decoder and OpenCV threads wind down before the process exits
+    window = [(w, p) for w, p in marks if w >= t0 + warmup_s]
+    health = worker.health()
+    error = health.last_error or (errors[0] if errors else None)
+    if len(window) < 3:
+        out.append(StreamResult(False, 0, trial_s, 0, len(marks), error or "too few frames"))
+        return
+    (w0, p0), (w1, p1) = window[0], window[-1]
+    lags = [(w - w0) - (p - p0) for w, p in window]
+    growth = max(lags[len(lags) // 2 :]) - min(lags[: max(1, len(lags) // 2)])
+    video_s, wall_s = p1 - p0, w1 - w0
+    ok = video_s >= 0.95 * wall_s and growth < 1.5 and health.reconnects == 0 and not errors
+    out.append(StreamResult(ok, video_s, wall_s, growth, len(marks), error))
+
+
+def _proc_main(
+    urls: list[str], mode: str, detector_spec: str | None, warmup_s: float, trial_s: float, queue: Any
+) -> None:
+    results: list[StreamResult] = []
+    threads = [
+        threading.Thread(
+            target=_run_stream, args=(u, mode, detector_spec, warmup_s, trial_s, results, threading.Event())
+        )
+        for u in urls
+    ]
+    for t in threads:
+        t.start()
+    time.sleep(warmup_s)
+    queue.put(("start", None))
+    cpu0 = time.process_time()
+    time.sleep(trial_s)
+    queue.put(("end", time.process_time() - cpu0))
+    for t in threads:
+        t.join(warmup_s + trial_s + 30)
+    queue.put(("results", [r.__dict__ for r in results]))
+
+
+def _proc_cpu_s(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _machine_busy_s() -> float:
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Trial:
+    streams: list[StreamResult]
+    window_s: float
+    workers_cpu_s: float
+    server_cpu_s: float
+    machine_busy_s: float
+
+    @property
+    def cpu_ms_per_video_s(self) -> float:
+        """Our CPU (workers + RTSP server) per second of video actually processed, so that streams
+        which fell behind do not make the pipeline look cheaper."""
+        video_per_wall_s = sum(r.video_s / r.wall_s for r in self.streams if r.wall_s > 0)
+        video_s = video_per_wall_s * self.window_s
+        return 1000 * (self.workers_cpu_s + self.server_cpu_s) / max(video_s, 1e-9)
+
+
+def run_trial(
+    url: str,
+    server_pid: int,
+    n: int,
+    mode: str,
+    procs: int,
+    detector_spec: str | None,
+    warmup_s: float,
+    trial_s: float,
+) -> Trial:
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    shares = [[url] * (n // procs + (1 if i < n % procs else 0)) for i in range(procs)]
+    workers = [
+        ctx.Process(target=_proc_main, args=(s, mode, detector_spec, warmup_s, trial_s, queue))
+        for s in shares
+        if s
+    ]
+    for w in workers:
+        w.start()
+    timeout = warmup_s + trial_s + 120
+    messages: dict[str, list[Any]] = {"start": [], "end": [], "results": []}
+    marks: dict[str, tuple[float, float, float]] = {}
+    while len(messages["results"]) < len(workers):
+        kind, value = queue.get(timeout=timeout)
+        messages[kind].append(value)
+        if len(messages[kind]) == len(workers) and kind in ("start", "end"):
+            marks[kind] = (time.monotonic(), _proc_cpu_s(server_pid), _machine_busy_s())
+    for w in workers:
+        w.join(30)
+    (t0, s0, m0), (t1, s1, m1) = marks["start"], marks["end"]
+    streams = [StreamResult(**r) for batch in messages["results"] for r in batch]
+    return Trial(streams, t1 - t0, sum(messages["end"]), s1 - s0, m1 - m0)
+
+
+def part_capacity(
+    path: Path,
+    full_ns: list[int],
+    key_ns: list[int],
+    procs: int,
+    detector_spec: str | None,
+    warmup_s: float,
+    trial_s: float,
+    decode: dict[str, float],
+    det_ms: float,
+) -> None:
+    from tests.support.rtsp import RtspServer
+
+    cores = os.cpu_count() or 1
+    server = RtspServer(None, "--file", str(path)).start()
+    url = server.url("/cam")
+    print(
+        f"\n== camera capacity: 1080p25 H.264, keyframe every 1 s, RTSP from a GStreamer server on this "
+        f"machine, 1 analysed fps, {procs} worker process(es), {cores} cores, trial {trial_s:.0f} s =="
+    )
+    try:
+        for mode, ns in (("full", full_ns), ("keyframe", key_ns)):
+            raw_limit = cores * 1000 / (decode[f"{mode}+reader"] + det_ms)
+            best = 0
+            probe = ns[0]
+            raw = run_trial(
+                url, server.process.pid, probe, f"{mode}:raw", procs, detector_spec, warmup_s, trial_s
+            )
+            raw_ms = raw.cpu_ms_per_video_s
+            print(
+                f"  {mode:8s} raw (reader{' + detector' if det_ms else ''} only, no pipeline), N={probe}: "
+                f"{sum(r.ok for r in raw.streams)}/{probe} sustained, {raw_ms:.0f} ms CPU per video-second "
+                f"incl. RTSP server -> {cores * 1000 / raw_ms:.0f} streams if all {cores} cores were ours",
+                flush=True,
+            )
+            pipeline_ms: list[float] = []
+            for n in ns:
+                t = time.monotonic()
+                trial = run_trial(url, server.process.pid, n, mode, procs, detector_spec, warmup_s, trial_s)
+                results = trial.streams
+                good = sum(r.ok for r in results)
+                worst = min(results, key=lambda r: r.video_s / max(r.wall_s, 1e-9))
+                per_stream = trial.cpu_ms_per_video_s
+                others = (trial.machine_busy_s - trial.workers_cpu_s - trial.server_cpu_s) / trial.window_s
+                cpu_limit = cores * 1000 / per_stream
+                pipeline_ms.append(per_stream)
+                print(
+                    f"  {mode:8s} N={n:3d}: {good}/{n} sustained; "
+                    f"slowest stream {worst.video_s:.1f} s video in "
+                    f"{worst.wall_s:.1f} s wall, lag growth {worst.lag_growth_s:+.2f} s"
+                    f"{'; error: ' + worst.error if worst.error and not worst.ok else ''} "
+                    f"[{time.monotonic() - t:.0f} s]",
+                    flush=True,
+                )
+                print(
+                    f"             CPU: workers {trial.workers_cpu_s / trial.window_s:.2f} cores, "
+                    f"RTSP server "
+                    f"{trial.server_cpu_s / trial.window_s:.2f}, other users of this machine {others:.2f}; "
+                    f"{per_stream:.0f} ms CPU per video-second -> {cpu_limit:.0f} streams if all "
+                    f"{cores} cores were ours",
+                    flush=True,
+                )
+                if good == n:
+                    best = n
+                else:
+                    break
+            if best == 0 and ns[0] > 1:  # even the first count fell behind: step down to find one that holds
+                n = ns[0] // 2
+                while n >= 1 and best == 0:
+                    trial = run_trial(
+                        url, server.process.pid, n, mode, procs, detector_spec, warmup_s, trial_s
+                    )
+                    good = sum(r.ok for r in trial.streams)
+                    print(f"  {mode:8s} N={n:3d}: {good}/{n} sustained", flush=True)
+                    best = n if good == n else 0
+                    n //= 2
+            print(
+                f"  {mode:8s} sustained {best} streams here; raw limit from file decode "
+                f"{raw_limit:.1f} -> ratio {best / raw_limit:.2f}"
+                f"{' (a lower bound: the largest N tried was sustained)' if best == max(ns) else ''}"
+            )
+            if pipeline_ms:
+                per = statistics.median(pipeline_ms)
+                print(
+                    f"  {mode:8s} CPU per video-second: pipeline {per:.0f} ms vs raw {raw_ms:.0f} ms -> "
+                    f"pipeline throughput {raw_ms / per:.2f} of raw; "
+                    f"CPU-bound capacity on {cores} free cores "
+                    f"{cores * 1000 / per:.0f} streams",
+                    flush=True,
+                )
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--part", choices=["decode", "capacity", "all"], default="all")
+    parser.add_argument("--seconds", type=int, default=24, help="length of the generated 1080p25 clip")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--full", default="2,4,6,8", help="stream counts to try in full-decode mode")
+    parser.add_argument("--keyframe", default="8,16,24,32,40", help="stream counts to try in keyframe mode")
+    parser.add_argument("--procs", type=int, default=os.cpu_count() or 1, help="worker processes")
+    parser.add_argument("--warmup-s", type=float, default=4.0)
+    parser.add_argument("--trial-s", type=float, default=12.0)
+    parser.add_argument(
+        "--with-detector", metavar="PATH", help="an .onnx model, or module:factory with detect()"
+    )
+    parser.add_argument(
+        "--ring-jpeg",
+        type=int,
+        default=90,
+        help="ring buffer JPEG quality; 0 keeps raw frames (no encode cost)",
+    )
+    args = parser.parse_args()
+    os.environ["INGEST_BENCH_RING_JPEG"] = str(args.ring_jpeg)  # read by the spawned worker processes
+    if args.warmup_s + args.trial_s > args.seconds - 2:
+        parser.error(
+            "--seconds must exceed warmup + trial by 2 s (the server plays the clip once per client)"
+        )
+
+    path = bench_clip(args.seconds)
+    detector = load_detector(args.with_detector)
+    det_ms = detector_ms(detector, 5)
+    if detector is not None:
+        print(f"detector {args.with_detector}: {det_ms:.1f} ms CPU per frame (median of 5)")
+    decode = (
+        part_decode(path, args.repeats) if args.part in ("decode", "all") or args.part == "capacity" else {}
+    )
+    if args.part in ("capacity", "all"):
+        part_capacity(
+            path,
+            [int(x) for x in args.full.split(",")],
+            [int(x) for x in args.keyframe.split(",")],
+            args.procs,
+            args.with_detector,
+            args.warmup_s,
+            args.trial_s,
+            decode,
+            det_ms,
+        )
+
+
+if __name__ == "__main__":
+    main()

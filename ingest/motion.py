@@ -1,0 +1,56 @@
+"""Cheap motion check on a downscaled frame: should the detector run on this frame?"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from vision.types import Frame
+
+
+class MotionGate:
+    """`update(frame) -> bool`: True when enough of the picture changed since the previous frame, and
+    also when `recheck_s` of capture time passed since the last True, so static scenes (a parked car)
+    are still looked at now and then."""
+
+    def __init__(
+        self,
+        *,
+        width: int = 160,
+        pixel_threshold: int = 18,
+        min_changed_fraction: float = 0.002,
+        recheck_s: float = 5.0,
+    ):
+        self.width = width
+        self.pixel_threshold = pixel_threshold
+        self.min_changed_fraction = min_changed_fraction
+        self.recheck = timedelta(seconds=recheck_s)
+        self.last_changed_fraction = 0.0
+        self._previous: npt.NDArray[np.uint8] | None = None
+        self._last_detect_at: datetime | None = None
+
+    def _small(self, image: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+        h, w = image.shape[:2]
+        step = max(1, w // (2 * self.width))
+        image = image[::step, ::step]  # cheap decimation first; the area filter then averages the rest
+        height = max(1, round(h * self.width / w))
+        small = cv2.resize(image, (self.width, height), interpolation=cv2.INTER_AREA)
+        gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+        return cv2.GaussianBlur(gray, (5, 5), 0)  # type: ignore[return-value]
+
+    def update(self, frame: Frame) -> bool:
+        small = self._small(frame.image)
+        previous, self._previous = self._previous, small
+        if previous is None or previous.shape != small.shape:
+            self.last_changed_fraction = 1.0
+        else:
+            changed = cv2.absdiff(small, previous) > self.pixel_threshold
+            self.last_changed_fraction = float(np.count_nonzero(changed)) / changed.size
+        due = self._last_detect_at is None or frame.captured_at - self._last_detect_at >= self.recheck
+        detect = due or self.last_changed_fraction >= self.min_changed_fraction
+        if detect:
+            self._last_detect_at = frame.captured_at
+        return detect

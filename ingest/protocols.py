@@ -1,0 +1,30 @@
+"""What a camera worker needs from the vision stage and from the evidence stage."""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from ingest.config import CameraConfig
+from vision.types import Frame, Violation
+
+
+@runtime_checkable
+class FrameAnalyzer(Protocol):
+    """Per-camera vision state (detector, tracker, rules). `detect=False` means the motion gate saw
+    nothing new: skip the detector but let rules advance their clocks on `frame.captured_at`."""
+
+    def process(self, frame: Frame, detect: bool) -> list[Violation]: ...
+
+
+@runtime_checkable
+class ViolationSink(Protocol):
+    """Turns a violation into an evidence record and a pending event. Must not lose what it accepted."""
+
+    def submit(self, violation: Violation, camera: CameraConfig) -> None: ...
+
+
+@runtime_checkable
+class ClosableSink(Protocol):
+    """Optional: a sink with work in flight (a queue, a writer thread) finishes it in `close()`."""
+
+    def close(self) -> None: ...
