@@ -35,7 +35,8 @@ def start_camera_registry(app: FastAPI, settings: Settings) -> None:
         seed_cameras(session, config)
 
 
-def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
+def create_app(settings: Settings | None = None, *, migrate: bool = True, pipeline: bool = False) -> FastAPI:
+    """The API; with `pipeline=True` also the camera workers and evidence writer (`enforce run`)."""
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -43,8 +44,17 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         install_redaction()
         start_database(app, settings, migrate)
         start_camera_registry(app, settings)
+        running = None
+        if pipeline:
+            from api.pipeline.runtime import start_pipeline  # heavy imports only when running cameras
+
+            running = start_pipeline(app, settings, app.state.app_config)
         log.info("enforcement API %s ready", __version__)
         yield
+        if running is not None:
+            from api.pipeline.runtime import stop_pipeline
+
+            stop_pipeline(running)
         app.state.engine.dispose()
 
     app = FastAPI(

@@ -41,6 +41,26 @@ def serve(
     uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
 
 
+@app.command()
+def run(
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
+) -> None:
+    """Run everything: API, camera workers for every enabled camera, evidence writer (SIGTERM stops cleanly)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    try:
+        load_config(settings.config)
+    except ConfigError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    uvicorn.run(create_app(settings, pipeline=True), host=host, port=port, log_config=None)
+
+
 @config_app.command("check")
 def config_check(
     file: Annotated[Path | None, typer.Argument(help="Cameras YAML (default: ENFORCE_CONFIG).")] = None,

@@ -1,0 +1,1 @@
+"""Composition root: wires ingest, vision and evidence into the running pipeline."""

@@ -1,0 +1,85 @@
+"""Start and stop the whole pipeline inside the API process (the embedded default).
+
+Reads as a list of `start_*` steps; each returns what the stop step needs.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from fastapi import FastAPI
+
+from api.db.evidence_sink import open_writer
+from api.db.health_store import DbHealthReporter
+from api.pipeline.sinks import EvidenceSink
+from api.pipeline.street import StreetWiring
+from api.settings import Settings
+from evidence.writer import EvidenceWriter
+from ingest.config import AppConfig
+from ingest.supervisor import Supervisor, embedded_supervisor
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Pipeline:
+    writer: EvidenceWriter
+    supervisor: Supervisor | None = None
+    sink: EvidenceSink | None = None
+    stop_event: threading.Event = field(default_factory=threading.Event)
+    threads: list[threading.Thread] = field(default_factory=list)
+
+
+def start_evidence(settings: Settings) -> EvidenceWriter:
+    writer = open_writer(settings)
+    report = writer.last_recovery
+    if report is not None:
+        log.info("evidence store %s opened: %s", settings.evidence_dir, report)
+    return writer
+
+
+def start_camera_workers(app: FastAPI, settings: Settings, config: AppConfig, pipeline: Pipeline) -> None:
+    if not any(c.enabled for c in config.cameras):
+        log.info("no enabled cameras")
+        return
+    wiring = StreetWiring(config, settings.config)
+    pipeline.sink = wiring.sink(pipeline.writer)
+    supervisor = embedded_supervisor(
+        config.cameras, wiring.analyzer_for, pipeline.sink, DbHealthReporter(app.state.session_factory)
+    )
+    supervisor.start()
+    pipeline.supervisor = supervisor
+    app.state.supervisor = supervisor
+
+
+def start_spool_retry(pipeline: Pipeline, interval_s: float = 30.0) -> None:
+    """Violations kept back while the store was unwritable are retried until they are written."""
+
+    def loop() -> None:
+        while not pipeline.stop_event.wait(interval_s):
+            if pipeline.sink is not None:
+                pipeline.sink.retry_spooled()
+
+    thread = threading.Thread(target=loop, name="evidence-spool-retry", daemon=True)
+    thread.start()
+    pipeline.threads.append(thread)
+
+
+def start_pipeline(app: FastAPI, settings: Settings, config: AppConfig) -> Pipeline:
+    pipeline = Pipeline(writer=start_evidence(settings))
+    app.state.evidence_writer = pipeline.writer
+    start_camera_workers(app, settings, config, pipeline)
+    start_spool_retry(pipeline)
+    return pipeline
+
+
+def stop_pipeline(pipeline: Pipeline) -> None:
+    """Stop cameras first; each finishes the evidence it has in hand before its thread ends."""
+    pipeline.stop_event.set()
+    if pipeline.supervisor is not None:
+        pipeline.supervisor.stop()
+    for thread in pipeline.threads:
+        thread.join(timeout=5)
+    log.info("pipeline stopped")

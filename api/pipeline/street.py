@@ -1,0 +1,51 @@
+"""Street-camera wiring: one detector, analyzer and plate reader per camera, one evidence sink."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from api.pipeline.context import ModelIdentity, camera_context
+from api.pipeline.sinks import EvidenceSink
+from evidence.records import RecordContext
+from evidence.writer import EvidenceWriter
+from ingest.config import AppConfig, CameraConfig
+from ingest.config.loader import config_sha256
+from vision.analyzer import StreetAnalyzer
+from vision.detectors.base import Detector
+from vision.detectors.factory import build_detector
+from vision.plates.reader import PlateReader
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class StreetWiring:
+    """Builds per-camera vision state on demand (also after a worker restart) and remembers which
+    model each camera runs, so every record names the model that produced it."""
+
+    config: AppConfig
+    config_path: Path
+    models: dict[str, ModelIdentity] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.config_sha256 = config_sha256(self.config_path)
+
+    def detector_for(self, camera: CameraConfig) -> Detector:
+        name = camera.detectors[0]
+        if len(camera.detectors) > 1:
+            log.warning("camera %s lists %d detectors; the street analyzer runs the first (%s)",
+                        camera.id, len(camera.detectors), name)
+        detector = build_detector(self.config.detectors[name])
+        self.models[camera.id] = ModelIdentity.of(detector)
+        return detector
+
+    def analyzer_for(self, camera: CameraConfig) -> StreetAnalyzer:
+        return StreetAnalyzer(camera, self.detector_for(camera), PlateReader())
+
+    def context_for(self, camera: CameraConfig) -> RecordContext:
+        return camera_context(camera, self.models[camera.id], self.config_sha256)
+
+    def sink(self, writer: EvidenceWriter) -> EvidenceSink:
+        return EvidenceSink(writer, self.context_for)
