@@ -48,7 +48,7 @@ class _DetectorBase(BaseModel):
 
 class UltralyticsDetectorConfig(_DetectorBase):
     type: Literal["ultralytics"]
-    device: str = Field(default="cpu", description="'cpu', 'cuda:0', ...")
+    device: str = Field(default="auto", description="'auto' (first GPU when present, else CPU), 'cpu', 'cuda:0'")
 
 
 class OnnxDetectorConfig(_DetectorBase):
