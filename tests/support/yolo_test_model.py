@@ -17,7 +17,13 @@ import numpy.typing as npt
 import yaml
 
 ACTIVE_CLASSES = ("person", "car", "truck", "bus", "dog")  # dog: a class a street class map drops
-COCO_STREET_MAP = {"car": "vehicle", "bus": "vehicle", "motorcycle": "vehicle", "truck": "truck", "person": "person"}
+COCO_STREET_MAP = {
+    "car": "vehicle",
+    "bus": "vehicle",
+    "motorcycle": "vehicle",
+    "truck": "truck",
+    "person": "person",
+}
 IMAGE_SIZE = 320
 
 

@@ -48,7 +48,9 @@ class _DetectorBase(BaseModel):
 
 class UltralyticsDetectorConfig(_DetectorBase):
     type: Literal["ultralytics"]
-    device: str = Field(default="auto", description="'auto' (first GPU when present, else CPU), 'cpu', 'cuda:0'")
+    device: str = Field(
+        default="auto", description="'auto' (first GPU when present, else CPU), 'cpu', 'cuda:0'"
+    )
 
 
 class OnnxDetectorConfig(_DetectorBase):
@@ -56,6 +58,4 @@ class OnnxDetectorConfig(_DetectorBase):
     providers: list[str] = Field(default_factory=lambda: ["CPUExecutionProvider"])
 
 
-DetectorConfig = Annotated[
-    UltralyticsDetectorConfig | OnnxDetectorConfig, Field(discriminator="type")
-]
+DetectorConfig = Annotated[UltralyticsDetectorConfig | OnnxDetectorConfig, Field(discriminator="type")]

@@ -48,5 +48,8 @@ class UltralyticsDetector:
         )[0]
         boxes = result.boxes
         return to_detections(
-            boxes.xyxy.cpu().numpy(), boxes.conf.cpu().numpy(), boxes.cls.cpu().numpy().astype(np.int64), self._table
+            boxes.xyxy.cpu().numpy(),
+            boxes.conf.cpu().numpy(),
+            boxes.cls.cpu().numpy().astype(np.int64),
+            self._table,
         )

@@ -15,7 +15,9 @@ SCENES = (11, 12, 13)
 
 def _pair(model: TestModel, class_map: dict[str, str] | None = None) -> tuple[Detector, Detector]:
     common = {"image_size": IMAGE_SIZE, "class_map": class_map or {}}
-    ultra = build_detector(UltralyticsDetectorConfig(type="ultralytics", weights=model.pt, device="cpu", **common))
+    ultra = build_detector(
+        UltralyticsDetectorConfig(type="ultralytics", weights=model.pt, device="cpu", **common)
+    )
     onnx = build_detector(OnnxDetectorConfig(type="onnx", weights=model.onnx, **common))
     return ultra, onnx
 
