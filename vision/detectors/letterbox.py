@@ -44,7 +44,7 @@ def letterbox(
         if (w0, h0) == (new_w, new_h)
         else cv2.resize(image, (new_w, new_h), interpolation=cv2.INTER_LINEAR)
     )
-    padded = cv2.copyMakeBorder(
+    padded: npt.NDArray[np.uint8] = cv2.copyMakeBorder(  # type: ignore[assignment]
         resized, top, bottom, left, right, cv2.BORDER_CONSTANT, value=(PAD_VALUE,) * 3
     )
     return padded, Letterbox(gain=gain, left=left, top=top, width=w0, height=h0)

@@ -53,7 +53,7 @@ class OnnxDetector:
 
     def detect(self, image: npt.NDArray[np.uint8]) -> Detections:
         padded, box = letterbox(image, self._shape)
-        blob = padded[:, :, ::-1].transpose(2, 0, 1)[None].astype(self._input_dtype) / 255.0
+        blob = np.ascontiguousarray(padded[:, :, ::-1].transpose(2, 0, 1)[None], dtype=np.float32) / 255.0
         output = self._session.run(None, {self._input_name: blob.astype(self._input_dtype)})[0][0]
         output = output.astype(np.float32)
         if self._end2end or (output.ndim == 2 and output.shape[1] == 6 and output.shape[0] > 6):

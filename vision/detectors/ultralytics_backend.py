@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -37,7 +39,7 @@ class UltralyticsDetector:
         self.labels = tuple(sorted(set(self._table.values())))
 
     def detect(self, image: npt.NDArray[np.uint8]) -> Detections:
-        result = self._model.predict(
+        results: Any = self._model.predict(
             image,
             imgsz=self.config.image_size,
             conf=self.config.confidence,
@@ -45,8 +47,8 @@ class UltralyticsDetector:
             device=self.device,
             rect=False,  # square letterbox, as the ONNX backend does: same input, same detections
             verbose=False,
-        )[0]
-        boxes = result.boxes
+        )
+        boxes = results[0].boxes
         return to_detections(
             boxes.xyxy.cpu().numpy(),
             boxes.conf.cpu().numpy(),
