@@ -13,6 +13,7 @@ from vision.rules.common import (
     local_time,
     mark,
     normalised,
+    photo,
     polygon_of,
 )
 from vision.types import Detections, EvidencePhoto, Frame, LabelledBox, Violation, ViolationDetails
@@ -80,7 +81,7 @@ class BarbecueRule:
             if label == "person" and self.zone.contains(*normalised(anchor(detections.boxes[i]), frame))
         )
         if episode is None:
-            episode = self._episode = _Episode(now, now, EvidencePhoto("start", frame, tuple(marks)), people)
+            episode = self._episode = _Episode(now, now, photo("start", frame, tuple(marks)), people)
             return []
         episode.last_burning = now
         episode.people = max(episode.people, people)
@@ -97,7 +98,7 @@ class BarbecueRule:
                 track_id=None,
                 first_seen_at=episode.started_at,
                 confirmed_at=now,
-                photos=(episode.start_photo, EvidencePhoto("persisted", frame, tuple(marks))),
+                photos=(episode.start_photo, photo("persisted", frame, tuple(marks))),
                 zone_polygon=polygon_of(self.zone.polygon),
                 details=ViolationDetails(people_count=episode.people),
             )

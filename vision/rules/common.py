@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, time, tzinfo
 from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from vision.types import Detections, Frame, LabelledBox, Violation
+from vision.types import Detections, EvidencePhoto, Frame, LabelledBox, Violation
 
 VEHICLE_LABELS = ("vehicle", "truck")
 Box = npt.NDArray[np.float32]
@@ -72,6 +73,14 @@ def mark(label: str, box: Box, score: float | None = None) -> LabelledBox:
     return LabelledBox(
         label=label, box=(float(box[0]), float(box[1]), float(box[2]), float(box[3])), score=score
     )
+
+
+def photo(role: str, frame: Frame, marks: tuple[LabelledBox, ...]) -> EvidencePhoto:
+    """An evidence photo that keeps its pixels: a frame viewing a reused buffer (shared memory,
+    a ring-buffer slot) is copied, since the buffer may be overwritten before evidence is written."""
+    if not frame.image.flags.owndata:
+        frame = dataclasses.replace(frame, image=frame.image.copy())
+    return EvidencePhoto(role, frame, marks)
 
 
 def polygon_of(points: list[tuple[float, float]]) -> tuple[tuple[float, float], ...]:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, tzinfo
 
 import numpy as np
 
-from vision.rules.common import Box, anchor, episode_key, ioa, local_time, mark, normalised, polygon_of
+from vision.rules.common import Box, anchor, episode_key, ioa, local_time, mark, normalised, photo, polygon_of
 from vision.types import Detections, EvidencePhoto, Frame, LabelledBox, Violation, ViolationDetails
 from vision.zones import ExitDirection, WorksiteExitZone
 
@@ -113,7 +113,7 @@ class MudTruckRule:
         travel = (point[0] - truck.entry[0], point[1] - truck.entry[1])
         along = travel[0] * self.direction[0] + travel[1] * self.direction[1]
         if along >= self.min_travel:
-            truck.exit_photo = EvidencePhoto("exit", frame, (truck_mark,))
+            truck.exit_photo = photo("exit", frame, (truck_mark,))
             dx, dy = travel
             truck.direction = (
                 ("right" if dx > 0 else "left") if abs(dx) > abs(dy) else ("down" if dy > 0 else "up")
@@ -132,9 +132,7 @@ class MudTruckRule:
         if not self.zone.active_at(local_time(truck.exit_photo.frame, self.tz)):
             return None
         shots = sorted(truck.shots, key=lambda shot: -len(shot[1]))[:2]
-        evidence = [
-            EvidencePhoto("evidence", f, marks) for f, marks in sorted(shots, key=lambda s: s[0].captured_at)
-        ]
+        evidence = [photo("evidence", f, marks) for f, marks in sorted(shots, key=lambda s: s[0].captured_at)]
         signs = sorted(set().union(*truck.signs))
         return Violation(
             violation_type="mud_truck",

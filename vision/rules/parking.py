@@ -17,12 +17,13 @@ from vision.rules.common import (
     local_time,
     mark,
     normalised,
+    photo,
     polygon_of,
 )
 from vision.types import Detections, EvidencePhoto, Frame, Violation
 from vision.zones import NoParkingZone
 
-MAX_INTERVAL_PHOTOS = 6
+MAX_INTERVAL_PHOTOS = 3  # each photo holds a full-resolution frame until the violation is out
 
 
 @dataclass
@@ -131,7 +132,6 @@ class ParkingRule:
 
     def _advance(self, stay: _Stay, frame: Frame, score: float) -> Violation | None:
         now = frame.captured_at
-        photo = EvidencePhoto
         if stay.counting_since is None:
             stay.counting_since, stay.next_photo_at = now, now + self.photo_step
             stay.key = episode_key(frame, self.zone.name, "illegal_parking", now, stay.track_id)
@@ -142,6 +142,7 @@ class ParkingRule:
         if now - stay.counting_since > self.dwell:
             stay.reported = True
             stay.photos.append(photo("confirmation", frame, (mark(stay.label, stay.last_box, score),)))
+            photos, stay.photos = tuple(stay.photos), []  # the violation holds the frames from here on
             return Violation(
                 violation_type="illegal_parking",
                 source_id=frame.source_id,
@@ -151,7 +152,7 @@ class ParkingRule:
                 track_id=stay.track_id,
                 first_seen_at=stay.counting_since,
                 confirmed_at=now,
-                photos=tuple(stay.photos),
+                photos=photos,
                 zone_polygon=polygon_of(self.zone.polygon),
             )
         assert stay.next_photo_at is not None
