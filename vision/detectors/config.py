@@ -56,6 +56,9 @@ class UltralyticsDetectorConfig(_DetectorBase):
 class OnnxDetectorConfig(_DetectorBase):
     type: Literal["onnx"]
     providers: list[str] = Field(default_factory=lambda: ["CPUExecutionProvider"])
+    threads: int | None = Field(
+        default=None, ge=1, le=256, description="ONNX Runtime intra-op threads; empty: the runtime's default."
+    )
 
 
 DetectorConfig = Annotated[UltralyticsDetectorConfig | OnnxDetectorConfig, Field(discriminator="type")]

@@ -36,8 +36,12 @@ class OnnxDetector:
         self.config = config
         self.model_name = path.stem
         self.weights_sha256 = file_sha256(path)
+        options = ort.SessionOptions()
+        options.add_session_config_entry("session.set_denormal_as_zero", "1")
+        if config.threads is not None:
+            options.intra_op_num_threads = config.threads
         try:
-            self._session = ort.InferenceSession(str(path), providers=list(config.providers))
+            self._session = ort.InferenceSession(str(path), options, providers=list(config.providers))
         except Exception as exc:  # onnxruntime raises its own untyped errors
             raise DetectorError(f"cannot load ONNX model {str(path)!r}: {exc}") from exc
         model_input = self._session.get_inputs()[0]
