@@ -27,6 +27,14 @@ def street_with_vehicle(plate_text: str | None, colour: str = "blue", seed: int 
     if plate_text is not None:
         background, ink = COLOURS[colour]
         draw.rectangle(PLATE_AT, fill=background, outline=ink, width=1)
+        if colour == "green":  # new-energy plates fade from near-white at the top to green
+            x1, y1, x2, y2 = PLATE_AT
+            for row in range(y1 + 1, y2):
+                t = (row - y1) / (y2 - y1)
+                shade = tuple(
+                    int(w * (1 - t) + g * t) for w, g in zip((235, 250, 240), background, strict=True)
+                )
+                draw.line((x1 + 1, row, x2 - 1, row), fill=shade)
         font = ImageFont.truetype(str(FONT), 24)
         width = draw.textlength(plate_text, font=font)
         centre_x = (PLATE_AT[0] + PLATE_AT[2]) / 2

@@ -28,7 +28,7 @@ IMAGE_SIZE = 320
 
 
 @dataclass(frozen=True)
-class TestModel:
+class BuiltModel:
     pt: Path
     onnx: Path
     names: dict[int, str]
@@ -51,7 +51,7 @@ def scene(seed: int, width: int = 640, height: int = 400) -> npt.NDArray[np.uint
     return image
 
 
-def build_test_model(folder: Path) -> TestModel:
+def build_test_model(folder: Path) -> BuiltModel:
     import torch
     import ultralytics
     from ultralytics import YOLO
@@ -65,7 +65,7 @@ def build_test_model(folder: Path) -> TestModel:
     pt = folder / "coco-test.pt"
     model.save(str(pt))
     onnx = Path(YOLO(str(pt)).export(format="onnx", imgsz=IMAGE_SIZE, dynamic=False, verbose=False))
-    return TestModel(pt=pt, onnx=onnx, names=dict(model.model.names))
+    return BuiltModel(pt=pt, onnx=onnx, names=dict(model.model.names))
 
 
 def _calibrate_head(net: object, active: list[int]) -> None:

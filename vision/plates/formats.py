@@ -36,6 +36,29 @@ def normalise_plate(text: str) -> str:
     return clean[:2] + clean[2:].replace("O", "0").replace("I", "1")
 
 
+# Province glyphs that OCR misreads at plate resolution, as characters no plate begins with
+_PROVINCE_LOOKALIKES = {
+    "I": "川",
+    "1": "川",
+    "L": "川",
+    "儿": "川",
+    "州": "川",
+    "黄": "藏",
+    "减": "藏",
+    "折": "浙",
+}
+
+
+def repair_province(text: str) -> str:
+    """Replace a first character that cannot be a province by the province it is usually misread
+    from (川 read as 'I', 藏 as '黄'), when the rest has the length of a plate; else unchanged."""
+    if not text or text[0] in PROVINCES or len(text) not in (7, 8):
+        return text
+    if text[0] in _PROVINCE_LOOKALIKES and text[1].isalpha() and text[1].isascii():
+        return _PROVINCE_LOOKALIKES[text[0]] + text[1:]
+    return text
+
+
 def plate_format(text: str, colour: PlateColour | None = None) -> PlateFormat | None:
     """The format a normalised plate text matches (consistent with the plate colour, where known)."""
     for name, pattern in _PATTERNS.items():

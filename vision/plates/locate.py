@@ -18,6 +18,7 @@ _HSV_RANGES: dict[PlateColour, tuple[tuple[int, int, int], tuple[int, int, int]]
     "green": ((36, 50, 80), (88, 255, 255)),
 }
 ASPECT = (2.0, 6.0)  # plate width / height: 440x140 (3.1) and 480x140 (3.4), with slack for tilt
+GREEN_ASPECT = 480 / 140
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,15 @@ def find_by_colour(crop: Image, min_width: int = 24) -> PlateRegion | None:
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         for contour in contours:
             x, y, w, h = cv2.boundingRect(contour)
-            if w < min_width or h < 6 or not ASPECT[0] <= w / h <= ASPECT[1]:
+            if w < min_width or h < 4:
                 continue
             fill = cv2.contourArea(contour) / float(w * h)
+            if colour == "green" and w / h > GREEN_ASPECT:
+                # new-energy plates fade to near-white at the top: only the lower part is green
+                grown = min(int(round(w / GREEN_ASPECT)), y + top)
+                y, h = y + h - grown, grown
+            if h < 6 or not ASPECT[0] <= w / h <= ASPECT[1]:
+                continue
             score = fill * min(w / crop.shape[1] * 4, 1.0)  # solid, and not a speck
             if fill >= 0.6 and (best is None or score > best.score):
                 best = PlateRegion((x, y + top, x + w, y + top + h), colour, score)

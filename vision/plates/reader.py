@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 import numpy.typing as npt
 
-from vision.plates.formats import PlateColour, PlateFormat, normalise_plate, plate_format
+from vision.plates.formats import PlateColour, PlateFormat, normalise_plate, plate_format, repair_province
 from vision.plates.locate import PlateRegion, colour_of, find_by_colour, pad_box
 from vision.plates.ocr import PlateOcr
 
@@ -32,6 +33,14 @@ def _inside(plate: Box, vehicle: Box, share: float = 0.8) -> bool:
     h = min(plate[3], vehicle[3]) - max(plate[1], vehicle[1])
     own = (plate[2] - plate[0]) * (plate[3] - plate[1])
     return own > 0 and max(w, 0) * max(h, 0) / own >= share
+
+
+def _upscaled(crop: Image, min_height: int = 48) -> Image:
+    """Small plates read better enlarged to the recogniser's input height."""
+    if crop.shape[0] >= min_height:
+        return crop
+    scale = min_height / crop.shape[0]
+    return cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)  # type: ignore[return-value]
 
 
 class PlateReader:
@@ -68,12 +77,12 @@ class PlateReader:
         if crop.shape[0] < 8 or crop.shape[1] < 16:
             return None
         colour = region.colour or colour_of(crop)
-        line = self.ocr.recognise(crop)
-        readings = [(normalise_plate(line.text), line.confidence)] if line else []
+        line = self.ocr.recognise(_upscaled(crop))
+        readings = [(repair_province(normalise_plate(line.text)), line.confidence)] if line else []
         if not readings or plate_format(readings[0][0]) is None:  # two-row plates, or a loose crop
             lines = self.ocr.read_lines(crop)
             if lines:
-                joined = normalise_plate("".join(x.text for x in lines))
+                joined = repair_province(normalise_plate("".join(x.text for x in lines)))
                 readings.append((joined, float(np.mean([x.confidence for x in lines]))))
         for text, confidence in readings:
             fmt = plate_format(text, colour)

@@ -9,7 +9,7 @@ import numpy.typing as npt
 
 from ingest.config.camera import CameraConfig, Location
 from tests.support.plates import VEHICLE, street_with_vehicle
-from tests.support.yolo_test_model import COCO_STREET_MAP, IMAGE_SIZE, TestModel, scene
+from tests.support.yolo_test_model import COCO_STREET_MAP, IMAGE_SIZE, BuiltModel, scene
 from vision.analyzer import StreetAnalyzer
 from vision.detectors import build_detector
 from vision.detectors.config import OnnxDetectorConfig
@@ -125,7 +125,7 @@ def test_mud_truck_through_the_analyzer() -> None:
     assert violation.violation_type == "mud_truck" and violation.details.mud_signs == ("mud",)
 
 
-def test_a_coco_model_through_a_class_map_finds_parked_vehicles(coco_test_model: TestModel) -> None:
+def test_a_coco_model_through_a_class_map_finds_parked_vehicles(coco_test_model: BuiltModel) -> None:
     """The path for any COCO-trained Ultralytics model: path + class map, no retraining."""
     detector = build_detector(
         OnnxDetectorConfig(

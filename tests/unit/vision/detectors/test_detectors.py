@@ -5,7 +5,7 @@ import hashlib
 import numpy as np
 import pytest
 
-from tests.support.yolo_test_model import COCO_STREET_MAP, IMAGE_SIZE, TestModel, scene
+from tests.support.yolo_test_model import COCO_STREET_MAP, IMAGE_SIZE, BuiltModel, scene
 from vision.detectors import Detector, DetectorError, build_detector
 from vision.detectors.config import OnnxDetectorConfig, UltralyticsDetectorConfig
 from vision.types import Detections
@@ -13,7 +13,7 @@ from vision.types import Detections
 SCENES = (11, 12, 13)
 
 
-def _pair(model: TestModel, class_map: dict[str, str] | None = None) -> tuple[Detector, Detector]:
+def _pair(model: BuiltModel, class_map: dict[str, str] | None = None) -> tuple[Detector, Detector]:
     common = {"image_size": IMAGE_SIZE, "class_map": class_map or {}}
     ultra = build_detector(
         UltralyticsDetectorConfig(type="ultralytics", weights=model.pt, device="cpu", **common)
@@ -52,7 +52,7 @@ def _unmatched(a: Detections, b: Detections, min_iou: float = 0.98, score_tol: f
     return missing
 
 
-def test_both_backends_give_the_same_detections(coco_test_model: TestModel) -> None:
+def test_both_backends_give_the_same_detections(coco_test_model: BuiltModel) -> None:
     ultra, onnx = _pair(coco_test_model)
     total = 0
     for seed in SCENES:
@@ -64,7 +64,7 @@ def test_both_backends_give_the_same_detections(coco_test_model: TestModel) -> N
     assert total >= 10  # the model really outputs boxes, so the comparison means something
 
 
-def test_coco_model_works_through_a_class_map(coco_test_model: TestModel) -> None:
+def test_coco_model_works_through_a_class_map(coco_test_model: BuiltModel) -> None:
     raw_ultra, _ = _pair(coco_test_model)
     for detector in _pair(coco_test_model, COCO_STREET_MAP):
         assert detector.labels == ("person", "truck", "vehicle")
@@ -79,7 +79,7 @@ def test_coco_model_works_through_a_class_map(coco_test_model: TestModel) -> Non
         assert "dog" in seen  # an unmapped class was there and got dropped
 
 
-def test_detector_identity(coco_test_model: TestModel) -> None:
+def test_detector_identity(coco_test_model: BuiltModel) -> None:
     ultra, onnx = _pair(coco_test_model)
     assert (ultra.detector_type, onnx.detector_type) == ("ultralytics", "onnx")
     assert ultra.model_name == onnx.model_name == "coco-test"
@@ -88,7 +88,7 @@ def test_detector_identity(coco_test_model: TestModel) -> None:
     assert isinstance(onnx, Detector) and isinstance(ultra, Detector)
 
 
-def test_empty_image_region_gives_valid_empty_detections(coco_test_model: TestModel) -> None:
+def test_empty_image_region_gives_valid_empty_detections(coco_test_model: BuiltModel) -> None:
     _, onnx = _pair(coco_test_model, {"dog": "vehicle"})
     result = onnx.detect(np.zeros((50, 80, 3), np.uint8))
     assert result.boxes.shape[1] == 4 and len(result.scores) == len(result)
@@ -109,6 +109,6 @@ def test_empty_image_region_gives_valid_empty_detections(coco_test_model: TestMo
         (lambda m, tmp: OnnxDetectorConfig(type="onnx", weights=m.pt), "cannot load ONNX model"),
     ],
 )
-def test_bad_detector_config_is_named(coco_test_model: TestModel, tmp_path, make, message: str) -> None:  # noqa: ANN001
+def test_bad_detector_config_is_named(coco_test_model: BuiltModel, tmp_path, make, message: str) -> None:  # noqa: ANN001
     with pytest.raises(DetectorError, match=message.replace("[", r"\[").replace("]", r"\]")):
         build_detector(make(coco_test_model, tmp_path))

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from vision.plates import PlateReader, PlateVoter, is_valid_plate, normalise_plate, plate_format
+from vision.plates.formats import repair_province
 from vision.plates.reader import PlateCandidate
 
 
@@ -32,6 +33,21 @@ from vision.plates.reader import PlateCandidate
 def test_plate_formats(raw: str, normalised: str, expected: str | None) -> None:
     assert normalise_plate(raw) == normalised
     assert plate_format(normalise_plate(raw)) == expected
+
+
+@pytest.mark.parametrize(
+    ("read", "repaired"),
+    [
+        ("IC92799", "川C92799"),  # 川 read as a stroke
+        ("黄B68057", "藏B68057"),
+        ("IKD33743", "川KD33743"),
+        ("浙A12345", "浙A12345"),  # already fine
+        ("IC9279", "IC9279"),  # too short to be a plate: left alone
+        ("I112345", "I112345"),  # second place is not a letter
+    ],
+)
+def test_province_lookalikes_are_repaired(read: str, repaired: str) -> None:
+    assert repair_province(read) == repaired
 
 
 @pytest.mark.parametrize(
