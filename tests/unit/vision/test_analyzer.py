@@ -140,3 +140,17 @@ def test_a_coco_model_through_a_class_map_finds_parked_vehicles(coco_test_model:
     assert violations, "the self-built COCO model's vehicles stand still in a static scene: they park"
     assert {v.object_label for v in violations} <= {"vehicle", "truck"}
     assert len({v.episode_key for v in violations}) == len(violations)
+
+
+def test_every_demo_camera_gets_a_rule_per_zone() -> None:
+    from ingest.config.loader import load_config
+    from tests.conftest import REPO
+    from vision.rules import BarbecueRule, MudTruckRule, ParkingRule
+
+    kinds = {"no_parking": ParkingRule, "worksite_exit": MudTruckRule, "barbecue_watch": BarbecueRule}
+    config = load_config(REPO / "configs" / "cameras.yaml")
+    for cam in config.cameras:
+        analyzer = StreetAnalyzer(cam, ScriptedDetector(lambda call: boxes()))
+        assert [type(r) for r in analyzer.rules] == [kinds[z.kind] for z in cam.zones]
+        frame = Frame(cam.id, 0, START, np.zeros((72, 128, 3), np.uint8))
+        assert analyzer.process(frame) == []
