@@ -78,9 +78,7 @@ def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ob
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(
-    request: pytest.FixtureRequest,
-    tmp_path: Path,
-    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory,
     migrated_templates: dict[str, object],
 ) -> str:
     """A fresh, fully migrated, empty database of each backend for one test."""

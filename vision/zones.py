@@ -123,5 +123,7 @@ class BarbecueWatchZone(_ZoneBase):
     persistence_seconds: float = Field(gt=0, description="How long smoke/flame must persist.")
 
 
-ZoneConfig = Annotated[NoParkingZone | WorksiteExitZone | BarbecueWatchZone, Field(discriminator="kind")]
+ZoneConfig = Annotated[
+    NoParkingZone | WorksiteExitZone | BarbecueWatchZone, Field(discriminator="kind")
+]
 ZONE_KINDS = ("no_parking", "worksite_exit", "barbecue_watch")

@@ -17,14 +17,8 @@ ENFORCE = [sys.executable, "-m", "api.cli"]
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*ENFORCE, *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, **(env or {})},
-        timeout=120,
-    )
+    return subprocess.run([*ENFORCE, *args], capture_output=True, text=True, cwd=REPO,
+                          env={**os.environ, **(env or {})}, timeout=120)
 
 
 def free_port() -> int:
@@ -41,11 +35,9 @@ def test_config_check_ok() -> None:
 
 def test_config_check_names_field(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text(
-        "cameras:\n  - id: x1\n    name: a\n    source: rtsp://h/x\n    analysis_fps: -1\n"
-        "    location: {lat: 1, lon: 1, address: a, grid_code: g, responsible_unit: u}\n"
-        "    detectors: []\n"
-    )
+    bad.write_text("cameras:\n  - id: x1\n    name: a\n    source: rtsp://h/x\n    analysis_fps: -1\n"
+                   "    location: {lat: 1, lon: 1, address: a, grid_code: g, responsible_unit: u}\n"
+                   "    detectors: []\n")
     result = run_cli("config", "check", str(bad))
     assert result.returncode == 2
     assert f"{bad}:5: cameras[0].analysis_fps: Input should be greater than 0" in result.stderr
@@ -62,19 +54,10 @@ def test_db_upgrade(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_serve_binds_and_answers(tmp_path: Path) -> None:
     port = free_port()
-    env = {
-        **os.environ,
-        "ENFORCE_DATABASE_URL": f"sqlite:///{tmp_path / 'e.db'}",
-        "ENFORCE_EVIDENCE_DIR": str(tmp_path / "ev"),
-    }
-    proc = subprocess.Popen(
-        [*ENFORCE, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    env = {**os.environ, "ENFORCE_DATABASE_URL": f"sqlite:///{tmp_path / 'e.db'}",
+           "ENFORCE_EVIDENCE_DIR": str(tmp_path / "ev")}
+    proc = subprocess.Popen([*ENFORCE, "serve", "--host", "127.0.0.1", "--port", str(port)], cwd=REPO,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 60
         while True:

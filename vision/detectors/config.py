@@ -61,4 +61,6 @@ class OnnxDetectorConfig(_DetectorBase):
     )
 
 
-DetectorConfig = Annotated[UltralyticsDetectorConfig | OnnxDetectorConfig, Field(discriminator="type")]
+DetectorConfig = Annotated[
+    UltralyticsDetectorConfig | OnnxDetectorConfig, Field(discriminator="type")
+]

@@ -9,18 +9,8 @@ from api.db.base import Base
 from api.db.migrate import current_head, upgrade
 
 EXPECTED_TABLES = {
-    "cameras",
-    "zones",
-    "camera_health",
-    "events",
-    "reviews",
-    "evidence_records",
-    "users",
-    "api_keys",
-    "survey_areas",
-    "flights",
-    "drone_uploads",
-    "audit_log",
+    "cameras", "zones", "camera_health", "events", "reviews", "evidence_records", "users",
+    "api_keys", "survey_areas", "flights", "drone_uploads", "audit_log",
 }
 
 

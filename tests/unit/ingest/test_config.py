@@ -30,14 +30,8 @@ cameras:
         active_hours: [{hours}]
 """
 GOOD = dict(
-    id="cam-1",
-    source="rtsp://user:pw@10.0.0.5:554/live",
-    timezone="Asia/Shanghai",
-    fps=2,
-    detector="street",
-    kind="no_parking",
-    polygon="[[0.1, 0.1], [0.9, 0.1], [0.9, 0.9]]",
-    dwell=60,
+    id="cam-1", source="rtsp://user:pw@10.0.0.5:554/live", timezone="Asia/Shanghai", fps=2,
+    detector="street", kind="no_parking", polygon="[[0.1, 0.1], [0.9, 0.1], [0.9, 0.9]]", dwell=60,
     hours='"07:00-19:00"',
 )
 
@@ -64,16 +58,10 @@ def test_shipped_registry_is_valid() -> None:
 @pytest.mark.parametrize(
     ("overrides", "field", "expected"),
     [
-        (
-            {"polygon": "[[0.1, 0.1], [0.9, 0.9], [0.9, 0.1], [0.1, 0.9]]"},
-            "cameras[0].zones[0].polygon",
-            "self-intersecting",
-        ),
-        (
-            {"polygon": "[[0.1, 0.1], [1.5, 0.1], [0.9, 0.9]]"},
-            "cameras[0].zones[0].polygon",
-            "outside the normalised image",
-        ),
+        ({"polygon": "[[0.1, 0.1], [0.9, 0.9], [0.9, 0.1], [0.1, 0.9]]"}, "cameras[0].zones[0].polygon",
+         "self-intersecting"),
+        ({"polygon": "[[0.1, 0.1], [1.5, 0.1], [0.9, 0.9]]"}, "cameras[0].zones[0].polygon",
+         "outside the normalised image"),
         ({"polygon": "[[0.1, 0.1], [0.9, 0.1]]"}, "cameras[0].zones[0].polygon", "at least 3"),
         ({"kind": "no_parkin"}, "cameras[0].zones[0].kind", "expected one of 'no_parking'"),
         ({"dwell": 0}, "cameras[0].zones[0].dwell_seconds", "greater than 0"),
@@ -105,10 +93,8 @@ def test_duplicate_camera_ids() -> None:
 
 
 def test_duplicate_zone_names() -> None:
-    text = (
-        render() + "      - {name: z1, kind: barbecue_watch, persistence_seconds: 5, "
+    text = render() + "      - {name: z1, kind: barbecue_watch, persistence_seconds: 5, " \
         "polygon: [[0, 0], [1, 0], [1, 1]]}\n"
-    )
     with pytest.raises(ConfigError) as caught:
         load_config_text(text)
     assert "zone name 'z1' is used twice" in str(caught.value)
