@@ -48,12 +48,17 @@ class _DetectorBase(BaseModel):
 
 class UltralyticsDetectorConfig(_DetectorBase):
     type: Literal["ultralytics"]
-    device: str = Field(default="cpu", description="'cpu', 'cuda:0', ...")
+    device: str = Field(
+        default="auto", description="'auto' (first GPU when present, else CPU), 'cpu', 'cuda:0'"
+    )
 
 
 class OnnxDetectorConfig(_DetectorBase):
     type: Literal["onnx"]
     providers: list[str] = Field(default_factory=lambda: ["CPUExecutionProvider"])
+    threads: int | None = Field(
+        default=None, ge=1, le=256, description="ONNX Runtime intra-op threads; empty: the runtime's default."
+    )
 
 
 DetectorConfig = Annotated[

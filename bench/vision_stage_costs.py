@@ -1,0 +1,140 @@
+"""Per-frame CPU cost of the vision stages on 1080p frames: detect (ONNX Runtime / Ultralytics),
+track, rules, plate read. Prints medians in milliseconds.
+
+    PYTHONPATH=. YOLO_OFFLINE=1 python bench/vision_stage_costs.py [--onnx PATH] [--pt PATH] [--frames 40]
+
+Without weights it builds the test YOLOv8n (random-calibrated, COCO names) the tests use, so the
+detector figure is the cost of a YOLOv8n graph at the given input size, not of a trained model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from ingest.config.camera import CameraConfig
+from tests.support.plates import VEHICLE, street_with_vehicle
+from tests.support.yolo_test_model import COCO_STREET_MAP, build_test_model, scene
+from vision.analyzer import StreetAnalyzer
+from vision.detectors import build_detector
+from vision.detectors.config import OnnxDetectorConfig, UltralyticsDetectorConfig
+from vision.plates import PlateReader
+from vision.rules import build_rule
+from vision.tracking import Tracker
+from vision.types import Frame
+
+
+def median_ms(samples: list[float]) -> str:
+    return f"{statistics.median(samples) * 1000:8.1f} ms"
+
+
+def timed(fn, repeat: int) -> list[float]:  # noqa: ANN001
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--onnx", type=Path)
+    parser.add_argument("--pt", type=Path)
+    parser.add_argument("--image-size", type=int, default=640)
+    parser.add_argument("--frames", type=int, default=40)
+    args = parser.parse_args()
+    if args.onnx is None:
+        folder = Path(tempfile.mkdtemp())
+        model = build_test_model(folder)
+        args.onnx, args.pt = model.onnx, model.pt
+        # re-export at the requested size
+        from ultralytics import YOLO
+
+        args.onnx = Path(YOLO(str(model.pt)).export(format="onnx", imgsz=args.image_size, verbose=False))
+    image = cv2.resize(scene(12), (1920, 1080))
+    class_map = COCO_STREET_MAP
+    print(f"frame 1920x1080, detector input {args.image_size}, {args.frames} frames, medians")
+    onnx = build_detector(
+        OnnxDetectorConfig(type="onnx", weights=args.onnx, image_size=args.image_size, class_map=class_map)
+    )
+    onnx.detect(image)
+    print(f"detect  onnxruntime (CPU)   {median_ms(timed(lambda: onnx.detect(image), args.frames))}")
+    if args.pt is not None:
+        ultra = build_detector(
+            UltralyticsDetectorConfig(
+                type="ultralytics", weights=args.pt, image_size=args.image_size, class_map=class_map
+            )
+        )
+        ultra.detect(image)
+        device = getattr(ultra, "device", "?")
+        print(
+            f"detect  ultralytics ({device:>6})  {median_ms(timed(lambda: ultra.detect(image), args.frames))}"
+        )
+    detections = onnx.detect(image)
+    tracker = Tracker()
+    start = datetime(2026, 5, 1, 1, tzinfo=UTC)
+    frames = [Frame("bench", i, start + timedelta(seconds=i), image) for i in range(args.frames)]
+    track_times = []
+    for frame in frames:
+        t0 = time.perf_counter()
+        tracked = tracker.update(detections, frame)
+        track_times.append(time.perf_counter() - t0)
+    print(f"track   bytetrack ({len(detections)} dets)   {median_ms(track_times)}")
+    camera = CameraConfig.model_validate(
+        {
+            "id": "bench",
+            "name": "bench",
+            "source": "file:x.mp4",
+            "location": {"lat": 30, "lon": 120, "address": "a", "grid_code": "1", "responsible_unit": "u"},
+            "zones": [
+                {
+                    "name": "p",
+                    "kind": "no_parking",
+                    "polygon": [[0, 0.4], [1, 0.4], [1, 1], [0, 1]],
+                    "dwell_seconds": 1e6,
+                },
+                {
+                    "name": "m",
+                    "kind": "worksite_exit",
+                    "polygon": [[0, 0], [1, 0], [1, 0.4], [0, 0.4]],
+                    "exit_direction": "down",
+                },
+                {
+                    "name": "b",
+                    "kind": "barbecue_watch",
+                    "polygon": [[0, 0.5], [1, 0.5], [1, 1], [0, 1]],
+                    "persistence_seconds": 60,
+                },
+            ],
+        }
+    )
+    rules = [build_rule(zone, camera.tz) for zone in camera.zones]
+    rule_times = []
+    for frame in frames:
+        t0 = time.perf_counter()
+        for rule in rules:
+            rule.update(frame, tracked)
+        rule_times.append(time.perf_counter() - t0)
+    print(f"rules   3 zones                 {median_ms(rule_times)}")
+    reader = PlateReader()
+    plated = street_with_vehicle("浙A·12345")
+    reader.read(plated, VEHICLE)
+    print(f"plate   locate + RapidOCR rec   {median_ms(timed(lambda: reader.read(plated, VEHICLE), 10))}")
+    analyzer = StreetAnalyzer(camera, onnx)
+    whole = timed(lambda: analyzer.process(frames[0], detect=True), args.frames)
+    carried = timed(lambda: analyzer.process(frames[0], detect=False), args.frames)
+    print(f"analyzer.process detect=True    {median_ms(whole)}")
+    print(f"analyzer.process detect=False   {median_ms(carried)}")
+
+
+if __name__ == "__main__":
+    np.seterr(all="ignore")
+    main()

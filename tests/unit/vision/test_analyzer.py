@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import numpy.typing as npt
+
+from ingest.config.camera import CameraConfig, Location
+from tests.support.plates import VEHICLE, street_with_vehicle
+from tests.support.yolo_test_model import COCO_STREET_MAP, IMAGE_SIZE, BuiltModel, scene
+from vision.analyzer import StreetAnalyzer
+from vision.detectors import build_detector
+from vision.detectors.config import OnnxDetectorConfig
+from vision.plates import PlateReader
+from vision.types import Detections, Frame, Violation
+
+TZ = ZoneInfo("Asia/Shanghai")
+START = datetime(2026, 5, 1, 9, 0, tzinfo=TZ)
+PLACE = Location(
+    lat=30.27, lon=120.15, address="人民路 128号", grid_code="330102001003", responsible_unit="一中队"
+)
+
+
+def camera(*zones: dict[str, object]) -> CameraConfig:
+    return CameraConfig.model_validate(
+        {"id": "cam-1", "name": "test", "source": "file:x.mp4", "location": PLACE, "zones": list(zones)}
+    )
+
+
+PARKING = {
+    "name": "curb",
+    "kind": "no_parking",
+    "polygon": [(0.3, 0.5), (0.9, 0.5), (0.9, 0.95), (0.3, 0.95)],
+    "dwell_seconds": 20,
+    "photo_interval_seconds": 5,
+}
+
+
+class ScriptedDetector:
+    """Plays back detections by call number: the rules' input is exactly known."""
+
+    detector_type = "scripted"
+    model_name = "scripted"
+    weights_sha256 = "0" * 64
+    labels = ("license_plate", "mud", "truck", "vehicle")
+
+    def __init__(self, script: Callable[[int], Detections]):
+        self.script = script
+        self.calls = 0
+
+    def detect(self, image: npt.NDArray[np.uint8]) -> Detections:
+        self.calls += 1
+        return self.script(self.calls - 1)
+
+
+def boxes(*items: tuple[str, tuple[float, ...]]) -> Detections:
+    return Detections(
+        np.array([box for _, box in items], np.float32).reshape(-1, 4),
+        np.full(len(items), 0.9, np.float32),
+        tuple(label for label, _ in items),
+    )
+
+
+def play(
+    analyzer: StreetAnalyzer, image: npt.NDArray[np.uint8], seconds: float, detect: Callable[[int], bool]
+) -> list[Violation]:
+    violations = []
+    for index in range(int(seconds * 2) + 1):
+        frame = Frame("cam-1", index, START + timedelta(seconds=index / 2), image)
+        violations += analyzer.process(frame, detect=detect(index))
+    return violations
+
+
+def test_static_scene_confirms_parking_from_carried_detections_with_the_plate() -> None:
+    detector = ScriptedDetector(lambda call: boxes(("vehicle", VEHICLE)))
+    analyzer = StreetAnalyzer(camera(PARKING), detector, PlateReader())
+    violations = play(analyzer, street_with_vehicle("浙A·12345"), 25, detect=lambda i: i == 0)
+    assert detector.calls == 1  # the motion gate said static after the first frame
+    [violation] = violations
+    assert violation.confirmed_at - violation.first_seen_at == timedelta(seconds=20.5)
+    assert violation.plate is not None and violation.plate.text == "浙A12345"
+    assert violation.plate.votes >= 3 and violation.plate.confidence >= 0.5
+    assert violation.plate.crop is not None
+    assert violation.zone_polygon == tuple(PARKING["polygon"])  # type: ignore[arg-type]
+    assert violation.episode_key.startswith("cam-1:curb:illegal_parking:track-1:")
+
+
+def test_detector_runs_on_every_frame_when_asked() -> None:
+    detector = ScriptedDetector(lambda call: boxes(("vehicle", VEHICLE)))
+    analyzer = StreetAnalyzer(camera(PARKING), detector)
+    violations = play(analyzer, np.zeros((720, 1280, 3), np.uint8), 25, detect=lambda i: True)
+    assert detector.calls == 51
+    assert len(violations) == 1 and violations[0].plate is None  # no plate reader configured
+
+
+def test_plate_read_on_the_photos_when_the_track_had_no_vote() -> None:
+    detector = ScriptedDetector(lambda call: boxes(("vehicle", VEHICLE)))
+    analyzer = StreetAnalyzer(camera(PARKING), detector, PlateReader(), plate_interval_seconds=3600)
+    image = np.zeros((720, 1280, 3), np.uint8)
+    plated = street_with_vehicle("粤B·D12345", colour="green")
+    violations = []
+    for index in range(42):  # the plate only becomes readable on the confirmation frame
+        frame = Frame("cam-1", index, START + timedelta(seconds=index / 2), plated if index == 41 else image)
+        violations += analyzer.process(frame, detect=index == 0)
+    [violation] = violations
+    assert violation.plate is not None and violation.plate.text == "粤BD12345" and violation.plate.votes == 1
+
+
+def test_mud_truck_through_the_analyzer() -> None:
+    gate = {
+        "name": "gate",
+        "kind": "worksite_exit",
+        "polygon": [(0.3, 0.35), (0.7, 0.35), (0.7, 0.75), (0.3, 0.75)],
+        "exit_direction": "down",
+    }
+
+    def truck(call: int) -> Detections:
+        box = (500.0, 60.0 + 40 * call, 740.0, 220.0 + 40 * call)
+        return boxes(("truck", box), ("mud", (box[0] + 20, box[3] - 30, box[0] + 80, box[3] + 5)))
+
+    analyzer = StreetAnalyzer(camera(gate), ScriptedDetector(truck))
+    [violation] = play(analyzer, np.zeros((720, 1280, 3), np.uint8), 8, detect=lambda i: True)
+    assert violation.violation_type == "mud_truck" and violation.details.mud_signs == ("mud",)
+
+
+def test_a_coco_model_through_a_class_map_finds_parked_vehicles(coco_test_model: BuiltModel) -> None:
+    """The path for any COCO-trained Ultralytics model: path + class map, no retraining."""
+    detector = build_detector(
+        OnnxDetectorConfig(
+            type="onnx", weights=coco_test_model.onnx, image_size=IMAGE_SIZE, class_map=COCO_STREET_MAP
+        )
+    )
+    whole_image = {**PARKING, "polygon": [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)]}
+    analyzer = StreetAnalyzer(camera(whole_image), detector)
+    violations = play(analyzer, scene(12), 21, detect=lambda i: True)
+    assert analyzer.last_detections is not None
+    assert set(analyzer.last_detections.labels) <= {"vehicle", "truck", "person"}
+    assert violations, "the self-built COCO model's vehicles stand still in a static scene: they park"
+    assert {v.object_label for v in violations} <= {"vehicle", "truck"}
+    assert len({v.episode_key for v in violations}) == len(violations)
+
+
+def test_every_demo_camera_gets_a_rule_per_zone() -> None:
+    from ingest.config.loader import load_config
+    from tests.conftest import REPO
+    from vision.rules import BarbecueRule, MudTruckRule, ParkingRule
+
+    kinds = {"no_parking": ParkingRule, "worksite_exit": MudTruckRule, "barbecue_watch": BarbecueRule}
+    config = load_config(REPO / "configs" / "cameras.yaml")
+    for cam in config.cameras:
+        analyzer = StreetAnalyzer(cam, ScriptedDetector(lambda call: boxes()))
+        assert [type(r) for r in analyzer.rules] == [kinds[z.kind] for z in cam.zones]
+        frame = Frame(cam.id, 0, START, np.zeros((72, 128, 3), np.uint8))
+        assert analyzer.process(frame) == []

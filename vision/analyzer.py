@@ -1,0 +1,84 @@
+"""One camera's analysis: detector -> tracker -> a rule per zone -> violations with plates attached."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ingest.config.camera import CameraConfig
+from vision.detectors.base import Detector
+from vision.plates import PlateReader, TrackPlates
+from vision.rules import Rule, build_rule
+from vision.rules.common import VEHICLE_LABELS, anchor, normalised
+from vision.tracking import Tracker
+from vision.types import Detections, Frame, PlateReading, Violation
+from vision.zones import NoParkingZone, WorksiteExitZone
+
+PLATE_VIOLATIONS = ("illegal_parking", "mud_truck")
+
+
+class StreetAnalyzer:
+    """Per-camera state (tracker, rule timers, plate votes) lives here and nowhere else.
+
+    `process(frame, detect=False)` is for frames the motion gate calls static: the last detections
+    are carried forward (the scene did not change), so rule timers keep advancing on capture time.
+    """
+
+    def __init__(
+        self,
+        camera: CameraConfig,
+        detector: Detector,
+        plate_reader: PlateReader | None = None,
+        *,
+        tracker: Tracker | None = None,
+        plate_interval_seconds: float = 1.0,
+    ):
+        self.camera = camera
+        self.detector = detector
+        self.tracker = tracker or Tracker(lost_frames=max(int(camera.analysis_fps * 10), 10))
+        self.rules: list[Rule] = [build_rule(zone, camera.tz) for zone in camera.zones]
+        self._plate_zones = [z for z in camera.zones if isinstance(z, NoParkingZone | WorksiteExitZone)]
+        self.plates = TrackPlates(plate_reader, plate_interval_seconds) if plate_reader else None
+        self.last_detections: Detections | None = None
+
+    def process(self, frame: Frame, detect: bool = True) -> list[Violation]:
+        if detect or self.last_detections is None:
+            self.last_detections = self.tracker.update(self.detector.detect(frame.image), frame)
+        detections = self.last_detections
+        if self.plates is not None:
+            self._observe_plates(frame, detections)
+        violations = [v for rule in self.rules for v in rule.update(frame, detections)]
+        violations = [self._with_plate(v) for v in violations]
+        if self.plates is not None:
+            self.plates.prune(frame.captured_at)
+        return violations
+
+    def _observe_plates(self, frame: Frame, detections: Detections) -> None:
+        assert self.plates is not None
+        plate_boxes = list(detections.only("license_plate").boxes)
+        for i, label in enumerate(detections.labels):
+            track_id = int(detections.track_ids[i])
+            if label not in VEHICLE_LABELS or track_id < 0:
+                continue
+            point = normalised(anchor(detections.boxes[i]), frame)
+            if any(zone.contains(*point) for zone in self._plate_zones):
+                self.plates.observe(frame, track_id, detections.boxes[i], plate_boxes)
+
+    def _with_plate(self, violation: Violation) -> Violation:
+        if self.plates is None or violation.track_id is None:
+            return violation
+        if violation.violation_type not in PLATE_VIOLATIONS:
+            return violation
+        reading = self.plates.reading(violation.track_id) or self._read_now(violation)
+        return dataclasses.replace(violation, plate=reading) if reading else violation
+
+    def _read_now(self, violation: Violation) -> PlateReading | None:
+        """No vote yet (a track seen only briefly): read the plate on the violation's own photos."""
+        assert self.plates is not None
+        for photo in reversed(violation.photos):
+            vehicle = next((m for m in photo.marks if m.label in VEHICLE_LABELS), None)
+            if vehicle is None:
+                continue
+            candidate = self.plates.reader.read(photo.frame.image, vehicle.box)
+            if candidate is not None:
+                return PlateReading(candidate.text, candidate.confidence, candidate.crop, votes=1)
+        return None

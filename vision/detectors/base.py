@@ -1,0 +1,71 @@
+"""The one detector interface, and the class-map step every backend shares."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+from vision.types import Detections
+
+
+@runtime_checkable
+class Detector(Protocol):
+    """Finds labelled boxes in one BGR image. Backends convert their own outputs to `Detections`."""
+
+    model_name: str  # e.g. 'street-v1' (the weights file stem)
+    weights_sha256: str  # of the weights file, recorded with every event
+    detector_type: str  # 'ultralytics' / 'onnx'
+    labels: tuple[str, ...]  # pipeline labels this detector can output
+
+    def detect(self, image: npt.NDArray[np.uint8]) -> Detections: ...
+
+
+class DetectorError(RuntimeError):
+    """A detector could not be built or run (missing weights, unreadable model, bad class map)."""
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def verify_weights(path: Path) -> Path:
+    if not path.is_file():
+        raise DetectorError(f"detector weights {str(path)!r} not found (nothing is downloaded at run time)")
+    return path
+
+
+def label_table(names: Mapping[int, str], class_map: Mapping[str, str]) -> dict[int, str]:
+    """Model class id -> pipeline label. With a class map, unmapped classes are dropped."""
+    if not class_map:
+        return {int(i): str(name) for i, name in names.items()}
+    unknown = sorted(set(class_map) - set(names.values()))
+    if unknown:
+        raise DetectorError(
+            f"class_map names classes the model does not have: {unknown}; model classes: "
+            f"{sorted(set(names.values()))[:40]}"
+        )
+    return {int(i): class_map[name] for i, name in names.items() if name in class_map}
+
+
+def to_detections(
+    boxes: npt.NDArray[np.floating],
+    scores: npt.NDArray[np.floating],
+    class_ids: npt.NDArray[np.integer],
+    table: Mapping[int, str],
+) -> Detections:
+    """Keep the classes the table maps and build the canonical value (boxes xyxy in image pixels)."""
+    keep = np.array([int(c) in table for c in class_ids], dtype=bool)
+    return Detections(
+        boxes=np.asarray(boxes, dtype=np.float32).reshape(-1, 4)[keep],
+        scores=np.asarray(scores, dtype=np.float32).reshape(-1)[keep],
+        labels=tuple(table[int(c)] for c in np.asarray(class_ids)[keep]),
+    )

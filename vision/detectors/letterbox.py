@@ -1,0 +1,50 @@
+"""Letterbox resize as Ultralytics does it, and the inverse mapping of boxes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+PAD_VALUE = 114
+
+
+@dataclass(frozen=True)
+class Letterbox:
+    gain: float
+    left: int
+    top: int
+    width: int  # original image size
+    height: int
+
+    def unmap(self, boxes: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """Model-input xyxy -> original-image xyxy, clipped to the image."""
+        out = boxes.copy()
+        out[:, [0, 2]] = (out[:, [0, 2]] - self.left) / self.gain
+        out[:, [1, 3]] = (out[:, [1, 3]] - self.top) / self.gain
+        out[:, [0, 2]] = out[:, [0, 2]].clip(0, self.width)
+        out[:, [1, 3]] = out[:, [1, 3]].clip(0, self.height)
+        return out
+
+
+def letterbox(
+    image: npt.NDArray[np.uint8], shape: tuple[int, int]
+) -> tuple[npt.NDArray[np.uint8], Letterbox]:
+    """Resize keeping aspect ratio, pad centred to `shape` (h, w) with grey 114."""
+    h0, w0 = image.shape[:2]
+    gain = min(shape[0] / h0, shape[1] / w0)
+    new_w, new_h = max(round(w0 * gain), 1), max(round(h0 * gain), 1)
+    dw, dh = (shape[1] - new_w) / 2, (shape[0] - new_h) / 2
+    top, bottom = round(dh - 0.1), round(dh + 0.1)
+    left, right = round(dw - 0.1), round(dw + 0.1)
+    resized = (
+        image
+        if (w0, h0) == (new_w, new_h)
+        else cv2.resize(image, (new_w, new_h), interpolation=cv2.INTER_LINEAR)
+    )
+    padded: npt.NDArray[np.uint8] = cv2.copyMakeBorder(  # type: ignore[assignment]
+        resized, top, bottom, left, right, cv2.BORDER_CONSTANT, value=(PAD_VALUE,) * 3
+    )
+    return padded, Letterbox(gain=gain, left=left, top=top, width=w0, height=h0)

@@ -1,0 +1,89 @@
+"""ONNX Runtime backend (the CPU default): letterbox, run, decode YOLO output, NMS, class map."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import onnxruntime as ort
+
+from vision.detectors.base import DetectorError, file_sha256, label_table, to_detections, verify_weights
+from vision.detectors.config import OnnxDetectorConfig
+from vision.detectors.letterbox import letterbox
+from vision.detectors.nms import nms
+from vision.types import Detections
+
+MAX_DET = 300
+
+
+def _metadata_names(session: ort.InferenceSession, path: Path) -> dict[int, str]:
+    meta = session.get_modelmeta().custom_metadata_map
+    if "names" not in meta:
+        raise DetectorError(f"ONNX model {path.name!r} has no 'names' metadata (export it with Ultralytics)")
+    names = ast.literal_eval(meta["names"])
+    if not isinstance(names, dict):
+        raise DetectorError(f"ONNX model {path.name!r} has unreadable 'names' metadata")
+    return {int(k): str(v) for k, v in names.items()}
+
+
+class OnnxDetector:
+    detector_type = "onnx"
+
+    def __init__(self, config: OnnxDetectorConfig):
+        path = verify_weights(config.weights)
+        self.config = config
+        self.model_name = path.stem
+        self.weights_sha256 = file_sha256(path)
+        options = ort.SessionOptions()
+        options.add_session_config_entry("session.set_denormal_as_zero", "1")
+        if config.threads is not None:
+            options.intra_op_num_threads = config.threads
+        try:
+            self._session = ort.InferenceSession(str(path), options, providers=list(config.providers))
+        except Exception as exc:  # onnxruntime raises its own untyped errors
+            raise DetectorError(f"cannot load ONNX model {str(path)!r}: {exc}") from exc
+        model_input = self._session.get_inputs()[0]
+        self._input_name = model_input.name
+        self._input_dtype = np.float16 if "float16" in model_input.type else np.float32
+        h, w = model_input.shape[2:4]
+        static = isinstance(h, int) and isinstance(w, int)
+        self._shape = (int(h), int(w)) if static else (config.image_size, config.image_size)
+        meta = self._session.get_modelmeta().custom_metadata_map
+        self._end2end = meta.get("end2end", "False") == "True"
+        self._table = label_table(_metadata_names(self._session, path), config.class_map)
+        self.labels = tuple(sorted(set(self._table.values())))
+
+    def detect(self, image: npt.NDArray[np.uint8]) -> Detections:
+        padded, box = letterbox(image, self._shape)
+        blob = np.ascontiguousarray(padded[:, :, ::-1].transpose(2, 0, 1)[None], dtype=np.float32) / 255.0
+        output = self._session.run(None, {self._input_name: blob.astype(self._input_dtype)})[0][0]
+        output = output.astype(np.float32)
+        if self._end2end or (output.ndim == 2 and output.shape[1] == 6 and output.shape[0] > 6):
+            boxes, scores, class_ids = self._decode_end2end(output)
+        else:
+            boxes, scores, class_ids = self._decode_anchors(output)
+        return to_detections(box.unmap(boxes), scores, class_ids, self._table)
+
+    def _decode_anchors(
+        self, output: npt.NDArray[np.float32]
+    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32], npt.NDArray[np.int64]]:
+        """(4 + nc, anchors): cx, cy, w, h in input pixels, then per-class scores."""
+        class_scores = output[4:]
+        class_ids = class_scores.argmax(axis=0)
+        scores = class_scores[class_ids, np.arange(class_scores.shape[1])]
+        keep = scores > self.config.confidence
+        xywh, scores, class_ids = output[:4, keep].T, scores[keep], class_ids[keep].astype(np.int64)
+        boxes = np.empty_like(xywh)
+        boxes[:, :2] = xywh[:, :2] - xywh[:, 2:] / 2
+        boxes[:, 2:] = xywh[:, :2] + xywh[:, 2:] / 2
+        kept = nms(boxes, scores, class_ids, self.config.iou, MAX_DET)
+        return boxes[kept], scores[kept], class_ids[kept]
+
+    def _decode_end2end(
+        self, output: npt.NDArray[np.float32]
+    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32], npt.NDArray[np.int64]]:
+        """(max_det, 6): x1, y1, x2, y2, score, class; NMS already done inside the model."""
+        keep = output[:, 4] > self.config.confidence
+        return output[keep, :4], output[keep, 4], output[keep, 5].astype(np.int64)

@@ -1,0 +1,93 @@
+"""Read one vehicle's plate on one frame: crop at full resolution, locate, recognise, validate."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from vision.plates.formats import PlateColour, PlateFormat, normalise_plate, plate_format, repair_province
+from vision.plates.locate import PlateRegion, colour_of, find_by_colour, pad_box
+from vision.plates.ocr import PlateOcr
+
+Image = npt.NDArray[np.uint8]
+Box = Sequence[float] | npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True, eq=False)
+class PlateCandidate:
+    """A valid plate text read on one frame."""
+
+    text: str
+    confidence: float
+    crop: Image  # the plate close-up, BGR, full resolution
+    colour: PlateColour | None
+    plate_format: PlateFormat
+
+
+def _inside(plate: Box, vehicle: Box, share: float = 0.8) -> bool:
+    w = min(plate[2], vehicle[2]) - max(plate[0], vehicle[0])
+    h = min(plate[3], vehicle[3]) - max(plate[1], vehicle[1])
+    own = (plate[2] - plate[0]) * (plate[3] - plate[1])
+    return own > 0 and max(w, 0) * max(h, 0) / own >= share
+
+
+def _upscaled(crop: Image, min_height: int = 48) -> Image:
+    """Small plates read better enlarged to the recogniser's input height."""
+    if crop.shape[0] >= min_height:
+        return crop
+    scale = min_height / crop.shape[0]
+    return cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)  # type: ignore[return-value]
+
+
+class PlateReader:
+    """Plate boxes from the detector (`license_plate`) inside the vehicle come first; without one,
+    a plate-coloured rectangle in the vehicle's lower part. Only texts that are valid Chinese plates
+    (and agree with the plate colour) come back."""
+
+    def __init__(self, ocr: PlateOcr | None = None, min_confidence: float = 0.5, margin: float = 0.08):
+        self.ocr = ocr or PlateOcr()
+        self.min_confidence = min_confidence
+        self.margin = margin
+
+    def read(self, image: Image, vehicle_box: Box, plate_boxes: Sequence[Box] = ()) -> PlateCandidate | None:
+        regions = [
+            PlateRegion(tuple(int(v) for v in box), None, 1.0)  # type: ignore[arg-type]
+            for box in sorted(plate_boxes, key=lambda b: -float(b[3]))  # lowest (front/rear) plate first
+            if _inside(box, vehicle_box)
+        ][:2]
+        if not regions:
+            vx1, vy1, vx2, vy2 = pad_box(tuple(float(v) for v in vehicle_box), image.shape, 0.02)  # type: ignore[arg-type]
+            found = find_by_colour(image[vy1:vy2, vx1:vx2])
+            if found is not None:
+                x1, y1, x2, y2 = found.box
+                regions = [PlateRegion((x1 + vx1, y1 + vy1, x2 + vx1, y2 + vy1), found.colour, found.score)]
+        for region in regions:
+            candidate = self._read_region(image, region)
+            if candidate is not None:
+                return candidate
+        return None
+
+    def _read_region(self, image: Image, region: PlateRegion) -> PlateCandidate | None:
+        x1, y1, x2, y2 = pad_box(tuple(float(v) for v in region.box), image.shape, self.margin)  # type: ignore[arg-type]
+        crop = np.ascontiguousarray(image[y1:y2, x1:x2])
+        if crop.shape[0] < 8 or crop.shape[1] < 16:
+            return None
+        colour = region.colour or colour_of(crop)
+        line = self.ocr.recognise(_upscaled(crop))
+        readings = [(repair_province(normalise_plate(line.text)), line.confidence)] if line else []
+        if not readings or plate_format(readings[0][0]) is None:  # two-row plates, or a loose crop
+            lines = self.ocr.read_lines(crop)
+            if lines:
+                joined = repair_province(normalise_plate("".join(x.text for x in lines)))
+                readings.append((joined, float(np.mean([x.confidence for x in lines]))))
+        for text, confidence in readings:
+            fmt = plate_format(text, colour)
+            if fmt is None and plate_format(text) is not None:
+                fmt, confidence = plate_format(text), confidence * 0.8  # text fits, colour does not
+            if fmt is not None and confidence >= self.min_confidence:
+                return PlateCandidate(text, confidence, crop, colour, fmt)
+        return None

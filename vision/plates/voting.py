@@ -1,0 +1,37 @@
+"""Vote plate readings across the frames of one track."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from vision.plates.reader import PlateCandidate
+from vision.types import PlateReading
+
+
+class PlateVoter:
+    """Confidence-weighted vote per text. The result's confidence is the winner's mean OCR
+    confidence times its share of all the weight, so disagreement between frames lowers it."""
+
+    def __init__(self) -> None:
+        self.candidates: list[PlateCandidate] = []
+
+    def add(self, candidate: PlateCandidate) -> None:
+        self.candidates.append(candidate)
+
+    def __len__(self) -> int:
+        return len(self.candidates)
+
+    def best(self) -> PlateReading | None:
+        if not self.candidates:
+            return None
+        weights: dict[str, float] = defaultdict(float)
+        for c in self.candidates:
+            weights[c.text] += c.confidence
+        text = max(weights, key=lambda t: (weights[t], t))
+        winners = [c for c in self.candidates if c.text == text]
+        share = weights[text] / sum(weights.values())
+        mean = weights[text] / len(winners)
+        sharpest = max(winners, key=lambda c: c.confidence)
+        return PlateReading(
+            text=text, confidence=round(mean * share, 4), crop=sharpest.crop, votes=len(winners)
+        )

@@ -1,0 +1,87 @@
+"""Small helpers the rules share: box geometry, local time, episode keys, evidence marks."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, time, tzinfo
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from vision.types import Detections, EvidencePhoto, Frame, LabelledBox, Violation
+
+VEHICLE_LABELS = ("vehicle", "truck")
+Box = npt.NDArray[np.float32]
+
+
+class Rule(Protocol):
+    """A small stateful object per zone; time comes from frame.captured_at only."""
+
+    def update(self, frame: Frame, detections: Detections) -> list[Violation]: ...
+
+
+def local_time(frame: Frame, tz: tzinfo) -> time:
+    return frame.captured_at.astimezone(tz).time()
+
+
+def anchor(box: Box) -> tuple[float, float]:
+    """Bottom centre in pixels: where a vehicle or object touches the ground."""
+    return float(box[0] + box[2]) / 2, float(box[3])
+
+
+def normalised(point: tuple[float, float], frame: Frame) -> tuple[float, float]:
+    return point[0] / frame.width, point[1] / frame.height
+
+
+def box_size(box: Box) -> float:
+    """Geometric mean of width and height, the scale movements are judged against."""
+    return float(np.sqrt(max(box[2] - box[0], 1.0) * max(box[3] - box[1], 1.0)))
+
+
+def area(box: Box) -> float:
+    return float(max(box[2] - box[0], 0.0) * max(box[3] - box[1], 0.0))
+
+
+def intersection(a: Box, b: Box) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return float(max(w, 0.0) * max(h, 0.0))
+
+
+def iou(a: Box, b: Box) -> float:
+    inter = intersection(a, b)
+    union = area(a) + area(b) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def ioa(a: Box, b: Box) -> float:
+    """Share of box `a` that lies inside box `b`."""
+    own = area(a)
+    return intersection(a, b) / own if own > 0 else 0.0
+
+
+def episode_key(
+    frame: Frame, zone_name: str, kind: str, started: datetime, track_id: int | None = None
+) -> str:
+    stamp = started.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    who = f"track-{track_id}:" if track_id is not None else ""
+    return f"{frame.source_id}:{zone_name}:{kind}:{who}{stamp}"
+
+
+def mark(label: str, box: Box, score: float | None = None) -> LabelledBox:
+    return LabelledBox(
+        label=label, box=(float(box[0]), float(box[1]), float(box[2]), float(box[3])), score=score
+    )
+
+
+def photo(role: str, frame: Frame, marks: tuple[LabelledBox, ...]) -> EvidencePhoto:
+    """An evidence photo that keeps its pixels: a frame viewing a reused buffer (shared memory,
+    a ring-buffer slot) is copied, since the buffer may be overwritten before evidence is written."""
+    if not frame.image.flags.owndata:
+        frame = dataclasses.replace(frame, image=frame.image.copy())
+    return EvidencePhoto(role, frame, marks)
+
+
+def polygon_of(points: list[tuple[float, float]]) -> tuple[tuple[float, float], ...]:
+    return tuple((float(x), float(y)) for x, y in points)

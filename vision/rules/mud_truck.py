@@ -1,0 +1,149 @@
+"""Mud-tracking / uncovered trucks: a truck leaving a worksite exit with mud or an open load."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+
+import numpy as np
+
+from vision.rules.common import Box, anchor, episode_key, ioa, local_time, mark, normalised, photo, polygon_of
+from vision.types import Detections, EvidencePhoto, Frame, LabelledBox, Violation, ViolationDetails
+from vision.zones import ExitDirection, WorksiteExitZone
+
+DIRECTIONS: dict[ExitDirection, tuple[float, float]] = {
+    "up": (0.0, -1.0),
+    "down": (0.0, 1.0),
+    "left": (-1.0, 0.0),
+    "right": (1.0, 0.0),
+}
+
+
+@dataclass
+class _Truck:
+    first_seen_at: datetime
+    last_seen: datetime
+    signs: deque[frozenset[str]]  # per frame: which mud signs were seen (the last n frames)
+    shots: deque[tuple[Frame, tuple[LabelledBox, ...]]]  # frames that showed a sign
+    entry: tuple[float, float] | None = None  # normalised anchor when it first stood in the zone
+    exit_photo: EvidencePhoto | None = None
+    frames_since_exit: int = 0
+    direction: str | None = None
+    done: bool = False
+
+
+def mud_signs(truck: Box, detections: Detections, direction: tuple[float, float]) -> list[LabelledBox]:
+    """Mud on the lower body or wheels, a mud trail just behind, or an uncovered load on top."""
+    w, h = float(truck[2] - truck[0]), float(truck[3] - truck[1])
+    lower = np.array([truck[0], truck[3] - 0.4 * h, truck[2], truck[3] + 0.1 * h], np.float32)
+    dx, dy = direction
+    behind = truck - np.array([dx * w, dy * h, dx * w, dy * h], np.float32)  # one truck length back
+    found = []
+    for i, label in enumerate(detections.labels):
+        box = detections.boxes[i]
+        if label == "mud" and ioa(box, lower) >= 0.3:
+            found.append(mark("mud", box, float(detections.scores[i])))
+        elif label == "mud" and ioa(box, behind) >= 0.3:
+            found.append(mark("trail", box, float(detections.scores[i])))
+        elif label == "uncovered_load" and ioa(box, truck) >= 0.5:
+            found.append(mark("uncovered_load", box, float(detections.scores[i])))
+    return found
+
+
+class MudTruckRule:
+    """A truck whose anchor leaves the zone having moved `min_travel` (of the image) in the exit
+    direction since it entered; it is a violation when mud signs showed on at least k of the last n
+    frames it was seen, counting up to n frames after it left. Entering the other way is not."""
+
+    def __init__(
+        self,
+        zone: WorksiteExitZone,
+        tz: tzinfo,
+        *,
+        min_travel: float = 0.05,
+        max_missed_seconds: float = 10.0,
+    ):
+        self.zone = zone
+        self.tz = tz
+        self.min_travel = min_travel
+        self.max_missed = timedelta(seconds=max_missed_seconds)
+        self.direction = DIRECTIONS[zone.exit_direction]
+        self.k, self.n = zone.min_evidence_frames, zone.evidence_window_frames
+        self._trucks: dict[int, _Truck] = {}
+
+    def update(self, frame: Frame, detections: Detections) -> list[Violation]:
+        now = frame.captured_at
+        violations = []
+        for i, label in enumerate(detections.labels):
+            track_id = int(detections.track_ids[i])
+            if label != "truck" or track_id < 0:
+                continue
+            box = detections.boxes[i]
+            truck = self._trucks.get(track_id)
+            if truck is None:
+                truck = _Truck(now, now, deque(maxlen=self.n), deque(maxlen=self.n))
+                self._trucks[track_id] = truck
+            truck.last_seen = now
+            if truck.done:
+                continue
+            signs = mud_signs(box, detections, self.direction)
+            truck.signs.append(frozenset(s.label for s in signs))
+            truck_mark = mark("truck", box, float(detections.scores[i]))
+            if signs:
+                truck.shots.append((frame, (truck_mark, *signs)))
+            self._follow(truck, frame, box, truck_mark)
+            if truck.exit_photo is not None:
+                violation = self._judge(truck, track_id, frame)
+                if violation is not None:
+                    violations.append(violation)
+        for track_id in [t for t, s in self._trucks.items() if now - s.last_seen > self.max_missed]:
+            del self._trucks[track_id]
+        return violations
+
+    def _follow(self, truck: _Truck, frame: Frame, box: Box, truck_mark: LabelledBox) -> None:
+        """Note entry into the zone, and an exit in the configured direction."""
+        point = normalised(anchor(box), frame)
+        if self.zone.contains(*point):
+            if truck.entry is None:
+                truck.entry, truck.first_seen_at = point, frame.captured_at
+            return
+        if truck.entry is None or truck.exit_photo is not None:
+            return
+        travel = (point[0] - truck.entry[0], point[1] - truck.entry[1])
+        along = travel[0] * self.direction[0] + travel[1] * self.direction[1]
+        if along >= self.min_travel:
+            truck.exit_photo = photo("exit", frame, (truck_mark,))
+            dx, dy = travel
+            truck.direction = (
+                ("right" if dx > 0 else "left") if abs(dx) > abs(dy) else ("down" if dy > 0 else "up")
+            )
+        else:
+            truck.entry = None  # left the other way (entering the site, or sideways): forget it
+
+    def _judge(self, truck: _Truck, track_id: int, frame: Frame) -> Violation | None:
+        truck.frames_since_exit += 1
+        hits = sum(1 for s in truck.signs if s)
+        if hits < self.k:
+            truck.done = truck.frames_since_exit >= self.n  # a clean exit: stop looking
+            return None
+        truck.done = True
+        assert truck.exit_photo is not None
+        if not self.zone.active_at(local_time(truck.exit_photo.frame, self.tz)):
+            return None
+        shots = sorted(truck.shots, key=lambda shot: -len(shot[1]))[:2]
+        evidence = [photo("evidence", f, marks) for f, marks in sorted(shots, key=lambda s: s[0].captured_at)]
+        signs = sorted(set().union(*truck.signs))
+        return Violation(
+            violation_type="mud_truck",
+            source_id=frame.source_id,
+            zone_name=self.zone.name,
+            episode_key=episode_key(frame, self.zone.name, "mud_truck", truck.first_seen_at, track_id),
+            object_label="truck",
+            track_id=track_id,
+            first_seen_at=truck.first_seen_at,
+            confirmed_at=frame.captured_at,
+            photos=tuple(sorted([*evidence, truck.exit_photo], key=lambda p: p.frame.captured_at)),
+            zone_polygon=polygon_of(self.zone.polygon),
+            details=ViolationDetails(mud_signs=tuple(signs), direction=truck.direction),
+        )
