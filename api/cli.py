@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from api.cli_eval import eval_command
 from api.db.evidence_sink import DatabaseRecordSink
 from api.logging_setup import configure_logging
 from api.settings import get_settings
@@ -18,6 +19,7 @@ config_app = typer.Typer(help="Camera registry configuration.", no_args_is_help=
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
+app.command("eval")(eval_command)
 register_evidence_commands(app, get_settings, DatabaseRecordSink.from_url)  # verify, keys, evidence
 
 
