@@ -51,6 +51,8 @@ class StreetLayout:
     weather: Weather
     asphalt: Colour
     sidewalk: Colour
+    parking_bays: tuple[tuple[int, float, float], ...] = ()  # (side, z0, z1) legal, white-lined bays
+    indoor_windows: tuple[tuple[int, float, float], ...] = ()  # (side, z0, z1) redrawn over indoor things
     lamp_height: float = 7.0
     extras: dict[str, float] = field(default_factory=dict)
 
@@ -74,13 +76,14 @@ def sample_layout(rng: np.random.Generator, width: int, height: int) -> StreetLa
     lane_w = float(rng.uniform(3.2, 3.7))
     half = lanes * lane_w / 2
     sl, sr = float(rng.uniform(3.0, 6.0)), float(rng.uniform(3.0, 6.0))
+    cam_x = float(rng.uniform(-half - sl * 0.8, half + sr * 0.8))
     cam = PoleCamera(
         width, height,
         mount_height=float(rng.uniform(4.0, 9.0)),
         tilt_deg=float(rng.uniform(10.0, 26.0)),
         hfov_deg=float(rng.uniform(50.0, 78.0)),
-        x=float(rng.uniform(-half - sl * 0.8, half + sr * 0.8)),
-        yaw_deg=float(rng.uniform(-12.0, 12.0)),
+        x=cam_x,
+        yaw_deg=float(np.clip(-cam_x * 1.2 + rng.normal(0, 4), -14, 14)),  # turned towards the road
     )
     shops = _sample_shops(rng)
     gate = None
@@ -180,6 +183,12 @@ def draw_background(canvas: Canvas, lay: StreetLayout, rng: np.random.Generator)
         for z in np.arange(z0, z1 - 1.0, 2.5):  # zig-zag "no stopping" marks
             inner = edge - 0.9 * side
             canvas.poly([[edge, 0, z], [inner, 0, z + 1.2], [inner, 0, z + 1.35], [edge, 0, z + 0.15]], yellow)
+    for side, z0, z1 in lay.parking_bays:
+        edge = lay.road_left if side < 0 else lay.road_right
+        inner = edge - 2.4 * side
+        for z in np.arange(z0, z1 + 0.1, 6.0):
+            canvas.poly(_ground_quad(min(edge, inner), max(edge, inner), z, z + 0.12), (225, 225, 225))
+        canvas.poly(_ground_quad(inner - 0.06, inner + 0.06, z0, z1), (225, 225, 225))
     noise = cv2.resize(rng.normal(0, 6, (h // 8 + 1, w // 8 + 1)).astype(np.float32), (w, h))
     canvas.image[:] = np.clip(canvas.image.astype(np.float32) + noise[..., None], 0, 255).astype(np.uint8)
     _draw_facades(canvas, lay, rng)
@@ -226,6 +235,31 @@ def _draw_facades(canvas: Canvas, lay: StreetLayout, rng: np.random.Generator) -
         canvas.texture([[gl, 5.6, zg], [gr, 5.6, zg], [gr, 4.8, zg], [gl, 4.8, zg]], _sign_texture("工地出入口", (40, 40, 200)))
 
 
+def draw_window_overlay(canvas: Canvas, lay: StreetLayout, shop: Shop) -> None:
+    """Redraw a shop front over things inside the shop: wall around the window, mullion, tinted glass."""
+    fx = lay.facade_x(shop.side)
+    top = 4.0 + (int(shop.z0 * 7) % 5)
+    a, b = shop.z0 + 0.4, shop.z1 - 0.4
+    for quad in ([[fx, 2.6, shop.z0], [fx, 2.6, shop.z1], [fx, top, shop.z1], [fx, top, shop.z0]],
+                 [[fx, 0, shop.z0], [fx, 0, a], [fx, 2.6, a], [fx, 2.6, shop.z0]],
+                 [[fx, 0, b], [fx, 0, shop.z1], [fx, 2.6, shop.z1], [fx, 2.6, b]]):
+        canvas.poly(quad, shop.wall)
+    pts, z = canvas.camera.project(np.array([[fx, 0.1, a], [fx, 0.1, b], [fx, 2.6, b], [fx, 2.6, a]]))
+    if np.all(z > 0.3):
+        mask = np.zeros(canvas.image.shape[:2], np.uint8)
+        cv2.fillPoly(mask, np.round(pts).astype(np.int32).reshape(1, -1, 2), 255)
+        sel = mask > 0
+        tint = np.array((150, 130, 110), np.float32)
+        canvas.image[sel] = (canvas.image[sel].astype(np.float32) * 0.7 + tint * 0.3).astype(np.uint8)
+        canvas.light[sel] = (canvas.light[sel].astype(np.float32) * 0.75).astype(np.uint8)
+    canvas.poly([[fx, 0.1, (a + b) / 2 - 0.05], [fx, 0.1, (a + b) / 2 + 0.05], [fx, 2.6, (a + b) / 2 + 0.05],
+                 [fx, 2.6, (a + b) / 2 - 0.05]], (60, 60, 60))
+    sign = _sign_texture(shop.name, shop.sign)
+    night = lay.time_of_day != "day"
+    canvas.texture([[fx, 3.6, b], [fx, 3.6, a], [fx, 2.8, a], [fx, 2.8, b]] if shop.side > 0 else
+                   [[fx, 3.6, a], [fx, 3.6, b], [fx, 2.8, b], [fx, 2.8, a]], sign, emissive=night)
+
+
 def _hoarding(canvas: Canvas, ends: list[list[float]], eid: int) -> None:
     (xa, _, za), (xb, _, zb) = ends
     n = max(1, int(np.hypot(xb - xa, zb - za) / 2.0))
@@ -234,8 +268,8 @@ def _hoarding(canvas: Canvas, ends: list[list[float]], eid: int) -> None:
         p0 = (xa + (xb - xa) * t0, za + (zb - za) * t0)
         p1 = (xa + (xb - xa) * t1, za + (zb - za) * t1)
         colour: Colour = (170, 110, 30) if i % 2 == 0 else (160, 100, 25)
-        canvas.poly([[p0[0], 0, p0[1]], [p1[0], 0, p1[1]], [p1[0], 2.6, p1[1]], [p0[0], 2.6, p0[1]]], colour, eid)
-        canvas.poly([[p0[0], 1.2, p0[1]], [p1[0], 1.2, p1[1]], [p1[0], 1.45, p1[1]], [p0[0], 1.45, p0[1]]],
+        canvas.poly([[p0[0], 0, p0[1]], [p1[0], 0, p1[1]], [p1[0], 3.2, p1[1]], [p0[0], 3.2, p0[1]]], colour, eid)
+        canvas.poly([[p0[0], 1.5, p0[1]], [p1[0], 1.5, p1[1]], [p1[0], 1.8, p1[1]], [p0[0], 1.8, p0[1]]],
                     (230, 230, 230), eid)
 
 

@@ -23,11 +23,11 @@ from vision.synth.street.actors import (
     draw_truck,
 )
 from vision.synth.street.canvas import Box, Canvas
-from vision.synth.street.layout import StreetLayout, draw_background, sample_layout
+from vision.synth.street.layout import Shop, StreetLayout, draw_background, draw_window_overlay, sample_layout
 from vision.synth.street.plates import random_plate
 
 _AMBIENT = {"day": (1.0, 1.0, 1.0), "dusk": (0.62, 0.68, 0.85), "night": (0.3, 0.3, 0.34)}
-_SMOKE_COLOUR = {"day": (215, 215, 220), "dusk": (170, 170, 180), "night": (125, 120, 120)}
+_SMOKE_COLOUR = {"day": (175, 178, 182), "dusk": (150, 150, 160), "night": (125, 120, 120)}
 _CAR_COLOURS = [(240, 240, 240), (20, 20, 20), (160, 160, 165), (40, 40, 170), (150, 80, 20), (60, 60, 60),
                 (200, 200, 190), (30, 120, 200), (90, 40, 40), (30, 90, 30), (230, 230, 220), (110, 110, 110)]
 
@@ -51,6 +51,21 @@ class Table:
 
 
 @dataclass(frozen=True)
+class WindowOverlay:
+    """A shop front redrawn over whatever is inside the shop (cooking behind a window)."""
+
+    shop: Shop
+
+    @property
+    def x(self) -> float:
+        return 0.0  # replaced by the facade position when sorting
+
+    @property
+    def z(self) -> float:
+        return (self.shop.z0 + self.shop.z1) / 2
+
+
+@dataclass(frozen=True)
 class StreetScene:
     layout: StreetLayout
     cars: tuple[Car, ...] = ()
@@ -58,6 +73,7 @@ class StreetScene:
     people: tuple[Person, ...] = ()
     stalls: tuple[Stall, ...] = ()
     tables: tuple[Table, ...] = ()
+    windows: tuple[WindowOverlay, ...] = ()
     conditions: Conditions = field(default_factory=Conditions)
     trail_m: float = 14.0
 
@@ -90,8 +106,11 @@ def render(scene: StreetScene, t: float = 0.0, frame_seed: int = 0, background: 
         return float(np.hypot(x - cam.x, z))
 
     items: list[tuple[float, int, object]] = []
-    for i, obj in enumerate((*scene.cars, *scene.trucks, *scene.people, *scene.stalls, *scene.tables)):
-        d = dist(obj.x, obj.z)  # type: ignore[attr-defined]
+    for i, obj in enumerate((*scene.cars, *scene.trucks, *scene.people, *scene.stalls, *scene.tables, *scene.windows)):
+        if isinstance(obj, WindowOverlay):
+            d = dist(lay.facade_x(obj.shop.side), obj.z)
+        else:
+            d = dist(obj.x, obj.z)  # type: ignore[attr-defined]
         if isinstance(obj, Truck | Car):
             d -= 1.0
         items.append((d, i, obj))
@@ -106,6 +125,8 @@ def render(scene: StreetScene, t: float = 0.0, frame_seed: int = 0, background: 
             draw_person(canvas, obj)
         elif isinstance(obj, Table):
             draw_table(canvas, obj.x, obj.z, obj.table_colour, obj.stool_colour)
+        elif isinstance(obj, WindowOverlay):
+            draw_window_overlay(canvas, lay, obj.shop)
         elif isinstance(obj, Stall):
             _, top = draw_stall(canvas, obj, t, make_rng(obj.smoke_seed, "coals", int(t * 4)))
             if obj.smoke:
@@ -273,8 +294,8 @@ def sample_scene(seed: int, width: int = 960, height: int = 540) -> StreetScene:
         rain=float(rng.uniform(0.3, 1.0)) if lay.weather == "rain" else 0.0,
         fog_visibility_m=float(rng.uniform(45, 120)) if lay.weather == "fog" else None,
     )
-    return StreetScene(lay, tuple(cars), tuple(trucks), tuple(people), tuple(stalls), tuple(tables), cond,
-                       trail_m=float(rng.uniform(6, 20)))
+    return StreetScene(lay, tuple(cars), tuple(trucks), tuple(people), tuple(stalls), tuple(tables),
+                       conditions=cond, trail_m=float(rng.uniform(6, 20)))
 
 
 def _person(rng: np.random.Generator, x: float, z: float, seated: bool) -> Person:

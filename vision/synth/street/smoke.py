@@ -12,7 +12,7 @@ SMOKE_LABEL_ALPHA = 0.15  # the labelled smoke box covers pixels at least this o
 
 
 def plume_alpha(shape: tuple[int, int], origin: tuple[float, float], px_per_m: float, t: float, seed: int,
-                wind: float, height_m: float = 3.0, density: float = 0.7) -> npt.NDArray[np.float32]:
+                wind: float, height_m: float = 3.0, density: float = 0.85) -> npt.NDArray[np.float32]:
     """Opacity in [0, 1] over an image of `shape` for a plume rising from pixel `origin` at time `t` (s)."""
     h, w = shape
     alpha = np.zeros((h, w), np.float32)
