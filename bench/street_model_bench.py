@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -25,8 +24,16 @@ MODEL_DIR = Path(__file__).resolve().parents[1] / "vision" / "models" / "street-
 def per_class(weights: Path, data: Path, imgsz: int, workers: int) -> None:
     from ultralytics import YOLO
 
-    metrics = YOLO(str(weights), task="detect").val(data=str(data), split="test", imgsz=imgsz, batch=8,
-                                                    device="cpu", workers=workers, plots=False, verbose=False)
+    metrics = YOLO(str(weights), task="detect").val(
+        data=str(data),
+        split="test",
+        imgsz=imgsz,
+        batch=8,
+        device="cpu",
+        workers=workers,
+        plots=False,
+        verbose=False,
+    )
     box = metrics.box
     print(f"\n{weights.name} at imgsz {imgsz}: held-out test split")
     print(f"{'class':<16}{'images':>8}{'boxes':>8}{'P':>8}{'R':>8}{'mAP50':>8}{'mAP50-95':>10}")
@@ -62,15 +69,25 @@ def onnx_speed(onnx_path: Path, frames: int, threads: int) -> None:
         if i >= 3:  # warm-up excluded
             times.append((time.perf_counter() - t0) * 1000)
     arr = np.array(times)
-    print(f"\n{onnx_path.name}: ONNX Runtime CPU, {threads} threads, input {size}x{size}, {os.cpu_count()} cores here: "
-          f"{arr.mean():.1f} ms/frame mean, {np.median(arr):.1f} median, {np.percentile(arr, 95):.1f} p95 "
-          f"(letterbox + inference, {len(arr)} frames)")
+    print(
+        f"\n{onnx_path.name}: ONNX Runtime CPU, {threads} threads, input {size}x{size}, "
+        f"{os.cpu_count()} cores here: "
+        f"{arr.mean():.1f} ms/frame mean, {np.median(arr):.1f} median, {np.percentile(arr, 95):.1f} p95 "
+        f"(letterbox + inference, {len(arr)} frames)"
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--count", type=int, default=500, help="held-out test images to render")
-    parser.add_argument("--data", type=Path, help="an existing dataset folder with a test split (skip rendering)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        help="dataset folder with a test split; rendered there if missing "
+        "(default var/bench/street-test-<count>)",
+    )
     parser.add_argument("--weights", type=Path, default=MODEL_DIR / "street-v1.pt")
     parser.add_argument("--onnx", type=Path, default=MODEL_DIR / "street-v1.onnx")
     parser.add_argument("--imgsz", type=int, nargs="+", default=[960])
@@ -78,14 +95,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        root = args.data or Path(tmp) / "street-test"
-        if args.data is None:
-            t0 = time.perf_counter()
-            build_street_dataset(root, 0, 0, args.count, workers=args.workers)
-            print(f"rendered {args.count} held-out test images in {time.perf_counter() - t0:.0f} s")
-        for imgsz in args.imgsz:
-            per_class(args.weights, root / "data.yaml", imgsz, args.workers)
+    root = args.data or Path("var/bench") / f"street-test-{args.count}"
+    if not (root / "data.yaml").is_file():
+        t0 = time.perf_counter()
+        build_street_dataset(root, 0, 0, args.count, workers=args.workers)
+        print(f"rendered {args.count} held-out test images in {time.perf_counter() - t0:.0f} s")
+    for imgsz in args.imgsz:
+        per_class(args.weights, root / "data.yaml", imgsz, args.workers)
     if args.speed_frames:
         onnx_speed(args.onnx, args.speed_frames, args.threads)
 

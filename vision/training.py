@@ -49,9 +49,20 @@ def train(request: TrainRequest) -> Path:
     model = YOLO(base)
     run_dir = request.out / "run"
     kwargs: dict[str, object] = dict(
-        data=str(request.data), epochs=request.epochs, imgsz=request.imgsz, batch=request.batch,
-        device=request.device, workers=request.workers, project=str(request.out), name="run", exist_ok=True,
-        seed=request.seed, deterministic=False, plots=False, cache=request.cache, verbose=False,
+        data=str(request.data),
+        epochs=request.epochs,
+        imgsz=request.imgsz,
+        batch=request.batch,
+        device=request.device,
+        workers=request.workers,
+        project=str(request.out),
+        name="run",
+        exist_ok=True,
+        seed=request.seed,
+        deterministic=False,
+        plots=False,
+        cache=request.cache,
+        verbose=False,
     )
     if request.time_hours:
         kwargs["time"] = request.time_hours

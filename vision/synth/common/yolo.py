@@ -37,7 +37,12 @@ def check_disjoint(splits: Sequence[SplitSpec]) -> None:
     """Refuse overlapping seed ranges: a leak between splits would inflate held-out figures."""
     for i, a in enumerate(splits):
         for b in splits[i + 1 :]:
-            if a.count and b.count and a.first_seed < b.first_seed + b.count and b.first_seed < a.first_seed + a.count:
+            if (
+                a.count
+                and b.count
+                and a.first_seed < b.first_seed + b.count
+                and b.first_seed < a.first_seed + a.count
+            ):
                 raise ValueError(f"seed ranges of splits {a.name!r} and {b.name!r} overlap")
 
 
@@ -56,6 +61,9 @@ def write_data_yaml(root: Path, names: Sequence[str], splits: Sequence[str]) -> 
     data = {"path": str(root.resolve()), "names": dict(enumerate(names))}
     for split in splits:
         data[split] = f"images/{split}"
+    for required in ("train", "val"):  # ultralytics insists on both keys, even for a test-only set
+        if required not in data and splits:
+            data[required] = f"images/{splits[-1]}"
     path = root / "data.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path

@@ -14,7 +14,12 @@ from vision.synth.street.plates import PLATE_SIZE_M, Plate, render_plate
 
 CarBody = Literal["sedan", "hatchback", "suv", "van"]
 TruckBody = Literal["dump", "box"]
-_CAR_DIMS = {"sedan": (4.7, 1.8, 1.45), "hatchback": (4.0, 1.75, 1.5), "suv": (4.7, 1.9, 1.75), "van": (5.0, 1.95, 2.0)}
+_CAR_DIMS = {
+    "sedan": (4.7, 1.8, 1.45),
+    "hatchback": (4.0, 1.75, 1.5),
+    "suv": (4.7, 1.9, 1.75),
+    "van": (5.0, 1.95, 2.0),
+}
 
 
 @dataclass(frozen=True)
@@ -76,8 +81,16 @@ def _rot(heading_deg: float) -> tuple[float, float]:
     return float(np.sin(a)), float(np.cos(a))
 
 
-def _box_corners(cx: float, cz: float, heading: float, length: float, width: float, y0: float, y1: float,
-                 forward: float = 0.0) -> npt.NDArray[np.float64]:
+def _box_corners(
+    cx: float,
+    cz: float,
+    heading: float,
+    length: float,
+    width: float,
+    y0: float,
+    y1: float,
+    forward: float = 0.0,
+) -> npt.NDArray[np.float64]:
     """8 corners: index bit0 = front(+)/back, bit1 = right/left, bit2 = top/bottom."""
     s, c = _rot(heading)
     fx, fz = s, c  # forward unit vector in (x, z)
@@ -118,8 +131,14 @@ def _shade(colour: Colour, k: float) -> Colour:
     return tuple(int(min(255, max(0, c * k))) for c in colour)  # type: ignore[return-value]
 
 
-def _draw_box(canvas: Canvas, corners: npt.NDArray[np.float64], heading: float, colour: Colour, eid: int,
-              skip: tuple[str, ...] = ()) -> list[str]:
+def _draw_box(
+    canvas: Canvas,
+    corners: npt.NDArray[np.float64],
+    heading: float,
+    colour: Colour,
+    eid: int,
+    skip: tuple[str, ...] = (),
+) -> list[str]:
     shades = {"front": 0.9, "back": 0.8, "right": 0.72, "left": 0.72, "top": 1.1}
     faces = [f for f in _visible_faces(canvas, corners, heading) if f not in skip]
     for name in faces:
@@ -135,13 +154,29 @@ def _face_point(corners: npt.NDArray[np.float64], face: str, u: float, v: float)
     return bottom + (top - bottom) * v
 
 
-def _face_quad(corners: npt.NDArray[np.float64], face: str, u0: float, u1: float, v0: float, v1: float) -> list:
-    return [_face_point(corners, face, u0, v1), _face_point(corners, face, u1, v1),
-            _face_point(corners, face, u1, v0), _face_point(corners, face, u0, v0)]
+def _face_quad(
+    corners: npt.NDArray[np.float64], face: str, u0: float, u1: float, v0: float, v1: float
+) -> list:
+    return [
+        _face_point(corners, face, u0, v1),
+        _face_point(corners, face, u1, v1),
+        _face_point(corners, face, u1, v0),
+        _face_point(corners, face, u0, v0),
+    ]
 
 
-def _wheels(canvas: Canvas, cx: float, cz: float, heading: float, length: float, width: float, radius: float,
-            axles: tuple[float, ...], colour: Colour, eid: int) -> None:
+def _wheels(
+    canvas: Canvas,
+    cx: float,
+    cz: float,
+    heading: float,
+    length: float,
+    width: float,
+    radius: float,
+    axles: tuple[float, ...],
+    colour: Colour,
+    eid: int,
+) -> None:
     s, c = _rot(heading)
     cam_side = np.array([canvas.camera.x - cx, -cz])
     right = np.array([c, -s])
@@ -150,12 +185,23 @@ def _wheels(canvas: Canvas, cx: float, cz: float, heading: float, length: float,
     for a in axles:
         wx = cx + s * a + c * side * (width / 2 + 0.02)
         wz = cz + c * a - s * side * (width / 2 + 0.02)
-        pts = [[wx + s * radius * np.cos(t), radius + radius * np.sin(t), wz + c * radius * np.cos(t)] for t in ang]
+        pts = [
+            [wx + s * radius * np.cos(t), radius + radius * np.sin(t), wz + c * radius * np.cos(t)]
+            for t in ang
+        ]
         canvas.poly(pts, colour, eid)
 
 
-def _plate(canvas: Canvas, corners: npt.NDArray[np.float64], face: str, plate: Plate, v_centre: float,
-           face_height: float, face_width: float, parent: int) -> None:
+def _plate(
+    canvas: Canvas,
+    corners: npt.NDArray[np.float64],
+    face: str,
+    plate: Plate,
+    v_centre: float,
+    face_height: float,
+    face_width: float,
+    parent: int,
+) -> None:
     pw, ph = PLATE_SIZE_M[plate.kind]
     u0, u1 = 0.5 - pw / face_width / 2, 0.5 + pw / face_width / 2
     v0, v1 = v_centre - ph / face_height / 2, v_centre + ph / face_height / 2
@@ -165,8 +211,17 @@ def _plate(canvas: Canvas, corners: npt.NDArray[np.float64], face: str, plate: P
     canvas.entities[pid].part_of = parent
 
 
-def _lights(canvas: Canvas, corners: npt.NDArray[np.float64], face: str, v0: float, v1: float, front: bool,
-            on: bool, eid: int, brake: bool = False) -> None:
+def _lights(
+    canvas: Canvas,
+    corners: npt.NDArray[np.float64],
+    face: str,
+    v0: float,
+    v1: float,
+    front: bool,
+    on: bool,
+    eid: int,
+    brake: bool = False,
+) -> None:
     colour: Colour = (235, 245, 250) if front else ((40, 40, 255) if (on or brake) else (40, 40, 170))
     for u0, u1 in ((0.04, 0.2), (0.8, 0.96)):
         q = canvas.poly(_face_quad(corners, face, u0, u1, v0, v1), colour, eid, emissive=on or brake)
@@ -185,8 +240,18 @@ def draw_car(canvas: Canvas, car: Car) -> int:
     eid = canvas.entity("vehicle")
     body_top = 0.3 + (0.75 if car.body == "van" else 0.55) * car.scale
     body = _box_corners(car.x, car.z, car.heading_deg, length, width, 0.3, body_top)
-    _wheels(canvas, car.x, car.z, car.heading_deg, length, width, 0.32 * car.scale,
-            (length * 0.32, -length * 0.32), (25, 25, 25), eid)
+    _wheels(
+        canvas,
+        car.x,
+        car.z,
+        car.heading_deg,
+        length,
+        width,
+        0.32 * car.scale,
+        (length * 0.32, -length * 0.32),
+        (25, 25, 25),
+        eid,
+    )
     faces = _draw_box(canvas, body, car.heading_deg, car.colour, eid)
     cab_len = length * (0.9 if car.body == "van" else (0.62 if car.body == "suv" else 0.5))
     cab_fwd = -length * (0.04 if car.body in ("van", "suv") else 0.08)
@@ -223,8 +288,18 @@ def draw_truck(canvas: Canvas, truck: Truck, rng_mud: np.random.Generator) -> in
     chassis = _box_corners(truck.x, truck.z, h_, total - 0.4, width * 0.8, 0.55, 1.1, 0.0)
     parts = [("cab", cab, cab_f), ("bed", bed, bed_f)]
     parts.sort(key=lambda p: -p[2] if facing_front else p[2])  # far part first
-    _wheels(canvas, truck.x, truck.z, h_, total, width, 0.52, (cab_f, bed_f - 0.9, bed_f + 0.5),
-            (60, 75, 95) if truck.muddy else (25, 25, 25), eid)
+    _wheels(
+        canvas,
+        truck.x,
+        truck.z,
+        h_,
+        total,
+        width,
+        0.52,
+        (cab_f, bed_f - 0.9, bed_f + 0.5),
+        (60, 75, 95) if truck.muddy else (25, 25, 25),
+        eid,
+    )
     _draw_box(canvas, chassis, h_, (35, 35, 35), eid)
     mud_faces: list[tuple[npt.NDArray[np.float64], str]] = []
     for name, corners, _ in parts:
@@ -232,7 +307,11 @@ def draw_truck(canvas: Canvas, truck: Truck, rng_mud: np.random.Generator) -> in
             faces = _draw_box(canvas, corners, h_, truck.cab_colour, eid)
             for f in faces:
                 if f in ("front", "left", "right"):
-                    canvas.poly(_face_quad(corners, f, 0.1, 0.9 if f == "front" else 0.6, 0.62, 0.92), (80, 60, 50), eid)
+                    canvas.poly(
+                        _face_quad(corners, f, 0.1, 0.9 if f == "front" else 0.6, 0.62, 0.92),
+                        (80, 60, 50),
+                        eid,
+                    )
             if "front" in faces:
                 _lights(canvas, corners, "front", 0.12, 0.22, True, truck.lights_on, eid)
                 _plate(canvas, corners, "front", truck.plate, 0.2 - 0.03, 2.45, width, eid)
@@ -256,7 +335,18 @@ def draw_truck(canvas: Canvas, truck: Truck, rng_mud: np.random.Generator) -> in
                 u1 = min(1.0, u0 + float(rng_mud.uniform(0.15, 0.5)))
                 v1 = float(rng_mud.uniform(0.18, 0.5))
                 canvas.poly(_face_quad(corners, f, u0, u1, 0.0, v1), brown[int(rng_mud.integers(0, 3))], mid)
-        _wheels(canvas, truck.x, truck.z, h_, total, width, 0.53, (cab_f, bed_f - 0.9, bed_f + 0.5), (45, 75, 105), mid)
+        _wheels(
+            canvas,
+            truck.x,
+            truck.z,
+            h_,
+            total,
+            width,
+            0.53,
+            (cab_f, bed_f - 0.9, bed_f + 0.5),
+            (45, 75, 105),
+            mid,
+        )
     return eid
 
 
@@ -273,7 +363,10 @@ def _draw_load(canvas: Canvas, bed: npt.NDArray[np.float64], heading: float, loa
         colours = ((60, 120, 40), (50, 100, 35))
     cam = canvas.camera
     eye = np.array([cam.x, cam.mount_height, 0.0])
-    slopes = [([top[0], top[1], ridge_f, ridge_b], colours[0]), ([top[3], top[2], ridge_f, ridge_b], colours[1])]
+    slopes = [
+        ([top[0], top[1], ridge_f, ridge_b], colours[0]),
+        ([top[3], top[2], ridge_f, ridge_b], colours[1]),
+    ]
     ends = [[top[0], top[3], ridge_b], [top[1], top[2], ridge_f]]
     for quad, colour in sorted(slopes, key=lambda q: -float(np.linalg.norm(np.mean(q[0], 0) - eye))):
         canvas.poly(quad, colour, lid)
@@ -298,13 +391,22 @@ def draw_mud_trail(canvas: Canvas, truck: Truck, length: float, rng: np.random.G
             p = back - np.array([s, c]) * d + np.array([c, -s]) * side
             wdt = 0.35 * (1 - d / length) + 0.05
             if rng.random() < 0.8:
-                canvas.poly([[p[0] - wdt, 0.01, p[1]], [p[0] + wdt, 0.01, p[1]], [p[0] + wdt, 0.01, p[1] + 0.7],
-                             [p[0] - wdt, 0.01, p[1] + 0.7]], (40, 65, 95))
+                canvas.poly(
+                    [
+                        [p[0] - wdt, 0.01, p[1]],
+                        [p[0] + wdt, 0.01, p[1]],
+                        [p[0] + wdt, 0.01, p[1] + 0.7],
+                        [p[0] - wdt, 0.01, p[1] + 0.7],
+                    ],
+                    (40, 65, 95),
+                )
 
 
 def draw_person(canvas: Canvas, person: Person, eid: int | None = None) -> int:
     eid = eid or canvas.entity("person")
-    foot, z = canvas.camera.project(np.array([[person.x, 0.0, person.z], [person.x, person.height, person.z]]))
+    foot, z = canvas.camera.project(
+        np.array([[person.x, 0.0, person.z], [person.x, person.height, person.z]])
+    )
     if z[0] <= 0.3:
         return eid
     (fx, fy), (hx, hy) = foot
@@ -319,26 +421,61 @@ def draw_person(canvas: Canvas, person: Person, eid: int | None = None) -> int:
     legw, torso_w = 0.07 * u, 0.2 * u
     if person.seated:
         knee = (hip[0] + 0.35 * u * person.facing, hip[1])
-        legs = [[(hip[0] - legw, hip[1] - legw), (knee[0], knee[1] - legw), (knee[0] + legw, fy), (knee[0] - legw, fy),
-                 (knee[0] - legw, knee[1] + legw), (hip[0] - legw, hip[1] + legw)]]
+        legs = [
+            [
+                (hip[0] - legw, hip[1] - legw),
+                (knee[0], knee[1] - legw),
+                (knee[0] + legw, fy),
+                (knee[0] - legw, fy),
+                (knee[0] - legw, knee[1] + legw),
+                (hip[0] - legw, hip[1] + legw),
+            ]
+        ]
     else:
-        legs = [[(hip[0] - legw + d, hip[1]), (hip[0] + legw + d, hip[1]), (fx + legw + 2 * d, fy), (fx - legw + 2 * d, fy)]
-                for d in (swing / 2, -swing / 2)]
+        legs = [
+            [
+                (hip[0] - legw + d, hip[1]),
+                (hip[0] + legw + d, hip[1]),
+                (fx + legw + 2 * d, fy),
+                (fx - legw + 2 * d, fy),
+            ]
+            for d in (swing / 2, -swing / 2)
+        ]
     for leg in legs:
         canvas.pixels(np.round(np.array(leg)).astype(np.int32), person.trousers, eid, depth)
-    torso = [(shoulder[0] - torso_w, shoulder[1]), (shoulder[0] + torso_w, shoulder[1]),
-             (hip[0] + torso_w * 0.85, hip[1] + 0.05 * u), (hip[0] - torso_w * 0.85, hip[1] + 0.05 * u)]
+    torso = [
+        (shoulder[0] - torso_w, shoulder[1]),
+        (shoulder[0] + torso_w, shoulder[1]),
+        (hip[0] + torso_w * 0.85, hip[1] + 0.05 * u),
+        (hip[0] - torso_w * 0.85, hip[1] + 0.05 * u),
+    ]
     canvas.pixels(np.round(np.array(torso)).astype(np.int32), person.shirt, eid, depth)
     for d in (-1, 1):
         arm_end = (shoulder[0] + d * torso_w * 1.1 - swing * d * 0.6, shoulder[1] + 0.32 * ph)
-        arm = [(shoulder[0] + d * torso_w * 0.8, shoulder[1]), (shoulder[0] + d * (torso_w * 0.8 + 0.08 * u), shoulder[1]),
-               (arm_end[0] + 0.04 * u, arm_end[1]), (arm_end[0] - 0.04 * u, arm_end[1])]
+        arm = [
+            (shoulder[0] + d * torso_w * 0.8, shoulder[1]),
+            (shoulder[0] + d * (torso_w * 0.8 + 0.08 * u), shoulder[1]),
+            (arm_end[0] + 0.04 * u, arm_end[1]),
+            (arm_end[0] - 0.04 * u, arm_end[1]),
+        ]
         canvas.pixels(np.round(np.array(arm)).astype(np.int32), person.shirt, eid, depth)
     head_c = (int(hx), int(hy + 0.1 * u))
     canvas.circle(head_c, max(1, int(0.11 * u)), (120, 160, 205), eid, depth)
-    canvas.pixels(np.round(np.array([(hx - 0.11 * u, hy + 0.08 * u), (hx + 0.11 * u, hy + 0.08 * u),
-                                     (hx + 0.1 * u, hy - 0.01 * u), (hx - 0.1 * u, hy - 0.01 * u)])).astype(np.int32),
-                  (25, 25, 30), eid, depth)
+    canvas.pixels(
+        np.round(
+            np.array(
+                [
+                    (hx - 0.11 * u, hy + 0.08 * u),
+                    (hx + 0.11 * u, hy + 0.08 * u),
+                    (hx + 0.1 * u, hy - 0.01 * u),
+                    (hx - 0.1 * u, hy - 0.01 * u),
+                ]
+            )
+        ).astype(np.int32),
+        (25, 25, 30),
+        eid,
+        depth,
+    )
     return eid
 
 
@@ -349,8 +486,15 @@ def draw_table(canvas: Canvas, x: float, z: float, table_colour: Colour, stool_c
             continue
         _draw_box(canvas, _box_corners(x + sx, z, 0.0, 0.3, 0.3, 0.0, 0.4), 0.0, stool_colour, 0)
     for lx, lz in ((-0.35, -0.25), (0.35, -0.25), (-0.35, 0.25), (0.35, 0.25)):
-        canvas.poly([[x + lx, 0, z + lz], [x + lx + 0.04, 0, z + lz], [x + lx + 0.04, 0.64, z + lz],
-                     [x + lx, 0.64, z + lz]], (60, 60, 60))
+        canvas.poly(
+            [
+                [x + lx, 0, z + lz],
+                [x + lx + 0.04, 0, z + lz],
+                [x + lx + 0.04, 0.64, z + lz],
+                [x + lx, 0.64, z + lz],
+            ],
+            (60, 60, 60),
+        )
     _draw_box(canvas, _box_corners(x, z, 90.0, 0.8, 0.6, 0.62, 0.7), 90.0, table_colour, 0)
     for sx in (-0.7, 0.7):
         if (sx > 0) != (canvas.camera.x > x):
@@ -358,15 +502,25 @@ def draw_table(canvas: Canvas, x: float, z: float, table_colour: Colour, stool_c
         _draw_box(canvas, _box_corners(x + sx, z, 0.0, 0.3, 0.3, 0.0, 0.4), 0.0, stool_colour, 0)
 
 
-def draw_stall(canvas: Canvas, stall: Stall, t: float, rng: np.random.Generator) -> tuple[int, npt.NDArray[np.float64]]:
+def draw_stall(
+    canvas: Canvas, stall: Stall, t: float, rng: np.random.Generator
+) -> tuple[int, npt.NDArray[np.float64]]:
     """Grill with coals (and flame); returns the grill id and its top centre (world)."""
     gid = canvas.entity("grill")
     gx, gz, gl = stall.x, stall.z, stall.grill_length
     legs_y = 0.72
     for lx in (-gl / 2 + 0.05, gl / 2 - 0.05):
         for lz in (-0.15, 0.15):
-            canvas.poly([[gx + lx - 0.025, 0, gz + lz], [gx + lx + 0.025, 0, gz + lz],
-                         [gx + lx + 0.025, legs_y, gz + lz], [gx + lx - 0.025, legs_y, gz + lz]], (50, 50, 55), gid)
+            canvas.poly(
+                [
+                    [gx + lx - 0.025, 0, gz + lz],
+                    [gx + lx + 0.025, 0, gz + lz],
+                    [gx + lx + 0.025, legs_y, gz + lz],
+                    [gx + lx - 0.025, legs_y, gz + lz],
+                ],
+                (50, 50, 55),
+                gid,
+            )
     body = _box_corners(gx, gz, 90.0, gl, 0.4, legs_y, legs_y + 0.22)
     faces = _draw_box(canvas, body, 90.0, (70, 70, 75), gid, skip=("top",))
     top = [body[i] for i in (4, 5, 7, 6)]
@@ -380,8 +534,17 @@ def draw_stall(canvas: Canvas, stall: Stall, t: float, rng: np.random.Generator)
         centre = p + (q - p) * b
         r = 0.05
         colour: Colour = (30, int(rng.integers(60, 140)), int(rng.integers(200, 256)))
-        canvas.poly([centre + [-r, 0.005, -r], centre + [r, 0.005, -r], centre + [r, 0.005, r], centre + [-r, 0.005, r]],
-                    colour, gid, emissive=True)
+        canvas.poly(
+            [
+                centre + [-r, 0.005, -r],
+                centre + [r, 0.005, -r],
+                centre + [r, 0.005, r],
+                centre + [-r, 0.005, r],
+            ],
+            colour,
+            gid,
+            emissive=True,
+        )
     for k in range(6):  # skewers
         a = 0.15 + 0.7 * k / 5
         p = top[0] + (top[1] - top[0]) * a + [0, 0.03, 0]
@@ -392,8 +555,16 @@ def draw_stall(canvas: Canvas, stall: Stall, t: float, rng: np.random.Generator)
         for k in range(3):
             fxk = gx + (k - 1) * gl * 0.28 + 0.05 * np.sin(t * 9 + k)
             hgt = 0.18 + 0.1 * np.sin(t * 13 + 2 * k) ** 2
-            canvas.poly([[fxk - 0.08, legs_y + 0.22, gz], [fxk + 0.08, legs_y + 0.22, gz],
-                         [fxk + 0.02 * np.sin(t * 7 + k), legs_y + 0.22 + hgt, gz]], (40, 170, 255), gid, emissive=True)
+            canvas.poly(
+                [
+                    [fxk - 0.08, legs_y + 0.22, gz],
+                    [fxk + 0.08, legs_y + 0.22, gz],
+                    [fxk + 0.02 * np.sin(t * 7 + k), legs_y + 0.22 + hgt, gz],
+                ],
+                (40, 170, 255),
+                gid,
+                emissive=True,
+            )
     cx, cy = coal.mean(0)
     canvas.glows.append((int(cx), int(cy), max(2.0, float(np.ptp(coal[:, 0])) * 0.35), (20, 70, 160)))
     del faces

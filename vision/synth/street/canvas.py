@@ -83,11 +83,15 @@ class Canvas:
         self._fill(ipts, colour, eid, float(np.mean(z)), emissive)
         return ipts[0]
 
-    def pixels(self, ipts: npt.NDArray[np.int32], colour: Colour, eid: int, depth: float, emissive: bool = False) -> None:
+    def pixels(
+        self, ipts: npt.NDArray[np.int32], colour: Colour, eid: int, depth: float, emissive: bool = False
+    ) -> None:
         """Fill a polygon given in pixel coordinates (for billboard things such as people and smoke)."""
         self._fill(ipts.reshape(1, -1, 2), colour, eid, depth, emissive)
 
-    def _fill(self, ipts: npt.NDArray[np.int32], colour: Colour, eid: int, depth: float, emissive: bool) -> None:
+    def _fill(
+        self, ipts: npt.NDArray[np.int32], colour: Colour, eid: int, depth: float, emissive: bool
+    ) -> None:
         cv2.fillPoly(self.image, ipts, colour)
         cv2.fillPoly(self.ids, ipts, eid)
         cv2.fillPoly(self.depth, ipts, depth)
@@ -102,15 +106,23 @@ class Canvas:
             a[2], a[3] = max(a[2], float(xs.max())), max(a[3], float(ys.max()))
             ent.depth = depth if ent.depth == 0 else min(ent.depth, depth)
 
-    def circle(self, centre: tuple[int, int], radius: int, colour: Colour, eid: int, depth: float,
-               emissive: bool = False) -> None:
+    def circle(
+        self,
+        centre: tuple[int, int],
+        radius: int,
+        colour: Colour,
+        eid: int,
+        depth: float,
+        emissive: bool = False,
+    ) -> None:
         n = 12
         ang = np.linspace(0, 2 * np.pi, n, endpoint=False)
         pts = np.stack([centre[0] + radius * np.cos(ang), centre[1] + radius * np.sin(ang)], 1)
         self.pixels(np.round(pts).astype(np.int32), colour, eid, depth, emissive)
 
-    def texture(self, world_quad: npt.ArrayLike, texture: npt.NDArray[np.uint8], eid: int = 0,
-                emissive: bool = False) -> None:
+    def texture(
+        self, world_quad: npt.ArrayLike, texture: npt.NDArray[np.uint8], eid: int = 0, emissive: bool = False
+    ) -> None:
         """Warp a BGR texture onto a world quad (corners: top-left, top-right, bottom-right, bottom-left)."""
         pts, z = self.camera.project(np.asarray(world_quad, np.float64))
         if np.any(z <= 0.3):
@@ -132,7 +144,9 @@ class Canvas:
             texture = cv2.resize(texture, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
             th2, tw2 = texture.shape[:2]
             m = cv2.getPerspectiveTransform(np.float32([[0, 0], [tw2, 0], [tw2, th2], [0, th2]]), dst)
-        warped = cv2.warpPerspective(texture, m, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        warped = cv2.warpPerspective(
+            texture, m, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        )
         mask = np.zeros((size[1], size[0]), np.uint8)
         cv2.fillPoly(mask, np.round(dst).astype(np.int32).reshape(1, -1, 2), 255)
         sel = mask > 0
@@ -171,8 +185,11 @@ class Canvas:
             n_px = int(cv2.countNonZero(mask))
             for target in {eid, owner[eid]}:
                 b = boxes.get(target)
-                boxes[target] = own if b is None else [min(b[0], own[0]), min(b[1], own[1]),
-                                                       max(b[2], own[2]), max(b[3], own[3])]
+                boxes[target] = (
+                    own
+                    if b is None
+                    else [min(b[0], own[0]), min(b[1], own[1]), max(b[2], own[2]), max(b[3], own[3])]
+                )
                 counts[target] = counts.get(target, 0) + n_px
         for eid, b in boxes.items():
             ent = self.entities[eid]

@@ -15,7 +15,11 @@ TRAIN_SEED0, VAL_SEED0, TEST_SEED0 = 0, 10_000_000, 20_000_000  # disjoint: a sp
 
 
 def default_splits(train: int, val: int, test: int) -> list[SplitSpec]:
-    return [SplitSpec("train", TRAIN_SEED0, train), SplitSpec("val", VAL_SEED0, val), SplitSpec("test", TEST_SEED0, test)]
+    return [
+        SplitSpec("train", TRAIN_SEED0, train),
+        SplitSpec("val", VAL_SEED0, val),
+        SplitSpec("test", TEST_SEED0, test),
+    ]
 
 
 def render_sample(seed: int) -> tuple[npt.NDArray[np.uint8], list[YoloLabel]]:

@@ -19,8 +19,24 @@ from vision.synth.street.plates import _font
 
 TimeOfDay = Literal["day", "dusk", "night"]
 Weather = Literal["clear", "rain", "fog"]
-SHOP_NAMES = ["兴旺超市", "老王烧烤", "便利店", "五金建材", "川菜馆", "理发店", "大药房", "水果店", "兰州拉面",
-              "手机维修", "烟酒茶", "早餐店", "快递驿站", "洗衣店", "面包房", "小吃店"]
+SHOP_NAMES = [
+    "兴旺超市",
+    "老王烧烤",
+    "便利店",
+    "五金建材",
+    "川菜馆",
+    "理发店",
+    "大药房",
+    "水果店",
+    "兰州拉面",
+    "手机维修",
+    "烟酒茶",
+    "早餐店",
+    "快递驿站",
+    "洗衣店",
+    "面包房",
+    "小吃店",
+]
 FAR_Z = 160.0
 
 
@@ -78,7 +94,8 @@ def sample_layout(rng: np.random.Generator, width: int, height: int) -> StreetLa
     sl, sr = float(rng.uniform(3.0, 6.0)), float(rng.uniform(3.0, 6.0))
     cam_x = float(rng.uniform(-half - sl * 0.8, half + sr * 0.8))
     cam = PoleCamera(
-        width, height,
+        width,
+        height,
         mount_height=float(rng.uniform(4.0, 9.0)),
         tilt_deg=float(rng.uniform(10.0, 26.0)),
         hfov_deg=float(rng.uniform(50.0, 78.0)),
@@ -94,16 +111,28 @@ def sample_layout(rng: np.random.Generator, width: int, height: int) -> StreetLa
         side = int(choice(rng, [-1, 1]))
         z0 = float(rng.uniform(12, 40))
         gate = (side, z0, z0 + float(rng.uniform(7, 10)))
-    no_parking = tuple((int(choice(rng, [-1, 1])), float(z), float(z + rng.uniform(12, 30)))
-                       for z in rng.uniform(3, 40, int(rng.integers(1, 3))))
+    no_parking = tuple(
+        (int(choice(rng, [-1, 1])), float(z), float(z + rng.uniform(12, 30)))
+        for z in rng.uniform(3, 40, int(rng.integers(1, 3)))
+    )
     tod = choice(rng, ["day", "dusk", "night"], p=[0.55, 0.2, 0.25])
     weather = choice(rng, ["clear", "rain", "fog"], p=[0.6, 0.2, 0.2])
     g = int(rng.integers(55, 100))
     return StreetLayout(
-        camera=cam, lanes=lanes, lane_width=lane_w, sidewalk_left=sl, sidewalk_right=sr, shops=shops,
-        no_parking=no_parking, gate=gate, gate_across_z=gate_across,
-        lights=tuple((s, float(z)) for s in (-1, 1) for z in np.arange(rng.uniform(5, 15), 120, rng.uniform(18, 30))),
-        time_of_day=tod, weather=weather,
+        camera=cam,
+        lanes=lanes,
+        lane_width=lane_w,
+        sidewalk_left=sl,
+        sidewalk_right=sr,
+        shops=shops,
+        no_parking=no_parking,
+        gate=gate,
+        gate_across_z=gate_across,
+        lights=tuple(
+            (s, float(z)) for s in (-1, 1) for z in np.arange(rng.uniform(5, 15), 120, rng.uniform(18, 30))
+        ),
+        time_of_day=tod,
+        weather=weather,
         asphalt=(g, g + int(rng.integers(-3, 4)), g + int(rng.integers(0, 8))),
         sidewalk=tuple(int(c) for c in rng.integers(120, 190, 3)),  # type: ignore[arg-type]
     )
@@ -115,12 +144,17 @@ def _sample_shops(rng: np.random.Generator) -> tuple[Shop, ...]:
         z = float(rng.uniform(-5, 2))
         while z < FAR_Z:
             length = float(rng.uniform(5, 11))
-            shops.append(Shop(
-                side, z, z + length,
-                wall=tuple(int(c) for c in rng.integers(60, 230, 3)),  # type: ignore[arg-type]
-                sign=tuple(int(c) for c in rng.integers(20, 220, 3)),  # type: ignore[arg-type]
-                name=choice(rng, SHOP_NAMES), window_lit=bool(rng.random() < 0.7),
-            ))
+            shops.append(
+                Shop(
+                    side,
+                    z,
+                    z + length,
+                    wall=tuple(int(c) for c in rng.integers(60, 230, 3)),  # type: ignore[arg-type]
+                    sign=tuple(int(c) for c in rng.integers(20, 220, 3)),  # type: ignore[arg-type]
+                    name=choice(rng, SHOP_NAMES),
+                    window_lit=bool(rng.random() < 0.7),
+                )
+            )
             z += length
     return tuple(shops)
 
@@ -140,11 +174,12 @@ def _ground_quad(x0: float, x1: float, z0: float, z1: float, y: float = 0.0) -> 
 
 
 def draw_background(canvas: Canvas, lay: StreetLayout, rng: np.random.Generator) -> None:
-    cam = canvas.camera
     h, w = canvas.image.shape[:2]
-    hy = int(np.clip(cam.horizon_y(), -h, 2 * h))
-    sky_top, sky_bottom = {"day": ((235, 190, 140), (250, 230, 210)), "dusk": ((140, 90, 90), (120, 170, 240)),
-                           "night": ((50, 25, 15), (90, 60, 40))}[lay.time_of_day]
+    sky_top, sky_bottom = {
+        "day": ((235, 190, 140), (250, 230, 210)),
+        "dusk": ((140, 90, 90), (120, 170, 240)),
+        "night": ((50, 25, 15), (90, 60, 40)),
+    }[lay.time_of_day]
     t = np.linspace(0, 1, h, dtype=np.float32)[:, None]
     canvas.image[:] = (np.array(sky_top) * (1 - t) + np.array(sky_bottom) * t)[:, None, :].astype(np.uint8)
     # distant buildings on the horizon
@@ -152,8 +187,10 @@ def draw_background(canvas: Canvas, lay: StreetLayout, rng: np.random.Generator)
     while x < 200:
         bw, bh = float(rng.uniform(8, 25)), float(rng.uniform(10, 45))
         c = int(rng.integers(110, 180))
-        canvas.poly([[x, 0, FAR_Z + 20], [x + bw, 0, FAR_Z + 20], [x + bw, bh, FAR_Z + 20], [x, bh, FAR_Z + 20]],
-                    (c, c + 5, c + 10))
+        canvas.poly(
+            [[x, 0, FAR_Z + 20], [x + bw, 0, FAR_Z + 20], [x + bw, bh, FAR_Z + 20], [x, bh, FAR_Z + 20]],
+            (c, c + 5, c + 10),
+        )
         x += bw
     # ground, sidewalks, road
     canvas.poly(_ground_quad(-120, 120, 0.2, FAR_Z), (90, 110, 105))
@@ -162,7 +199,10 @@ def draw_background(canvas: Canvas, lay: StreetLayout, rng: np.random.Generator)
         edge = lay.road_left if side < 0 else lay.road_right
         canvas.poly(_ground_quad(min(fx, edge), max(fx, edge), 0.2, FAR_Z), lay.sidewalk)
         for z in np.arange(0.5, 60, 1.2):  # paving joints
-            canvas.poly(_ground_quad(min(fx, edge), max(fx, edge), z, z + 0.05), tuple(max(0, c - 25) for c in lay.sidewalk))
+            canvas.poly(
+                _ground_quad(min(fx, edge), max(fx, edge), z, z + 0.05),
+                tuple(max(0, c - 25) for c in lay.sidewalk),
+            )
         canvas.poly(_ground_quad(edge - 0.18 * side, edge, 0.2, FAR_Z, 0.0), (175, 178, 180))  # curb stone
     far = lay.gate_across_z if lay.gate_across_z is not None else FAR_Z
     canvas.poly(_ground_quad(lay.road_left, lay.road_right, 0.2, far), lay.asphalt)
@@ -182,7 +222,9 @@ def draw_background(canvas: Canvas, lay: StreetLayout, rng: np.random.Generator)
         canvas.poly(_ground_quad(edge - 0.08, edge + 0.08, z0, z1), yellow)
         for z in np.arange(z0, z1 - 1.0, 2.5):  # zig-zag "no stopping" marks
             inner = edge - 0.9 * side
-            canvas.poly([[edge, 0, z], [inner, 0, z + 1.2], [inner, 0, z + 1.35], [edge, 0, z + 0.15]], yellow)
+            canvas.poly(
+                [[edge, 0, z], [inner, 0, z + 1.2], [inner, 0, z + 1.35], [edge, 0, z + 0.15]], yellow
+            )
     for side, z0, z1 in lay.parking_bays:
         edge = lay.road_left if side < 0 else lay.road_right
         inner = edge - 2.4 * side
@@ -207,32 +249,63 @@ def _draw_facades(canvas: Canvas, lay: StreetLayout, rng: np.random.Generator) -
         canvas.poly([[fx, 0, shop.z0], [fx, 0, shop.z1], [fx, top, shop.z1], [fx, top, shop.z0]], shop.wall)
         a, b = shop.z0 + 0.4, shop.z1 - 0.4
         glass: Colour = (120, 170, 220) if (night and shop.window_lit) else (95, 80, 70)
-        canvas.poly([[fx, 0.1, a], [fx, 0.1, b], [fx, 2.6, b], [fx, 2.6, a]], glass, emissive=night and shop.window_lit)
-        canvas.poly([[fx, 0.1, (a + b) / 2 - 0.05], [fx, 0.1, (a + b) / 2 + 0.05], [fx, 2.6, (a + b) / 2 + 0.05],
-                     [fx, 2.6, (a + b) / 2 - 0.05]], (60, 60, 60))
+        canvas.poly(
+            [[fx, 0.1, a], [fx, 0.1, b], [fx, 2.6, b], [fx, 2.6, a]],
+            glass,
+            emissive=night and shop.window_lit,
+        )
+        canvas.poly(
+            [
+                [fx, 0.1, (a + b) / 2 - 0.05],
+                [fx, 0.1, (a + b) / 2 + 0.05],
+                [fx, 2.6, (a + b) / 2 + 0.05],
+                [fx, 2.6, (a + b) / 2 - 0.05],
+            ],
+            (60, 60, 60),
+        )
         sign = _sign_texture(shop.name, shop.sign)
-        canvas.texture([[fx, 3.6, b], [fx, 3.6, a], [fx, 2.8, a], [fx, 2.8, b]] if shop.side > 0 else
-                       [[fx, 3.6, a], [fx, 3.6, b], [fx, 2.8, b], [fx, 2.8, a]], sign, emissive=night)
+        canvas.texture(
+            [[fx, 3.6, b], [fx, 3.6, a], [fx, 2.8, a], [fx, 2.8, b]]
+            if shop.side > 0
+            else [[fx, 3.6, a], [fx, 3.6, b], [fx, 2.8, b], [fx, 2.8, a]],
+            sign,
+            emissive=night,
+        )
     if lay.gate:
         side, z0, z1 = lay.gate
         fx = lay.facade_x(side)
         _hoarding(canvas, [[fx, 0, z1 + 12], [fx, 0, z1]], 0)
         _hoarding(canvas, [[fx, 0, z0], [fx, 0, z0 - 12]], 0)
-        canvas.poly([[fx, 0, z0], [fx + 15 * side, 0, z0], [fx + 15 * side, 0, z1], [fx, 0, z1]], (70, 95, 115))
+        canvas.poly(
+            [[fx, 0, z0], [fx + 15 * side, 0, z0], [fx + 15 * side, 0, z1], [fx, 0, z1]], (70, 95, 115)
+        )
         for z in (z0, z1):
             canvas.poly([[fx, 0, z - 0.3], [fx, 0, z], [fx, 4.5, z], [fx, 4.5, z - 0.3]], (150, 150, 150))
-        canvas.texture([[fx, 5.2, z1 if side > 0 else z0], [fx, 5.2, z0 if side > 0 else z1],
-                        [fx, 4.5, z0 if side > 0 else z1], [fx, 4.5, z1 if side > 0 else z0]],
-                       _sign_texture("施工重地 闲人免进", (40, 40, 200)))
+        canvas.texture(
+            [
+                [fx, 5.2, z1 if side > 0 else z0],
+                [fx, 5.2, z0 if side > 0 else z1],
+                [fx, 4.5, z0 if side > 0 else z1],
+                [fx, 4.5, z1 if side > 0 else z0],
+            ],
+            _sign_texture("施工重地 闲人免进", (40, 40, 200)),
+        )
     if lay.gate_across_z is not None:
         zg = lay.gate_across_z
         gl, gr = lay.road_left + 0.5, lay.road_right - 0.5
         _hoarding(canvas, [[lay.facade_x(-1) - 5, 0, zg], [gl, 0, zg]], 0)
         _hoarding(canvas, [[gr, 0, zg], [lay.facade_x(1) + 5, 0, zg]], 0)
-        canvas.poly([[gl, 0, zg + 0.1], [gr, 0, zg + 0.1], [gr, 0, zg + 30], [gl, 0, zg + 30]], (75, 100, 120))
+        canvas.poly(
+            [[gl, 0, zg + 0.1], [gr, 0, zg + 0.1], [gr, 0, zg + 30], [gl, 0, zg + 30]], (75, 100, 120)
+        )
         for x in (gl, gr):
-            canvas.poly([[x - 0.2, 0, zg], [x + 0.2, 0, zg], [x + 0.2, 4.8, zg], [x - 0.2, 4.8, zg]], (150, 150, 150))
-        canvas.texture([[gl, 5.6, zg], [gr, 5.6, zg], [gr, 4.8, zg], [gl, 4.8, zg]], _sign_texture("工地出入口", (40, 40, 200)))
+            canvas.poly(
+                [[x - 0.2, 0, zg], [x + 0.2, 0, zg], [x + 0.2, 4.8, zg], [x - 0.2, 4.8, zg]], (150, 150, 150)
+            )
+        canvas.texture(
+            [[gl, 5.6, zg], [gr, 5.6, zg], [gr, 4.8, zg], [gl, 4.8, zg]],
+            _sign_texture("工地出入口", (40, 40, 200)),
+        )
 
 
 def draw_window_overlay(canvas: Canvas, lay: StreetLayout, shop: Shop) -> None:
@@ -240,9 +313,11 @@ def draw_window_overlay(canvas: Canvas, lay: StreetLayout, shop: Shop) -> None:
     fx = lay.facade_x(shop.side)
     top = 4.0 + (int(shop.z0 * 7) % 5)
     a, b = shop.z0 + 0.4, shop.z1 - 0.4
-    for quad in ([[fx, 2.6, shop.z0], [fx, 2.6, shop.z1], [fx, top, shop.z1], [fx, top, shop.z0]],
-                 [[fx, 0, shop.z0], [fx, 0, a], [fx, 2.6, a], [fx, 2.6, shop.z0]],
-                 [[fx, 0, b], [fx, 0, shop.z1], [fx, 2.6, shop.z1], [fx, 2.6, b]]):
+    for quad in (
+        [[fx, 2.6, shop.z0], [fx, 2.6, shop.z1], [fx, top, shop.z1], [fx, top, shop.z0]],
+        [[fx, 0, shop.z0], [fx, 0, a], [fx, 2.6, a], [fx, 2.6, shop.z0]],
+        [[fx, 0, b], [fx, 0, shop.z1], [fx, 2.6, shop.z1], [fx, 2.6, b]],
+    ):
         canvas.poly(quad, shop.wall)
     pts, z = canvas.camera.project(np.array([[fx, 0.1, a], [fx, 0.1, b], [fx, 2.6, b], [fx, 2.6, a]]))
     if np.all(z > 0.3):
@@ -252,12 +327,24 @@ def draw_window_overlay(canvas: Canvas, lay: StreetLayout, shop: Shop) -> None:
         tint = np.array((150, 130, 110), np.float32)
         canvas.image[sel] = (canvas.image[sel].astype(np.float32) * 0.7 + tint * 0.3).astype(np.uint8)
         canvas.light[sel] = (canvas.light[sel].astype(np.float32) * 0.75).astype(np.uint8)
-    canvas.poly([[fx, 0.1, (a + b) / 2 - 0.05], [fx, 0.1, (a + b) / 2 + 0.05], [fx, 2.6, (a + b) / 2 + 0.05],
-                 [fx, 2.6, (a + b) / 2 - 0.05]], (60, 60, 60))
+    canvas.poly(
+        [
+            [fx, 0.1, (a + b) / 2 - 0.05],
+            [fx, 0.1, (a + b) / 2 + 0.05],
+            [fx, 2.6, (a + b) / 2 + 0.05],
+            [fx, 2.6, (a + b) / 2 - 0.05],
+        ],
+        (60, 60, 60),
+    )
     sign = _sign_texture(shop.name, shop.sign)
     night = lay.time_of_day != "day"
-    canvas.texture([[fx, 3.6, b], [fx, 3.6, a], [fx, 2.8, a], [fx, 2.8, b]] if shop.side > 0 else
-                   [[fx, 3.6, a], [fx, 3.6, b], [fx, 2.8, b], [fx, 2.8, a]], sign, emissive=night)
+    canvas.texture(
+        [[fx, 3.6, b], [fx, 3.6, a], [fx, 2.8, a], [fx, 2.8, b]]
+        if shop.side > 0
+        else [[fx, 3.6, a], [fx, 3.6, b], [fx, 2.8, b], [fx, 2.8, a]],
+        sign,
+        emissive=night,
+    )
 
 
 def _hoarding(canvas: Canvas, ends: list[list[float]], eid: int) -> None:
@@ -268,9 +355,14 @@ def _hoarding(canvas: Canvas, ends: list[list[float]], eid: int) -> None:
         p0 = (xa + (xb - xa) * t0, za + (zb - za) * t0)
         p1 = (xa + (xb - xa) * t1, za + (zb - za) * t1)
         colour: Colour = (170, 110, 30) if i % 2 == 0 else (160, 100, 25)
-        canvas.poly([[p0[0], 0, p0[1]], [p1[0], 0, p1[1]], [p1[0], 3.2, p1[1]], [p0[0], 3.2, p0[1]]], colour, eid)
-        canvas.poly([[p0[0], 1.5, p0[1]], [p1[0], 1.5, p1[1]], [p1[0], 1.8, p1[1]], [p0[0], 1.8, p0[1]]],
-                    (230, 230, 230), eid)
+        canvas.poly(
+            [[p0[0], 0, p0[1]], [p1[0], 0, p1[1]], [p1[0], 3.2, p1[1]], [p0[0], 3.2, p0[1]]], colour, eid
+        )
+        canvas.poly(
+            [[p0[0], 1.5, p0[1]], [p1[0], 1.5, p1[1]], [p1[0], 1.8, p1[1]], [p0[0], 1.8, p0[1]]],
+            (230, 230, 230),
+            eid,
+        )
 
 
 def _draw_lamps(canvas: Canvas, lay: StreetLayout) -> None:
@@ -280,11 +372,21 @@ def _draw_lamps(canvas: Canvas, lay: StreetLayout) -> None:
             continue
         x = (lay.road_left - 0.5) if side < 0 else (lay.road_right + 0.5)
         hgt = lay.lamp_height
-        canvas.poly([[x - 0.08, 0, z], [x + 0.08, 0, z], [x + 0.08, hgt, z], [x - 0.08, hgt, z]], (80, 80, 85))
+        canvas.poly(
+            [[x - 0.08, 0, z], [x + 0.08, 0, z], [x + 0.08, hgt, z], [x - 0.08, hgt, z]], (80, 80, 85)
+        )
         arm = x - 1.5 * side
         canvas.poly([[x, hgt - 0.1, z], [arm, hgt - 0.1, z], [arm, hgt, z], [x, hgt, z]], (80, 80, 85))
-        head = canvas.poly([[arm - 0.35, hgt - 0.25, z], [arm + 0.35, hgt - 0.25, z], [arm + 0.35, hgt - 0.05, z],
-                            [arm - 0.35, hgt - 0.05, z]], (200, 240, 250) if night else (150, 150, 150), emissive=night)
+        head = canvas.poly(
+            [
+                [arm - 0.35, hgt - 0.25, z],
+                [arm + 0.35, hgt - 0.25, z],
+                [arm + 0.35, hgt - 0.05, z],
+                [arm - 0.35, hgt - 0.05, z],
+            ],
+            (200, 240, 250) if night else (150, 150, 150),
+            emissive=night,
+        )
         if night and head is not None:
             cx, cy = head.mean(0)
             size = float(np.ptp(head[:, 0]))

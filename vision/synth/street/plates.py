@@ -7,9 +7,9 @@ characters. The plate text here never contains the separator dot; renderings dra
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import lru_cache
-import os
 from pathlib import Path
 from typing import Literal
 
@@ -56,7 +56,9 @@ def random_plate(rng: np.random.Generator, kind: PlateKind) -> Plate:
 @lru_cache(maxsize=4)
 def _font(size: int) -> ImageFont.FreeTypeFont:
     if not FONT_PATH.exists():
-        raise FileNotFoundError(f"CJK font {FONT_PATH} is missing: run scripts/system-deps.sh (fonts-wqy-microhei)")
+        raise FileNotFoundError(
+            f"CJK font {FONT_PATH} is missing: run scripts/system-deps.sh (fonts-wqy-microhei)"
+        )
     return ImageFont.truetype(str(FONT_PATH), size)
 
 
@@ -103,8 +105,14 @@ def _render_cached(text: str, kind: PlateKind, scale: int) -> bytes:
             canvas[cy - r : cy + r, cx - r : cx + r] = fg_arr
             x += slot * dot
         glyph = _glyph(ch, char_h)
-        gw = char_w if glyph.shape[1] > glyph.shape[0] * 0.4 else max(2, int(glyph.shape[1] * char_h / glyph.shape[0]))
-        mask = cv2.resize(glyph, (gw, char_h), interpolation=cv2.INTER_AREA).astype(np.float32)[..., None] / 255
+        gw = (
+            char_w
+            if glyph.shape[1] > glyph.shape[0] * 0.4
+            else max(2, int(glyph.shape[1] * char_h / glyph.shape[0]))
+        )
+        mask = (
+            cv2.resize(glyph, (gw, char_h), interpolation=cv2.INTER_AREA).astype(np.float32)[..., None] / 255
+        )
         gx = int(x + (slot - gw) / 2)
         region = canvas[y0 : y0 + char_h, gx : gx + gw]
         region[:] = region * (1 - mask) + fg_arr * mask

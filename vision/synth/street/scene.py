@@ -28,8 +28,20 @@ from vision.synth.street.plates import random_plate
 
 _AMBIENT = {"day": (1.0, 1.0, 1.0), "dusk": (0.62, 0.68, 0.85), "night": (0.3, 0.3, 0.34)}
 _SMOKE_COLOUR = {"day": (175, 178, 182), "dusk": (150, 150, 160), "night": (125, 120, 120)}
-_CAR_COLOURS = [(240, 240, 240), (20, 20, 20), (160, 160, 165), (40, 40, 170), (150, 80, 20), (60, 60, 60),
-                (200, 200, 190), (30, 120, 200), (90, 40, 40), (30, 90, 30), (230, 230, 220), (110, 110, 110)]
+_CAR_COLOURS = [
+    (240, 240, 240),
+    (20, 20, 20),
+    (160, 160, 165),
+    (40, 40, 170),
+    (150, 80, 20),
+    (60, 60, 60),
+    (200, 200, 190),
+    (30, 120, 200),
+    (90, 40, 40),
+    (30, 90, 30),
+    (230, 230, 220),
+    (110, 110, 110),
+]
 
 
 @dataclass(frozen=True)
@@ -90,8 +102,13 @@ def render_background(layout: StreetLayout, seed: int) -> Canvas:
     return canvas
 
 
-def render(scene: StreetScene, t: float = 0.0, frame_seed: int = 0, background: Canvas | None = None,
-           draw_trails: bool = True) -> RenderResult:
+def render(
+    scene: StreetScene,
+    t: float = 0.0,
+    frame_seed: int = 0,
+    background: Canvas | None = None,
+    draw_trails: bool = True,
+) -> RenderResult:
     """Render at time `t` (s, animates smoke and flames); `frame_seed` drives per-frame noise."""
     lay = scene.layout
     canvas = background.copy() if background is not None else render_background(lay, frame_seed)
@@ -106,7 +123,9 @@ def render(scene: StreetScene, t: float = 0.0, frame_seed: int = 0, background: 
         return float(np.hypot(x - cam.x, z))
 
     items: list[tuple[float, int, object]] = []
-    for i, obj in enumerate((*scene.cars, *scene.trucks, *scene.people, *scene.stalls, *scene.tables, *scene.windows)):
+    for i, obj in enumerate(
+        (*scene.cars, *scene.trucks, *scene.people, *scene.stalls, *scene.tables, *scene.windows)
+    ):
         if isinstance(obj, WindowOverlay):
             d = dist(lay.facade_x(obj.shop.side), obj.z)
         else:
@@ -140,7 +159,11 @@ def render(scene: StreetScene, t: float = 0.0, frame_seed: int = 0, background: 
     cond = scene.conditions
     if cond.fog_visibility_m:
         density = 1 - np.exp(-canvas.depth / cond.fog_visibility_m)
-        fog_c = (200, 200, 200) if lay.time_of_day == "day" else ((150, 150, 160) if lay.time_of_day == "dusk" else (55, 55, 60))
+        fog_c = (
+            (200, 200, 200)
+            if lay.time_of_day == "day"
+            else ((150, 150, 160) if lay.time_of_day == "dusk" else (55, 55, 60))
+        )
         image = degrade.fog(image, density.astype(np.float32), fog_c)
     boxes = canvas.boxes(cond.fog_visibility_m)
     for stall, top in plumes:
@@ -148,8 +171,14 @@ def render(scene: StreetScene, t: float = 0.0, frame_seed: int = 0, background: 
         if z[0] <= 0.3:
             continue
         px_per_m = cam.focal / float(z[0])
-        alpha = smoke_mod.plume_alpha(image.shape[:2], (float(origin[0, 0]), float(origin[0, 1])), px_per_m, t,
-                                      stall.smoke_seed, stall.wind)
+        alpha = smoke_mod.plume_alpha(
+            image.shape[:2],
+            (float(origin[0, 0]), float(origin[0, 1])),
+            px_per_m,
+            t,
+            stall.smoke_seed,
+            stall.wind,
+        )
         image = smoke_mod.composite(image, alpha, _SMOKE_COLOUR[lay.time_of_day])
         box = smoke_mod.alpha_box(alpha)
         if box is not None and min(box[2] - box[0], box[3] - box[1]) >= 6:
@@ -175,7 +204,9 @@ def _visible_x(lay: StreetLayout, z: float) -> tuple[float, float]:
     return centre - half, centre + half
 
 
-def _free(occupied: list[tuple[float, float, float, float]], x: float, z: float, rx: float, rz: float) -> bool:
+def _free(
+    occupied: list[tuple[float, float, float, float]], x: float, z: float, rx: float, rz: float
+) -> bool:
     for ox, oz, orx, orz in occupied:
         if abs(ox - x) < rx + orx and abs(oz - z) < rz + orz:
             return False
@@ -214,7 +245,9 @@ def sample_scene(seed: int, width: int = 960, height: int = 540) -> StreetScene:
             elif kind == "walk":
                 side = int(choice(rng, [-1, 1]))
                 edge = lay.road_left if side < 0 else lay.road_right
-                x = edge + side * float(rng.uniform(0.5, (lay.sidewalk_left if side < 0 else lay.sidewalk_right) - 0.3))
+                x = edge + side * float(
+                    rng.uniform(0.5, (lay.sidewalk_left if side < 0 else lay.sidewalk_right) - 0.3)
+                )
                 if rng.random() < 0.15:
                     x = float(rng.uniform(lay.road_left, lay.road_right))
                 heading = 0.0
@@ -238,11 +271,18 @@ def sample_scene(seed: int, width: int = 960, height: int = 540) -> StreetScene:
         if spot is None:
             continue
         x, z, _ = spot
-        st = Stall(x, z, float(rng.uniform(0.9, 1.6)), flame=bool(rng.random() < 0.5), smoke=bool(rng.random() < 0.85),
-                   table_colour=choice(rng, [(220, 220, 220), (40, 40, 180), (200, 120, 40), (40, 160, 220)]),
-                   stool_colour=choice(rng, [(40, 40, 200), (200, 90, 30), (40, 160, 40)]),
-                   tables=int(rng.integers(0, 3)), smoke_seed=int(rng.integers(0, 2**31)),
-                   wind=float(rng.uniform(-0.5, 0.5)))
+        st = Stall(
+            x,
+            z,
+            float(rng.uniform(0.9, 1.6)),
+            flame=bool(rng.random() < 0.5),
+            smoke=bool(rng.random() < 0.85),
+            table_colour=choice(rng, [(220, 220, 220), (40, 40, 180), (200, 120, 40), (40, 160, 220)]),
+            stool_colour=choice(rng, [(40, 40, 200), (200, 90, 30), (40, 160, 40)]),
+            tables=int(rng.integers(0, 3)),
+            smoke_seed=int(rng.integers(0, 2**31)),
+            wind=float(rng.uniform(-0.5, 0.5)),
+        )
         stalls.append(st)
         for k in range(st.tables):
             tz = z + 1.5 + 1.6 * k
@@ -259,14 +299,25 @@ def sample_scene(seed: int, width: int = 960, height: int = 540) -> StreetScene:
         x, z, hd = spot
         muddy = bool(rng.random() < 0.5)
         body = "dump" if rng.random() < 0.75 else "box"
-        trucks.append(Truck(
-            x, z, hd, body,
-            cab_colour=choice(rng, [(30, 160, 230), (40, 40, 180), (200, 200, 200), (40, 120, 40), (150, 80, 20)]),
-            bed_colour=choice(rng, [(40, 140, 210), (60, 60, 60), (90, 90, 100), (30, 100, 30)]),
-            plate=random_plate(rng, "yellow"),
-            load=choice(rng, ["none", "covered", "uncovered"], p=[0.2, 0.4, 0.4]) if body == "dump" else "none",
-            muddy=muddy, mud_seed=int(rng.integers(0, 2**31)), lights_on=night,
-        ))
+        trucks.append(
+            Truck(
+                x,
+                z,
+                hd,
+                body,
+                cab_colour=choice(
+                    rng, [(30, 160, 230), (40, 40, 180), (200, 200, 200), (40, 120, 40), (150, 80, 20)]
+                ),
+                bed_colour=choice(rng, [(40, 140, 210), (60, 60, 60), (90, 90, 100), (30, 100, 30)]),
+                plate=random_plate(rng, "yellow"),
+                load=choice(rng, ["none", "covered", "uncovered"], p=[0.2, 0.4, 0.4])
+                if body == "dump"
+                else "none",
+                muddy=muddy,
+                mud_seed=int(rng.integers(0, 2**31)),
+                lights_on=night,
+            )
+        )
     for _ in range(int(rng.integers(1, 10))):
         parked = rng.random() < 0.4
         spot = place(1.1, 2.6, "curb" if parked else "lane")
@@ -274,12 +325,21 @@ def sample_scene(seed: int, width: int = 960, height: int = 540) -> StreetScene:
             continue
         x, z, hd = spot
         kind = "green" if rng.random() < 0.3 else ("yellow" if rng.random() < 0.05 else "blue")
-        cars.append(Car(
-            x, z, hd, choice(rng, ["sedan", "hatchback", "suv", "van"], p=[0.4, 0.2, 0.3, 0.1]),
-            colour=choice(rng, _CAR_COLOURS) if rng.random() < 0.85 else tuple(int(c) for c in rng.integers(0, 255, 3)),
-            plate=random_plate(rng, kind), scale=float(rng.uniform(0.93, 1.07)),
-            lights_on=night and not parked, brake=bool(rng.random() < 0.2),
-        ))
+        cars.append(
+            Car(
+                x,
+                z,
+                hd,
+                choice(rng, ["sedan", "hatchback", "suv", "van"], p=[0.4, 0.2, 0.3, 0.1]),
+                colour=choice(rng, _CAR_COLOURS)
+                if rng.random() < 0.85
+                else tuple(int(c) for c in rng.integers(0, 255, 3)),
+                plate=random_plate(rng, kind),
+                scale=float(rng.uniform(0.93, 1.07)),
+                lights_on=night and not parked,
+                brake=bool(rng.random() < 0.2),
+            )
+        )
     for _ in range(int(rng.integers(0, 9))):
         spot = place(0.35, 0.35, "walk")
         if spot is None:
@@ -294,16 +354,28 @@ def sample_scene(seed: int, width: int = 960, height: int = 540) -> StreetScene:
         rain=float(rng.uniform(0.3, 1.0)) if lay.weather == "rain" else 0.0,
         fog_visibility_m=float(rng.uniform(45, 120)) if lay.weather == "fog" else None,
     )
-    return StreetScene(lay, tuple(cars), tuple(trucks), tuple(people), tuple(stalls), tuple(tables),
-                       conditions=cond, trail_m=float(rng.uniform(6, 20)))
+    return StreetScene(
+        lay,
+        tuple(cars),
+        tuple(trucks),
+        tuple(people),
+        tuple(stalls),
+        tuple(tables),
+        conditions=cond,
+        trail_m=float(rng.uniform(6, 20)),
+    )
 
 
 def _person(rng: np.random.Generator, x: float, z: float, seated: bool) -> Person:
     return Person(
-        x, z, height=float(rng.uniform(1.15, 1.3) if seated else rng.uniform(1.55, 1.88)),
+        x,
+        z,
+        height=float(rng.uniform(1.15, 1.3) if seated else rng.uniform(1.55, 1.88)),
         shirt=tuple(int(c) for c in rng.integers(20, 240, 3)),  # type: ignore[arg-type]
         trousers=tuple(int(c) for c in rng.integers(15, 120, 3)),  # type: ignore[arg-type]
-        phase=float(rng.uniform(0, 1)), seated=seated, facing=float(choice(rng, [-1.0, 1.0])),
+        phase=float(rng.uniform(0, 1)),
+        seated=seated,
+        facing=float(choice(rng, [-1.0, 1.0])),
     )
 
 

@@ -11,8 +11,16 @@ from vision.synth.common.rng import make_rng
 SMOKE_LABEL_ALPHA = 0.15  # the labelled smoke box covers pixels at least this opaque
 
 
-def plume_alpha(shape: tuple[int, int], origin: tuple[float, float], px_per_m: float, t: float, seed: int,
-                wind: float, height_m: float = 3.0, density: float = 0.85) -> npt.NDArray[np.float32]:
+def plume_alpha(
+    shape: tuple[int, int],
+    origin: tuple[float, float],
+    px_per_m: float,
+    t: float,
+    seed: int,
+    wind: float,
+    height_m: float = 3.0,
+    density: float = 0.85,
+) -> npt.NDArray[np.float32]:
     """Opacity in [0, 1] over an image of `shape` for a plume rising from pixel `origin` at time `t` (s)."""
     h, w = shape
     alpha = np.zeros((h, w), np.float32)
@@ -41,14 +49,17 @@ def plume_alpha(shape: tuple[int, int], origin: tuple[float, float], px_per_m: f
     return alpha
 
 
-def composite(image: npt.NDArray[np.uint8], alpha: npt.NDArray[np.float32],
-              colour: tuple[int, int, int]) -> npt.NDArray[np.uint8]:
+def composite(
+    image: npt.NDArray[np.uint8], alpha: npt.NDArray[np.float32], colour: tuple[int, int, int]
+) -> npt.NDArray[np.uint8]:
     a = cv2.GaussianBlur(alpha, (0, 0), 1.0)[..., None]
     out = image.astype(np.float32) * (1 - a) + np.asarray(colour, np.float32) * a
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
-def alpha_box(alpha: npt.NDArray[np.float32], threshold: float = SMOKE_LABEL_ALPHA) -> tuple[float, float, float, float] | None:
+def alpha_box(
+    alpha: npt.NDArray[np.float32], threshold: float = SMOKE_LABEL_ALPHA
+) -> tuple[float, float, float, float] | None:
     ys, xs = np.nonzero(alpha >= threshold)
     if len(xs) == 0:
         return None
