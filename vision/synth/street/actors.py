@@ -104,9 +104,9 @@ def _box_corners(
     return np.array(out)
 
 
-_FACES = {  # name: corner indices (outer side counter-clockwise seen from outside), outward normal (f, r, up)
-    "front": ((1, 3, 7, 5), (1, 0, 0)),
-    "back": ((2, 0, 4, 6), (-1, 0, 0)),
+_FACES = {  # name: corners (bottom-left, bottom-right, top-right, top-left seen from outside), normal (f, r, up)
+    "front": ((3, 1, 5, 7), (1, 0, 0)),
+    "back": ((0, 2, 6, 4), (-1, 0, 0)),
     "right": ((3, 2, 6, 7), (0, 1, 0)),
     "left": ((0, 1, 5, 4), (0, -1, 0)),
     "top": ((4, 5, 7, 6), (0, 0, 1)),

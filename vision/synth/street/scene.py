@@ -47,7 +47,7 @@ _CAR_COLOURS = [
 @dataclass(frozen=True)
 class Conditions:
     noise_sigma: float = 2.0
-    jpeg_quality: int = 90
+    jpeg_quality: int | None = 90  # None: no JPEG round trip
     blur_length: int = 0
     blur_angle: float = 0.0
     rain: float = 0.0
@@ -189,7 +189,8 @@ def render(
         image = degrade.rain(image, rng, cond.rain)
     image = degrade.motion_blur(image, cond.blur_length, cond.blur_angle)
     image = degrade.sensor_noise(image, rng, cond.noise_sigma)
-    image = degrade.jpeg(image, cond.jpeg_quality)
+    if cond.jpeg_quality is not None:
+        image = degrade.jpeg(image, cond.jpeg_quality)
     return RenderResult(image, tuple(boxes))
 
 

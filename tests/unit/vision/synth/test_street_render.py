@@ -15,7 +15,7 @@ from vision.synth.street.dataset import build_street_dataset, default_splits, re
 from vision.synth.street.plates import Plate, random_plate, render_plate
 from vision.synth.street.scene import Conditions, StreetScene, render, sample_scene
 
-CLEAN = Conditions(noise_sigma=0.0, jpeg_quality=100)
+CLEAN = Conditions(noise_sigma=0.0, jpeg_quality=None)
 
 
 def iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
