@@ -16,6 +16,15 @@ from collections import defaultdict
 from vision.synth.street.plate_ocr import crop_plate, read_plate
 from vision.synth.street.scene import render, sample_scene
 
+BUCKETS = ("<60 px", "60-80 px", "80-100 px", "100-140 px", ">=140 px")
+
+
+def _bucket(width: float) -> str:
+    for limit, name in zip((60, 80, 100, 140), BUCKETS, strict=False):
+        if width < limit:
+            return name
+    return BUCKETS[-1]
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(
@@ -25,7 +34,7 @@ def main() -> None:
     parser.add_argument("--first-seed", type=int, default=20_000_000, help="held-out seeds (the test split)")
     parser.add_argument("--width", type=int, default=1920)
     parser.add_argument("--height", type=int, default=1080)
-    parser.add_argument("--min-width", type=int, default=40, help="plates narrower than this are not counted")
+    parser.add_argument("--min-width", type=int, default=80, help="plates narrower than this are not counted")
     args = parser.parse_args()
     from rapidocr_onnxruntime import RapidOCR
 
@@ -46,7 +55,7 @@ def main() -> None:
                 continue
             got = read_plate(ocr, crop_plate(result.image, box.box))
             ok = got == box.text
-            bucket = "40-60 px" if width < 60 else ("60-100 px" if width < 100 else ">=100 px")
+            bucket = _bucket(width)
             buckets[bucket][0] += ok
             buckets[bucket][1] += 1
             kinds[len(box.text)][0] += ok
@@ -59,7 +68,7 @@ def main() -> None:
         f"{args.scenes} held-out scenes at {args.width}x{args.height} in {time.perf_counter() - t0:.0f} s; "
         f"{skipped} plates narrower than {args.min_width} px not counted"
     )
-    for name in ("40-60 px", "60-100 px", ">=100 px"):
+    for name in BUCKETS:
         ok, n = buckets.get(name, [0, 0])
         if n:
             print(f"  plate width {name:<10} {ok}/{n} exact = {ok / n:.1%}")

@@ -104,7 +104,7 @@ def _box_corners(
     return np.array(out)
 
 
-_FACES = {  # name: corners (bottom-left, bottom-right, top-right, top-left seen from outside), normal (f, r, up)
+_FACES = {  # name: corners (bottom-left, bottom-right, top-right, top-left from outside), normal (f, r, up)
     "front": ((3, 1, 5, 7), (1, 0, 0)),
     "back": ((0, 2, 6, 4), (-1, 0, 0)),
     "right": ((3, 2, 6, 7), (0, 1, 0)),

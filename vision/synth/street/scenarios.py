@@ -308,7 +308,7 @@ def _car(
 
 def parking(seed: int = 0, fps: int = 10) -> Scenario:
     rng = make_rng(seed, "scenario-parking")
-    cam = PoleCamera(WIDTH, HEIGHT, mount_height=6.0, tilt_deg=22.0, hfov_deg=58.0, x=-9.0, yaw_deg=14.0)
+    cam = PoleCamera(1920, 1080, mount_height=6.0, tilt_deg=11.0, hfov_deg=34.0, x=-9.5, yaw_deg=8.0)
     lay = StreetLayout(
         cam,
         lanes=4,
@@ -316,15 +316,15 @@ def parking(seed: int = 0, fps: int = 10) -> Scenario:
         sidewalk_left=4.0,
         sidewalk_right=4.0,
         shops=_shops(rng, ["兴旺超市", "大药房", "面包房", "五金建材", "水果店", "理发店"]),
-        no_parking=((-1, 7.0, 23.0),),
+        no_parking=((-1, 13.0, 31.0),),
         gate=None,
         gate_across_z=None,
-        lights=((-1, 12.0), (-1, 40.0), (1, 25.0), (1, 55.0)),
+        lights=((-1, 50.0), (1, 25.0), (1, 55.0)),
         time_of_day="day",
         weather="clear",
         asphalt=(80, 82, 86),
         sidewalk=(150, 160, 165),
-        parking_bays=((-1, 27.0, 39.0),),
+        parking_bays=((-1, 35.0, 47.0),),
     )
     curb, lane_out, lane_in = -5.9, -5.25, -1.75
     dwell = 20.0
@@ -343,11 +343,11 @@ def parking(seed: int = 0, fps: int = 10) -> Scenario:
             Track(
                 (
                     (2.0, lane_out, 90.0),
-                    (8.0, lane_out, 20.0),
-                    (10.0, curb, 12.5),
-                    (44.0, curb, 12.5),
-                    (46.0, lane_out, 6.0),
-                    (47.0, lane_out, 2.0),
+                    (8.0, lane_out, 27.0),
+                    (10.0, curb, 19.5),
+                    (44.0, curb, 19.5),
+                    (46.0, lane_out, 12.0),
+                    (47.5, lane_out, 2.0),
                 )
             ),
             "parked_beyond_dwell",
@@ -358,16 +358,16 @@ def parking(seed: int = 0, fps: int = 10) -> Scenario:
             Track(
                 (
                     (13.0, lane_out, 90.0),
-                    (18.5, lane_out, 26.0),
-                    (20.0, curb, 19.5),
-                    (30.0, curb, 19.5),
-                    (32.0, lane_in + 0.3, 12.0),
-                    (33.5, lane_in, 2.0),
+                    (18.5, lane_out, 34.0),
+                    (20.0, curb, 27.0),
+                    (30.0, curb, 27.0),
+                    (32.0, lane_in + 0.3, 20.0),
+                    (34.0, lane_in, 2.0),
                 )
             ),
             "stopped_shorter_than_dwell",
         ),
-        Actor("car-C", c, Track(((0.0, curb, 31.0), (56.0, curb, 31.0))), "parked_in_legal_bay"),
+        Actor("car-C", c, Track(((0.0, curb, 40.0), (56.0, curb, 40.0))), "parked_in_legal_bay"),
         Actor("car-E", e, Track(((24.0, lane_in, 80.0), (32.0, lane_in, 2.0))), "passing_through"),
         Actor("car-F", f, Track(((5.0, 5.25, 3.0), (13.0, 5.25, 90.0))), "passing_through"),
         Actor("car-G", g, Track(((48.0, lane_out, 70.0), (55.0, lane_out, 2.0))), "passing_through"),
@@ -394,7 +394,7 @@ def parking(seed: int = 0, fps: int = 10) -> Scenario:
             {
                 "name": zone_name,
                 "kind": "no_parking",
-                "polygon": ground_zone(cam, -7.0, -3.8, 6.0, 23.5),
+                "polygon": ground_zone(cam, -7.0, -3.8, 12.5, 31.5),
                 "dwell_seconds": dwell,
                 "photo_interval_seconds": 10,
                 "active_hours": ["07:00-22:00"],
