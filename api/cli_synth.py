@@ -81,6 +81,7 @@ def train_command(
     time_hours: Annotated[
         float | None, typer.Option(help="Stop after this many hours (overrides epochs).")
     ] = None,
+    cache: Annotated[bool, typer.Option(help="Keep decoded training images in RAM.")] = False,
     onnx: Annotated[bool, typer.Option(help="Also export best.onnx beside best.pt.")] = False,
 ) -> None:
     """Train (or fine-tune) a detector with ultralytics; nothing is downloaded."""
@@ -98,6 +99,7 @@ def train_command(
                 device=device,
                 workers=workers,
                 time_hours=time_hours,
+                cache=cache,
             )
         )
     except FileNotFoundError as exc:
