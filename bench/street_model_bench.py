@@ -47,14 +47,15 @@ def per_class(weights: Path, data: Path, imgsz: int, workers: int) -> None:
     print(f"{'all':<16}{'':>8}{'':>8}{box.mp:>8.3f}{box.mr:>8.3f}{box.map50:>8.3f}{box.map:>10.3f}")
 
 
-def onnx_speed(onnx_path: Path, frames: int, threads: int) -> None:
+def onnx_speed(onnx_path: Path, frames: int, threads: int, size: int) -> None:
     import onnxruntime as ort
 
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = threads
     sess = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
     inp = sess.get_inputs()[0]
-    size = int(inp.shape[2])
+    if isinstance(inp.shape[2], int):
+        size = int(inp.shape[2])  # a fixed-size export
     times = []
     for i in range(frames + 3):
         image, _ = render_sample(30_000_000 + i)
@@ -90,9 +91,10 @@ def main() -> None:
     )
     parser.add_argument("--weights", type=Path, default=MODEL_DIR / "street-v1.pt")
     parser.add_argument("--onnx", type=Path, default=MODEL_DIR / "street-v1.onnx")
-    parser.add_argument("--imgsz", type=int, nargs="+", default=[960])
+    parser.add_argument("--imgsz", type=int, nargs="+", default=[960], help="0 skips the accuracy part")
     parser.add_argument("--speed-frames", type=int, default=30)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--speed-imgsz", type=int, nargs="+", default=[640, 960])
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     root = args.data or Path("var/bench") / f"street-test-{args.count}"
@@ -101,9 +103,12 @@ def main() -> None:
         build_street_dataset(root, 0, 0, args.count, workers=args.workers)
         print(f"rendered {args.count} held-out test images in {time.perf_counter() - t0:.0f} s")
     for imgsz in args.imgsz:
-        per_class(args.weights, root / "data.yaml", imgsz, args.workers)
+        if imgsz:
+            per_class(args.weights, root / "data.yaml", imgsz, args.workers)
     if args.speed_frames:
-        onnx_speed(args.onnx, args.speed_frames, args.threads)
+        print(f"load average before timing: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        for size in args.speed_imgsz:
+            onnx_speed(args.onnx, args.speed_frames, args.threads, size)
 
 
 if __name__ == "__main__":

@@ -76,9 +76,10 @@ def train(request: TrainRequest) -> Path:
     return target
 
 
-def export_onnx(weights: Path, imgsz: int = 640) -> Path:
-    """Export .pt weights to ONNX beside them (CPU, no downloads)."""
+def export_onnx(weights: Path, imgsz: int = 960) -> Path:
+    """Export .pt weights to ONNX beside them (CPU, no downloads). Height and width are dynamic, so
+    the detector's configured image size (a multiple of 32) decides the speed/accuracy trade."""
     from ultralytics import YOLO
 
-    out = YOLO(str(weights)).export(format="onnx", imgsz=imgsz, simplify=False, dynamic=False, opset=17)
+    out = YOLO(str(weights)).export(format="onnx", imgsz=imgsz, simplify=False, dynamic=True, opset=17)
     return Path(str(out))
