@@ -334,6 +334,8 @@ def draw_truck(canvas: Canvas, truck: Truck, rng_mud: np.random.Generator) -> in
                 u0 = float(rng_mud.uniform(0, 0.8))
                 u1 = min(1.0, u0 + float(rng_mud.uniform(0.15, 0.5)))
                 v1 = float(rng_mud.uniform(0.18, 0.5))
+                if f in ("front", "back"):  # bumper height only: the plate above it stays visible
+                    v1 *= 0.2 if f == "front" else 0.35
                 canvas.poly(_face_quad(corners, f, u0, u1, 0.0, v1), brown[int(rng_mud.integers(0, 3))], mid)
         _wheels(
             canvas,

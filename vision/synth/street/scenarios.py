@@ -436,7 +436,7 @@ def worksite(seed: int = 0, fps: int = 10) -> Scenario:
         no_parking=(),
         gate=None,
         gate_across_z=34.0,
-        lights=((-1, 10.0), (1, 22.0)),
+        lights=((1, 40.0),),
         time_of_day="day",
         weather="clear",
         asphalt=(85, 88, 92),
