@@ -31,7 +31,8 @@ Ground-truth JSON (``<name>.json`` beside ``<name>.mp4``)::
          "start_s": 10.0,               # behaviour starts: stopped in zone / enters exit zone / fire lit
          "end_s": 44.0,                 # behaviour ends: drives off / leaves zone / clip ends
          "confirm_after_s": 30.0,       # earliest time a rule may confirm (start + dwell or persistence)
-         "signs": ["mud", "trail"]}     # mud_truck only: what shows (mud, uncovered_load, trail)
+         "signs": ["mud", "trail"],     # mud_truck only: what shows (mud, uncovered_load, trail)
+         "people": 4}                   # open_barbecue only: people at the stall (cook and customers)
       ],
       "negatives": [              # scripted look-alikes that must NOT be reported, with why
         {"object_id": "car-B", "reason": "stopped 10 s, shorter than the 20 s dwell"}
@@ -132,14 +133,13 @@ class Scenario:
 
     def scene_at(self, t: float) -> StreetScene:
         cars, trucks, people, stalls = [], [], [], []
-        headings: dict[str, float] = {}
         for actor in self.actors:
             pos = actor.track.at(t)
             if pos is None:
                 continue
             x, z, heading = pos
             if heading is None:
-                heading = _last_heading(actor, t, headings)
+                heading = _last_heading(actor, t)
             thing = actor.thing
             if isinstance(thing, Car):
                 cars.append(replace(thing, x=x, z=z, heading_deg=heading))
@@ -214,14 +214,13 @@ def _distance(track: Track, t: float) -> float:
     return total
 
 
-def _last_heading(actor: Actor, t: float, cache: dict[str, float]) -> float:
+def _last_heading(actor: Actor, t: float) -> float:
     heading = float(getattr(actor.thing, "heading_deg", 0.0))
     for (t0, x0, z0), (_t1, x1, z1) in zip(actor.track.keys, actor.track.keys[1:], strict=False):
         if t0 > t:
             break
         if abs(x1 - x0) + abs(z1 - z0) > 1e-6:
             heading = float(np.degrees(np.arctan2(x1 - x0, z1 - z0)))
-    cache[actor.id] = heading
     return heading
 
 

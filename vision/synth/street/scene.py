@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -378,7 +378,3 @@ def _person(rng: np.random.Generator, x: float, z: float, seated: bool) -> Perso
         seated=seated,
         facing=float(choice(rng, [-1.0, 1.0])),
     )
-
-
-def with_time(scene: StreetScene, **changes: object) -> StreetScene:
-    return replace(scene, **changes)  # type: ignore[arg-type]
