@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from api.cli_eval import eval_command
+from api.cli_synth import synth_app, train_command
 from api.db.evidence_sink import DatabaseRecordSink
 from api.logging_setup import configure_logging
 from api.settings import get_settings
@@ -21,6 +22,8 @@ app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
 app.command("eval")(eval_command)
 register_evidence_commands(app, get_settings, DatabaseRecordSink.from_url)  # verify, keys, evidence
+app.add_typer(synth_app, name="synth")
+app.command("train")(train_command)
 
 
 @app.command()

@@ -1,0 +1,115 @@
+"""Held-out figures for the street detector (reproduces the numbers in its MODEL_CARD.md).
+
+Renders the test split (seeds from 20,000,000 up; never used in training or validation), runs
+ultralytics validation for per-class mAP50 / mAP50-95, and times ONNX Runtime on this CPU.
+
+    PYTHONPATH=. YOLO_OFFLINE=1 python bench/street_model_bench.py --count 500
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from vision.synth.street.dataset import build_street_dataset, render_sample
+
+MODEL_DIR = Path(__file__).resolve().parents[1] / "vision" / "models" / "street-v1"
+
+
+def per_class(weights: Path, data: Path, imgsz: int, workers: int) -> None:
+    from ultralytics import YOLO
+
+    metrics = YOLO(str(weights), task="detect").val(
+        data=str(data),
+        split="test",
+        imgsz=imgsz,
+        batch=8,
+        device="cpu",
+        workers=workers,
+        plots=False,
+        verbose=False,
+    )
+    box = metrics.box
+    print(f"\n{weights.name} at imgsz {imgsz}: held-out test split")
+    print(f"{'class':<16}{'images':>8}{'boxes':>8}{'P':>8}{'R':>8}{'mAP50':>8}{'mAP50-95':>10}")
+    counts = metrics.nt_per_class if hasattr(metrics, "nt_per_class") else None
+    for i, cls in enumerate(box.ap_class_index):
+        name = metrics.names[int(cls)]
+        p, r, ap50, ap = box.class_result(i)
+        n = int(counts[int(cls)]) if counts is not None else -1
+        imgs = int(metrics.nt_per_image[int(cls)]) if hasattr(metrics, "nt_per_image") else -1
+        print(f"{name:<16}{imgs:>8}{n:>8}{p:>8.3f}{r:>8.3f}{ap50:>8.3f}{ap:>10.3f}")
+    print(f"{'all':<16}{'':>8}{'':>8}{box.mp:>8.3f}{box.mr:>8.3f}{box.map50:>8.3f}{box.map:>10.3f}")
+
+
+def onnx_speed(onnx_path: Path, frames: int, threads: int, size: int) -> None:
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    sess = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
+    inp = sess.get_inputs()[0]
+    if isinstance(inp.shape[2], int):
+        size = int(inp.shape[2])  # a fixed-size export
+    times = []
+    for i in range(frames + 3):
+        image, _ = render_sample(30_000_000 + i)
+        t0 = time.perf_counter()
+        h, w = image.shape[:2]
+        scale = size / max(h, w)
+        resized = cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_LINEAR)
+        canvas = np.full((size, size, 3), 114, np.uint8)
+        canvas[: resized.shape[0], : resized.shape[1]] = resized
+        blob = np.ascontiguousarray(canvas[:, :, ::-1].transpose(2, 0, 1)[None], dtype=np.float32) / 255.0
+        sess.run(None, {inp.name: blob})
+        if i >= 3:  # warm-up excluded
+            times.append((time.perf_counter() - t0) * 1000)
+    arr = np.array(times)
+    print(
+        f"\n{onnx_path.name}: ONNX Runtime CPU, {threads} threads, input {size}x{size}, "
+        f"{os.cpu_count()} cores here: "
+        f"{arr.mean():.1f} ms/frame mean, {np.median(arr):.1f} median, {np.percentile(arr, 95):.1f} p95 "
+        f"(letterbox + inference, {len(arr)} frames)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--count", type=int, default=500, help="held-out test images to render")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        help="dataset folder with a test split; rendered there if missing "
+        "(default var/bench/street-test-<count>)",
+    )
+    parser.add_argument("--weights", type=Path, default=MODEL_DIR / "street-v1.pt")
+    parser.add_argument("--onnx", type=Path, default=MODEL_DIR / "street-v1.onnx")
+    parser.add_argument("--imgsz", type=int, nargs="+", default=[960], help="0 skips the accuracy part")
+    parser.add_argument("--speed-frames", type=int, default=30)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--speed-imgsz", type=int, nargs="+", default=[640, 960])
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    root = args.data or Path("var/bench") / f"street-test-{args.count}"
+    if not (root / "data.yaml").is_file():
+        t0 = time.perf_counter()
+        build_street_dataset(root, 0, 0, args.count, workers=args.workers)
+        print(f"rendered {args.count} held-out test images in {time.perf_counter() - t0:.0f} s")
+    for imgsz in args.imgsz:
+        if imgsz:
+            per_class(args.weights, root / "data.yaml", imgsz, args.workers)
+    if args.speed_frames:
+        print(f"load average before timing: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        for size in args.speed_imgsz:
+            onnx_speed(args.onnx, args.speed_frames, args.threads, size)
+
+
+if __name__ == "__main__":
+    main()
