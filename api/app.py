@@ -13,6 +13,7 @@ from api.db.base import make_engine, make_session_factory, session_scope
 from api.db.migrate import upgrade
 from api.db.seed import seed_cameras
 from api.logging_setup import install_redaction
+from api.review_api import include_review_api, start_webhook_dispatcher, stop_webhook_dispatcher
 from api.routes import cameras, health
 from api.settings import Settings, get_settings
 from ingest.config import load_config
@@ -43,8 +44,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         install_redaction()
         start_database(app, settings, migrate)
         start_camera_registry(app, settings)
+        dispatcher = start_webhook_dispatcher(app, settings)
         log.info("enforcement API %s ready", __version__)
         yield
+        await stop_webhook_dispatcher(dispatcher)
         app.state.engine.dispose()
 
     app = FastAPI(
@@ -56,4 +59,5 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.settings = settings
     app.include_router(health.router)
     app.include_router(cameras.router)
+    include_review_api(app)
     return app

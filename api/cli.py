@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from api.cli_users import user_app
 from api.logging_setup import configure_logging
 from api.settings import get_settings
 from ingest.config import ConfigError, load_config
@@ -16,6 +17,7 @@ config_app = typer.Typer(help="Camera registry configuration.", no_args_is_help=
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
 
 
 @app.command()

@@ -1,0 +1,67 @@
+"""Wiring of the review API into the app: routers, the reviewer web page, error masking, webhook pusher."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from api.export.webhook import RetryPolicy, run_dispatcher
+from api.routes import admin, auth, camera_admin, drone, events, exports
+from api.settings import Settings
+from ingest.redact import mask_text
+
+WEB_DIR = Path(__file__).with_name("web")
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    return value
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    """422 with every problem named, and stream credentials masked in the echoed input."""
+    assert isinstance(exc, RequestValidationError)
+    return JSONResponse(status_code=422, content={"detail": _masked(jsonable_encoder(exc.errors()))})
+
+
+def include_review_api(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    for module in (auth, events, exports, camera_admin, drone, admin):
+        app.include_router(module.router)
+    app.mount("/web", StaticFiles(directory=WEB_DIR), name="web")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> RedirectResponse:
+        return RedirectResponse("/web/index.html")
+
+
+def start_webhook_dispatcher(app: FastAPI, settings: Settings) -> asyncio.Task[None] | None:
+    if not settings.webhook_url:
+        return None
+    policy = RetryPolicy(max_attempts=settings.webhook_max_attempts, first_delay_s=settings.webhook_backoff_s)
+    clock = getattr(app.state, "clock", None)
+    kwargs = {"clock": clock} if clock else {}
+    return asyncio.create_task(
+        run_dispatcher(app.state.session_factory, policy, settings.webhook_poll_s, **kwargs)
+    )
+
+
+async def stop_webhook_dispatcher(task: asyncio.Task[None] | None) -> None:
+    if task is None:
+        return
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

@@ -1,0 +1,52 @@
+"""Password login for the web page: an expiring bearer token; logout revokes it."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi.security import HTTPAuthorizationCredentials
+
+from api import audit
+from api.auth.deps import CurrentUser, NowDep, bearer_scheme
+from api.auth.service import authenticate_password, open_login_session, revoke_login_token
+from api.deps import SessionDep, SettingsDep
+from api.schemas.auth import LoginRequest, TokenPublic, UserPublic
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+_401 = {401: {"description": "Not authenticated"}}
+
+
+@router.post(
+    "/login", response_model=TokenPublic, responses={401: {"description": "Wrong username or password"}}
+)
+def login(body: LoginRequest, session: SessionDep, settings: SettingsDep, now: NowDep) -> TokenPublic:
+    user = authenticate_password(session, body.username, body.password)
+    if user is None:
+        audit.record(session, None, "auth.login_failed", "user", body.username[:64], now)
+        session.commit()
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            detail="wrong username or password",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    token, row = open_login_session(session, user, now, settings.session_ttl_s)
+    audit.record(session, user, "auth.login", "user", user.id, now)
+    return TokenPublic(access_token=token, expires_at=row.expires_at, user=UserPublic.model_validate(user))
+
+
+@router.post("/logout", status_code=204, responses=_401)
+def logout(
+    user: CurrentUser,
+    session: SessionDep,
+    now: NowDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> None:
+    """Revoke the login token used for this call (API keys are revoked by an admin instead)."""
+    if credentials is not None and revoke_login_token(session, credentials.credentials, now):
+        audit.record(session, user, "auth.logout", "user", user.id, now)
+
+
+@router.get("/me", response_model=UserPublic, responses=_401)
+def me(user: CurrentUser) -> UserPublic:
+    return UserPublic.model_validate(user)
