@@ -19,6 +19,8 @@ from api.settings import Settings
 from ingest.redact import mask_text
 
 WEB_DIR = Path(__file__).with_name("web")
+WEB_CSP = ("default-src 'self'; img-src 'self' blob:; media-src 'self' blob:; object-src 'none'; "
+           "frame-ancestors 'none'; base-uri 'none'")
 
 
 def _masked(value: Any) -> Any:
@@ -42,6 +44,15 @@ def include_review_api(app: FastAPI) -> None:
     for module in (auth, events, exports, camera_admin, drone, admin):
         app.include_router(module.router)
     app.mount("/web", StaticFiles(directory=WEB_DIR), name="web")
+
+    @app.middleware("http")
+    async def _web_security_headers(request: Request, call_next: Any) -> Any:
+        response = await call_next(request)
+        if request.url.path.startswith("/web"):
+            response.headers["Content-Security-Policy"] = WEB_CSP
+            response.headers["X-Frame-Options"] = "DENY"
+            response.headers["Referrer-Policy"] = "no-referrer"
+        return response
 
     @app.get("/", include_in_schema=False)
     def index() -> RedirectResponse:

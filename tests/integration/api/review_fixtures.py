@@ -31,7 +31,18 @@ cameras:
 """
 PASSWORD = "correct horse battery"
 T0 = datetime(2026, 5, 1, 1, 0, tzinfo=UTC)
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 200
+
+
+def _jpeg(width: int = 640, height: int = 360) -> bytes:
+    import cv2
+    import numpy as np
+
+    image = np.full((height, width, 3), 90, dtype=np.uint8)
+    cv2.rectangle(image, (10, 20), (110, 90), (200, 200, 200), -1)
+    return bytes(cv2.imencode(".jpg", image)[1].tobytes())
+
+
+JPEG = _jpeg()
 
 
 @dataclass
@@ -55,8 +66,12 @@ class ApiWorld:
 
     def user(self, username: str, role: str, password: str | None = PASSWORD) -> User:
         with session_scope(self.factory) as s:
-            user = User(username=username, role=role, display_name=username,
-                        password_hash=hash_password(password) if password else None)
+            user = User(
+                username=username,
+                role=role,
+                display_name=username,
+                password_hash=hash_password(password) if password else None,
+            )
             s.add(user)
             s.flush()
             return user
@@ -74,44 +89,84 @@ class ApiWorld:
     def headers(self, username: str, role: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(self.user(username, role))}"}
 
-    def event(self, *, minutes: int = 0, plate: str | None = "浙A12345", violation_type: str = "illegal_parking",
-              camera_id: str | None = "gate-7", zone: str | None = "curb", flight_id: int | None = None,
-              evidence: bool = False, status: str = "pending") -> str:
+    def event(
+        self,
+        *,
+        minutes: int = 0,
+        plate: str | None = "浙A12345",
+        violation_type: str = "illegal_parking",
+        camera_id: str | None = "gate-7",
+        zone: str | None = "curb",
+        flight_id: int | None = None,
+        evidence: bool = False,
+        status: str = "pending",
+    ) -> str:
         self._seq += 1
         at = T0 + timedelta(minutes=minutes, microseconds=self._seq)
         event_id = str(ULID())
         with session_scope(self.factory) as s:
             record_id = self.bundle(s, event_id) if evidence else None
-            s.add(Event(id=event_id, violation_type=violation_type, camera_id=camera_id, zone_name=zone,
-                        flight_id=flight_id, status=status, first_seen_at=at - timedelta(minutes=5),
-                        confirmed_at=at, plate_text=plate, plate_confidence=0.9 if plate else None,
-                        evidence_record_id=record_id, created_at=at))
+            s.add(
+                Event(
+                    id=event_id,
+                    violation_type=violation_type,
+                    camera_id=camera_id,
+                    zone_name=zone,
+                    flight_id=flight_id,
+                    status=status,
+                    first_seen_at=at - timedelta(minutes=5),
+                    confirmed_at=at,
+                    plate_text=plate,
+                    plate_confidence=0.9 if plate else None,
+                    evidence_record_id=record_id,
+                    created_at=at,
+                )
+            )
         return event_id
 
     def bundle(self, s: Session, event_id: str) -> str:
         """An evidence bundle as the evidence package lays it out: files + manifest.json + manifest.sig."""
         folder = self.tmp / "evidence" / "records" / event_id
         (folder / "photos").mkdir(parents=True)
-        files = {"photos/01-arrival.jpg": ("original", JPEG + b"1"), "photos/01-arrival.annotated.jpg":
-                 ("annotated", JPEG + b"2"), "plate.jpg": ("plate", JPEG + b"3"),
-                 "clip.mp4": ("clip", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 100)}
+        files = {
+            "photos/01-arrival.jpg": ("original", JPEG + b"1"),
+            "photos/01-arrival.annotated.jpg": ("annotated", JPEG + b"2"),
+            "plate.jpg": ("plate", JPEG + b"3"),
+            "clip.mp4": ("clip", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 100),
+        }
         entries = []
         for path, (kind, data) in files.items():
             (folder / path).write_bytes(data)
-            entries.append({"path": path, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
-                            "kind": kind})
-        record = {"violation_type": "illegal_parking", "zone_polygon": [[0.1, 0.1], [0.9, 0.1], [0.9, 0.9]],
-                  "photos": [{"path": "photos/01-arrival.jpg", "role": "arrival",
-                              "marks": [{"label": "vehicle", "box": [10, 20, 110, 90], "score": 0.9}]}]}
+            entries.append(
+                {"path": path, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "kind": kind}
+            )
+        record = {
+            "violation_type": "illegal_parking",
+            "zone_polygon": [[0.1, 0.1], [0.9, 0.1], [0.9, 0.9]],
+            "photos": [
+                {
+                    "path": "photos/01-arrival.jpg",
+                    "role": "arrival",
+                    "marks": [{"label": "vehicle", "box": [10, 20, 110, 90], "score": 0.9}],
+                }
+            ],
+        }
         manifest = json.dumps({"files": entries, "record": record}).encode()
         (folder / "manifest.json").write_bytes(manifest)
         (folder / "manifest.sig").write_bytes(b"sig")
         (self.tmp / "evidence" / "secret.txt").write_text("outside any bundle")
         self._seq += 1
         record_id = str(ULID())
-        s.add(EvidenceRecordRow(id=record_id, sequence=self._seq, violation_type="illegal_parking",
-                                bundle_path=f"records/{event_id}",
-                                manifest_sha256=hashlib.sha256(manifest).hexdigest(), signing_key_id="k1"))
+        s.add(
+            EvidenceRecordRow(
+                id=record_id,
+                sequence=self._seq,
+                violation_type="illegal_parking",
+                bundle_path=f"records/{event_id}",
+                manifest_sha256=hashlib.sha256(manifest).hexdigest(),
+                signing_key_id="k1",
+            )
+        )
         s.flush()
         return record_id
 
@@ -126,8 +181,13 @@ def make_client(world: ApiWorld, **settings_overrides: object) -> TestClient:
 
     config = world.tmp / "cameras.yaml"
     config.write_text(CONFIG)
-    settings = Settings(config=config, database_url=world.database_url, evidence_dir=world.tmp / "evidence",
-                        upload_dir=world.tmp / "uploads", **settings_overrides)  # type: ignore[arg-type]
+    settings = Settings(
+        config=config,
+        database_url=world.database_url,
+        evidence_dir=world.tmp / "evidence",
+        upload_dir=world.tmp / "uploads",
+        **settings_overrides,
+    )  # type: ignore[arg-type]
     app = create_app(settings)
     app.state.clock = world.clock
     return TestClient(app)

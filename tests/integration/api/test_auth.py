@@ -14,10 +14,20 @@ def test_health_stays_open(api: TestClient) -> None:
     assert api.get("/health").status_code == 200
 
 
-@pytest.mark.parametrize(("method", "path"), [
-    ("get", "/events"), ("get", "/cameras"), ("post", "/cameras"), ("get", "/users"), ("get", "/audit"),
-    ("post", "/flights"), ("get", "/exports/cases"), ("post", "/events/x/decision"), ("get", "/auth/me"),
-])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/events"),
+        ("get", "/cameras"),
+        ("post", "/cameras"),
+        ("get", "/users"),
+        ("get", "/audit"),
+        ("post", "/flights"),
+        ("get", "/exports/cases"),
+        ("post", "/events/x/decision"),
+        ("get", "/auth/me"),
+    ],
+)
 def test_no_token_is_401(api: TestClient, method: str, path: str) -> None:
     response = api.request(method, path, json={})
     assert response.status_code == 401, response.text
@@ -29,24 +39,37 @@ def test_garbage_token_is_401(api: TestClient) -> None:
         assert api.get("/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
 
-CAMERA = {"id": "new-cam", "name": "n", "source": "rtsp://10.0.0.9/live",
-          "location": {"lat": 30, "lon": 120, "address": "a", "grid_code": "g", "responsible_unit": "u"}}
+CAMERA = {
+    "id": "new-cam",
+    "name": "n",
+    "source": "rtsp://10.0.0.9/live",
+    "location": {"lat": 30, "lon": 120, "address": "a", "grid_code": "g", "responsible_unit": "u"},
+}
 
 
-@pytest.mark.parametrize(("role", "method", "path", "body"), [
-    ("reviewer", "post", "/cameras", CAMERA),  # a reviewer cannot register cameras
-    ("reviewer", "post", "/flights", {"flown_on": "2026-05-01"}),
-    ("reviewer", "get", "/users", None),
-    ("reviewer", "post", "/events/{event}/reopen", {"note": "appeal"}),  # reopening needs an admin
-    ("integrator", "post", "/events/{event}/decision", {"decision": "approve"}),  # an integrator cannot decide
-    ("integrator", "get", "/events", None),
-    ("integrator", "get", "/audit", None),
-    ("drone_operator", "post", "/cameras", CAMERA),
-    ("drone_operator", "post", "/events/{event}/claim", None),
-    ("drone_operator", "get", "/exports/cases", None),
-])
-def test_wrong_role_is_403(api: TestClient, world: ApiWorld, role: str, method: str, path: str,
-                           body: dict[str, object] | None) -> None:
+@pytest.mark.parametrize(
+    ("role", "method", "path", "body"),
+    [
+        ("reviewer", "post", "/cameras", CAMERA),  # a reviewer cannot register cameras
+        ("reviewer", "post", "/flights", {"flown_on": "2026-05-01"}),
+        ("reviewer", "get", "/users", None),
+        ("reviewer", "post", "/events/{event}/reopen", {"note": "appeal"}),  # reopening needs an admin
+        (
+            "integrator",
+            "post",
+            "/events/{event}/decision",
+            {"decision": "approve"},
+        ),  # an integrator cannot decide
+        ("integrator", "get", "/events", None),
+        ("integrator", "get", "/audit", None),
+        ("drone_operator", "post", "/cameras", CAMERA),
+        ("drone_operator", "post", "/events/{event}/claim", None),
+        ("drone_operator", "get", "/exports/cases", None),
+    ],
+)
+def test_wrong_role_is_403(
+    api: TestClient, world: ApiWorld, role: str, method: str, path: str, body: dict[str, object] | None
+) -> None:
     event_id = world.event(status="approved" if path.endswith("reopen") else "pending")
     response = api.request(method, path.format(event=event_id), json=body, headers=world.headers("u1", role))
     assert response.status_code == 403, response.text
@@ -61,7 +84,9 @@ def test_admin_passes_role_checks(api: TestClient, world: ApiWorld) -> None:
 
 def test_password_login_gives_expiring_token(api: TestClient, world: ApiWorld) -> None:
     world.user("li.wei", "reviewer")
-    assert api.post("/auth/login", json={"username": "li.wei", "password": "wrong password"}).status_code == 401
+    assert (
+        api.post("/auth/login", json={"username": "li.wei", "password": "wrong password"}).status_code == 401
+    )
     assert api.post("/auth/login", json={"username": "nobody", "password": PASSWORD}).status_code == 401
     response = api.post("/auth/login", json={"username": "li.wei", "password": PASSWORD})
     assert response.status_code == 200, response.text
@@ -115,11 +140,16 @@ def test_api_key_shown_once_stored_hashed_and_revocable(api: TestClient, world: 
 
 def test_admin_creates_users_and_sees_audit(api: TestClient, world: ApiWorld) -> None:
     admin = world.headers("root", "admin")
-    response = api.post("/users", json={"username": "li.wei", "role": "reviewer", "password": "short"},
-                        headers=admin)
+    response = api.post(
+        "/users", json={"username": "li.wei", "role": "reviewer", "password": "short"}, headers=admin
+    )
     assert response.status_code == 422 and "password" in response.text
-    assert api.post("/users", json={"username": "li.wei", "role": "reviewer", "password": PASSWORD},
-                    headers=admin).status_code == 201
+    assert (
+        api.post(
+            "/users", json={"username": "li.wei", "role": "reviewer", "password": PASSWORD}, headers=admin
+        ).status_code
+        == 201
+    )
     assert api.post("/users", json={"username": "li.wei", "role": "admin"}, headers=admin).status_code == 409
     assert api.post("/auth/login", json={"username": "li.wei", "password": PASSWORD}).status_code == 200
     page = api.get("/audit", params={"action": "user.create"}, headers=admin).json()

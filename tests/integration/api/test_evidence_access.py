@@ -20,24 +20,36 @@ def test_detail_lists_evidence_with_marks_zone_and_verify_status(api: TestClient
     assert detail["zone_polygon"] == [[0.1, 0.1], [0.9, 0.1], [0.9, 0.9]]
     media = {m["path"]: m for m in detail["evidence"]["media"]}
     assert {m["kind"] for m in media.values()} == {"original", "annotated", "plate", "clip"}
-    assert media["photos/01-arrival.jpg"]["marks"] == [{"label": "vehicle", "box": [10, 20, 110, 90], "score": 0.9}]
+    assert media["photos/01-arrival.jpg"]["marks"] == [
+        {"label": "vehicle", "box": [10, 20, 110, 90], "score": 0.9}
+    ]
     assert detail["evidence"]["verify"]["state"] in {"ok", "failed", "unavailable", "error"}
     photo = api.get(media["photos/01-arrival.jpg"]["url"], headers=headers)
     assert photo.status_code == 200 and photo.content == JPEG + b"1"
     assert photo.headers["cache-control"] == "private, no-store"
     assert api.get(media["photos/01-arrival.jpg"]["url"]).status_code == 401
-    assert api.get(media["photos/01-arrival.jpg"]["url"], headers=world.headers("i", "integrator")).status_code == 403
+    assert (
+        api.get(media["photos/01-arrival.jpg"]["url"], headers=world.headers("i", "integrator")).status_code
+        == 403
+    )
     with world.factory() as s:
         views = s.scalars(select(AuditEntry).where(AuditEntry.action == "evidence.view")).all()
         assert [(v.actor, v.target_id, v.detail["path"]) for v in views] == [
-            ("li.wei", event_id, "photos/01-arrival.jpg")]
+            ("li.wei", event_id, "photos/01-arrival.jpg")
+        ]
 
 
 def test_paths_outside_the_manifest_are_refused_and_audited(api: TestClient, world: ApiWorld) -> None:
     headers = world.headers("li.wei", "reviewer")
     event_id = world.event(evidence=True)
-    for path in ("../../secret.txt", "..%2F..%2Fsecret.txt", "manifest.json", "photos%2F..%2Fplate.jpg",
-                 "/etc/passwd", "photos"):
+    for path in (
+        "../../secret.txt",
+        "..%2F..%2Fsecret.txt",
+        "manifest.json",
+        "photos%2F..%2Fplate.jpg",
+        "/etc/passwd",
+        "photos",
+    ):
         response = api.get(f"/events/{event_id}/media/{path}", headers=headers)
         assert response.status_code == 404, (path, response.status_code)
         assert "outside any bundle" not in response.text
@@ -52,8 +64,14 @@ def test_evidence_zip_holds_manifest_and_files(api: TestClient, world: ApiWorld)
     response = api.get(f"/events/{event_id}/evidence.zip", headers=headers)
     assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
     names = set(zipfile.ZipFile(io.BytesIO(response.content)).namelist())
-    assert names == {"manifest.json", "manifest.sig", "photos/01-arrival.jpg", "photos/01-arrival.annotated.jpg",
-                     "plate.jpg", "clip.mp4"}
+    assert names == {
+        "manifest.json",
+        "manifest.sig",
+        "photos/01-arrival.jpg",
+        "photos/01-arrival.annotated.jpg",
+        "plate.jpg",
+        "clip.mp4",
+    }
     assert api.get(f"/events/{world.event()}/evidence.zip", headers=headers).status_code == 404
 
 

@@ -58,7 +58,10 @@ def case_system() -> Iterator[CaseSystem]:
 
 def _approve(api: TestClient, world: ApiWorld, headers: dict[str, str], **kwargs: object) -> str:
     event_id = world.event(**kwargs)  # type: ignore[arg-type]
-    assert api.post(f"/events/{event_id}/decision", json={"decision": "approve"}, headers=headers).status_code == 201
+    assert (
+        api.post(f"/events/{event_id}/decision", json={"decision": "approve"}, headers=headers).status_code
+        == 201
+    )
     return event_id
 
 
@@ -66,8 +69,11 @@ def test_export_json_and_csv_with_zip_links(api: TestClient, world: ApiWorld) ->
     headers = world.headers("li.wei", "reviewer")
     approved = _approve(api, world, headers, evidence=True, plate="=HYPERLINK(1)")
     rejected = world.event()
-    api.post(f"/events/{rejected}/decision", json={"decision": "reject", "reason_code": "duplicate"},
-             headers=headers)
+    api.post(
+        f"/events/{rejected}/decision",
+        json={"decision": "reject", "reason_code": "duplicate"},
+        headers=headers,
+    )
     world.event()  # still pending
     cases = api.get("/exports/cases", headers=headers).json()
     assert [c["event_id"] for c in cases] == [approved]
@@ -84,7 +90,8 @@ def test_export_json_and_csv_with_zip_links(api: TestClient, world: ApiWorld) ->
 
 
 def test_webhook_retries_with_backoff_same_idempotency_key_then_delivers(
-        world: ApiWorld, case_system: CaseSystem) -> None:
+    world: ApiWorld, case_system: CaseSystem
+) -> None:
     with make_client(world, webhook_url=case_system.url, webhook_poll_s=3600) as api:
         event_id = _approve(api, world, world.headers("li.wei", "reviewer"))
     case_system.script = [500, 503]
@@ -94,7 +101,10 @@ def test_webhook_retries_with_backoff_same_idempotency_key_then_delivers(
         assert deliver_due(world.factory, client, policy, now) == 1
         assert deliver_due(world.factory, client, policy, now) == 0  # not due before the backoff
         assert deliver_due(world.factory, client, policy, now.replace() + policy.delay_after(1)) == 1
-        assert deliver_due(world.factory, client, policy, now + policy.delay_after(1) + policy.delay_after(1)) == 0
+        assert (
+            deliver_due(world.factory, client, policy, now + policy.delay_after(1) + policy.delay_after(1))
+            == 0
+        )
         later = now + policy.delay_after(1) + policy.delay_after(2)
         assert deliver_due(world.factory, client, policy, later) == 1
     keys = {key for key, _ in case_system.received}
@@ -105,7 +115,9 @@ def test_webhook_retries_with_backoff_same_idempotency_key_then_delivers(
         assert (delivery.status, delivery.attempts) == ("delivered", 3)
 
 
-def test_webhook_dead_letters_after_last_attempt_and_admin_retry(world: ApiWorld, case_system: CaseSystem) -> None:
+def test_webhook_dead_letters_after_last_attempt_and_admin_retry(
+    world: ApiWorld, case_system: CaseSystem
+) -> None:
     with make_client(world, webhook_url=case_system.url, webhook_poll_s=3600) as api:
         _approve(api, world, world.headers("li.wei", "reviewer"))
         admin = world.headers("root", "admin")

@@ -24,19 +24,37 @@ def test_queue_is_oldest_first_filtered_and_paginated(api: TestClient, world: Ap
     assert body["next_cursor"] is None
     seen, cursor = [], None
     while True:
-        page = api.get("/events", params={"limit": 2, **({"cursor": cursor} if cursor else {})},
-                       headers=headers).json()
+        page = api.get(
+            "/events", params={"limit": 2, **({"cursor": cursor} if cursor else {})}, headers=headers
+        ).json()
         seen += [e["id"] for e in page["items"]]
         cursor = page["next_cursor"]
         if cursor is None:
             break
     assert seen == [other, ids[1], ids[2], ids[0]]
-    assert [e["id"] for e in api.get("/events", params={"plate": "苏E"}, headers=headers).json()["items"]] == [other]
-    assert len(api.get("/events", params={"violation_type": "illegal_parking"}, headers=headers).json()["items"]) == 3
-    assert len(api.get("/events", params={"zone_name": "curb", "camera_id": "gate-7"},
-                       headers=headers).json()["items"]) == 3
-    window = {"since": (T0 + timedelta(minutes=1)).isoformat(), "until": (T0 + timedelta(minutes=2, seconds=1)).isoformat()}
-    assert [e["id"] for e in api.get("/events", params=window, headers=headers).json()["items"]] == [ids[1], ids[2]]
+    assert [
+        e["id"] for e in api.get("/events", params={"plate": "苏E"}, headers=headers).json()["items"]
+    ] == [other]
+    assert (
+        len(api.get("/events", params={"violation_type": "illegal_parking"}, headers=headers).json()["items"])
+        == 3
+    )
+    assert (
+        len(
+            api.get("/events", params={"zone_name": "curb", "camera_id": "gate-7"}, headers=headers).json()[
+                "items"
+            ]
+        )
+        == 3
+    )
+    window = {
+        "since": (T0 + timedelta(minutes=1)).isoformat(),
+        "until": (T0 + timedelta(minutes=2, seconds=1)).isoformat(),
+    }
+    assert [e["id"] for e in api.get("/events", params=window, headers=headers).json()["items"]] == [
+        ids[1],
+        ids[2],
+    ]
     assert len(api.get("/events", params={"status": "approved"}, headers=headers).json()["items"]) == 1
     bad = api.get("/events", params={"cursor": "not-a-cursor"}, headers=headers)
     assert bad.status_code == 422 and "cursor" in bad.text
@@ -50,16 +68,25 @@ def test_claim_lease_blocks_other_reviewers_until_it_expires(api: TestClient, wo
     assert api.post(f"/events/{event_id}/claim", headers=a).status_code == 200
     taken = api.post(f"/events/{event_id}/claim", headers=b)
     assert taken.status_code == 409 and "claimed by a" in taken.json()["detail"]
-    assert api.post(f"/events/{event_id}/decision", json={"decision": "approve"}, headers=b).status_code == 409
-    assert [e["id"] for e in api.get("/events", params={"claim": "available"}, headers=b).json()["items"]] == []
-    assert [e["id"] for e in api.get("/events", params={"claim": "mine"}, headers=a).json()["items"]] == [event_id]
+    assert (
+        api.post(f"/events/{event_id}/decision", json={"decision": "approve"}, headers=b).status_code == 409
+    )
+    assert [
+        e["id"] for e in api.get("/events", params={"claim": "available"}, headers=b).json()["items"]
+    ] == []
+    assert [e["id"] for e in api.get("/events", params={"claim": "mine"}, headers=a).json()["items"]] == [
+        event_id
+    ]
     world.clock.advance(301)  # default lease is 300 s
     assert api.post(f"/events/{event_id}/claim", headers=b).status_code == 200
-    assert api.post(f"/events/{event_id}/decision", json={"decision": "approve"}, headers=a).status_code == 409
+    assert (
+        api.post(f"/events/{event_id}/decision", json={"decision": "approve"}, headers=a).status_code == 409
+    )
     decided = api.post(f"/events/{event_id}/decision", json={"decision": "approve"}, headers=b)
     assert decided.status_code == 201 and decided.json()["reviewer"] == "b"
-    again = api.post(f"/events/{event_id}/decision", json={"decision": "reject", "reason_code": "duplicate"},
-                     headers=b)
+    again = api.post(
+        f"/events/{event_id}/decision", json={"decision": "reject", "reason_code": "duplicate"}, headers=b
+    )
     assert again.status_code == 409 and "already approved" in again.json()["detail"]
 
 
@@ -111,15 +138,19 @@ def test_two_concurrent_reviewers_never_both_win(world: ApiWorld, api: TestClien
             assert all(e.claimed_by == wins[e.id][0] for e in s.scalars(select(Event)))
 
 
-@pytest.mark.parametrize(("body", "error"), [
-    ({"decision": "reject"}, "needs a reason_code"),
-    ({"decision": "reject", "reason_code": "looks_fine"}, "reason_code"),
-    ({"decision": "reject", "reason_code": "other"}, "needs a note"),
-    ({"decision": "approve", "reason_code": "duplicate"}, "takes no reason_code"),
-    ({"decision": "maybe"}, "decision"),
-])
-def test_bad_decisions_are_refused_with_the_reason(api: TestClient, world: ApiWorld, body: dict[str, str],
-                                                   error: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        ({"decision": "reject"}, "needs a reason_code"),
+        ({"decision": "reject", "reason_code": "looks_fine"}, "reason_code"),
+        ({"decision": "reject", "reason_code": "other"}, "needs a note"),
+        ({"decision": "approve", "reason_code": "duplicate"}, "takes no reason_code"),
+        ({"decision": "maybe"}, "decision"),
+    ],
+)
+def test_bad_decisions_are_refused_with_the_reason(
+    api: TestClient, world: ApiWorld, body: dict[str, str], error: str
+) -> None:
     event_id = world.event()
     response = api.post(f"/events/{event_id}/decision", json=body, headers=world.headers("a", "reviewer"))
     assert response.status_code == 422 and error in response.text
@@ -130,18 +161,32 @@ def test_bad_decisions_are_refused_with_the_reason(api: TestClient, world: ApiWo
 def test_decisions_history_audit_and_admin_reopen(api: TestClient, world: ApiWorld) -> None:
     reviewer, admin = world.headers("li.wei", "reviewer"), world.headers("root", "admin")
     first, second = world.event(minutes=1), world.event(minutes=2)
-    assert api.post(f"/events/{first}/decision", json={"decision": "approve"}, headers=reviewer).status_code == 201
-    assert api.post(f"/events/{second}/decision", headers=reviewer, json={
-        "decision": "reject", "reason_code": "other", "note": "view blocked by a bus"}).status_code == 201
+    assert (
+        api.post(f"/events/{first}/decision", json={"decision": "approve"}, headers=reviewer).status_code
+        == 201
+    )
+    assert (
+        api.post(
+            f"/events/{second}/decision",
+            headers=reviewer,
+            json={"decision": "reject", "reason_code": "other", "note": "view blocked by a bus"},
+        ).status_code
+        == 201
+    )
     assert api.get("/events", headers=reviewer).json()["items"] == []
     history = api.get("/reviews", params={"mine": True}, headers=reviewer).json()["items"]
     assert [(h["event_id"], h["decision"], h["reason_code"]) for h in history] == [
-        (second, "reject", "other"), (first, "approve", None)]
+        (second, "reject", "other"),
+        (first, "approve", None),
+    ]
     with world.factory() as s:
-        entries = s.scalars(select(AuditEntry).where(AuditEntry.target_id.in_([first, second]))
-                            .order_by(AuditEntry.id)).all()
+        entries = s.scalars(
+            select(AuditEntry).where(AuditEntry.target_id.in_([first, second])).order_by(AuditEntry.id)
+        ).all()
         assert [(e.actor, e.action, e.target_id) for e in entries] == [
-            ("li.wei", "event.approve", first), ("li.wei", "event.reject", second)]
+            ("li.wei", "event.approve", first),
+            ("li.wei", "event.reject", second),
+        ]
         assert entries[1].detail["note"] == "view blocked by a bus"
     assert api.post(f"/events/{second}/reopen", json={"note": "appeal"}, headers=reviewer).status_code == 403
     reopened = api.post(f"/events/{second}/reopen", json={"note": "appeal with permit"}, headers=admin)
@@ -152,4 +197,6 @@ def test_decisions_history_audit_and_admin_reopen(api: TestClient, world: ApiWor
     assert [t["decision"] for t in trail] == ["reject", "reopen"] and trail[1]["reviewer"] == "root"
     audit = api.get("/audit", params={"target_id": second}, headers=admin).json()["items"]
     assert [a["action"] for a in audit] == ["event.reopen", "event.reject"]
-    assert api.post("/events/nope/decision", json={"decision": "approve"}, headers=reviewer).status_code == 404
+    assert (
+        api.post("/events/nope/decision", json={"decision": "approve"}, headers=reviewer).status_code == 404
+    )
