@@ -86,8 +86,8 @@ def test_serve_binds_and_answers(tmp_path: Path) -> None:
 
 def test_user_create_needs_a_password_and_never_defaults(tmp_path: Path) -> None:
     env = {"ENFORCE_DATABASE_URL": f"sqlite:///{tmp_path / 'u.db'}", "ENFORCE_NEW_USER_PASSWORD": ""}
-    no_password = subprocess.run([*ENFORCE, "user", "create", "boss"], capture_output=True, text=True, cwd=REPO,
-                                 env={**os.environ, **env}, stdin=subprocess.DEVNULL, timeout=120)
+    no_password = subprocess.run([*ENFORCE, "user", "create", "boss"], capture_output=True, text=True,
+                                 cwd=REPO, env={**os.environ, **env}, stdin=subprocess.DEVNULL, timeout=120)
     assert no_password.returncode == 2 and "no password" in no_password.stderr
     short = run_cli("user", "create", "boss", env={**env, "ENFORCE_NEW_USER_PASSWORD": "short"})
     assert short.returncode == 2 and "at least 10 characters" in short.stderr

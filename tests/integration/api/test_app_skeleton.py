@@ -83,9 +83,8 @@ def test_restart_does_not_duplicate_cameras(database_url: str, tmp_path: Path) -
             assert [x["id"] for x in authed(c).get("/cameras").json()] == ["gate-7"]
 
 
-def test_startup_logs_never_show_credentials(
-    database_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_startup_logs_never_show_credentials(database_url: str, tmp_path: Path,
+                                             caplog: pytest.LogCaptureFixture) -> None:
     config = tmp_path / "cameras.yaml"
     config.write_text(SECRET_CONFIG)
     with caplog.at_level(logging.DEBUG):
