@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy.orm import object_session
 
 from api import audit
 from api.auth.deps import IntegratorUser, NowDep
@@ -138,6 +139,9 @@ def _apply(camera: Camera, cfg: CameraConfig) -> None:
     for key, value in _camera_fields(cfg).items():
         setattr(camera, key, value)
     camera.zones.clear()
+    session = object_session(camera)
+    if session is not None:
+        session.flush()  # delete the old zones before inserting new ones with the same names
     camera.zones.extend(zone_row(z, i) for i, z in enumerate(cfg.zones))
     camera.origin = "api"
 
