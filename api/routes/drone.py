@@ -74,7 +74,7 @@ class UploadPublic(BaseModel):
     size_bytes: int
     sha256: str
     bytes_received: int = Field(description="Resume the upload at this offset")
-    status: str = Field(description="uploading / complete / checksum_mismatch")
+    status: str = Field(description="uploading / complete / bad_checksum")
     created_at: datetime
 
 
@@ -228,7 +228,7 @@ def create_upload(
         select(DroneUpload.id).where(
             DroneUpload.flight_id == flight_id,
             DroneUpload.filename == filename,
-            DroneUpload.status != "checksum_mismatch",
+            DroneUpload.status != "bad_checksum",
         )
     )
     if taken is not None:
@@ -386,8 +386,8 @@ def _finish(
 ) -> None:
     actual = sha256_file(part)
     if actual != upload.sha256:
-        upload.status = "checksum_mismatch"
-        audit.record(session, user, "upload.checksum_mismatch", "drone_upload", upload.id, now, actual=actual)
+        upload.status = "bad_checksum"
+        audit.record(session, user, "upload.bad_checksum", "drone_upload", upload.id, now, actual=actual)
         session.commit()
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT,

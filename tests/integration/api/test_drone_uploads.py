@@ -132,7 +132,7 @@ def test_checksum_mismatch_is_reported_and_nothing_is_published(
     )
     result = _chunk(api, pilot, response.json()["id"], 0, MP4)
     assert result.status_code == 422 and "SHA-256" in result.text
-    assert api.get(f"/uploads/{response.json()['id']}", headers=pilot).json()["status"] == "checksum_mismatch"
+    assert api.get(f"/uploads/{response.json()['id']}", headers=pilot).json()["status"] == "bad_checksum"
     assert not (world.tmp / "uploads" / "flights" / str(flight) / "b.mp4").exists()
     assert _declare(api, pilot, flight, "b.mp4", "video", MP4)  # the name is free again for the resend
 
