@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +13,14 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 
 from api.export.webhook import RetryPolicy, run_dispatcher
 from api.routes import admin, auth, camera_admin, drone, events, exports
 from api.settings import Settings
 from ingest.redact import mask_text
 
+log = logging.getLogger(__name__)
 WEB_DIR = Path(__file__).with_name("web")
 WEB_CSP = ("default-src 'self'; img-src 'self' blob:; media-src 'self' blob:; object-src 'none'; "
            "frame-ancestors 'none'; base-uri 'none'")
@@ -39,8 +42,16 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=422, content={"detail": _masked(jsonable_encoder(exc.errors()))})
 
 
+async def _unstorable_value(request: Request, exc: Exception) -> JSONResponse:
+    """A value the database refuses (e.g. a NUL character for PostgreSQL) is bad input, not a crash."""
+    log.warning("refused unstorable input on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+    return JSONResponse(status_code=422, content={
+        "detail": "a value in the request cannot be stored (for example, it contains a NUL character)"})
+
+
 def include_review_api(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(DataError, _unstorable_value)
     for module in (auth, events, exports, camera_admin, drone, admin):
         app.include_router(module.router)
     app.mount("/web", StaticFiles(directory=WEB_DIR), name="web")

@@ -26,6 +26,7 @@ from api.schemas.auth import (
     UserPublic,
     UserUpdate,
 )
+from api.schemas.ids import IdPath, IdQuery
 
 router = APIRouter(tags=["admin"])
 _AUTH = {401: {"description": "Not authenticated"}, 403: {"description": "Not an admin"}}
@@ -71,7 +72,7 @@ def create_user(body: UserCreate, admin: AdminUser, session: SessionDep, now: No
 
 @router.patch("/users/{user_id}", response_model=UserPublic, responses={**_AUTH, **_404})
 def update_user(
-    user_id: int, body: UserUpdate, admin: AdminUser, session: SessionDep, now: NowDep
+    user_id: IdPath, body: UserUpdate, admin: AdminUser, session: SessionDep, now: NowDep
 ) -> UserPublic:
     user = _user_or_404(session, user_id)
     changed = body.model_dump(exclude_unset=True, exclude_none=True)
@@ -93,7 +94,7 @@ def update_user(
     "/users/{user_id}/api-keys", response_model=ApiKeyCreated, status_code=201, responses={**_AUTH, **_404}
 )
 def create_api_key(
-    user_id: int, body: ApiKeyCreate, admin: AdminUser, session: SessionDep, now: NowDep
+    user_id: IdPath, body: ApiKeyCreate, admin: AdminUser, session: SessionDep, now: NowDep
 ) -> ApiKeyCreated:
     """Issue an API key. The full key is in this response only; store it now."""
     user = _user_or_404(session, user_id)
@@ -108,7 +109,7 @@ def create_api_key(
 def list_api_keys(
     admin: AdminUser,
     session: SessionDep,
-    user_id: Annotated[int | None, Query(description="Only this user's keys")] = None,
+    user_id: IdQuery = None,
 ) -> list[ApiKeyPublic]:
     query = select(ApiKey).order_by(ApiKey.id)
     if user_id is not None:
@@ -117,7 +118,7 @@ def list_api_keys(
 
 
 @router.delete("/api-keys/{key_id}", response_model=ApiKeyPublic, responses={**_AUTH, **_404})
-def revoke_api_key(key_id: int, admin: AdminUser, session: SessionDep, now: NowDep) -> ApiKeyPublic:
+def revoke_api_key(key_id: IdPath, admin: AdminUser, session: SessionDep, now: NowDep) -> ApiKeyPublic:
     key = session.get(ApiKey, key_id)
     if key is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"API key {key_id} not found")

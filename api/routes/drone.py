@@ -25,6 +25,7 @@ from api.auth.deps import DroneUser, NowDep, require_role
 from api.db.models import DroneUpload, Event, Flight, SurveyArea, User
 from api.deps import SessionDep, SettingsDep
 from api.schemas.event import EventPublic
+from api.schemas.ids import MAX_ID, IdPath, IdQuery
 from api.settings import Settings
 from api.uploads.content import HEAD_BYTES, ContentError, check_head, kind_for, safe_filename
 from api.uploads.store import final_path, move_into_place, part_path, sha256_file, upload_lock, write_chunk
@@ -43,7 +44,7 @@ class FlightCreate(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"survey_area_id": 1, "flown_on": "2026-05-01"}]}
     )
 
-    survey_area_id: int | None = Field(default=None, description="Survey area flown over")
+    survey_area_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="Survey area flown over")
     flown_on: date
 
 
@@ -150,7 +151,7 @@ def create_flight(body: FlightCreate, user: DroneUser, session: SessionDep, now:
 
 @router.get("/flights", response_model=list[FlightPublic], responses=_AUTH)
 def list_flights(
-    user: DroneReader, session: SessionDep, survey_area_id: int | None = None
+    user: DroneReader, session: SessionDep, survey_area_id: IdQuery = None
 ) -> list[FlightPublic]:
     query = select(Flight).order_by(Flight.id.desc()).limit(500)
     if survey_area_id is not None:
@@ -159,7 +160,7 @@ def list_flights(
 
 
 @router.get("/flights/{flight_id}", response_model=FlightDetail, responses={**_AUTH, **_404})
-def get_flight(flight_id: int, user: DroneReader, session: SessionDep) -> FlightDetail:
+def get_flight(flight_id: IdPath, user: DroneReader, session: SessionDep) -> FlightDetail:
     """Processing status (status, progress, status_detail) and the flight's uploads."""
     flight = _flight_or_404(session, flight_id)
     uploads = session.scalars(
@@ -174,7 +175,7 @@ def get_flight(flight_id: int, user: DroneReader, session: SessionDep) -> Flight
 
 
 @router.get("/flights/{flight_id}/findings", response_model=list[EventPublic], responses={**_AUTH, **_404})
-def flight_findings(flight_id: int, user: DroneReader, session: SessionDep) -> list[EventPublic]:
+def flight_findings(flight_id: IdPath, user: DroneReader, session: SessionDep) -> list[EventPublic]:
     """Events found in this flight's footage (e.g. new rooftop structures)."""
     _flight_or_404(session, flight_id)
     rows = session.scalars(
@@ -204,7 +205,7 @@ def _limit_for(settings: SettingsDep, kind: str) -> int:
     },
 )
 def create_upload(
-    flight_id: int,
+    flight_id: IdPath,
     body: UploadCreate,
     user: DroneUser,
     session: SessionDep,
@@ -303,7 +304,7 @@ async def _read_chunk(request: Request, limit: int) -> bytes:
         "requestBody": {
             "required": True,
             "content": {
-                "application/offset+octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
             },
         }
     },

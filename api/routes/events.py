@@ -33,6 +33,7 @@ from api.schemas.event import (
     ReviewPublic,
     VerifyPublic,
 )
+from api.schemas.ids import IdQuery
 
 router = APIRouter(tags=["review"])
 _AUTH: dict[int | str, dict[str, Any]] = {
@@ -362,7 +363,7 @@ def event_reviews(event_id: str, user: ReviewerUser, session: SessionDep) -> lis
 def list_reviews(
     user: ReviewerUser,
     session: SessionDep,
-    reviewer_id: Annotated[int | None, Query(description="Only this reviewer's decisions")] = None,
+    reviewer_id: IdQuery = None,
     mine: Annotated[bool, Query(description="Only my decisions")] = False,
     decision: Annotated[Literal["approve", "reject", "reopen"] | None, Query()] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,

@@ -14,6 +14,7 @@ from api.auth.deps import AdminUser, NowDep, ReviewerUser
 from api.db.models import WebhookDelivery
 from api.deps import SessionDep
 from api.export.cases import CasePublic, approved_cases, cases_csv
+from api.schemas.ids import IdPath
 
 router = APIRouter(tags=["export"])
 _AUTH: dict[int | str, dict[str, Any]] = {
@@ -91,7 +92,7 @@ def list_deliveries(
     response_model=DeliveryPublic,
     responses={**_AUTH, 404: {"description": "No such delivery"}, 409: {"description": "Not dead-lettered"}},
 )
-def retry_delivery(delivery_id: int, admin: AdminUser, session: SessionDep, now: NowDep) -> DeliveryPublic:
+def retry_delivery(delivery_id: IdPath, admin: AdminUser, session: SessionDep, now: NowDep) -> DeliveryPublic:
     """Move a dead-lettered delivery back to pending for another round of attempts."""
     delivery = session.get(WebhookDelivery, delivery_id)
     if delivery is None:

@@ -158,3 +158,15 @@ def test_admin_creates_users_and_sees_audit(api: TestClient, world: ApiWorld) ->
     assert everything["next_cursor"]
     older = api.get("/audit", params={"limit": 1, "cursor": everything["next_cursor"]}, headers=admin).json()
     assert older["items"][0]["id"] < everything["items"][0]["id"]
+
+
+@pytest.mark.parametrize(("method", "path", "kwargs"), [
+    ("post", "/auth/login", {"json": {"username": "a\x00b", "password": "x"}}),
+    ("get", "/events", {"params": {"plate": "A\x00"}}),
+    ("get", "/events/a%00b", {}),
+    ("post", "/users", {"json": {"username": "ab", "role": "reviewer", "display_name": "x\x00y"}}),
+])
+def test_nul_characters_are_bad_input_not_server_errors(api: TestClient, world: ApiWorld, method: str,
+                                                        path: str, kwargs: dict[str, object]) -> None:
+    response = api.request(method, path, headers=world.headers("root", "admin"), **kwargs)  # type: ignore[arg-type]
+    assert response.status_code < 500, response.text  # SQLite stores NUL; PostgreSQL refuses it: 422
