@@ -46,6 +46,17 @@ def enqueue_case(
     return delivery
 
 
+def cancel_pending_deliveries(session: Session, event_id: str) -> int:
+    """A reopened case must not be pushed on the strength of the decision that was reopened."""
+    result = session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.event_id == event_id, WebhookDelivery.status == "pending")
+        .values(status="cancelled"),
+        execution_options={"synchronize_session": False},
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     max_attempts: int = 6

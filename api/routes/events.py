@@ -13,7 +13,7 @@ from api import audit
 from api.auth.deps import AdminUser, NowDep, ReviewerUser
 from api.db.models import Camera, Event, EvidenceRecordRow, Review, User, Zone
 from api.deps import SessionDep, SettingsDep
-from api.export.webhook import enqueue_case
+from api.export.webhook import cancel_pending_deliveries, enqueue_case
 from api.review import cursor as cursors
 from api.review.evidence import Bundle, EvidenceError, load_bundle, media_path, verify_status
 from api.review.queue import QueueFilter, list_queue
@@ -350,6 +350,7 @@ def reopen_event(
         review = reopen(session, event_id, admin, body.note, now)
     except WorkflowError as exc:
         raise _workflow_error(exc) from None
+    cancel_pending_deliveries(session, event_id)
     return ReviewPublic.model_validate(review).model_copy(update={"reviewer": admin.username})
 
 

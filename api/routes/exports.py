@@ -77,7 +77,9 @@ class DeliveryPublic(BaseModel):
 def list_deliveries(
     admin: AdminUser,
     session: SessionDep,
-    status_: Annotated[Literal["pending", "delivered", "dead"] | None, Query(alias="status")] = None,
+    status_: Annotated[
+        Literal["pending", "delivered", "dead", "cancelled"] | None, Query(alias="status")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[DeliveryPublic]:
     """Webhook deliveries; `status=dead` is the dead-letter list."""

@@ -112,8 +112,12 @@ function show(view) {
   $("#tab-history").classList.toggle("active", view === "history-view");
 }
 
-function localTime(iso) {
-  return new Date(iso).toLocaleString(state.lang === "zh" ? "zh-CN" : "en-GB", { hour12: false });
+// Times are shown in the camera's own zone where it is known (the event view), else the browser's.
+function localTime(iso, timeZone) {
+  const options = { hour12: false };
+  if (timeZone) options.timeZone = timeZone;
+  try { return new Date(iso).toLocaleString(state.lang === "zh" ? "zh-CN" : "en-GB", options); }
+  catch (e) { return new Date(iso).toISOString(); }
 }
 
 // ---- login ----
@@ -243,7 +247,8 @@ function renderEvent(e) {
   const facts = $("#facts"); facts.innerHTML = "";
   const rows = [["type", t(e.violation_type)], ["camera", e.camera ? `${e.camera.name} (${e.camera.id})` : e.flight_id ? `flight ${e.flight_id}` : ""],
     ["address", e.camera ? e.camera.address : ""], ["grid", e.camera ? e.camera.grid_code : ""], ["zone", e.zone_name || ""],
-    ["first_seen", localTime(e.first_seen_at)], ["confirmed", localTime(e.confirmed_at)]];
+    ["first_seen", localTime(e.first_seen_at, e.camera && e.camera.timezone)],
+    ["confirmed", localTime(e.confirmed_at, e.camera && e.camera.timezone) + (e.camera ? ` (${e.camera.timezone})` : "")]];
   for (const [k, v] of rows) { const dt = document.createElement("dt"); dt.textContent = t(k); const dd = document.createElement("dd"); dd.textContent = v; facts.append(dt, dd); }
   const plateText = document.createElement("div"); plateText.className = "plate-text"; plateText.id = "plate-text";
   plateText.textContent = e.plate_text ? `${e.plate_text}${e.plate_confidence != null ? ` (${Math.round(e.plate_confidence * 100)}%)` : ""}` : "—";

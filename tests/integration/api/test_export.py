@@ -143,3 +143,16 @@ def test_app_pushes_approved_cases_in_the_background(world: ApiWorld, case_syste
         while not case_system.received and time.monotonic() < deadline:
             time.sleep(0.05)
     assert [body["event_id"] for _, body in case_system.received] == [event_id]
+
+
+def test_reopening_cancels_an_undelivered_push(world: ApiWorld, case_system: CaseSystem) -> None:
+    with make_client(world, webhook_url=case_system.url, webhook_poll_s=3600) as api:
+        event_id = _approve(api, world, world.headers("li.wei", "reviewer"))
+        admin = world.headers("root", "admin")
+        reopened = api.post(f"/events/{event_id}/reopen", json={"note": "appeal"}, headers=admin)
+        assert reopened.status_code == 201
+        with httpx.Client(timeout=5) as client:
+            assert deliver_due(world.factory, client, RetryPolicy(), world.clock()) == 0
+        assert case_system.received == []
+        cancelled = api.get("/webhooks/deliveries", params={"status": "cancelled"}, headers=admin).json()
+        assert [d["event_id"] for d in cancelled] == [event_id]
