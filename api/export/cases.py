@@ -81,7 +81,7 @@ def case_of(event: Event, camera: Camera | None, reviewer_id: int | None, base_u
 
 def approved_cases_query(
     since: datetime | None, until: datetime | None
-) -> Select[tuple[Event, Camera | None]]:
+) -> Select[Event, Camera]:
     query = (
         select(Event, Camera)
         .outerjoin(Camera, Camera.id == Event.camera_id)

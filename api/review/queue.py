@@ -25,7 +25,7 @@ class QueueFilter:
     user_id: int | None = None
 
 
-def _filtered(f: QueueFilter, now: datetime) -> Select[tuple[Event]]:
+def _filtered(f: QueueFilter, now: datetime) -> Select[Event]:
     query = select(Event).where(Event.status == f.status)
     if f.violation_type:
         query = query.where(Event.violation_type == f.violation_type)

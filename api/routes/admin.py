@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, status
 from sqlalchemy import select
@@ -29,8 +29,11 @@ from api.schemas.auth import (
 from api.schemas.ids import IdPath, IdQuery
 
 router = APIRouter(tags=["admin"])
-_AUTH = {401: {"description": "Not authenticated"}, 403: {"description": "Not an admin"}}
-_404 = {404: {"description": "Not found"}}
+_AUTH: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not authenticated"},
+    403: {"description": "Not an admin"},
+}
+_404: dict[int | str, dict[str, Any]] = {404: {"description": "Not found"}}
 
 
 def _user_or_404(session: SessionDep, user_id: int) -> User:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, status
 from fastapi.security import HTTPAuthorizationCredentials
@@ -14,7 +14,7 @@ from api.deps import SessionDep, SettingsDep
 from api.schemas.auth import LoginRequest, TokenPublic, UserPublic
 
 router = APIRouter(prefix="/auth", tags=["auth"])
-_401 = {401: {"description": "Not authenticated"}}
+_401: dict[int | str, dict[str, Any]] = {401: {"description": "Not authenticated"}}
 
 
 @router.post(

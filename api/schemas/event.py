@@ -14,7 +14,7 @@ ReasonCode = Literal[
 ]
 assert set(REASON_CODES) == set(ReasonCode.__args__)  # type: ignore[attr-defined]
 
-_EVENT_EXAMPLE = {
+_EVENT_EXAMPLE: dict[str, Any] = {
     "id": "01JAB3C4D5E6F7G8H9J0K1M2N3",
     "violation_type": "illegal_parking",
     "camera_id": "demo-parking",
