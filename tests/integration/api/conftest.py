@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from tests.integration.api.review_fixtures import CONFIG, ApiWorld, make_client, make_world
-
-REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
@@ -32,47 +26,29 @@ def api(world: ApiWorld) -> Iterator[TestClient]:
         yield client
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def server(world: ApiWorld) -> Iterator[str]:
+    """A real uvicorn serving the app on a port the OS picks (no race with other processes for it)."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.settings import Settings
+
     config = world.tmp / "cameras.yaml"
     config.write_text(CONFIG)
-    port = free_port()
-    env = {
-        **os.environ,
-        "ENFORCE_DATABASE_URL": world.database_url,
-        "ENFORCE_CONFIG": str(config),
-        "ENFORCE_EVIDENCE_DIR": str(world.tmp / "evidence"),
-        "ENFORCE_UPLOAD_DIR": str(world.tmp / "up"),
-        "PYTHONPATH": str(REPO),
-    }
-    log = (world.tmp / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
+    settings = Settings(config=config, database_url=world.database_url, evidence_dir=world.tmp / "evidence",
+                        upload_dir=world.tmp / "up")
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_config=None))
+    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"server did not start: {(world.tmp / 'server.log').read_text()[-2000:]}")
-            time.sleep(0.2)
-        yield base
+        yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        process.wait(10)
-        log.close()
+        server.should_exit = True
+        thread.join(20)

@@ -18,6 +18,8 @@ pytestmark = pytest.mark.slow
 def test_review_an_event_with_the_keyboard(server: str, world: ApiWorld) -> None:
     from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=20_000)  # the machine is shared; argon2 and page loads can be slow under load
+
     world.user("li.wei", "reviewer")
     first = world.event(minutes=1, plate="浙A11111", evidence=True)
     second = world.event(minutes=2, plate="浙B22222")
