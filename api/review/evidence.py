@@ -69,8 +69,9 @@ def load_bundle(evidence_dir: Path, row: EvidenceRecordRow) -> Bundle:
         raise EvidenceError(404, f"evidence bundle of record {row.id} is missing its manifest") from None
     except (ValueError, KeyError, TypeError) as exc:
         raise EvidenceError(502, f"evidence manifest of record {row.id} is unreadable: {exc}") from None
-    record = manifest.get("record")
-    return Bundle(folder=folder, files=files, record=record if isinstance(record, dict) else {})
+    # the evidence package's manifest is the record itself (photos, zone_polygon, ... beside files)
+    record = manifest.get("record") if isinstance(manifest.get("record"), dict) else manifest
+    return Bundle(folder=folder, files=files, record={k: v for k, v in record.items() if k != "files"})
 
 
 def media_path(bundle: Bundle, requested: str) -> tuple[ManifestFile, Path]:
@@ -100,14 +101,14 @@ def bundle_zip(bundle: Bundle) -> bytes:
 def verify_status(evidence_dir: Path, row: EvidenceRecordRow) -> VerifyStatus:
     """Ask the evidence package to verify a record; 'unavailable' where it is not installed.
 
-    The one place that calls `evidence.verify.verify_record`; wire its exact signature here.
+    The one place that calls `evidence.verify.verify_record(root, record_id) -> VerifyReport`.
     """
     try:
         from evidence.verify import verify_record  # type: ignore[import-not-found]
     except ImportError:
         return VerifyStatus("unavailable", "evidence verification is not installed")
     try:
-        result = verify_record(evidence_dir, row.bundle_path)
+        result = verify_record(evidence_dir, row.id)
     except Exception as exc:  # noqa: BLE001 - a verifier crash must not hide the evidence
         log.warning("verify of record %s failed: %s", row.id, type(exc).__name__)
         return VerifyStatus("error", f"{type(exc).__name__}: {exc}")

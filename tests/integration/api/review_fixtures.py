@@ -125,8 +125,10 @@ class ApiWorld:
         return event_id
 
     def bundle(self, s: Session, event_id: str) -> str:
-        """An evidence bundle as the evidence package lays it out: files + manifest.json + manifest.sig."""
-        folder = self.tmp / "evidence" / "records" / event_id
+        """A bundle laid out like the evidence package's: records/<record_id>/ with files, a flat
+        manifest.json (files, photos with marks, zone_polygon, ...) and a dummy manifest.sig."""
+        record_id = str(ULID())
+        folder = self.tmp / "evidence" / "records" / record_id
         (folder / "photos").mkdir(parents=True)
         files = {
             "photos/01-arrival.jpg": ("original", JPEG + b"1"),
@@ -140,29 +142,33 @@ class ApiWorld:
             entries.append(
                 {"path": path, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "kind": kind}
             )
-        record = {
-            "violation_type": "illegal_parking",
-            "zone_polygon": [[0.1, 0.1], [0.9, 0.1], [0.9, 0.9]],
-            "photos": [
-                {
-                    "path": "photos/01-arrival.jpg",
-                    "role": "arrival",
-                    "marks": [{"label": "vehicle", "box": [10, 20, 110, 90], "score": 0.9}],
-                }
-            ],
-        }
-        manifest = json.dumps({"files": entries, "record": record}).encode()
+        manifest = json.dumps(
+            {
+                "format": "enforce-evidence/1",
+                "record_id": record_id,
+                "violation_type": "illegal_parking",
+                "zone_polygon": [[0.1, 0.1], [0.9, 0.1], [0.9, 0.9]],
+                "photos": [
+                    {
+                        "role": "arrival",
+                        "original": "photos/01-arrival.jpg",
+                        "annotated": "photos/01-arrival.annotated.jpg",
+                        "marks": [{"label": "vehicle", "box": [10, 20, 110, 90], "score": 0.9}],
+                    }
+                ],
+                "files": entries,
+            }
+        ).encode()
         (folder / "manifest.json").write_bytes(manifest)
         (folder / "manifest.sig").write_bytes(b"sig")
         (self.tmp / "evidence" / "secret.txt").write_text("outside any bundle")
         self._seq += 1
-        record_id = str(ULID())
         s.add(
             EvidenceRecordRow(
                 id=record_id,
                 sequence=self._seq,
                 violation_type="illegal_parking",
-                bundle_path=f"records/{event_id}",
+                bundle_path=f"records/{record_id}",
                 manifest_sha256=hashlib.sha256(manifest).hexdigest(),
                 signing_key_id="k1",
             )

@@ -8,7 +8,7 @@ import zipfile
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api.db.models import AuditEntry
+from api.db.models import AuditEntry, Event
 from tests.integration.api.review_fixtures import JPEG, ApiWorld
 
 
@@ -78,7 +78,9 @@ def test_evidence_zip_holds_manifest_and_files(api: TestClient, world: ApiWorld)
 def test_missing_bundle_is_reported_not_crashed(api: TestClient, world: ApiWorld) -> None:
     headers = world.headers("li.wei", "reviewer")
     event_id = world.event(evidence=True)
-    (world.tmp / "evidence" / "records" / event_id / "manifest.json").unlink()
+    with world.factory() as s:
+        record_id = s.get(Event, event_id).evidence_record_id  # type: ignore[union-attr]
+    (world.tmp / "evidence" / "records" / str(record_id) / "manifest.json").unlink()
     detail = api.get(f"/events/{event_id}", headers=headers)
     assert detail.status_code == 200
     assert detail.json()["evidence"] is None and "missing its manifest" in detail.json()["evidence_error"]
