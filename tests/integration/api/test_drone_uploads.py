@@ -173,8 +173,10 @@ def test_resume_after_a_chunk_cut_off_mid_transfer(server: str, world: ApiWorld)
     user = world.user("zhao.fei", "drone_operator")
     headers = {"Authorization": f"Bearer {world.token(user)}"}
     with httpx.Client(base_url=server, headers=headers, timeout=10) as client:
-        flight = client.post("/flights", json={"flown_on": "2026-05-01"}).json()["id"]
-        upload = client.post(
+        created = client.post("/flights", json={"flown_on": "2026-05-01"})
+        assert created.status_code == 201, (created.status_code, created.text)
+        flight = created.json()["id"]
+        declared = client.post(
             f"/flights/{flight}/uploads",
             json={
                 "filename": "DJI_0002.MP4",
@@ -182,7 +184,9 @@ def test_resume_after_a_chunk_cut_off_mid_transfer(server: str, world: ApiWorld)
                 "size_bytes": len(MP4),
                 "sha256": hashlib.sha256(MP4).hexdigest(),
             },
-        ).json()["id"]
+        )
+        assert declared.status_code == 201, (declared.status_code, declared.text)
+        upload = declared.json()["id"]
         first = 10_000
         assert client.patch(
             f"/uploads/{upload}", content=MP4[:first], headers={"Upload-Offset": "0"}
