@@ -13,6 +13,7 @@ from api.db.base import make_engine, make_session_factory, session_scope
 from api.db.migrate import upgrade
 from api.db.seed import seed_cameras
 from api.logging_setup import install_redaction
+from api.review_api import include_review_api, start_webhook_dispatcher, stop_webhook_dispatcher
 from api.routes import camera_health, cameras, health
 from api.settings import Settings, get_settings
 from ingest.config import load_config
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True, pipeli
         install_redaction()
         start_database(app, settings, migrate)
         start_camera_registry(app, settings)
+        dispatcher = start_webhook_dispatcher(app, settings)
         running = None
         if pipeline:
             from api.pipeline.runtime import start_pipeline  # heavy imports only when running cameras
@@ -55,6 +57,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True, pipeli
             from api.pipeline.runtime import stop_pipeline
 
             stop_pipeline(running)
+        await stop_webhook_dispatcher(dispatcher)
         app.state.engine.dispose()
 
     app = FastAPI(
@@ -67,4 +70,5 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True, pipeli
     app.include_router(health.router)
     app.include_router(cameras.router)
     app.include_router(camera_health.router)
+    include_review_api(app)
     return app

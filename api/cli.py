@@ -9,6 +9,7 @@ import typer
 
 from api.cli_eval import eval_command
 from api.cli_synth import synth_app, train_command
+from api.cli_users import user_app
 from api.db.evidence_sink import DatabaseRecordSink
 from api.logging_setup import configure_logging
 from api.settings import get_settings
@@ -24,6 +25,7 @@ app.command("eval")(eval_command)
 register_evidence_commands(app, get_settings, DatabaseRecordSink.from_url)  # verify, keys, evidence
 app.add_typer(synth_app, name="synth")
 app.command("train")(train_command)
+app.add_typer(user_app, name="user")
 
 
 @app.command()

@@ -11,6 +11,7 @@ from datetime import datetime
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 
+from api.auth.deps import AnyUser
 from api.db.health_store import snapshot_from_row, stored_health
 from api.db.models import Camera, CameraHealth
 from api.deps import SessionDep
@@ -67,7 +68,7 @@ def _live(request: Request) -> list[CameraHealthSnapshot] | None:
     tags=["cameras"],
     responses={404: {"description": "No such camera"}},
 )
-def camera_health(camera_id: str, request: Request, session: SessionDep) -> CameraHealthPublic:
+def camera_health(camera_id: str, request: Request, session: SessionDep, user: AnyUser) -> CameraHealthPublic:
     if session.get(Camera, camera_id) is None:
         raise HTTPException(status_code=404, detail=f"camera {camera_id!r} not found")
     for snap in _live(request) or []:
@@ -94,7 +95,8 @@ def camera_health(camera_id: str, request: Request, session: SessionDep) -> Came
 
 
 @router.get("/metrics", tags=["health"], response_class=Response)
-def metrics(request: Request, session: SessionDep) -> Response:
+def metrics(request: Request, session: SessionDep, user: AnyUser) -> Response:
+    """Prometheus text format; scrape with an API key (`Authorization: Bearer enf_...`)."""
     live = _live(request)
     snaps = live if live is not None else stored_health(session)
     return Response(content=render(lambda: snaps), media_type="text/plain; version=0.0.4; charset=utf-8")

@@ -70,8 +70,31 @@ def test_serve_binds_and_answers(tmp_path: Path) -> None:
                     raise AssertionError(f"server did not come up: {output}") from None
                 time.sleep(0.3)
         assert health.json()["database"] == "ok"
-        cameras = httpx.get(f"http://127.0.0.1:{port}/cameras", timeout=5).json()
+        assert httpx.get(f"http://127.0.0.1:{port}/cameras", timeout=5).status_code == 401
+        created = subprocess.run([*ENFORCE, "user", "create", "boss", "--password-stdin"], cwd=REPO, env=env,
+                                 input="a-long-secret-1\n", capture_output=True, text=True, timeout=120)
+        assert created.returncode == 0, created.stderr
+        login = httpx.post(f"http://127.0.0.1:{port}/auth/login", timeout=5,
+                           json={"username": "boss", "password": "a-long-secret-1"})
+        headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        cameras = httpx.get(f"http://127.0.0.1:{port}/cameras", timeout=5, headers=headers).json()
         assert [c["id"] for c in cameras] == ["demo-barbecue", "demo-parking", "demo-worksite"]
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_user_create_needs_a_password_and_never_defaults(tmp_path: Path) -> None:
+    env = {"ENFORCE_DATABASE_URL": f"sqlite:///{tmp_path / 'u.db'}", "ENFORCE_NEW_USER_PASSWORD": ""}
+    no_password = subprocess.run([*ENFORCE, "user", "create", "boss"], capture_output=True, text=True,
+                                 cwd=REPO, env={**os.environ, **env}, stdin=subprocess.DEVNULL, timeout=120)
+    assert no_password.returncode == 2 and "no password" in no_password.stderr
+    short = run_cli("user", "create", "boss", env={**env, "ENFORCE_NEW_USER_PASSWORD": "short"})
+    assert short.returncode == 2 and "at least 10 characters" in short.stderr
+    good = {**env, "ENFORCE_NEW_USER_PASSWORD": "a-long-secret-1"}
+    ok = run_cli("user", "create", "boss", "--role", "admin", env=good)
+    assert ok.returncode == 0 and "created admin 'boss'" in ok.stdout
+    again = run_cli("user", "create", "boss", env=good)
+    assert again.returncode == 1 and "already exists" in again.stderr
+    bad_role = run_cli("user", "create", "x", "--role", "king", env=good)
+    assert bad_role.returncode == 2 and "unknown role" in bad_role.stderr

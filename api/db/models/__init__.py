@@ -5,6 +5,7 @@ from api.db.models.camera import Camera, CameraHealth, Zone
 from api.db.models.drone import DroneUpload, Flight, SurveyArea
 from api.db.models.event import Event, Review
 from api.db.models.evidence import EvidenceRecordRow
+from api.db.models.review_api import LoginSession, WebhookDelivery
 from api.db.models.user import ApiKey, User
 
 __all__ = [
@@ -16,8 +17,10 @@ __all__ = [
     "Event",
     "EvidenceRecordRow",
     "Flight",
+    "LoginSession",
     "Review",
     "SurveyArea",
     "User",
+    "WebhookDelivery",
     "Zone",
 ]

@@ -24,13 +24,30 @@ cameras:
 """
 
 
+def authed(client: TestClient) -> TestClient:
+    """Every route but /health needs a user: log the client in as a fresh reviewer."""
+    import uuid
+
+    from api.auth.service import open_login_session
+    from api.db.base import session_scope, utcnow
+    from api.db.models import User
+
+    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        user = User(username=f"skeleton-{uuid.uuid4().hex[:8]}", role="reviewer")
+        session.add(user)
+        session.flush()
+        token, _ = open_login_session(session, user, utcnow(), 3600)
+    client.headers["Authorization"] = f"Bearer {token}"
+    return client
+
+
 @pytest.fixture
 def client(database_url: str, tmp_path: Path) -> TestClient:
     config = tmp_path / "cameras.yaml"
     config.write_text(SECRET_CONFIG)
     settings = Settings(config=config, database_url=database_url, evidence_dir=tmp_path / "evidence")
     with TestClient(create_app(settings)) as test_client:
-        yield test_client
+        yield authed(test_client)
 
 
 def test_health_reports_database_and_version(client: TestClient) -> None:
@@ -63,7 +80,7 @@ def test_restart_does_not_duplicate_cameras(database_url: str, tmp_path: Path) -
     settings = Settings(config=config, database_url=database_url)
     for _ in range(2):
         with TestClient(create_app(settings)) as c:
-            assert [x["id"] for x in c.get("/cameras").json()] == ["gate-7"]
+            assert [x["id"] for x in authed(c).get("/cameras").json()] == ["gate-7"]
 
 
 def test_startup_logs_never_show_credentials(database_url: str, tmp_path: Path,
@@ -72,5 +89,5 @@ def test_startup_logs_never_show_credentials(database_url: str, tmp_path: Path,
     config.write_text(SECRET_CONFIG)
     with caplog.at_level(logging.DEBUG):
         with TestClient(create_app(Settings(config=config, database_url=database_url))) as c:
-            c.get("/cameras")
+            authed(c).get("/cameras")
     assert "hunter2" not in caplog.text

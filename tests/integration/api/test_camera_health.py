@@ -16,6 +16,7 @@ from ingest.config import load_config
 from ingest.health import CameraHealthSnapshot
 from ingest.supervisor import embedded_supervisor
 from ingest.testclips import write_clip
+from tests.integration.api.test_app_skeleton import authed
 from tests.support.bright_square import BrightSquareAnalyzer, JsonDirSink
 
 CONFIG = """\
@@ -68,6 +69,7 @@ def config_path(tmp_path: Path) -> Path:
 def client(database_url: str, tmp_path: Path, config_path: Path) -> TestClient:
     settings = Settings(config=config_path, database_url=database_url, evidence_dir=tmp_path / "evidence")
     with TestClient(create_app(settings)) as test_client:
+        authed(test_client)
         yield test_client
 
 

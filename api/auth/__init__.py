@@ -1,0 +1,1 @@
+"""Authentication (passwords, login tokens, API keys) and role checks."""

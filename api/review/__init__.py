@@ -1,0 +1,1 @@
+"""The review workflow: the queue, claim leases, decisions, reopening, and evidence access."""

@@ -1,0 +1,89 @@
+"""Wiring of the review API into the app: routers, the reviewer web page, error masking, webhook pusher."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
+
+from api.export.webhook import RetryPolicy, run_dispatcher
+from api.routes import admin, auth, camera_admin, drone, events, exports
+from api.settings import Settings
+from ingest.redact import mask_text
+
+log = logging.getLogger(__name__)
+WEB_DIR = Path(__file__).with_name("web")
+WEB_CSP = ("default-src 'self'; img-src 'self' blob:; media-src 'self' blob:; object-src 'none'; "
+           "frame-ancestors 'none'; base-uri 'none'")
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    return value
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    """422 with every problem named, and stream credentials masked in the echoed input."""
+    assert isinstance(exc, RequestValidationError)
+    return JSONResponse(status_code=422, content={"detail": _masked(jsonable_encoder(exc.errors()))})
+
+
+async def _unstorable_value(request: Request, exc: Exception) -> JSONResponse:
+    """A value the database refuses (e.g. a NUL character for PostgreSQL) is bad input, not a crash."""
+    log.warning("refused unstorable input on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+    return JSONResponse(status_code=422, content={
+        "detail": "a value in the request cannot be stored (for example, it contains a NUL character)"})
+
+
+def include_review_api(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(DataError, _unstorable_value)
+    for module in (auth, events, exports, camera_admin, drone, admin):
+        app.include_router(module.router)
+    app.mount("/web", StaticFiles(directory=WEB_DIR), name="web")
+
+    @app.middleware("http")
+    async def _web_security_headers(request: Request, call_next: Any) -> Any:
+        response = await call_next(request)
+        if request.url.path.startswith("/web"):
+            response.headers["Content-Security-Policy"] = WEB_CSP
+            response.headers["X-Frame-Options"] = "DENY"
+            response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    @app.get("/", include_in_schema=False)
+    def index() -> RedirectResponse:
+        return RedirectResponse("/web/index.html")
+
+
+def start_webhook_dispatcher(app: FastAPI, settings: Settings) -> asyncio.Task[None] | None:
+    if not settings.webhook_url:
+        return None
+    policy = RetryPolicy(max_attempts=settings.webhook_max_attempts, first_delay_s=settings.webhook_backoff_s)
+    clock = getattr(app.state, "clock", None)
+    kwargs = {"clock": clock} if clock else {}
+    return asyncio.create_task(
+        run_dispatcher(app.state.session_factory, policy, settings.webhook_poll_s, **kwargs)
+    )
+
+
+async def stop_webhook_dispatcher(task: asyncio.Task[None] | None) -> None:
+    if task is None:
+        return
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

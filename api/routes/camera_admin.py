@@ -1,0 +1,294 @@
+"""Camera integrators: create, update, disable cameras and their zones; the connectivity snapshot.
+
+Bodies are validated by the same pydantic models as configs/cameras.yaml (CameraConfig, ZoneConfig).
+Editing a camera that came from the YAML takes it over: its origin becomes 'api' and the file no
+longer overwrites it at start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, HTTPException, Query, Request, Response, status
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy.orm import object_session
+
+from api import audit
+from api.auth.deps import IntegratorUser, NowDep
+from api.db.models import Camera
+from api.db.seed import _camera_fields, zone_row
+from api.deps import SessionDep, SettingsDep
+from api.schemas.camera import CameraPublic
+from ingest.config import CameraConfig, Location
+from ingest.redact import mask_text, mask_url
+from ingest.snapshot import SnapshotError, SnapshotTimeout, grab_snapshot
+from vision.zones import ZoneConfig
+
+router = APIRouter(prefix="/cameras", tags=["cameras"])
+_AUTH: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not authenticated"},
+    403: {"description": "Role not allowed"},
+}
+_404: dict[int | str, dict[str, Any]] = {404: {"description": "No such camera"}}
+
+_CAMERA_EXAMPLE = {
+    "id": "renmin-rd-03",
+    "name": "人民路 3号杆",
+    "source": "rtsp://viewer:secret@10.0.0.5:554/Streaming/101",
+    "timezone": "Asia/Shanghai",
+    "location": {
+        "lat": 30.274,
+        "lon": 120.155,
+        "address": "人民路 128号",
+        "grid_code": "330102001003",
+        "responsible_unit": "上城区城管执法队",
+    },
+    "analysis_fps": 2,
+    "detectors": ["street"],
+    "zones": [
+        {
+            "name": "curb",
+            "kind": "no_parking",
+            "dwell_seconds": 300,
+            "photo_interval_seconds": 60,
+            "polygon": [[0.1, 0.6], [0.6, 0.55], [0.7, 0.95], [0.1, 0.95]],
+            "active_hours": ["07:00-22:00"],
+        }
+    ],
+}
+
+
+class CameraPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"enabled": False}]})
+
+    name: str | None = Field(default=None, min_length=1)
+    source: str | None = None
+    timezone: str | None = None
+    location: Location | None = None
+    analysis_fps: float | None = None
+    decode: str | None = None
+    enabled: bool | None = None
+    detectors: list[str] | None = None
+
+
+def _config_of(camera: Camera) -> dict[str, Any]:
+    zones = []
+    for z in camera.zones:
+        zone: dict[str, Any] = {
+            "name": z.name,
+            "kind": z.kind,
+            "polygon": z.polygon,
+            "active_hours": z.active_hours,
+        }
+        for key in (
+            "dwell_seconds",
+            "photo_interval_seconds",
+            "exit_direction",
+            "min_evidence_frames",
+            "evidence_window_frames",
+            "persistence_seconds",
+        ):
+            if getattr(z, key) is not None:
+                zone[key] = getattr(z, key)
+        zones.append(zone)
+    return {
+        "id": camera.id,
+        "name": camera.name,
+        "source": camera.source_url,
+        "timezone": camera.timezone,
+        "location": {
+            "lat": camera.lat,
+            "lon": camera.lon,
+            "address": camera.address,
+            "grid_code": camera.grid_code,
+            "responsible_unit": camera.responsible_unit,
+        },
+        "analysis_fps": camera.analysis_fps,
+        "decode": camera.decode,
+        "enabled": camera.enabled,
+        "detectors": list(camera.detectors),
+        "zones": zones,
+        "start_time": camera.start_time,
+    }
+
+
+def _validate(data: dict[str, Any]) -> CameraConfig:
+    try:
+        return CameraConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {mask_text(e['msg'])}" for e in exc.errors()
+        ]
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=problems) from None
+
+
+def _verify_detectors(request: Request, cfg: CameraConfig) -> None:
+    known = getattr(getattr(request.app.state, "app_config", None), "detectors", None) or {}
+    for index, name in enumerate(cfg.detectors):
+        if name not in known:
+            defined = ", ".join(sorted(known)) or "(none)"
+            raise HTTPException(
+                status.HTTP_422_UNPROCESSABLE_CONTENT,
+                detail=[f"detectors.{index}: detector {name!r} is not defined; defined: {defined}"],
+            )
+
+
+def _apply(camera: Camera, cfg: CameraConfig) -> None:
+    for key, value in _camera_fields(cfg).items():
+        setattr(camera, key, value)
+    camera.zones.clear()
+    session = object_session(camera)
+    if session is not None:
+        session.flush()  # delete the old zones before inserting new ones with the same names
+    camera.zones.extend(zone_row(z, i) for i, z in enumerate(cfg.zones))
+    camera.origin = "api"
+
+
+def _camera_or_404(session: SessionDep, camera_id: str) -> Camera:
+    camera = session.get(Camera, camera_id)
+    if camera is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"camera {camera_id!r} not found")
+    return camera
+
+
+@router.post(
+    "",
+    response_model=CameraPublic,
+    status_code=201,
+    responses={**_AUTH, 409: {"description": "Camera id taken"}, 422: {"description": "Invalid camera"}},
+)
+def create_camera(
+    request: Request,
+    user: IntegratorUser,
+    session: SessionDep,
+    now: NowDep,
+    body: Annotated[
+        dict[str, Any],
+        Body(
+            openapi_examples={"camera": {"value": _CAMERA_EXAMPLE}},
+            description="A camera as in configs/cameras.yaml",
+        ),
+    ],
+) -> CameraPublic:
+    """Register a camera with its zones. Validation is the YAML's; the source is masked in the reply."""
+    cfg = _validate(body)
+    _verify_detectors(request, cfg)
+    if session.get(Camera, cfg.id) is not None:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=f"camera id {cfg.id!r} is taken")
+    camera = Camera(id=cfg.id, zones=[])
+    _apply(camera, cfg)
+    session.add(camera)
+    session.flush()
+    audit.record(session, user, "camera.create", "camera", cfg.id, now, source=mask_url(cfg.source))
+    return CameraPublic.from_row(camera)
+
+
+@router.put("/{camera_id}", response_model=CameraPublic, responses={**_AUTH, **_404})
+def replace_camera(
+    camera_id: str,
+    request: Request,
+    user: IntegratorUser,
+    session: SessionDep,
+    now: NowDep,
+    body: Annotated[dict[str, Any], Body(openapi_examples={"camera": {"value": _CAMERA_EXAMPLE}})],
+) -> CameraPublic:
+    """Replace a camera and its zones. The body's id must match the path."""
+    camera = _camera_or_404(session, camera_id)
+    cfg = _validate({**body, "id": body.get("id", camera_id)})
+    if cfg.id != camera_id:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=["id: does not match the path"])
+    _verify_detectors(request, cfg)
+    _apply(camera, cfg)
+    audit.record(session, user, "camera.replace", "camera", camera_id, now, source=mask_url(cfg.source))
+    session.flush()
+    return CameraPublic.from_row(camera)
+
+
+@router.patch("/{camera_id}", response_model=CameraPublic, responses={**_AUTH, **_404})
+def update_camera(
+    camera_id: str,
+    body: CameraPatch,
+    request: Request,
+    user: IntegratorUser,
+    session: SessionDep,
+    now: NowDep,
+) -> CameraPublic:
+    """Change some fields (e.g. `{"enabled": false}` to disable); the result is re-validated whole."""
+    camera = _camera_or_404(session, camera_id)
+    changes = body.model_dump(exclude_unset=True, exclude_none=True)
+    cfg = _validate({**_config_of(camera), **changes})
+    _verify_detectors(request, cfg)
+    _apply(camera, cfg)
+    audit.record(session, user, "camera.update", "camera", camera_id, now, fields=",".join(sorted(changes)))
+    session.flush()
+    return CameraPublic.from_row(camera)
+
+
+@router.put("/{camera_id}/zones", response_model=CameraPublic, responses={**_AUTH, **_404})
+def replace_zones(
+    camera_id: str,
+    zones: list[ZoneConfig],
+    request: Request,
+    user: IntegratorUser,
+    session: SessionDep,
+    now: NowDep,
+) -> CameraPublic:
+    """Replace all zones of a camera (polygons in normalised image coordinates)."""
+    camera = _camera_or_404(session, camera_id)
+    cfg = _validate({**_config_of(camera), "zones": [z.model_dump(mode="json") for z in zones]})
+    _apply(camera, cfg)
+    audit.record(
+        session, user, "camera.zones", "camera", camera_id, now, zones=",".join(z.name for z in zones)
+    )
+    session.flush()
+    return CameraPublic.from_row(camera)
+
+
+def _resolve_source(source: str, config_path: Path) -> str:
+    """file: paths in the registry are relative to the cameras file's folder."""
+    if source.startswith("file:") and not source.startswith("file:///"):
+        path = Path(source[len("file:") :])
+        if not path.is_absolute():
+            return f"file:{(config_path.parent / path).resolve()}"
+    return source
+
+
+@router.post(
+    "/{camera_id}/snapshot",
+    response_class=Response,
+    responses={
+        **_AUTH,
+        **_404,
+        200: {"content": {"image/jpeg": {}}, "description": "One frame"},
+        502: {"description": "Stream could not be opened"},
+        504: {"description": "No frame within the timeout"},
+    },
+)
+async def snapshot(
+    camera_id: str,
+    user: IntegratorUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    timeout_s: Annotated[float | None, Query(gt=0, le=60)] = None,
+) -> Response:
+    """Connectivity test: open the stream, grab one frame, return it as JPEG."""
+    camera = _camera_or_404(session, camera_id)
+    timeout = timeout_s or settings.snapshot_timeout_s
+    source = _resolve_source(camera.source_url, settings.config)
+    try:
+        jpeg = await asyncio.to_thread(grab_snapshot, source, timeout)
+    except SnapshotTimeout as exc:
+        ok, detail = "timeout", str(exc)
+        code = status.HTTP_504_GATEWAY_TIMEOUT
+    except SnapshotError as exc:
+        ok, detail = "failed", str(exc)
+        code = status.HTTP_502_BAD_GATEWAY
+    else:
+        audit.record(session, user, "camera.snapshot", "camera", camera_id, now, result="ok")
+        return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
+    audit.record(session, user, "camera.snapshot", "camera", camera_id, now, result=ok)
+    session.commit()
+    raise HTTPException(code, detail=mask_text(detail))

@@ -1,0 +1,395 @@
+"""Reviewers: the queue, claim leases, event detail with evidence, decisions, history, reopening."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response, status
+from fastapi.responses import FileResponse
+from sqlalchemy import and_, or_, select
+
+from api import audit
+from api.auth.deps import AdminUser, NowDep, ReviewerUser
+from api.db.models import Camera, Event, EvidenceRecordRow, Review, User, Zone
+from api.deps import SessionDep, SettingsDep
+from api.export.webhook import cancel_pending_deliveries, enqueue_case
+from api.review import cursor as cursors
+from api.review.evidence import Bundle, EvidenceError, load_bundle, media_path, verify_status
+from api.review.queue import QueueFilter, list_queue
+from api.review.workflow import Decision, WorkflowError, claim, decide, release, reopen
+from api.schemas.event import (
+    CameraBrief,
+    ClaimPublic,
+    DecisionCreate,
+    EventDetail,
+    EventPage,
+    EventPublic,
+    EvidencePublic,
+    MarkPublic,
+    MediaPublic,
+    ReopenCreate,
+    ReviewPage,
+    ReviewPublic,
+    VerifyPublic,
+)
+from api.schemas.ids import IdQuery
+
+router = APIRouter(tags=["review"])
+_AUTH: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not authenticated"},
+    403: {"description": "Role not allowed"},
+}
+_404: dict[int | str, dict[str, Any]] = {404: {"description": "No such event"}}
+_409: dict[int | str, dict[str, Any]] = {409: {"description": "Already decided, or claimed by someone else"}}
+
+
+def _aware(value: datetime | None, name: str) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            detail=f"{name} must carry a UTC offset, e.g. 2026-05-01T08:00:00+08:00",
+        )
+    return value
+
+
+def _workflow_error(exc: WorkflowError | EvidenceError) -> HTTPException:
+    return HTTPException(exc.status_code, detail=exc.detail)
+
+
+@router.get("/events", response_model=EventPage, responses=_AUTH)
+def list_events(
+    user: ReviewerUser,
+    session: SessionDep,
+    now: NowDep,
+    status_: Annotated[Literal["pending", "approved", "rejected"], Query(alias="status")] = "pending",
+    violation_type: Annotated[str | None, Query(max_length=32, examples=["illegal_parking"])] = None,
+    camera_id: Annotated[str | None, Query(max_length=64)] = None,
+    zone_name: Annotated[str | None, Query(max_length=80)] = None,
+    plate: Annotated[
+        str | None, Query(max_length=16, description="Plate text prefix", examples=["浙A"])
+    ] = None,
+    since: Annotated[datetime | None, Query(description="confirmed_at >= since")] = None,
+    until: Annotated[datetime | None, Query(description="confirmed_at < until")] = None,
+    claim_filter: Annotated[Literal["any", "available", "mine"], Query(alias="claim")] = "any",
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> EventPage:
+    """The queue, oldest first. `claim=available` hides events other reviewers hold."""
+    f = QueueFilter(
+        status=status_,
+        violation_type=violation_type,
+        camera_id=camera_id,
+        zone_name=zone_name,
+        plate=plate,
+        since=_aware(since, "since"),
+        until=_aware(until, "until"),
+        claim=claim_filter,
+        user_id=user.id,
+    )
+    try:
+        rows, next_cursor = list_queue(session, f, now, limit, cursor)
+    except cursors.BadCursor as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
+    return EventPage(items=[EventPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
+
+
+def _event_or_404(session: SessionDep, event_id: str) -> Event:
+    event = session.get(Event, event_id)
+    if event is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"event {event_id!r} not found")
+    return event
+
+
+def _reviews(session: SessionDep, event_id: str) -> list[ReviewPublic]:
+    rows = session.execute(
+        select(Review, User.username)
+        .join(User, User.id == Review.reviewer_id)
+        .where(Review.event_id == event_id)
+        .order_by(Review.id)
+    )
+    return [ReviewPublic.model_validate(r).model_copy(update={"reviewer": name}) for r, name in rows]
+
+
+def _marks_by_path(record: dict[str, Any]) -> dict[str, list[MarkPublic]]:
+    """Boxes drawn on each photo, from the record's `photos: [{path, marks: [{label, box}]}]` (if any)."""
+    marks: dict[str, list[MarkPublic]] = {}
+    photos = record.get("photos")
+    if not isinstance(photos, list):
+        return marks
+    for photo in photos:
+        if not isinstance(photo, dict):
+            continue
+        found = []
+        for mark in photo.get("marks") or []:
+            try:
+                found.append(
+                    MarkPublic(
+                        label=str(mark["label"]),
+                        box=[float(v) for v in mark["box"]][:4],
+                        score=mark.get("score"),
+                    )
+                )
+            except (KeyError, TypeError, ValueError):
+                continue
+        for key in ("path", "file", "original", "annotated"):
+            if isinstance(photo.get(key), str):
+                marks[photo[key]] = found
+    return marks
+
+
+def _evidence(
+    request: Request, event: Event, bundle: Bundle, row: EvidenceRecordRow, settings: SettingsDep
+) -> EvidencePublic:
+    marks = _marks_by_path(bundle.record)
+    base = str(request.url_for("get_event_media", event_id=event.id, file_path="_")).removesuffix("_")
+    media = [
+        MediaPublic(
+            path=f.path,
+            kind=f.kind,
+            sha256=f.sha256,
+            size=f.size,
+            url=base + f.path,
+            marks=marks.get(f.path, []),
+        )
+        for f in bundle.files
+    ]
+    verify = verify_status(settings.evidence_dir, row)
+    return EvidencePublic(
+        record_id=row.id,
+        manifest_sha256=row.manifest_sha256,
+        media=media,
+        zip_url=str(request.url_for("get_event_zip", event_id=event.id)),
+        verify=VerifyPublic(state=verify.state, detail=verify.detail),  # type: ignore[arg-type]
+        record=bundle.record,
+    )
+
+
+def _zone_polygon(session: SessionDep, event: Event, record: dict[str, Any]) -> list[list[float]] | None:
+    polygon = record.get("zone_polygon")
+    if isinstance(polygon, list) and polygon:
+        try:
+            return [[float(x), float(y)] for x, y in polygon]
+        except (TypeError, ValueError):
+            pass
+    if event.camera_id and event.zone_name:
+        zone = session.scalar(
+            select(Zone).where(Zone.camera_id == event.camera_id, Zone.name == event.zone_name)
+        )
+        if zone is not None:
+            return [list(p) for p in zone.polygon]
+    return None
+
+
+@router.get("/events/{event_id}", response_model=EventDetail, responses={**_AUTH, **_404})
+def get_event(
+    event_id: str,
+    request: Request,
+    user: ReviewerUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> EventDetail:
+    """Everything a reviewer needs: evidence files (with boxes), zone, plate, verify status, history."""
+    event = _event_or_404(session, event_id)
+    camera = session.get(Camera, event.camera_id) if event.camera_id else None
+    evidence, evidence_error, record = None, None, {}
+    row = session.get(EvidenceRecordRow, event.evidence_record_id) if event.evidence_record_id else None
+    if row is not None:
+        try:
+            bundle = load_bundle(settings.evidence_dir, row)
+            evidence, record = _evidence(request, event, bundle, row, settings), bundle.record
+        except EvidenceError as exc:
+            evidence_error = exc.detail
+    audit.record(session, user, "event.view", "event", event.id, now)
+    return EventDetail(
+        **EventPublic.model_validate(event).model_dump(),
+        camera=CameraBrief(
+            id=camera.id,
+            name=camera.name,
+            timezone=camera.timezone,
+            address=camera.address,
+            grid_code=camera.grid_code,
+        )
+        if camera
+        else None,
+        zone_polygon=_zone_polygon(session, event, record),
+        evidence=evidence,
+        evidence_error=evidence_error,
+        reviews=_reviews(session, event.id),
+    )
+
+
+def _bundle_for(session: SessionDep, settings: SettingsDep, event_id: str) -> Bundle:
+    event = _event_or_404(session, event_id)
+    row = session.get(EvidenceRecordRow, event.evidence_record_id) if event.evidence_record_id else None
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"event {event_id} has no evidence record")
+    try:
+        return load_bundle(settings.evidence_dir, row)
+    except EvidenceError as exc:
+        raise _workflow_error(exc) from None
+
+
+@router.get(
+    "/events/{event_id}/media/{file_path:path}",
+    name="get_event_media",
+    response_class=FileResponse,
+    responses={
+        **_AUTH,
+        **_404,
+        200: {"content": {"image/jpeg": {}, "video/mp4": {}, "application/octet-stream": {}}},
+    },
+)
+def get_event_media(
+    event_id: str, file_path: str, user: ReviewerUser, session: SessionDep, settings: SettingsDep, now: NowDep
+) -> FileResponse:
+    """One evidence file, by its path in the manifest. Every access is written to the audit log."""
+    bundle = _bundle_for(session, settings, event_id)
+    try:
+        entry, path = media_path(bundle, file_path)
+    except EvidenceError as exc:
+        audit.record(session, user, "evidence.denied", "event", event_id, now, path=file_path[:200])
+        session.commit()
+        raise _workflow_error(exc) from None
+    audit.record(session, user, "evidence.view", "event", event_id, now, path=entry.path, kind=entry.kind)
+    session.commit()
+    return FileResponse(path, headers={"Cache-Control": "private, no-store"})
+
+
+@router.get(
+    "/events/{event_id}/evidence.zip",
+    name="get_event_zip",
+    responses={**_AUTH, **_404, 200: {"content": {"application/zip": {}}}},
+)
+def get_event_zip(
+    event_id: str, user: ReviewerUser, session: SessionDep, settings: SettingsDep, now: NowDep
+) -> Response:
+    """The whole evidence bundle (manifest, signature, files) as a ZIP; audited."""
+    from api.review.evidence import bundle_zip
+
+    bundle = _bundle_for(session, settings, event_id)
+    try:
+        data = bundle_zip(bundle)
+    except EvidenceError as exc:
+        raise _workflow_error(exc) from None
+    audit.record(session, user, "evidence.download", "event", event_id, now)
+    return Response(
+        data,
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="evidence-{event_id}.zip"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@router.post("/events/{event_id}/claim", response_model=ClaimPublic, responses={**_AUTH, **_404, **_409})
+def claim_event(
+    event_id: str, user: ReviewerUser, session: SessionDep, settings: SettingsDep, now: NowDep
+) -> ClaimPublic:
+    """Take (or extend) the lease on a pending event; nobody else can decide it until it runs out."""
+    try:
+        event = claim(session, event_id, user, now, settings.claim_lease_s)
+    except WorkflowError as exc:
+        raise _workflow_error(exc) from None
+    assert event.claimed_by is not None and event.claim_expires_at is not None
+    return ClaimPublic(
+        event_id=event.id, claimed_by=event.claimed_by, claim_expires_at=event.claim_expires_at
+    )
+
+
+@router.delete("/events/{event_id}/claim", status_code=204, responses={**_AUTH, **_404, **_409})
+def release_event(event_id: str, user: ReviewerUser, session: SessionDep, now: NowDep) -> None:
+    try:
+        release(session, event_id, user, now)
+    except WorkflowError as exc:
+        raise _workflow_error(exc) from None
+
+
+@router.post(
+    "/events/{event_id}/decision",
+    response_model=ReviewPublic,
+    status_code=201,
+    responses={**_AUTH, **_404, **_409},
+)
+def decide_event(
+    event_id: str,
+    body: DecisionCreate,
+    request: Request,
+    user: ReviewerUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> ReviewPublic:
+    """Approve, or reject with a reason code. Needs the caller's claim, or no live claim by anyone."""
+    try:
+        review = decide(
+            session, event_id, user, Decision(body.decision == "approve", body.reason_code, body.note), now
+        )
+    except WorkflowError as exc:
+        raise _workflow_error(exc) from None
+    if review.decision == "approve" and settings.webhook_url:
+        event = session.get(Event, event_id, populate_existing=True)
+        assert event is not None
+        enqueue_case(session, event, review, settings.webhook_url, str(request.base_url), now)
+    return ReviewPublic.model_validate(review).model_copy(update={"reviewer": user.username})
+
+
+@router.post(
+    "/events/{event_id}/reopen",
+    response_model=ReviewPublic,
+    status_code=201,
+    responses={**_AUTH, **_404, **_409},
+)
+def reopen_event(
+    event_id: str, body: ReopenCreate, admin: AdminUser, session: SessionDep, now: NowDep
+) -> ReviewPublic:
+    """Put a decided event back in the queue (admins only)."""
+    try:
+        review = reopen(session, event_id, admin, body.note, now)
+    except WorkflowError as exc:
+        raise _workflow_error(exc) from None
+    cancel_pending_deliveries(session, event_id)
+    return ReviewPublic.model_validate(review).model_copy(update={"reviewer": admin.username})
+
+
+@router.get("/events/{event_id}/reviews", response_model=list[ReviewPublic], responses={**_AUTH, **_404})
+def event_reviews(event_id: str, user: ReviewerUser, session: SessionDep) -> list[ReviewPublic]:
+    _event_or_404(session, event_id)
+    return _reviews(session, event_id)
+
+
+@router.get("/reviews", response_model=ReviewPage, responses=_AUTH)
+def list_reviews(
+    user: ReviewerUser,
+    session: SessionDep,
+    reviewer_id: IdQuery = None,
+    mine: Annotated[bool, Query(description="Only my decisions")] = False,
+    decision: Annotated[Literal["approve", "reject", "reopen"] | None, Query()] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> ReviewPage:
+    """Decision history, newest first."""
+    query = select(Review, User.username).join(User, User.id == Review.reviewer_id)
+    if mine:
+        reviewer_id = user.id
+    if reviewer_id is not None:
+        query = query.where(Review.reviewer_id == reviewer_id)
+    if decision is not None:
+        query = query.where(Review.decision == decision)
+    if cursor is not None:
+        try:
+            at, review_id = cursors.decode(cursor)
+            rid = int(review_id)
+        except (cursors.BadCursor, ValueError):
+            raise HTTPException(
+                status.HTTP_422_UNPROCESSABLE_CONTENT, detail="cursor is not one this API gave out"
+            ) from None
+        query = query.where(or_(Review.created_at < at, and_(Review.created_at == at, Review.id < rid)))
+    rows = list(session.execute(query.order_by(Review.created_at.desc(), Review.id.desc()).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    items = [ReviewPublic.model_validate(r).model_copy(update={"reviewer": name}) for r, name in rows]
+    next_cursor = cursors.encode(items[-1].created_at, items[-1].id) if more else None
+    return ReviewPage(items=items, next_cursor=next_cursor)

@@ -1,0 +1,1 @@
+"""Drone footage uploads: resumable, chunked, content-checked, checksummed."""

@@ -1,0 +1,86 @@
+"""Event detail with evidence; media served only from the manifest, to authorised users, audited."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from api.db.models import AuditEntry, Event
+from tests.integration.api.review_fixtures import JPEG, ApiWorld
+
+
+def test_detail_lists_evidence_with_marks_zone_and_verify_status(api: TestClient, world: ApiWorld) -> None:
+    headers = world.headers("li.wei", "reviewer")
+    event_id = world.event(evidence=True)
+    detail = api.get(f"/events/{event_id}", headers=headers).json()
+    assert detail["plate_text"] == "浙A12345" and detail["camera"]["address"] == "人民路 1号"
+    assert detail["zone_polygon"] == [[0.1, 0.1], [0.9, 0.1], [0.9, 0.9]]
+    media = {m["path"]: m for m in detail["evidence"]["media"]}
+    assert {m["kind"] for m in media.values()} == {"original", "annotated", "plate", "clip"}
+    assert media["photos/01-arrival.jpg"]["marks"] == [
+        {"label": "vehicle", "box": [10, 20, 110, 90], "score": 0.9}
+    ]
+    assert detail["evidence"]["verify"]["state"] in {"ok", "failed", "unavailable", "error"}
+    photo = api.get(media["photos/01-arrival.jpg"]["url"], headers=headers)
+    assert photo.status_code == 200 and photo.content == JPEG + b"1"
+    assert photo.headers["cache-control"] == "private, no-store"
+    assert api.get(media["photos/01-arrival.jpg"]["url"]).status_code == 401
+    assert (
+        api.get(media["photos/01-arrival.jpg"]["url"], headers=world.headers("i", "integrator")).status_code
+        == 403
+    )
+    with world.factory() as s:
+        views = s.scalars(select(AuditEntry).where(AuditEntry.action == "evidence.view")).all()
+        assert [(v.actor, v.target_id, v.detail["path"]) for v in views] == [
+            ("li.wei", event_id, "photos/01-arrival.jpg")
+        ]
+
+
+def test_paths_outside_the_manifest_are_refused_and_audited(api: TestClient, world: ApiWorld) -> None:
+    headers = world.headers("li.wei", "reviewer")
+    event_id = world.event(evidence=True)
+    for path in (
+        "../../secret.txt",
+        "..%2F..%2Fsecret.txt",
+        "manifest.json",
+        "photos%2F..%2Fplate.jpg",
+        "/etc/passwd",
+        "photos",
+    ):
+        response = api.get(f"/events/{event_id}/media/{path}", headers=headers)
+        assert response.status_code == 404, (path, response.status_code)
+        assert "outside any bundle" not in response.text
+    with world.factory() as s:
+        denied = s.scalars(select(AuditEntry).where(AuditEntry.action == "evidence.denied")).all()
+        assert len(denied) >= 4
+
+
+def test_evidence_zip_holds_manifest_and_files(api: TestClient, world: ApiWorld) -> None:
+    headers = world.headers("li.wei", "reviewer")
+    event_id = world.event(evidence=True)
+    response = api.get(f"/events/{event_id}/evidence.zip", headers=headers)
+    assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
+    names = set(zipfile.ZipFile(io.BytesIO(response.content)).namelist())
+    assert names == {
+        "manifest.json",
+        "manifest.sig",
+        "photos/01-arrival.jpg",
+        "photos/01-arrival.annotated.jpg",
+        "plate.jpg",
+        "clip.mp4",
+    }
+    assert api.get(f"/events/{world.event()}/evidence.zip", headers=headers).status_code == 404
+
+
+def test_missing_bundle_is_reported_not_crashed(api: TestClient, world: ApiWorld) -> None:
+    headers = world.headers("li.wei", "reviewer")
+    event_id = world.event(evidence=True)
+    with world.factory() as s:
+        record_id = s.get(Event, event_id).evidence_record_id  # type: ignore[union-attr]
+    (world.tmp / "evidence" / "records" / str(record_id) / "manifest.json").unlink()
+    detail = api.get(f"/events/{event_id}", headers=headers)
+    assert detail.status_code == 200
+    assert detail.json()["evidence"] is None and "missing its manifest" in detail.json()["evidence_error"]
