@@ -6,10 +6,9 @@ folder; user input never becomes a filesystem path by itself.
 
 from __future__ import annotations
 
-import io
 import json
 import logging
-import zipfile
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,17 +84,18 @@ def media_path(bundle: Bundle, requested: str) -> tuple[ManifestFile, Path]:
     raise EvidenceError(404, f"{requested!r} is not a file of this evidence bundle")
 
 
-def bundle_zip(bundle: Bundle) -> bytes:
-    """Manifest, signature and every listed file, in one ZIP."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for name in ("manifest.json", "manifest.sig"):
-            if (bundle.folder / name).is_file():
-                archive.write(bundle.folder / name, name)
-        for entry in bundle.files:
-            _, path = media_path(bundle, entry.path)
-            archive.write(path, entry.path)
-    return buffer.getvalue()
+def bundle_zip(evidence_dir: Path, record_id: str) -> bytes:
+    """The record exported by the evidence package: manifest, signature, files and the public key(s),
+    so `enforce verify evidence.zip` checks it offline on another machine."""
+    from evidence.export import export_zip
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "evidence.zip"
+        try:
+            export_zip(evidence_dir, [record_id], out)
+        except KeyError as exc:
+            raise EvidenceError(404, f"evidence record {record_id} not found in the store") from exc
+        return out.read_bytes()
 
 
 def verify_status(evidence_dir: Path, row: EvidenceRecordRow) -> VerifyStatus:

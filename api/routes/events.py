@@ -268,9 +268,10 @@ def get_event_zip(
     """The whole evidence bundle (manifest, signature, files) as a ZIP; audited."""
     from api.review.evidence import bundle_zip
 
-    bundle = _bundle_for(session, settings, event_id)
+    _bundle_for(session, settings, event_id)  # 404 unless the event has a readable bundle
+    record_id = str(_event_or_404(session, event_id).evidence_record_id)
     try:
-        data = bundle_zip(bundle)
+        data = bundle_zip(settings.evidence_dir, record_id)
     except EvidenceError as exc:
         raise _workflow_error(exc) from None
     audit.record(session, user, "evidence.download", "event", event_id, now)

@@ -51,10 +51,23 @@ def mud_signs(truck: Box, detections: Detections, direction: tuple[float, float]
     return found
 
 
+def _reaches_edge(polygon: list[tuple[float, float]], direction: tuple[float, float], margin: float) -> bool:
+    xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
+    dx, dy = direction
+    return (
+        (dy > 0 and max(ys) >= 1 - margin)
+        or (dy < 0 and min(ys) <= margin)
+        or (dx > 0 and max(xs) >= 1 - margin)
+        or (dx < 0 and min(xs) <= margin)
+    )
+
+
 class MudTruckRule:
-    """A truck whose anchor leaves the zone having moved `min_travel` (of the image) in the exit
-    direction since it entered; it is a violation when mud signs showed on at least k of the last n
-    frames it was seen, counting up to n frames after it left. Entering the other way is not."""
+    """A truck is leaving when its anchor moved `min_travel` (of the image) in the exit direction
+    since it entered the zone and then left the zone. Where the zone runs to the image edge in the
+    exit direction, a truck leaves the frame before it leaves the zone: there, reaching that edge
+    after the same travel counts as leaving. It is a violation when mud signs showed on at least k of
+    the last n frames it was seen, counting up to n frames after it left. Entering the other way is not."""
 
     def __init__(
         self,
@@ -62,13 +75,16 @@ class MudTruckRule:
         tz: tzinfo,
         *,
         min_travel: float = 0.05,
+        edge_margin: float = 0.02,
         max_missed_seconds: float = 10.0,
     ):
         self.zone = zone
         self.tz = tz
         self.min_travel = min_travel
+        self.edge_margin = edge_margin
         self.max_missed = timedelta(seconds=max_missed_seconds)
         self.direction = DIRECTIONS[zone.exit_direction]
+        self.zone_at_edge = _reaches_edge(zone.polygon, self.direction, edge_margin)
         self.k, self.n = zone.min_evidence_frames, zone.evidence_window_frames
         self._trucks: dict[int, _Truck] = {}
 
@@ -104,14 +120,16 @@ class MudTruckRule:
     def _follow(self, truck: _Truck, frame: Frame, box: Box, truck_mark: LabelledBox) -> None:
         """Note entry into the zone, and an exit in the configured direction."""
         point = normalised(anchor(box), frame)
-        if self.zone.contains(*point):
-            if truck.entry is None:
-                truck.entry, truck.first_seen_at = point, frame.captured_at
+        inside = self.zone.contains(*point)
+        if inside and truck.entry is None:
+            truck.entry, truck.first_seen_at = point, frame.captured_at
             return
         if truck.entry is None or truck.exit_photo is not None:
             return
         travel = (point[0] - truck.entry[0], point[1] - truck.entry[1])
         along = travel[0] * self.direction[0] + travel[1] * self.direction[1]
+        if inside and not (self.zone_at_edge and self._at_edge(box, frame)):
+            return
         if along >= self.min_travel:
             truck.exit_photo = photo("exit", frame, (truck_mark,))
             dx, dy = travel
@@ -120,6 +138,18 @@ class MudTruckRule:
             )
         else:
             truck.entry = None  # left the other way (entering the site, or sideways): forget it
+
+    def _at_edge(self, box: Box, frame: Frame) -> bool:
+        """The truck's box touches the image edge it is heading for."""
+        x1, y1, x2, y2 = (float(v) for v in box)
+        dx, dy = self.direction
+        w, h = frame.width * self.edge_margin, frame.height * self.edge_margin
+        return (
+            (dy > 0 and y2 >= frame.height - h)
+            or (dy < 0 and y1 <= h)
+            or (dx > 0 and x2 >= frame.width - w)
+            or (dx < 0 and x1 <= w)
+        )
 
     def _judge(self, truck: _Truck, track_id: int, frame: Frame) -> Violation | None:
         truck.frames_since_exit += 1

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from ulid import ULID
 
 from api.auth.secrets import hash_password
 from api.auth.service import issue_api_key, open_login_session
 from api.db.base import make_engine, make_session_factory, session_scope
-from api.db.models import Event, EvidenceRecordRow, User
+from api.db.models import Event, User
 
 CONFIG = """\
 detectors:
@@ -103,9 +102,16 @@ class ApiWorld:
     ) -> str:
         self._seq += 1
         at = T0 + timedelta(minutes=minutes, microseconds=self._seq)
+        if evidence:
+            event_id = self.recorded_event(at, camera_id or "gate-7")
+            with session_scope(self.factory) as s:
+                event = s.get_one(Event, event_id)
+                event.violation_type, event.camera_id, event.zone_name = violation_type, camera_id, zone
+                event.flight_id, event.status, event.created_at = flight_id, status, at
+                event.plate_text, event.plate_confidence = plate, 0.9 if plate else None
+            return event_id
         event_id = str(ULID())
         with session_scope(self.factory) as s:
-            record_id = self.bundle(s, event_id) if evidence else None
             s.add(
                 Event(
                     id=event_id,
@@ -118,63 +124,34 @@ class ApiWorld:
                     confirmed_at=at,
                     plate_text=plate,
                     plate_confidence=0.9 if plate else None,
-                    evidence_record_id=record_id,
+                    evidence_record_id=None,
                     created_at=at,
                 )
             )
         return event_id
 
-    def bundle(self, s: Session, event_id: str) -> str:
-        """A bundle laid out like the evidence package's: records/<record_id>/ with files, a flat
-        manifest.json (files, photos with marks, zone_polygon, ...) and a dummy manifest.sig."""
-        record_id = str(ULID())
-        folder = self.tmp / "evidence" / "records" / record_id
-        (folder / "photos").mkdir(parents=True)
-        files = {
-            "photos/01-arrival.jpg": ("original", JPEG + b"1"),
-            "photos/01-arrival.annotated.jpg": ("annotated", JPEG + b"2"),
-            "plate.jpg": ("plate", JPEG + b"3"),
-            "clip.mp4": ("clip", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 100),
-        }
-        entries = []
-        for path, (kind, data) in files.items():
-            (folder / path).write_bytes(data)
-            entries.append(
-                {"path": path, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "kind": kind}
-            )
-        manifest = json.dumps(
-            {
-                "format": "enforce-evidence/1",
-                "record_id": record_id,
-                "violation_type": "illegal_parking",
-                "zone_polygon": [[0.1, 0.1], [0.9, 0.1], [0.9, 0.9]],
-                "photos": [
-                    {
-                        "role": "arrival",
-                        "original": "photos/01-arrival.jpg",
-                        "annotated": "photos/01-arrival.annotated.jpg",
-                        "marks": [{"label": "vehicle", "box": [10, 20, 110, 90], "score": 0.9}],
-                    }
-                ],
-                "files": entries,
-            }
-        ).encode()
-        (folder / "manifest.json").write_bytes(manifest)
-        (folder / "manifest.sig").write_bytes(b"sig")
-        (self.tmp / "evidence" / "secret.txt").write_text("outside any bundle")
-        self._seq += 1
-        s.add(
-            EvidenceRecordRow(
-                id=record_id,
-                sequence=self._seq,
-                violation_type="illegal_parking",
-                bundle_path=f"records/{record_id}",
-                manifest_sha256=hashlib.sha256(manifest).hexdigest(),
-                signing_key_id="k1",
-            )
+    def recorded_event(self, at: datetime, camera_id: str) -> str:
+        """A real signed, chained evidence record written by the evidence package, and the pending
+        event its database sink creates for it; returns that event's id."""
+        from api.db.evidence_sink import DatabaseRecordSink
+        from evidence.keys import Signer
+        from evidence.synthetic import make_context, make_violation
+        from evidence.writer import EvidenceWriter
+
+        writer = EvidenceWriter(
+            self.tmp / "evidence", Signer.load_or_create(self.tmp / "keys" / "signing.key"),
+            DatabaseRecordSink(self.factory), spool_dir=self.tmp / "spool",
         )
-        s.flush()
-        return record_id
+        violation = make_violation(
+            device_id=camera_id, start=at - timedelta(seconds=330), episode_key=f"{camera_id}:curb:{self._seq}",
+            width=160, height=90, clip_frames=3, seed=self._seq,
+        )
+        record = writer.write(violation, make_context(camera_id))
+        (self.tmp / "evidence" / "secret.txt").write_text("outside any bundle")
+        with session_scope(self.factory) as s:
+            event = s.scalar(select(Event).where(Event.evidence_record_id == record.record_id))
+            assert event is not None
+            return event.id
 
 
 def make_world(database_url: str, tmp: Path) -> ApiWorld:

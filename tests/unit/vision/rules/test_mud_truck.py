@@ -132,3 +132,21 @@ def test_violation_record() -> None:
     assert evidence_labels == {"truck", "mud", "uncovered_load"}
     assert violation.first_seen_at > start  # when it entered the gate, not when first seen in the site
     assert violation.episode_key.startswith("cam-1:gate:mud_truck:track-3:")
+
+
+def test_zone_reaching_the_image_edge_counts_leaving_the_frame() -> None:
+    """Gate drawn down to the bottom edge: the truck leaves the frame before it leaves the zone."""
+    to_edge = zone(polygon=[(0.3, 0.35), (0.7, 0.35), (0.7, 1.0), (0.3, 1.0)])
+
+    def into_the_edge(t: float) -> list[Obj]:
+        i = min(int(round(t * 2)), 9)  # the box bottom reaches the image edge (y 719) and stays clipped
+        box = (500.0, 260.0 + 40 * i, 740.0, min(400.0 + 40 * i, 719.0))
+        return [Obj("truck", box, 5), Obj("mud", wheels(box))]
+
+    [violation] = run(MudTruckRule(to_edge, TZ), at("10:00"), 8, into_the_edge)
+    assert violation.details.direction == "down"
+
+    def from_the_edge(t: float) -> list[Obj]:  # the same truck driving in (up) from the bottom edge
+        return into_the_edge(max(0.0, 4.5 - t))
+
+    assert run(MudTruckRule(to_edge, TZ), at("10:00"), 8, from_the_edge) == []
