@@ -1,0 +1,1 @@
+"""Synthetic scene generators (street and aerial) used for training data, demos and evaluation."""
