@@ -13,7 +13,7 @@ from api.db.base import make_engine, make_session_factory, session_scope
 from api.db.migrate import upgrade
 from api.db.seed import seed_cameras
 from api.logging_setup import install_redaction
-from api.routes import cameras, health
+from api.routes import cameras, health, survey_areas
 from api.settings import Settings, get_settings
 from ingest.config import load_config
 
@@ -56,4 +56,5 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.settings = settings
     app.include_router(health.router)
     app.include_router(cameras.router)
+    app.include_router(survey_areas.router)
     return app

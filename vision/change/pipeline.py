@@ -103,6 +103,7 @@ class ChangeDetector:
     def compare(self, baseline: FlightFrames, new: FlightFrames, area: LocalFrame,
                 progress: Progress | None = None) -> ChangeReport:
         report = ChangeReport()
+        self.registrar.clear_cache()  # baseline features are cached per comparison only
         if not new.frames or not baseline.frames:
             return report
         base_polys = [ground_polygon(b.telemetry, self.intrinsics(b), area) for b in baseline.frames]

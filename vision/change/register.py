@@ -39,6 +39,9 @@ class Registrar:
         self.min_inliers, self.min_quality = min_inliers, min_quality
         self._cache: dict[int, tuple[list, np.ndarray | None, float]] = {}
 
+    def clear_cache(self) -> None:
+        self._cache.clear()
+
     def features(self, image: Image, key: int | None = None) -> tuple[list, np.ndarray | None, float]:
         if key is not None and key in self._cache:
             return self._cache[key]

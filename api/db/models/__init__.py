@@ -3,6 +3,7 @@
 from api.db.models.audit import AuditEntry
 from api.db.models.camera import Camera, CameraHealth, Zone
 from api.db.models.drone import DroneUpload, Flight, SurveyArea
+from api.db.models.drone_findings import DroneFindingRow, DroneFrameReport
 from api.db.models.event import Event, Review
 from api.db.models.evidence import EvidenceRecordRow
 from api.db.models.user import ApiKey, User
@@ -12,6 +13,8 @@ __all__ = [
     "AuditEntry",
     "Camera",
     "CameraHealth",
+    "DroneFindingRow",
+    "DroneFrameReport",
     "DroneUpload",
     "Event",
     "EvidenceRecordRow",
