@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from api.cli_drone import drone_app, synth_aerial_app
 from api.logging_setup import configure_logging
 from api.settings import get_settings
 from ingest.config import ConfigError, load_config
@@ -16,6 +17,8 @@ config_app = typer.Typer(help="Camera registry configuration.", no_args_is_help=
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
+app.add_typer(synth_aerial_app, name="synth-aerial")
+app.add_typer(drone_app, name="drone")
 
 
 @app.command()

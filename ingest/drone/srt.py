@@ -22,7 +22,7 @@ from ingest.drone.types import TelemetryRecord
 
 _TIMING = re.compile(r"^(\d+):(\d\d):(\d\d)[,.](\d{1,3})\s*-->\s*(\d+):(\d\d):(\d\d)[,.](\d{1,3})$")
 _DATE = re.compile(r"(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?)")
-_FIELD = re.compile(r"\b([a-z_]+)\s*:\s*([-+]?\d+(?:\.\d+)?)")
+_FIELD = re.compile(r"\b([a-z_]+)\s*:\s*([-+]?\d+(?:\.\d+)?)", re.IGNORECASE)
 REQUIRED = ("latitude", "longitude", "rel_alt", "gb_yaw", "gb_pitch")
 MAX_SPEED_MPS = 40.0  # faster than any survey drone: a jump means corrupt telemetry
 

@@ -166,16 +166,16 @@ def generate_layout(seed: int, size_m: float = 160.0, survey_margin_m: float = 2
             for i in range(cols):
                 for j in range(rows):
                     gap = rng.uniform(2.0, 6.0)
-                    w = (ce[i + 1] - ce[i]) - gap
-                    h = (cn[j + 1] - cn[j]) - gap
+                    e0, e1 = max(ce[i], 1.0), min(ce[i + 1], size_m - 1.0)  # roofs stay inside the world
+                    n0, n1 = max(cn[j], 1.0), min(cn[j + 1], size_m - 1.0)
+                    w = (e1 - e0) - gap
+                    h = (n1 - n0) - gap
                     if w < 12 or h < 12:
                         trees.append((float((ce[i] + ce[i + 1]) / 2), float((cn[j] + cn[j + 1]) / 2), 4.0))
                         continue
                     w, h = min(w, rng.uniform(18, 45)), min(h, rng.uniform(18, 45))
-                    if ce[i] < 1.0 or cn[j] < 1.0 or ce[i + 1] > size_m - 1 or cn[j + 1] > size_m - 1:
-                        continue  # keep every roof inside the rendered world
-                    roof = Rect(float(rng.uniform(ce[i] + w / 2 + gap / 2, ce[i + 1] - w / 2 - gap / 2 + 1e-6)),
-                                float(rng.uniform(cn[j] + h / 2 + gap / 2, cn[j + 1] - h / 2 - gap / 2 + 1e-6)),
+                    roof = Rect(float(rng.uniform(e0 + w / 2 + gap / 2, e1 - w / 2 - gap / 2 + 1e-6)),
+                                float(rng.uniform(n0 + h / 2 + gap / 2, n1 - h / 2 - gap / 2 + 1e-6)),
                                 float(w), float(h))
                     taken: list[tuple[float, float, float, float]] = []
                     clutter: list[Clutter] = []

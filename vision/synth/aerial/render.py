@@ -171,6 +171,9 @@ def _render_world(layout: Layout, state: SiteState, res: float) -> Image:
         off = _shadow_offset(state, 6.0)
         cv2.circle(shadow, tuple(_to_px((t[0] + off[0] * 0.5, t[1] + off[1] * 0.5), size, res)[0]),
                    int(t[2] / res * SCALE), 255, -1, cv2.LINE_AA, SHIFT)
+    # Fine grain on ground and asphalt (gravel, cracks, stains): real ground is never flat colour.
+    img = np.clip(img.astype(np.float32) + (_noise(rng, (n_px, n_px), 3, 5) + _noise(rng, (n_px, n_px), 12, 4))
+                  [..., None], 0, 255).astype(np.uint8)
     roof_layer = img.copy()
     for b in layout.buildings:
         pts = _to_px(b.roof.corners(), size, res)
