@@ -8,14 +8,17 @@ from typing import Annotated
 
 import typer
 
-synth_aerial_app = typer.Typer(help="Synthetic aerial data: YOLO dataset, before/after flights.",
-                               no_args_is_help=True)
+synth_aerial_app = typer.Typer(
+    help="Synthetic aerial data: YOLO dataset, before/after flights.", no_args_is_help=True
+)
 drone_app = typer.Typer(help="Drone change detection: evaluation and processing jobs.", no_args_is_help=True)
 
 
 @synth_aerial_app.command("dataset")
 def synth_dataset(
-    out: Annotated[Path, typer.Option(help="Output folder (data.yaml, train/val/test).")] = Path("data/aerial"),
+    out: Annotated[Path, typer.Option(help="Output folder (data.yaml, train/val/test).")] = Path(
+        "data/aerial"
+    ),
     train: Annotated[int, typer.Option(help="Areas in the train split (4 views each).")] = 700,
     val: Annotated[int, typer.Option(help="Areas in the val split.")] = 50,
     test: Annotated[int, typer.Option(help="Areas in the held-out test split.")] = 100,
@@ -36,8 +39,12 @@ def synth_flights(
     width: Annotated[int, typer.Option()] = 1280,
     height: Annotated[int, typer.Option()] = 720,
     fps: Annotated[float, typer.Option()] = 5.0,
-    duration: Annotated[float | None, typer.Option(help="Seconds per flight (default: path at 7 m/s).")] = None,
-    stills_every: Annotated[int, typer.Option(help="Also write a geotagged still every N poses (0: none).")] = 0,
+    duration: Annotated[
+        float | None, typer.Option(help="Seconds per flight (default: path at 7 m/s).")
+    ] = None,
+    stills_every: Annotated[
+        int, typer.Option(help="Also write a geotagged still every N poses (0: none).")
+    ] = 0,
 ) -> None:
     """Before/after flights (MP4 + DJI SRT, optional stills) with truth.json of new structures."""
     from vision.synth.aerial.pairs import PairOptions, make_pair
@@ -52,7 +59,8 @@ def synth_flights(
 def drone_eval(
     pairs: Annotated[int, typer.Option(help="Held-out before/after pairs to score.")] = 12,
     work_dir: Annotated[Path, typer.Option(help="Where the pairs are generated (reused).")] = Path(
-        "var/eval/drone"),
+        "var/eval/drone"
+    ),
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Precision, recall, median area and position error on held-out synthetic flights."""
@@ -62,16 +70,19 @@ def drone_eval(
     if as_json:
         typer.echo(result.to_json())
         return
-    typer.echo(f"pairs {result.pairs}: precision {result.precision:.3f} recall {result.recall:.3f} "
-               f"median area error {result.median_area_error:.1%} "
-               f"median position error {result.median_position_error_m:.2f} m "
-               f"({result.true_positive}/{result.truth} found, {result.found} reported, {result.seconds:.0f} s)")
+    typer.echo(
+        f"pairs {result.pairs}: precision {result.precision:.3f} recall {result.recall:.3f} "
+        f"median area error {result.median_area_error:.1%} "
+        f"median position error {result.median_position_error_m:.2f} m "
+        f"({result.true_positive}/{result.truth} found, {result.found} reported, {result.seconds:.0f} s)"
+    )
 
 
 @drone_app.command("process")
 def drone_process(
-    flight_ids: Annotated[list[int] | None, typer.Argument(help="Flights to (re)process; none: resume pending.")]
-    = None,
+    flight_ids: Annotated[
+        list[int] | None, typer.Argument(help="Flights to (re)process; none: resume pending.")
+    ] = None,
 ) -> None:
     """Process flights now (idempotent): compare with the baseline, store findings."""
     from api.db.base import make_engine, make_session_factory

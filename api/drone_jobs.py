@@ -22,6 +22,7 @@ from api.db.models import DroneFindingRow, DroneFrameReport, DroneUpload, Flight
 from ingest.config.drone import DroneConfig
 from ingest.drone.errors import FootageError
 from ingest.drone.types import TelemetryRecord
+from vision.change.pipeline import ChangeReport
 from vision.change.sink import ViolationSink
 from vision.geometry.geo import LocalFrame
 
@@ -60,8 +61,13 @@ def coverage(track: list[TelemetryRecord], polygon: list[list[float]]) -> float:
     return inside / len(track)
 
 
-def check_flight_over_area(track: list[TelemetryRecord], area: SurveyArea, flight_id: int,
-                           minimum: float, all_areas: list[SurveyArea] | None = None) -> float:
+def check_flight_over_area(
+    track: list[TelemetryRecord],
+    area: SurveyArea,
+    flight_id: int,
+    minimum: float,
+    all_areas: list[SurveyArea] | None = None,
+) -> float:
     share = coverage(track, area.polygon)
     if share >= minimum:
         return share
@@ -73,7 +79,8 @@ def check_flight_over_area(track: list[TelemetryRecord], area: SurveyArea, fligh
     raise AreaMismatchError(
         f"flight {flight_id} does not cover survey area {area.name!r} (id {area.id}): only {share:.0%} of "
         f"its positions fall inside the area, {minimum:.0%} needed{elsewhere}. It cannot be compared with "
-        "that area's baseline.")
+        "that area's baseline."
+    )
 
 
 def read_track(folder: Path) -> list[TelemetryRecord]:
@@ -104,8 +111,14 @@ class JobResult:
 class DroneJobRunner:
     """Processes queued flights one at a time; `start()` runs it on a background thread."""
 
-    def __init__(self, session_factory: sessionmaker[Session], upload_dir: Path, sink: ViolationSink | None = None,
-                 config: DroneConfig | None = None, detector_factory: Callable[[], object] | None = None):
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        upload_dir: Path,
+        sink: ViolationSink | None = None,
+        config: DroneConfig | None = None,
+        detector_factory: Callable[[], object] | None = None,
+    ):
         self.sessions, self.upload_dir, self.sink = session_factory, upload_dir, sink
         self.config = config or DroneConfig()
         self._detector_factory = detector_factory
@@ -183,8 +196,11 @@ class DroneJobRunner:
             flight = s.get(Flight, flight_id)
             if flight is None:
                 raise KeyError(f"flight {flight_id} not found")
-            unfinished = [u.filename for u in s.scalars(select(DroneUpload).where(DroneUpload.flight_id == flight_id))
-                          if u.status != "complete"]
+            unfinished = [
+                u.filename
+                for u in s.scalars(select(DroneUpload).where(DroneUpload.flight_id == flight_id))
+                if u.status != "complete"
+            ]
             areas = list(s.scalars(select(SurveyArea).order_by(SurveyArea.id)))
             area_id = flight.survey_area_id
         if unfinished:
@@ -207,8 +223,8 @@ class DroneJobRunner:
         new = load_folder(str(flight_id), folder, self.config)
         base = load_folder(str(baseline_id), flight_folder(self.upload_dir, baseline_id), self.config)
         report = ChangeDetector(self.detector(), self.config).compare(  # type: ignore[arg-type]
-            base, new, frame,
-            progress=lambda p, msg: self._set(flight_id, "processing", 0.1 + 0.8 * p, msg))
+            base, new, frame, progress=lambda p, msg: self._set(flight_id, "processing", 0.1 + 0.8 * p, msg)
+        )
         added = self._store(flight_id, baseline_id, area, report, new.date, base.date)
         bad = report.unregistered
         detail = f"{len(report.findings)} new structure(s) found, {added} new since the last run"
@@ -218,20 +234,25 @@ class DroneJobRunner:
         self._set(flight_id, "done", 1.0, detail)
         return JobResult(flight_id, "done", detail, added)
 
-    def _match_area(self, flight_id: int, area_id: int | None, track: list[TelemetryRecord],
-                    areas: list[SurveyArea]) -> SurveyArea:
+    def _match_area(
+        self, flight_id: int, area_id: int | None, track: list[TelemetryRecord], areas: list[SurveyArea]
+    ) -> SurveyArea:
         minimum = self.config.min_area_coverage
         if area_id is not None:
             area = next((a for a in areas if a.id == area_id), None)
             if area is None:
-                raise AreaMismatchError(f"flight {flight_id} names survey area {area_id}, which does not exist")
+                raise AreaMismatchError(
+                    f"flight {flight_id} names survey area {area_id}, which does not exist"
+                )
             check_flight_over_area(track, area, flight_id, minimum, areas)
             return area
         scored = sorted(((coverage(track, a.polygon), a.id, a) for a in areas), key=lambda t: (-t[0], t[1]))
         if not scored or scored[0][0] < minimum:
-            raise AreaMismatchError(f"flight {flight_id} lies over no registered survey area "
-                                    f"(best coverage {scored[0][0]:.0%})" if scored else
-                                    f"flight {flight_id}: no survey areas are registered")
+            raise AreaMismatchError(
+                f"flight {flight_id} lies over no registered survey area (best coverage {scored[0][0]:.0%})"
+                if scored
+                else f"flight {flight_id}: no survey areas are registered"
+            )
         area = scored[0][2]
         with session_scope(self.sessions) as s:
             row = s.get(Flight, flight_id)
@@ -239,14 +260,25 @@ class DroneJobRunner:
             row.survey_area_id = area.id
         return area
 
-    def _store(self, flight_id: int, baseline_id: int, area: SurveyArea, report, new_date: str,  # noqa: ANN001
-               base_date: str) -> int:
+    def _store(
+        self,
+        flight_id: int,
+        baseline_id: int,
+        area: SurveyArea,
+        report: ChangeReport,
+        new_date: str,
+        base_date: str,
+    ) -> int:
         from vision.change.violation import finding_to_violation
 
         with session_scope(self.sessions) as s:
             for fr in report.frames:
-                row = s.scalar(select(DroneFrameReport).where(DroneFrameReport.flight_id == flight_id,
-                                                              DroneFrameReport.frame_index == fr.frame_index))
+                row = s.scalar(
+                    select(DroneFrameReport).where(
+                        DroneFrameReport.flight_id == flight_id,
+                        DroneFrameReport.frame_index == fr.frame_index,
+                    )
+                )
                 if row is None:
                     row = DroneFrameReport(flight_id=flight_id, frame_index=fr.frame_index)
                     s.add(row)
@@ -255,24 +287,43 @@ class DroneJobRunner:
         added = 0
         for f in report.findings:
             with session_scope(self.sessions) as s:
-                row = s.scalar(select(DroneFindingRow).where(DroneFindingRow.flight_id == flight_id,
-                                                             DroneFindingRow.finding_key == f.key))
-                if row is None:
-                    row = DroneFindingRow(flight_id=flight_id, baseline_flight_id=baseline_id, finding_key=f.key,
-                                          lat=f.lat, lon=f.lon, area_m2=f.area_m2,
-                                          registration_quality=f.registration_quality, score=f.score,
-                                          frame_index=f.best.new.frame.index, submitted=False)
-                    s.add(row)
+                frow = s.scalar(
+                    select(DroneFindingRow).where(
+                        DroneFindingRow.flight_id == flight_id, DroneFindingRow.finding_key == f.key
+                    )
+                )
+                if frow is None:
+                    frow = DroneFindingRow(
+                        flight_id=flight_id,
+                        baseline_flight_id=baseline_id,
+                        finding_key=f.key,
+                        lat=f.lat,
+                        lon=f.lon,
+                        area_m2=f.area_m2,
+                        registration_quality=f.registration_quality,
+                        score=f.score,
+                        frame_index=f.best.new.frame.index,
+                        submitted=False,
+                    )
+                    s.add(frow)
                     added += 1
-                already = row.submitted
+                already = frow.submitted
             if already or self.sink is None:
                 continue
-            violation = finding_to_violation(f, flight_id=str(flight_id), baseline_flight_id=str(baseline_id),
-                                             flight_dates=(base_date, new_date), area_name=area.name)
+            violation = finding_to_violation(
+                f,
+                flight_id=str(flight_id),
+                baseline_flight_id=str(baseline_id),
+                flight_dates=(base_date, new_date),
+                area_name=area.name,
+            )
             self.sink.submit(violation)
             with session_scope(self.sessions) as s:
-                row = s.scalar(select(DroneFindingRow).where(DroneFindingRow.flight_id == flight_id,
-                                                             DroneFindingRow.finding_key == f.key))
-                if row is not None:
-                    row.submitted = True
+                frow = s.scalar(
+                    select(DroneFindingRow).where(
+                        DroneFindingRow.flight_id == flight_id, DroneFindingRow.finding_key == f.key
+                    )
+                )
+                if frow is not None:
+                    frow.submitted = True
         return added

@@ -36,10 +36,14 @@ def main() -> None:
     from vision.synth.aerial.dataset import build_dataset
 
     t0 = time.time()
-    data = build_dataset(args.out / "data", {"train": args.train_areas, "val": args.val_areas,
-                                             "test": args.test_areas}, views=4, workers=args.workers)
+    data = build_dataset(
+        args.out / "data",
+        {"train": args.train_areas, "val": args.val_areas, "test": args.test_areas},
+        views=4,
+        workers=args.workers,
+    )
     t_data = time.time() - t0
-    print(f"dataset: {t_data:.1f}s", flush=True)
+    print(f"dataset: {t_data:.1f}s", flush=True)  # noqa: T201 - a script, not library code
 
     import ultralytics.engine.trainer as trainer_mod
     from ultralytics import YOLO
@@ -48,19 +52,55 @@ def main() -> None:
     model = YOLO(args.model)
     t1 = time.time()
     kw = {"time": args.hours} if args.hours > 0 else {}
-    model.train(data=str(data), epochs=args.epochs, imgsz=args.imgsz, batch=args.batch, device=args.device,
-                workers=args.workers, project=str(args.out.resolve()), name="train", exist_ok=True, plots=False,
-                cache="ram", single_cls=True, seed=0, deterministic=False, patience=100, verbose=False,
-                close_mosaic=5, degrees=180.0, flipud=0.5, fliplr=0.5, scale=0.3, **kw)
+    model.train(
+        data=str(data),
+        epochs=args.epochs,
+        imgsz=args.imgsz,
+        batch=args.batch,
+        device=args.device,
+        workers=args.workers,
+        project=str(args.out.resolve()),
+        name="train",
+        exist_ok=True,
+        plots=False,
+        cache="ram",
+        single_cls=True,
+        seed=0,
+        deterministic=False,
+        patience=100,
+        verbose=False,
+        close_mosaic=5,
+        degrees=180.0,
+        flipud=0.5,
+        fliplr=0.5,
+        scale=0.3,
+        **kw,
+    )
     t_train = time.time() - t1
     best = args.out / "train" / "weights" / "best.pt"
-    metrics = YOLO(str(best)).val(data=str(data), split="test", imgsz=args.imgsz, batch=32, device=args.device,
-                                  plots=False, verbose=False)
-    result = {"map50_test": float(metrics.box.map50), "map50_95_test": float(metrics.box.map),
-              "precision_test": float(metrics.box.mp), "recall_test": float(metrics.box.mr),
-              "dataset_s": t_data, "train_s": t_train, "epochs_requested": args.epochs, "hours_cap": args.hours,
-              "train_areas": args.train_areas, "imgsz": args.imgsz, "model": args.model}
-    print(json.dumps(result), flush=True)
+    metrics = YOLO(str(best)).val(
+        data=str(data),
+        split="test",
+        imgsz=args.imgsz,
+        batch=32,
+        device=args.device,
+        plots=False,
+        verbose=False,
+    )
+    result = {
+        "map50_test": float(metrics.box.map50),
+        "map50_95_test": float(metrics.box.map),
+        "precision_test": float(metrics.box.mp),
+        "recall_test": float(metrics.box.mr),
+        "dataset_s": t_data,
+        "train_s": t_train,
+        "epochs_requested": args.epochs,
+        "hours_cap": args.hours,
+        "train_areas": args.train_areas,
+        "imgsz": args.imgsz,
+        "model": args.model,
+    }
+    print(json.dumps(result), flush=True)  # noqa: T201
     (args.out / "result.json").write_text(json.dumps(result, indent=2))
     shutil.copy(best, args.out / "aerial-v1.pt")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, HTTPException, status
 from sqlalchemy import select
 
@@ -20,7 +22,7 @@ from ingest.config.drone import DroneConfig
 from ingest.drone.errors import FootageError
 
 router = APIRouter(prefix="/survey-areas", tags=["survey areas"])
-NOT_FOUND = {404: {"description": "No such survey area or flight"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such survey area or flight"}}
 
 
 def _area(session: SessionDep, area_id: int) -> SurveyArea:
@@ -30,13 +32,19 @@ def _area(session: SessionDep, area_id: int) -> SurveyArea:
     return area
 
 
-@router.post("", response_model=SurveyAreaPublic, status_code=201,
-             responses={409: {"description": "Name already used"}})
+@router.post(
+    "",
+    response_model=SurveyAreaPublic,
+    status_code=201,
+    responses={409: {"description": "Name already used"}},
+)
 def create_area(body: SurveyAreaCreate, session: SessionDep) -> SurveyArea:
     if session.scalar(select(SurveyArea).where(SurveyArea.name == body.name)) is not None:
         raise HTTPException(status.HTTP_409_CONFLICT, f"survey area {body.name!r} already exists")
     if body.baseline_flight_id is not None and session.get(Flight, body.baseline_flight_id) is None:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, f"flight {body.baseline_flight_id} not found")
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_ENTITY, f"flight {body.baseline_flight_id} not found"
+        )
     area = SurveyArea(name=body.name, polygon=body.polygon, baseline_flight_id=body.baseline_flight_id)
     session.add(area)
     session.flush()
@@ -53,9 +61,14 @@ def get_area(area_id: int, session: SessionDep) -> SurveyArea:
     return _area(session, area_id)
 
 
-@router.put("/{area_id}/baseline", response_model=SurveyAreaPublic,
-            responses={**NOT_FOUND, 422: {"description": "The flight does not cover the area"}})
-def set_baseline(area_id: int, body: BaselineUpdate, session: SessionDep, settings: SettingsDep) -> SurveyArea:
+@router.put(
+    "/{area_id}/baseline",
+    response_model=SurveyAreaPublic,
+    responses={**NOT_FOUND, 422: {"description": "The flight does not cover the area"}},
+)
+def set_baseline(
+    area_id: int, body: BaselineUpdate, session: SessionDep, settings: SettingsDep
+) -> SurveyArea:
     """Make a flight the area's baseline; its footage (where uploaded) must lie over the area."""
     area = _area(session, area_id)
     flight = session.get(Flight, body.flight_id)
@@ -64,8 +77,13 @@ def set_baseline(area_id: int, body: BaselineUpdate, session: SessionDep, settin
     folder = flight_folder(upload_root(settings), flight.id)
     if folder.is_dir():
         try:
-            check_flight_over_area(read_track(folder), area, flight.id, DroneConfig().min_area_coverage,
-                                   list(session.scalars(select(SurveyArea))))
+            check_flight_over_area(
+                read_track(folder),
+                area,
+                flight.id,
+                DroneConfig().min_area_coverage,
+                list(session.scalars(select(SurveyArea))),
+            )
         except (AreaMismatchError, FootageError) as exc:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from None
     area.baseline_flight_id = flight.id
@@ -82,15 +100,25 @@ def list_flights(area_id: int, session: SessionDep) -> list[Flight]:
 @router.get("/{area_id}/findings", response_model=list[FindingPublic], responses=NOT_FOUND)
 def list_findings(area_id: int, session: SessionDep) -> list[DroneFindingRow]:
     _area(session, area_id)
-    query = (select(DroneFindingRow).join(Flight, Flight.id == DroneFindingRow.flight_id)
-             .where(Flight.survey_area_id == area_id).order_by(DroneFindingRow.flight_id, DroneFindingRow.id))
+    query = (
+        select(DroneFindingRow)
+        .join(Flight, Flight.id == DroneFindingRow.flight_id)
+        .where(Flight.survey_area_id == area_id)
+        .order_by(DroneFindingRow.flight_id, DroneFindingRow.id)
+    )
     return list(session.scalars(query))
 
 
-@router.get("/{area_id}/flights/{flight_id}/frames", response_model=list[FrameReportPublic],
-            responses=NOT_FOUND)
+@router.get(
+    "/{area_id}/flights/{flight_id}/frames", response_model=list[FrameReportPublic], responses=NOT_FOUND
+)
 def frame_reports(area_id: int, flight_id: int, session: SessionDep) -> list[DroneFrameReport]:
     """Registration outcome per compared frame, with the reason for each frame that failed."""
     _area(session, area_id)
-    return list(session.scalars(select(DroneFrameReport).where(DroneFrameReport.flight_id == flight_id)
-                                .order_by(DroneFrameReport.frame_index)))
+    return list(
+        session.scalars(
+            select(DroneFrameReport)
+            .where(DroneFrameReport.flight_id == flight_id)
+            .order_by(DroneFrameReport.frame_index)
+        )
+    )

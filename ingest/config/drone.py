@@ -33,9 +33,11 @@ class DroneConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     camera: DroneCameraConfig = Field(default_factory=DroneCameraConfig)
-    frame_overlap: float = Field(default=0.7, gt=0.1, lt=0.98,
-                                 description="Keep a frame once it overlaps the last kept one by less")
-    min_area_coverage: float = Field(default=0.5, gt=0, le=1,
-                                     description="Share of a flight's frames that must lie in its area")
+    frame_overlap: float = Field(
+        default=0.7, gt=0.1, lt=0.98, description="Keep a frame once it overlaps the last kept one by less"
+    )
+    min_area_coverage: float = Field(
+        default=0.5, gt=0, le=1, description="Share of a flight's frames that must lie in its area"
+    )
     detector_confidence: float = Field(default=0.35, gt=0, lt=1)
     min_change: float = Field(default=0.25, gt=0, lt=1, description="Changed share of a new structure's box")

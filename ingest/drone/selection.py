@@ -25,8 +25,9 @@ def overlap(a: np.ndarray, b: np.ndarray) -> float:
     return float(inter) / max(1e-6, min(cv2.contourArea(a), cv2.contourArea(b)))
 
 
-def select_by_overlap(records: list[TelemetryRecord], intr: Intrinsics, frame: LocalFrame,
-                      max_overlap: float = 0.6) -> list[TelemetryRecord]:
+def select_by_overlap(
+    records: list[TelemetryRecord], intr: Intrinsics, frame: LocalFrame, max_overlap: float = 0.6
+) -> list[TelemetryRecord]:
     """Keep a frame once its footprint overlaps the last kept one by less than `max_overlap`."""
     kept: list[TelemetryRecord] = []
     last: np.ndarray | None = None

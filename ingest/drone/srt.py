@@ -72,8 +72,9 @@ def _parse_block(name: str, start: int, block: list[str], tz: tzinfo) -> Telemet
         number = int(fields["framecnt"])
     missing = [k for k in REQUIRED if k not in fields]
     if missing:
-        raise TelemetryError(name, f"block {number}: missing {', '.join(missing)} (truncated telemetry?)",
-                             start)
+        raise TelemetryError(
+            name, f"block {number}: missing {', '.join(missing)} (truncated telemetry?)", start
+        )
     date = _DATE.search(body)
     if not date:
         raise TelemetryError(name, f"block {number}: missing capture date/time", start)
@@ -82,9 +83,17 @@ def _parse_block(name: str, start: int, block: list[str], tz: tzinfo) -> Telemet
     if not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat == 0 and lon == 0):
         raise TelemetryError(name, f"block {number}: no valid GPS position (lat={lat}, lon={lon})", start)
     return TelemetryRecord(
-        index=number - 1, time_s=t0, captured_at=stamp.astimezone(UTC), lat=lat, lon=lon,
-        rel_alt=fields["rel_alt"], abs_alt=fields.get("abs_alt"), yaw=fields["gb_yaw"] % 360.0,
-        pitch=fields["gb_pitch"], roll=fields.get("gb_roll", 0.0), line=start,
+        index=number - 1,
+        time_s=t0,
+        captured_at=stamp.astimezone(UTC),
+        lat=lat,
+        lon=lon,
+        rel_alt=fields["rel_alt"],
+        abs_alt=fields.get("abs_alt"),
+        yaw=fields["gb_yaw"] % 360.0,
+        pitch=fields["gb_pitch"],
+        roll=fields.get("gb_roll", 0.0),
+        line=start,
     )
 
 
@@ -93,16 +102,20 @@ def _check_sequence(name: str, records: list[TelemetryRecord]) -> None:
 
     for prev, rec in zip(records, records[1:], strict=False):
         if rec.index <= prev.index:
-            raise TelemetryError(name, f"frame count goes backwards ({prev.index + 1} then {rec.index + 1})",
-                                 rec.line)
+            raise TelemetryError(
+                name, f"frame count goes backwards ({prev.index + 1} then {rec.index + 1})", rec.line
+            )
         if rec.time_s < prev.time_s or rec.captured_at < prev.captured_at:
             raise TelemetryError(name, f"block {rec.index + 1}: time goes backwards", rec.line)
         dt = max(rec.time_s - prev.time_s, 1e-3)
         jump = distance_m(prev.lat, prev.lon, rec.lat, rec.lon)
         if jump / dt > MAX_SPEED_MPS and jump > 5.0:
             raise TelemetryError(
-                name, f"block {rec.index + 1}: position jumps {jump:.0f} m in {dt:.2f} s (inconsistent GPS)",
-                rec.line)
+                name,
+                f"block {rec.index + 1}: position jumps {jump:.0f} m in {dt:.2f} s (inconsistent GPS)",
+                rec.line,
+            )
         if not math.isfinite(rec.rel_alt) or rec.rel_alt <= 1.0:
-            raise TelemetryError(name, f"block {rec.index + 1}: relative altitude {rec.rel_alt} m is not usable",
-                                 rec.line)
+            raise TelemetryError(
+                name, f"block {rec.index + 1}: relative altitude {rec.rel_alt} m is not usable", rec.line
+            )

@@ -14,9 +14,17 @@ from ingest.drone.errors import TelemetryError
 from ingest.drone.types import GeoFrame, TelemetryRecord
 from vision.types import Frame
 
-_XMP = {k: re.compile(rf'drone-dji:{k}="([-+]?\d+(?:\.\d+)?)"'.encode())
-        for k in ("RelativeAltitude", "AbsoluteAltitude", "GimbalYawDegree", "GimbalPitchDegree",
-                  "GimbalRollDegree", "FlightYawDegree")}
+_XMP = {
+    k: re.compile(rf'drone-dji:{k}="([-+]?\d+(?:\.\d+)?)"'.encode())
+    for k in (
+        "RelativeAltitude",
+        "AbsoluteAltitude",
+        "GimbalYawDegree",
+        "GimbalPitchDegree",
+        "GimbalRollDegree",
+        "FlightYawDegree",
+    )
+}
 
 
 def _deg(value: tuple[tuple[int, int], ...], ref: bytes, name: str, what: str) -> float:
@@ -42,8 +50,9 @@ def read_still(path: Path, index: int, source_id: str, ground_elevation_m: float
     if piexif.GPSIFD.GPSLatitude not in gps or piexif.GPSIFD.GPSLongitude not in gps:
         raise TelemetryError(name, "no GPS position in EXIF (GPSLatitude/GPSLongitude missing)")
     lat = _deg(gps[piexif.GPSIFD.GPSLatitude], gps.get(piexif.GPSIFD.GPSLatitudeRef, b"N"), name, "latitude")
-    lon = _deg(gps[piexif.GPSIFD.GPSLongitude], gps.get(piexif.GPSIFD.GPSLongitudeRef, b"E"), name,
-               "longitude")
+    lon = _deg(
+        gps[piexif.GPSIFD.GPSLongitude], gps.get(piexif.GPSIFD.GPSLongitudeRef, b"E"), name, "longitude"
+    )
     abs_alt = None
     if piexif.GPSIFD.GPSAltitude in gps:
         n, d = gps[piexif.GPSIFD.GPSAltitude]
@@ -54,8 +63,11 @@ def read_still(path: Path, index: int, source_id: str, ground_elevation_m: float
     elif abs_alt is not None and ground_elevation_m is not None:
         rel = abs_alt - ground_elevation_m
     else:
-        raise TelemetryError(name, "no height above ground: DJI XMP RelativeAltitude missing and no ground "
-                                   "elevation configured for the survey area")
+        raise TelemetryError(
+            name,
+            "no height above ground: DJI XMP RelativeAltitude missing and no ground "
+            "elevation configured for the survey area",
+        )
     raw_time = exif.get("Exif", {}).get(piexif.ExifIFD.DateTimeOriginal)
     if not raw_time:
         raise TelemetryError(name, "no capture time (EXIF DateTimeOriginal missing)")
@@ -63,6 +75,16 @@ def read_still(path: Path, index: int, source_id: str, ground_elevation_m: float
     yaw = xmp.get("GimbalYawDegree", xmp.get("FlightYawDegree"))
     if yaw is None:
         raise TelemetryError(name, "no camera heading (DJI XMP GimbalYawDegree missing)")
-    rec = TelemetryRecord(index, float(index), stamp, lat, lon, rel, abs_alt, yaw % 360.0,
-                          xmp.get("GimbalPitchDegree", -90.0), xmp.get("GimbalRollDegree", 0.0))
-    return GeoFrame(Frame(source_id, index, stamp, image), rec, path.name)
+    rec = TelemetryRecord(
+        index,
+        float(index),
+        stamp,
+        lat,
+        lon,
+        rel,
+        abs_alt,
+        yaw % 360.0,
+        xmp.get("GimbalPitchDegree", -90.0),
+        xmp.get("GimbalRollDegree", 0.0),
+    )
+    return GeoFrame(Frame(source_id, index, stamp, np.asarray(image, np.uint8)), rec, path.name)

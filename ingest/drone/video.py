@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import av
+import numpy as np
 
 from ingest.drone.errors import FootageError
 from ingest.drone.srt import parse_srt
@@ -26,7 +27,9 @@ def probe_video(path: Path) -> tuple[int, int, float, int]:
                 count = int(round(float(stream.duration * stream.time_base) * fps))
             return stream.codec_context.width, stream.codec_context.height, fps, count
     except av.error.FFmpegError as exc:
-        raise FootageError(str(path), f"not a readable video ({exc.strerror or type(exc).__name__})") from None
+        raise FootageError(
+            str(path), f"not a readable video ({exc.strerror or type(exc).__name__})"
+        ) from None
 
 
 class FlightVideo:
@@ -38,8 +41,10 @@ class FlightVideo:
         self.telemetry: list[TelemetryRecord] = parse_srt(srt)
         if count and abs(count - len(self.telemetry)) > max(2, 0.02 * count):
             raise FootageError(
-                str(srt), f"{len(self.telemetry)} telemetry records for {count} video frames in {video.name} "
-                "(wrong SRT for this video, or one of them is truncated)")
+                str(srt),
+                f"{len(self.telemetry)} telemetry records for {count} video frames in {video.name} "
+                "(wrong SRT for this video, or one of them is truncated)",
+            )
 
     def frames(self, indices: Iterable[int]) -> Iterator[GeoFrame]:
         """Decode the video once, converting only the wanted frames to pixels."""
@@ -58,16 +63,25 @@ class FlightVideo:
                     rec = by_index.get(n)
                     if rec is None:
                         raise FootageError(str(self.srt), f"no telemetry for video frame {n + 1}")
-                    image = vf.to_ndarray(format="bgr24")
-                    frame = Frame(self.source_id, n, rec.captured_at, image, pts_seconds=rec.time_s,
-                                  keyframe=bool(vf.key_frame))
+                    image = np.asarray(vf.to_ndarray(format="bgr24"), np.uint8)
+                    frame = Frame(
+                        self.source_id,
+                        n,
+                        rec.captured_at,
+                        image,
+                        pts_seconds=rec.time_s,
+                        keyframe=bool(vf.key_frame),
+                    )
                     yield GeoFrame(frame, rec, self.video.name)
                     next_i += 1
                     if next_i == len(wanted):
                         return
         except av.error.FFmpegError as exc:
-            raise FootageError(str(self.video), f"video is corrupt or truncated after frame {next_i} "
-                                                f"({exc.strerror or type(exc).__name__})") from None
+            raise FootageError(
+                str(self.video),
+                f"video is corrupt or truncated after frame {next_i} ({exc.strerror or type(exc).__name__})",
+            ) from None
         if next_i < len(wanted):
-            raise FootageError(str(self.video), f"video ended before frame {wanted[next_i] + 1} "
-                                                "(truncated video?)")
+            raise FootageError(
+                str(self.video), f"video ended before frame {wanted[next_i] + 1} (truncated video?)"
+            )

@@ -41,8 +41,9 @@ def warp_box(box: npt.ArrayLike, h: npt.NDArray[np.float64]) -> npt.NDArray[np.f
     return np.array([*pts.min(axis=0), *pts.max(axis=0)])
 
 
-def change_mask(new: Image, base_in_new: Image, box: tuple[float, float, float, float],
-                margin: float = 0.6) -> tuple[float, npt.NDArray[np.float64] | None]:
+def change_mask(
+    new: Image, base_in_new: Image, box: tuple[float, float, float, float], margin: float = 0.6
+) -> tuple[float, npt.NDArray[np.float64] | None]:
     """Changed share of `box` and the outline of the changed blob (shadows excluded)."""
     h, w = new.shape[:2]
     x1, y1, x2, y2 = box
@@ -55,7 +56,7 @@ def change_mask(new: Image, base_in_new: Image, box: tuple[float, float, float, 
         return 0.0, None
     inside = np.zeros(a.shape[:2], bool)
     ix1, iy1 = int(x1) - ex1, int(y1) - ey1
-    inside[max(0, iy1):max(0, iy1) + int(bh) + 1, max(0, ix1):max(0, ix1) + int(bw) + 1] = True
+    inside[max(0, iy1) : max(0, iy1) + int(bh) + 1, max(0, ix1) : max(0, ix1) + int(bw) + 1] = True
     ring = ~inside & (b.sum(axis=2) > 0)
     valid = b.sum(axis=2) > 0
     fitted = b.copy()
@@ -78,15 +79,15 @@ def change_mask(new: Image, base_in_new: Image, box: tuple[float, float, float, 
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     cx, cy = (x1 + x2) / 2 - ex1, (y1 + y2) / 2 - ey1
     best, best_score = None, 0.0
-    for c in contours:
-        area = cv2.contourArea(c)
+    for contour in contours:
+        area = cv2.contourArea(contour)
         if area < 20:
             continue
         # Prefer the blob that overlaps the box centre most.
-        inside_pts = cv2.pointPolygonTest(c, (float(cx), float(cy)), True)
+        inside_pts = cv2.pointPolygonTest(contour, (float(cx), float(cy)), True)
         score = area * (2.0 if inside_pts >= -3 else 0.5)
         if score > best_score:
-            best, best_score = c, score
+            best, best_score = contour, score
     if best is None:
         return share, None
     hull = cv2.convexHull(best).reshape(-1, 2).astype(np.float64) + [ex1, ey1]
@@ -96,13 +97,26 @@ def change_mask(new: Image, base_in_new: Image, box: tuple[float, float, float, 
     return share, hull
 
 
-def new_structures(new: Image, base: Image, h_new_to_base: npt.NDArray[np.float64], det_new: Detections,
-                   det_base: Detections, min_change: float = 0.25, match_iou: float = 0.2,
-                   edge_px: float = 4.0) -> list[Candidate]:
+def new_structures(
+    new: Image,
+    base: Image,
+    h_new_to_base: npt.NDArray[np.float64],
+    det_new: Detections,
+    det_base: Detections,
+    min_change: float = 0.25,
+    match_iou: float = 0.2,
+    edge_px: float = 4.0,
+) -> list[Candidate]:
     """Detections in `new` with no overlapping detection in the registered baseline and real change."""
     hb, wb = base.shape[:2]
-    base_in_new = cv2.warpPerspective(base, np.linalg.inv(h_new_to_base), (new.shape[1], new.shape[0]),
-                                      flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    base_in_new = cv2.warpPerspective(
+        base,
+        np.linalg.inv(h_new_to_base),
+        (new.shape[1], new.shape[0]),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=0,
+    )
     out = []
     for box, score in zip(det_new.boxes, det_new.scores, strict=True):
         warped = warp_box(box, h_new_to_base)
@@ -110,8 +124,9 @@ def new_structures(new: Image, base: Image, h_new_to_base: npt.NDArray[np.float6
             continue  # not wholly inside the baseline frame: another frame pair decides
         if len(det_base) and box_iou(warped, det_base.boxes).max() >= match_iou:
             continue
-        share, outline = change_mask(new, base_in_new, tuple(float(v) for v in box))
+        xyxy = (float(box[0]), float(box[1]), float(box[2]), float(box[3]))
+        share, outline = change_mask(new, np.asarray(base_in_new, np.uint8), xyxy)
         if share < min_change or outline is None:
             continue
-        out.append(Candidate(tuple(float(v) for v in box), float(score), share, outline))
+        out.append(Candidate(xyxy, float(score), share, outline))
     return out

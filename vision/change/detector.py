@@ -16,8 +16,9 @@ DEFAULT_WEIGHTS = Path(__file__).resolve().parents[1] / "models" / "aerial-v1" /
 class AerialDetector:
     """`detect(image) -> Detections` labelled `roof_structure`."""
 
-    def __init__(self, weights: Path = DEFAULT_WEIGHTS, confidence: float = 0.35, iou: float = 0.5,
-                 threads: int = 2):
+    def __init__(
+        self, weights: Path = DEFAULT_WEIGHTS, confidence: float = 0.35, iou: float = 0.5, threads: int = 2
+    ):
         import onnxruntime as ort
 
         if not weights.is_file():
@@ -38,7 +39,7 @@ class AerialDetector:
         resized = cv2.resize(image, (nw, nh), interpolation=cv2.INTER_AREA)
         canvas = np.full((self.size, self.size, 3), 114, np.uint8)
         top, left = (self.size - nh) // 2, (self.size - nw) // 2
-        canvas[top:top + nh, left:left + nw] = resized
+        canvas[top : top + nh, left : left + nw] = resized
         blob = canvas[:, :, ::-1].transpose(2, 0, 1)[None].astype(np.float32) / 255.0
         return np.ascontiguousarray(blob), scale, left, top
 
@@ -55,7 +56,11 @@ class AerialDetector:
         h, w = image.shape[:2]
         boxes = np.clip(boxes, 0, [w, h, w, h]).astype(np.float32)
         sc = scores[keep].astype(np.float32)
-        idx = cv2.dnn.NMSBoxes([[float(b[0]), float(b[1]), float(b[2] - b[0]), float(b[3] - b[1])]
-                                for b in boxes], sc.tolist(), self.confidence, self.iou)
-        idx = np.array(idx, dtype=np.int64).reshape(-1)
-        return Detections(boxes[idx].reshape(-1, 4), sc[idx], ("roof_structure",) * len(idx))
+        idx = cv2.dnn.NMSBoxes(
+            [[float(b[0]), float(b[1]), float(b[2] - b[0]), float(b[3] - b[1])] for b in boxes],
+            sc.tolist(),
+            self.confidence,
+            self.iou,
+        )
+        keep_idx = np.array(idx, dtype=np.int64).reshape(-1)
+        return Detections(boxes[keep_idx].reshape(-1, 4), sc[keep_idx], ("roof_structure",) * len(keep_idx))

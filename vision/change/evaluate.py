@@ -50,8 +50,11 @@ class DroneEval:
 
 def match_findings(findings: list[Finding], truth: list[dict]) -> tuple[int, list[float], list[float]]:
     """Greedy nearest matching within MATCH_RADIUS_M; returns (tp, area errors, position errors)."""
-    pairs = sorted((distance_m(t["lat"], t["lon"], f.lat, f.lon), ti, fi)
-                   for ti, t in enumerate(truth) for fi, f in enumerate(findings))
+    pairs = sorted(
+        (distance_m(t["lat"], t["lon"], f.lat, f.lon), ti, fi)
+        for ti, t in enumerate(truth)
+        for fi, f in enumerate(findings)
+    )
     used_t: set[int] = set()
     used_f: set[int] = set()
     area, pos = [], []
@@ -73,16 +76,32 @@ def evaluate_pair(folder: Path, detector: ChangeDetector, config: DroneConfig, s
     after = load_video_flight(f"{seed}-after", folder / "after.mp4", folder / "after.SRT", config, origin)
     report = detector.compare(before, after, origin)
     tp, area, pos = match_findings(report.findings, truth["new_structures"])
-    return PairResult(seed, len(truth["new_structures"]), len(report.findings), tp, area, pos,
-                      len(report.unregistered), time.perf_counter() - t0)
+    return PairResult(
+        seed,
+        len(truth["new_structures"]),
+        len(report.findings),
+        tp,
+        area,
+        pos,
+        len(report.unregistered),
+        time.perf_counter() - t0,
+    )
 
 
-def evaluate(work_dir: Path, pairs: int = 12, first_seed: int = EVAL_SEEDS,
-             options: PairOptions | None = None, weights: Path | None = None) -> DroneEval:
+def evaluate(
+    work_dir: Path,
+    pairs: int = 12,
+    first_seed: int = EVAL_SEEDS,
+    options: PairOptions | None = None,
+    weights: Path | None = None,
+) -> DroneEval:
     """Generate (or reuse) `pairs` held-out pairs under work_dir and score the pipeline on them."""
     config = DroneConfig()
-    det = AerialDetector(weights, confidence=config.detector_confidence) if weights else AerialDetector(
-        confidence=config.detector_confidence)
+    det = (
+        AerialDetector(weights, confidence=config.detector_confidence)
+        if weights
+        else AerialDetector(confidence=config.detector_confidence)
+    )
     detector = ChangeDetector(det, config)
     results = []
     t0 = time.perf_counter()
@@ -98,7 +117,14 @@ def evaluate(work_dir: Path, pairs: int = 12, first_seed: int = EVAL_SEEDS,
     area = [e for r in results for e in r.area_errors]
     pos = [e for r in results for e in r.position_errors]
     return DroneEval(
-        pairs=pairs, precision=tp / found if found else 1.0, recall=tp / truth if truth else 1.0,
+        pairs=pairs,
+        precision=tp / found if found else 1.0,
+        recall=tp / truth if truth else 1.0,
         median_area_error=float(np.median(area)) if area else float("nan"),
         median_position_error_m=float(np.median(pos)) if pos else float("nan"),
-        truth=truth, found=found, true_positive=tp, seconds=time.perf_counter() - t0, per_pair=results)
+        truth=truth,
+        found=found,
+        true_positive=tp,
+        seconds=time.perf_counter() - t0,
+        per_pair=results,
+    )

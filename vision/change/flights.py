@@ -18,8 +18,9 @@ STILL_SUFFIXES = {".jpg", ".jpeg"}
 VIDEO_SUFFIXES = {".mp4", ".mov"}
 
 
-def load_video_flight(flight_id: str, video: Path, srt: Path, config: DroneConfig,
-                      origin: LocalFrame | None = None) -> FlightFrames:
+def load_video_flight(
+    flight_id: str, video: Path, srt: Path, config: DroneConfig, origin: LocalFrame | None = None
+) -> FlightFrames:
     fv = FlightVideo(video, srt, flight_id)
     first = fv.telemetry[0]
     frame = origin or LocalFrame(first.lat, first.lon)
@@ -42,7 +43,9 @@ def load_folder(flight_id: str, folder: Path, config: DroneConfig) -> FlightFram
     videos = [p for p in files if p.suffix.lower() in VIDEO_SUFFIXES]
     if videos:
         if len(videos) > 1:
-            raise FootageError(str(folder), f"several videos in one flight ({', '.join(p.name for p in videos)})")
+            raise FootageError(
+                str(folder), f"several videos in one flight ({', '.join(p.name for p in videos)})"
+            )
         srts = [p for p in files if p.suffix.lower() == ".srt"]
         if not srts:
             raise FootageError(str(videos[0]), "no SRT telemetry file uploaded with this video")

@@ -12,6 +12,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import cv2
 import numpy as np
@@ -30,9 +31,8 @@ log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
 
 
-class Detector:  # structural type: anything with detect(image) -> Detections
-    def detect(self, image: npt.NDArray[np.uint8]) -> Detections:  # pragma: no cover - protocol
-        raise NotImplementedError
+class Detector(Protocol):
+    def detect(self, image: npt.NDArray[np.uint8]) -> Detections: ...
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,9 @@ def finding_key(flight_id: str, lat: float, lon: float) -> str:
 
 
 class ChangeDetector:
-    def __init__(self, detector: Detector, config: DroneConfig | None = None, registrar: Registrar | None = None):
+    def __init__(
+        self, detector: Detector, config: DroneConfig | None = None, registrar: Registrar | None = None
+    ):
         self.detector = detector
         self.config = config or DroneConfig()
         self.registrar = registrar or Registrar()
@@ -100,8 +102,9 @@ class ChangeDetector:
     def intrinsics(self, gf: GeoFrame) -> Intrinsics:
         return self.config.camera.intrinsics(gf.frame.width, gf.frame.height)
 
-    def compare(self, baseline: FlightFrames, new: FlightFrames, area: LocalFrame,
-                progress: Progress | None = None) -> ChangeReport:
+    def compare(
+        self, baseline: FlightFrames, new: FlightFrames, area: LocalFrame, progress: Progress | None = None
+    ) -> ChangeReport:
         report = ChangeReport()
         self.registrar.clear_cache()  # baseline features are cached per comparison only
         if not new.frames or not baseline.frames:
@@ -127,28 +130,48 @@ class ChangeDetector:
                     report.frames.append(FrameReport(gf.frame.index, base.frame.index, True, reg.quality))
                 if bi not in base_dets:
                     base_dets[bi] = self.detector.detect(base.frame.image)
-                for cand in new_structures(gf.frame.image, base.frame.image, reg.homography, det_new,
-                                           base_dets[bi], self.config.min_change):
+                for cand in new_structures(
+                    gf.frame.image,
+                    base.frame.image,
+                    reg.homography,
+                    det_new,
+                    base_dets[bi],
+                    self.config.min_change,
+                ):
                     observations.append(self._observe(gf, base, reg, cand, area))
             if registered_any is None:
                 report.frames.append(FrameReport(gf.frame.index, None, False, 0.0, first_reason))
-                log.warning("flight %s frame %d not registered: %s", new.flight_id, gf.frame.index, first_reason)
+                log.warning(
+                    "flight %s frame %d not registered: %s", new.flight_id, gf.frame.index, first_reason
+                )
             if progress:
                 progress((n + 1) / len(new.frames), f"compared frame {n + 1}/{len(new.frames)}")
         report.findings = self._merge(new.flight_id, observations, area)
         return report
 
-    def _observe(self, gf: GeoFrame, base: GeoFrame, reg: Registration, cand: Candidate,
-                 area: LocalFrame) -> Observation:
+    def _observe(
+        self, gf: GeoFrame, base: GeoFrame, reg: Registration, cand: Candidate, area: LocalFrame
+    ) -> Observation:
         to_ground = image_to_ground(self.intrinsics(gf), pose_of(gf.telemetry, area))
         outline = apply_h(to_ground, cand.outline)
         m = cv2.moments(cand.outline.astype(np.float32))
-        cx, cy = (m["m10"] / m["m00"], m["m01"] / m["m00"]) if m["m00"] else (
-            (cand.box[0] + cand.box[2]) / 2, (cand.box[1] + cand.box[3]) / 2)
+        cx, cy = (
+            (m["m10"] / m["m00"], m["m01"] / m["m00"])
+            if m["m00"]
+            else ((cand.box[0] + cand.box[2]) / 2, (cand.box[1] + cand.box[3]) / 2)
+        )
         east, north = apply_h(to_ground, [(cx, cy)])[0]
         assert reg.homography is not None
-        return Observation(gf, base, reg.homography, reg.quality, cand, float(east), float(north),
-                           polygon_area_m2([(float(x), float(y)) for x, y in outline]))
+        return Observation(
+            gf,
+            base,
+            reg.homography,
+            reg.quality,
+            cand,
+            float(east),
+            float(north),
+            polygon_area_m2([(float(x), float(y)) for x, y in outline]),
+        )
 
     def _merge(self, flight_id: str, obs: list[Observation], area: LocalFrame) -> list[Finding]:
         """Group observations of the same structure (close on the ground) across frames."""
@@ -173,10 +196,17 @@ class ChangeDetector:
                 return float(np.hypot((x1 + x2) / 2 / w - 0.5, (y1 + y2) / 2 / h - 0.5))
 
             best = min(g, key=lambda o: (centrality(o), o.new.frame.index))
-            findings.append(Finding(
-                key=finding_key(flight_id, lat, lon), lat=lat, lon=lon,
-                area_m2=float(np.median([o.area_m2 for o in g])),
-                registration_quality=float(best.registration_quality),
-                score=float(max(o.candidate.score for o in g)), best=best, observations=tuple(g)))
+            findings.append(
+                Finding(
+                    key=finding_key(flight_id, lat, lon),
+                    lat=lat,
+                    lon=lon,
+                    area_m2=float(np.median([o.area_m2 for o in g])),
+                    registration_quality=float(best.registration_quality),
+                    score=float(max(o.candidate.score for o in g)),
+                    best=best,
+                    observations=tuple(g),
+                )
+            )
         findings.sort(key=lambda f: (f.lat, f.lon))
         return findings

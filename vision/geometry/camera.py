@@ -30,7 +30,9 @@ class Intrinsics:
         return cls(width, height, f, f, width / 2.0, height / 2.0)
 
     @classmethod
-    def from_normalised(cls, width: int, height: int, fx: float, fy: float, cx: float, cy: float) -> Intrinsics:
+    def from_normalised(
+        cls, width: int, height: int, fx: float, fy: float, cx: float, cy: float
+    ) -> Intrinsics:
         """fx, cx as fractions of the width; fy, cy of the height (resolution independent)."""
         return cls(width, height, fx * width, fy * height, cx * width, cy * height)
 
@@ -65,7 +67,7 @@ def ground_to_image(intr: Intrinsics, pose: Pose) -> Matrix:
 
 
 def image_to_ground(intr: Intrinsics, pose: Pose) -> Matrix:
-    return np.linalg.inv(ground_to_image(intr, pose))
+    return np.asarray(np.linalg.inv(ground_to_image(intr, pose)), np.float64)
 
 
 def apply_h(h: Matrix, points: npt.ArrayLike) -> npt.NDArray[np.float64]:

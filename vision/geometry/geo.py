@@ -20,7 +20,9 @@ class LocalFrame:
 
     def to_latlon(self, east: float, north: float) -> tuple[float, float]:
         lat = self.origin_lat + math.degrees(north / EARTH_RADIUS_M)
-        lon = self.origin_lon + math.degrees(east / (EARTH_RADIUS_M * math.cos(math.radians(self.origin_lat))))
+        lon = self.origin_lon + math.degrees(
+            east / (EARTH_RADIUS_M * math.cos(math.radians(self.origin_lat)))
+        )
         return lat, lon
 
 

@@ -19,7 +19,8 @@ class DroneFindingRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     flight_id: Mapped[int] = mapped_column(ForeignKey("flights.id", ondelete="CASCADE"), index=True)
     baseline_flight_id: Mapped[int | None] = mapped_column(
-        ForeignKey("flights.id", ondelete="SET NULL"), nullable=True)
+        ForeignKey("flights.id", ondelete="SET NULL"), nullable=True
+    )
     finding_key: Mapped[str] = mapped_column(String(64))
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
@@ -35,7 +36,9 @@ class DroneFrameReport(Base):
     """Registration outcome per compared frame; failures carry the reason."""
 
     __tablename__ = "drone_frame_reports"
-    __table_args__ = (UniqueConstraint("flight_id", "frame_index", name="uq_drone_frame_reports_flight_frame"),)
+    __table_args__ = (
+        UniqueConstraint("flight_id", "frame_index", name="uq_drone_frame_reports_flight_frame"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     flight_id: Mapped[int] = mapped_column(ForeignKey("flights.id", ondelete="CASCADE"), index=True)

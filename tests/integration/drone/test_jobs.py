@@ -24,10 +24,14 @@ def world(database_url: str, tmp_path: Path, small_pair: Path):  # noqa: ANN201
     uploads = tmp_path / "uploads"
     with session_scope(factory) as s:
         area = SurveyArea(name="block-a", polygon=truth["survey_polygon"])
-        far = SurveyArea(name="block-far", polygon=[[lat + 0.02, lon] for lat, lon in truth["survey_polygon"]])
+        far = SurveyArea(
+            name="block-far", polygon=[[lat + 0.02, lon] for lat, lon in truth["survey_polygon"]]
+        )
         s.add_all([area, far])
         s.flush()
-        before = Flight(survey_area_id=area.id, flown_on=date.fromisoformat(truth["flights"]["before"]["date"]))
+        before = Flight(
+            survey_area_id=area.id, flown_on=date.fromisoformat(truth["flights"]["before"]["date"])
+        )
         after = Flight(survey_area_id=area.id, flown_on=date.fromisoformat(truth["flights"]["after"]["date"]))
         s.add_all([before, after])
         s.flush()
@@ -39,18 +43,32 @@ def world(database_url: str, tmp_path: Path, small_pair: Path):  # noqa: ANN201
             shutil.copy(small_pair / f"{name}.{suffix}", folder / f"{name}.{suffix}")
         with session_scope(factory) as s:
             for f in folder.iterdir():
-                s.add(DroneUpload(id=f"{ids[name]:02d}{f.suffix[1:]:<24}"[:26], flight_id=ids[name],
-                                  filename=f.name, kind="video" if f.suffix == ".mp4" else "srt",
-                                  size_bytes=f.stat().st_size, sha256="0" * 64, bytes_received=f.stat().st_size,
-                                  status="complete"))
+                s.add(
+                    DroneUpload(
+                        id=f"{ids[name]:02d}{f.suffix[1:]:<24}"[:26],
+                        flight_id=ids[name],
+                        filename=f.name,
+                        kind="video" if f.suffix == ".mp4" else "srt",
+                        size_bytes=f.stat().st_size,
+                        sha256="0" * 64,
+                        bytes_received=f.stat().st_size,
+                        status="complete",
+                    )
+                )
     yield factory, uploads, ids, truth
     engine.dispose()
 
 
 def _count(factory, flight_id: int) -> int:  # noqa: ANN001
     with session_scope(factory) as s:
-        return s.scalar(select(func.count()).select_from(DroneFindingRow).where(
-            DroneFindingRow.flight_id == flight_id)) or 0
+        return (
+            s.scalar(
+                select(func.count())
+                .select_from(DroneFindingRow)
+                .where(DroneFindingRow.flight_id == flight_id)
+            )
+            or 0
+        )
 
 
 @pytest.mark.slow

@@ -24,14 +24,17 @@ def client(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         yield test_client
 
 
-def test_area_crud_and_baseline_over_another_area_is_refused(client: TestClient, small_pair: Path,
-                                                              tmp_path: Path) -> None:
+def test_area_crud_and_baseline_over_another_area_is_refused(
+    client: TestClient, small_pair: Path, tmp_path: Path
+) -> None:
     truth = json.loads((small_pair / "truth.json").read_text())
     polygon = truth["survey_polygon"]
     r = client.post("/survey-areas", json={"name": "block-a", "polygon": polygon})
     assert r.status_code == 201, r.text
     area = r.json()
-    far = client.post("/survey-areas", json={"name": "far", "polygon": [[a + 0.02, b] for a, b in polygon]}).json()
+    far = client.post(
+        "/survey-areas", json={"name": "far", "polygon": [[a + 0.02, b] for a, b in polygon]}
+    ).json()
     assert client.post("/survey-areas", json={"name": "block-a", "polygon": polygon}).status_code == 409
     bad = client.post("/survey-areas", json={"name": "x", "polygon": [[30.0, 120.0], [30.1, 120.0]]})
     assert bad.status_code == 422 and "at least 3" in bad.text

@@ -48,7 +48,9 @@ def structure_boxes(structures: Iterable[Structure], intr: Intrinsics, pose: Pos
 
 def random_state(seed: int, layout_structures: tuple[Structure, ...], rng: np.random.Generator) -> SiteState:
     k = int(rng.integers(0, len(layout_structures) + 1)) if layout_structures else 0
-    chosen = rng.choice(len(layout_structures), size=k, replace=False) if k else []
+    chosen: list[int] = (
+        [int(i) for i in rng.choice(len(layout_structures), size=k, replace=False)] if k else []
+    )
     return SiteState(tuple(layout_structures[i] for i in sorted(chosen)), Lighting.random(rng), seed)
 
 
@@ -63,8 +65,13 @@ def render_seed(seed: int, out_dir: Path, views: int = 4, width: int = 960, heig
         hfov = float(rng.uniform(62, 78))
         intr = Intrinsics.from_hfov(width, height, hfov)
         alt = float(rng.uniform(55, 120))
-        pose = Pose(float(rng.uniform(20, layout.size_m - 20)), float(rng.uniform(20, layout.size_m - 20)),
-                    alt, float(rng.uniform(0, 360)), float(rng.uniform(-90, -72)))
+        pose = Pose(
+            float(rng.uniform(20, layout.size_m - 20)),
+            float(rng.uniform(20, layout.size_m - 20)),
+            alt,
+            float(rng.uniform(0, 360)),
+            float(rng.uniform(-90, -72)),
+        )
         img = camera_effects(world.photograph(intr, pose), rng)
         labels = structure_boxes(state.structures, intr, pose)
         name = f"s{seed:07d}_v{v}"
@@ -73,8 +80,10 @@ def render_seed(seed: int, out_dir: Path, views: int = 4, width: int = 960, heig
         with open(out_dir / "labels" / f"{name}.txt", "w") as fh:
             for lab in labels:
                 x1, y1, x2, y2 = lab.box
-                fh.write(f"0 {(x1 + x2) / 2 / width:.6f} {(y1 + y2) / 2 / height:.6f} "
-                         f"{(x2 - x1) / width:.6f} {(y2 - y1) / height:.6f}\n")
+                fh.write(
+                    f"0 {(x1 + x2) / 2 / width:.6f} {(y1 + y2) / 2 / height:.6f} "
+                    f"{(x2 - x1) / width:.6f} {(y2 - y1) / height:.6f}\n"
+                )
         boxes += len(labels)
     return boxes
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from vision.geometry.camera import Intrinsics, Pose, footprint
 from vision.synth.aerial.layout import Layout
-from vision.synth.aerial.render import WorldRaster, camera_effects
+from vision.synth.aerial.render import WorldRaster, camera_effects, video_effects
 
 GROUND_ELEVATION_M = 12.0  # absolute altitude of the ground (abs_alt = rel_alt + this)
 
@@ -94,15 +94,24 @@ def trajectory(layout: Layout, spec: FlightSpec) -> Iterator[tuple[int, float, P
         yield i, i / spec.fps, Pose(float(pos[0]), float(pos[1]), spec.altitude, yaw, spec.pitch_deg)
 
 
-def telemetry_for(layout: Layout, spec: FlightSpec, index: int, time_s: float, pose: Pose,
-                  rng: np.random.Generator) -> TelemetrySample:
+def telemetry_for(
+    layout: Layout, spec: FlightSpec, index: int, time_s: float, pose: Pose, rng: np.random.Generator
+) -> TelemetrySample:
     e = pose.east + spec.gps_bias_m[0] + rng.normal(0, spec.gps_jitter_m)
     n = pose.north + spec.gps_bias_m[1] + rng.normal(0, spec.gps_jitter_m)
     lat, lon = layout.origin.to_latlon(e, n)
     rel = pose.altitude + rng.normal(0, spec.alt_noise_m)
-    return TelemetrySample(index, time_s, spec.start + timedelta(seconds=time_s), lat, lon, rel,
-                           rel + GROUND_ELEVATION_M, (pose.yaw_deg + rng.normal(0, spec.yaw_noise_deg)) % 360,
-                           pose.pitch_deg)
+    return TelemetrySample(
+        index,
+        time_s,
+        spec.start + timedelta(seconds=time_s),
+        lat,
+        lon,
+        rel,
+        rel + GROUND_ELEVATION_M,
+        (pose.yaw_deg + rng.normal(0, spec.yaw_noise_deg)) % 360,
+        pose.pitch_deg,
+    )
 
 
 def srt_block(s: TelemetrySample, frame_dt: float) -> str:
@@ -134,7 +143,7 @@ def write_flight_video(world: WorldRaster, spec: FlightSpec, video: Path, srt: P
         stream.pix_fmt = "yuv420p"
         stream.options = {"preset": "veryfast", "crf": "23"}
         for i, t, pose in trajectory(world.layout, spec):
-            img = camera_effects(world.photograph(intr, pose), rng, noise=1.5)
+            img = video_effects(world.photograph(intr, pose), rng)
             frame = av.VideoFrame.from_ndarray(img, format="bgr24")
             for packet in stream.encode(frame):
                 container.mux(packet)
@@ -186,9 +195,11 @@ def geotagged_jpeg(img: np.ndarray, s: TelemetrySample, quality: int = 92) -> by
         piexif.GPSIFD.GPSAltitudeRef: 0,
         piexif.GPSIFD.GPSAltitude: _rational(s.abs_alt, 1000),
     }
-    exif = {"0th": {piexif.ImageIFD.Make: b"DJI", piexif.ImageIFD.Model: b"SYNTH-AERIAL"},
-            "Exif": {piexif.ExifIFD.DateTimeOriginal: s.captured_at.strftime("%Y:%m:%d %H:%M:%S").encode()},
-            "GPS": gps}
+    exif = {
+        "0th": {piexif.ImageIFD.Make: b"DJI", piexif.ImageIFD.Model: b"SYNTH-AERIAL"},
+        "Exif": {piexif.ExifIFD.DateTimeOriginal: s.captured_at.strftime("%Y:%m:%d %H:%M:%S").encode()},
+        "GPS": gps,
+    }
     out = io.BytesIO()
     piexif.insert(piexif.dump(exif), buf.tobytes(), out)
     data = out.getvalue()

@@ -35,8 +35,12 @@ class Rect:
 
     def bounds(self, margin: float = 0.0) -> tuple[float, float, float, float]:
         pts = self.corners()
-        return (pts[:, 0].min() - margin, pts[:, 1].min() - margin, pts[:, 0].max() + margin,
-                pts[:, 1].max() + margin)
+        return (
+            pts[:, 0].min() - margin,
+            pts[:, 1].min() - margin,
+            pts[:, 0].max() + margin,
+            pts[:, 1].max() + margin,
+        )
 
     @property
     def area(self) -> float:
@@ -96,8 +100,16 @@ class Layout:
         return [self.origin.to_latlon(e, n) for e, n in ((m, m), (s, m), (s, s), (m, s))]
 
 
-ROOF_COLOURS = [(170, 172, 175), (150, 160, 168), (120, 130, 140), (165, 180, 190), (110, 120, 150),
-                (185, 185, 180), (140, 140, 135), (95, 105, 115)]
+ROOF_COLOURS = [
+    (170, 172, 175),
+    (150, 160, 168),
+    (120, 130, 140),
+    (165, 180, 190),
+    (110, 120, 150),
+    (185, 185, 180),
+    (140, 140, 135),
+    (95, 105, 115),
+]
 
 
 def _structure_colour(kind: str, rng: np.random.Generator) -> tuple[int, int, int]:
@@ -110,13 +122,20 @@ def _structure_colour(kind: str, rng: np.random.Generator) -> tuple[int, int, in
     return tone
 
 
-def _place(rng: np.random.Generator, roof: Rect, w: float, h: float, taken: list, margin: float,
-           angle: float = 0.0) -> Rect | None:
+def _place(
+    rng: np.random.Generator, roof: Rect, w: float, h: float, taken: list, margin: float, angle: float = 0.0
+) -> Rect | None:
     for _ in range(25):
-        e = rng.uniform(roof.e - roof.w / 2 + w / 2 + 1.0, roof.e + roof.w / 2 - w / 2 - 1.0) \
-            if roof.w > w + 2.0 else None
-        n = rng.uniform(roof.n - roof.h / 2 + h / 2 + 1.0, roof.n + roof.h / 2 - h / 2 - 1.0) \
-            if roof.h > h + 2.0 else None
+        e = (
+            rng.uniform(roof.e - roof.w / 2 + w / 2 + 1.0, roof.e + roof.w / 2 - w / 2 - 1.0)
+            if roof.w > w + 2.0
+            else None
+        )
+        n = (
+            rng.uniform(roof.n - roof.h / 2 + h / 2 + 1.0, roof.n + roof.h / 2 - h / 2 - 1.0)
+            if roof.h > h + 2.0
+            else None
+        )
         if e is None or n is None:
             return None
         rect = Rect(float(e), float(n), w, h, angle)
@@ -127,8 +146,9 @@ def _place(rng: np.random.Generator, roof: Rect, w: float, h: float, taken: list
     return None
 
 
-def generate_layout(seed: int, size_m: float = 160.0, survey_margin_m: float = 20.0,
-                    origin: tuple[float, float] | None = None) -> Layout:
+def generate_layout(
+    seed: int, size_m: float = 160.0, survey_margin_m: float = 20.0, origin: tuple[float, float] | None = None
+) -> Layout:
     rng = np.random.default_rng([seed, 7001])
     if origin is None:
         origin = (30.2 + rng.uniform(-0.05, 0.05), 120.1 + rng.uniform(-0.05, 0.05))
@@ -174,13 +194,18 @@ def generate_layout(seed: int, size_m: float = 160.0, survey_margin_m: float = 2
                         trees.append((float((ce[i] + ce[i + 1]) / 2), float((cn[j] + cn[j + 1]) / 2), 4.0))
                         continue
                     w, h = min(w, rng.uniform(18, 45)), min(h, rng.uniform(18, 45))
-                    roof = Rect(float(rng.uniform(e0 + w / 2 + gap / 2, e1 - w / 2 - gap / 2 + 1e-6)),
-                                float(rng.uniform(n0 + h / 2 + gap / 2, n1 - h / 2 - gap / 2 + 1e-6)),
-                                float(w), float(h))
+                    roof = Rect(
+                        float(rng.uniform(e0 + w / 2 + gap / 2, e1 - w / 2 - gap / 2 + 1e-6)),
+                        float(rng.uniform(n0 + h / 2 + gap / 2, n1 - h / 2 - gap / 2 + 1e-6)),
+                        float(w),
+                        float(h),
+                    )
                     taken: list[tuple[float, float, float, float]] = []
                     clutter: list[Clutter] = []
                     if rng.random() < 0.8:  # stairwell: a legitimate roof box, same tone as the roof
-                        r = _place(rng, roof, float(rng.uniform(3, 4.5)), float(rng.uniform(3, 5)), taken, 1.0)
+                        r = _place(
+                            rng, roof, float(rng.uniform(3, 4.5)), float(rng.uniform(3, 5)), taken, 1.0
+                        )
                         if r:
                             clutter.append(Clutter("stairwell", r, (0, 0, 0)))
                     for _ in range(int(rng.integers(0, 7))):
@@ -194,7 +219,9 @@ def generate_layout(seed: int, size_m: float = 160.0, survey_margin_m: float = 2
                             tank = [(215, 215, 220), (170, 110, 40), (190, 190, 190)][int(rng.integers(3))]
                             clutter.append(Clutter("tank", r, tank))
                     if rng.random() < 0.35:
-                        r = _place(rng, roof, float(rng.uniform(4, 9)), float(rng.uniform(3.4, 6.8)), taken, 0.6)
+                        r = _place(
+                            rng, roof, float(rng.uniform(4, 9)), float(rng.uniform(3.4, 6.8)), taken, 0.6
+                        )
                         if r:
                             clutter.append(Clutter("solar", r, (90, 50, 30)))
                     for _ in range(3):
@@ -206,14 +233,40 @@ def generate_layout(seed: int, size_m: float = 160.0, survey_margin_m: float = 2
                             candidates.append(Structure(sid, kind, r, _structure_colour(kind, rng), bid))
                             sid += 1
                     colour = ROOF_COLOURS[int(rng.integers(len(ROOF_COLOURS)))]
-                    colour = tuple(int(np.clip(c + rng.integers(-12, 12), 0, 255)) for c in colour)
-                    buildings.append(Building(bid, roof, colour, float(rng.uniform(12, 40)),
-                                              float(rng.uniform(0.3, 0.6)), tuple(clutter)))
+                    cb, cg, cr = (int(np.clip(c + rng.integers(-12, 12), 0, 255)) for c in colour)
+                    colour = (cb, cg, cr)
+                    buildings.append(
+                        Building(
+                            bid,
+                            roof,
+                            colour,
+                            float(rng.uniform(12, 40)),
+                            float(rng.uniform(0.3, 0.6)),
+                            tuple(clutter),
+                        )
+                    )
                     bid += 1
     for _ in range(int(rng.integers(10, 30))):
-        trees.append((float(rng.uniform(0, size_m)), float(rng.uniform(0, size_m)), float(rng.uniform(1.5, 4))))
+        trees.append(
+            (float(rng.uniform(0, size_m)), float(rng.uniform(0, size_m)), float(rng.uniform(1.5, 4)))
+        )
     # Trees never cover roofs.
-    trees = [t for t in trees if not any(_overlaps((t[0] - t[2], t[1] - t[2], t[0] + t[2], t[1] + t[2]),
-                                                   b.roof.bounds(0.5)) for b in buildings)]
-    return Layout(seed, size_m, survey_margin_m, frame, tuple(roads_e), tuple(roads_n), tuple(buildings),
-                  tuple(candidates), tuple(trees))
+    trees = [
+        t
+        for t in trees
+        if not any(
+            _overlaps((t[0] - t[2], t[1] - t[2], t[0] + t[2], t[1] + t[2]), b.roof.bounds(0.5))
+            for b in buildings
+        )
+    ]
+    return Layout(
+        seed,
+        size_m,
+        survey_margin_m,
+        frame,
+        tuple(roads_e),
+        tuple(roads_n),
+        tuple(buildings),
+        tuple(candidates),
+        tuple(trees),
+    )

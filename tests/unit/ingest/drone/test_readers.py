@@ -19,8 +19,20 @@ def _samples(n: int = 5) -> list[TelemetrySample]:
     start = datetime(2026, 5, 1, 3, 0, tzinfo=UTC)
     from datetime import timedelta
 
-    return [TelemetrySample(i, i * 0.5, start + timedelta(seconds=i * 0.5), 30.2 + i * 1e-5, 120.1, 80.0 + i,
-                            92.0 + i, 350.0, -90.0) for i in range(n)]
+    return [
+        TelemetrySample(
+            i,
+            i * 0.5,
+            start + timedelta(seconds=i * 0.5),
+            30.2 + i * 1e-5,
+            120.1,
+            80.0 + i,
+            92.0 + i,
+            350.0,
+            -90.0,
+        )
+        for i in range(n)
+    ]
 
 
 def _write(path: Path, samples: list[TelemetrySample]) -> Path:
@@ -50,8 +62,12 @@ def test_truncated_srt_names_file_and_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
-        (lambda s: s.replace("[latitude: 30.2000000]", "[latitude: 0.0]", 1)
-         .replace("[longitude: 120.1000000]", "[longitude: 0.0]", 1), "no valid GPS position"),
+        (
+            lambda s: s.replace("[latitude: 30.2000000]", "[latitude: 0.0]", 1).replace(
+                "[longitude: 120.1000000]", "[longitude: 0.0]", 1
+            ),
+            "no valid GPS position",
+        ),
         (lambda s: s.replace("00:00:01,000 -->", "00:00:01 ->", 1), "malformed timing line"),
         (lambda s: s.replace("[latitude: 30.2000300]", "[latitude: 30.3000300]", 1), "position jumps"),
         (lambda s: s.replace("FrameCnt: 4,", "FrameCnt: 2,", 1), "frame count goes backwards"),

@@ -23,9 +23,13 @@ def test_recovers_known_homography() -> None:
     base = _view()
     h, w = base.shape[:2]
     angle, scale = np.radians(12.0), 1.08
-    known = np.array([[scale * np.cos(angle), -scale * np.sin(angle), 30.0],
-                      [scale * np.sin(angle), scale * np.cos(angle), -20.0],
-                      [2e-5, -1e-5, 1.0]])
+    known = np.array(
+        [
+            [scale * np.cos(angle), -scale * np.sin(angle), 30.0],
+            [scale * np.sin(angle), scale * np.cos(angle), -20.0],
+            [2e-5, -1e-5, 1.0],
+        ]
+    )
     # `moved` is `base` seen through `known`: a base pixel p lands at known @ p in moved.
     moved = cv2.warpPerspective(base, known, (w, h))
     moved = camera_effects(cv2.convertScaleAbs(moved, alpha=0.85, beta=10), np.random.default_rng(0), 2.0)

@@ -28,7 +28,9 @@ def test_same_seed_gives_same_image_bytes(tmp_path: Path) -> None:
             cls, *xywh = line.split()
             assert cls == "0"
             x, y, w, h = map(float, xywh)
-            assert -1e-4 <= x - w / 2 and x + w / 2 <= 1 + 1e-4 and -1e-4 <= y - h / 2 and y + h / 2 <= 1 + 1e-4
+            assert (
+                -1e-4 <= x - w / 2 and x + w / 2 <= 1 + 1e-4 and -1e-4 <= y - h / 2 and y + h / 2 <= 1 + 1e-4
+            )
 
 
 def test_labels_land_on_the_rendered_structures() -> None:
