@@ -327,3 +327,15 @@ class DroneJobRunner:
                 if frow is not None:
                     frow.submitted = True
         return added
+
+
+def start_drone_jobs(app: object, settings: object, sink: ViolationSink | None = None) -> DroneJobRunner:
+    """Start the background runner for an app (call from the lifespan; `runner.stop()` on shutdown).
+
+    It first resumes flights a restart left queued or processing, then polls for newly queued ones.
+    """
+    state = app.state  # type: ignore[attr-defined]
+    runner = DroneJobRunner(state.session_factory, upload_root(settings), sink)
+    state.drone_jobs = runner
+    runner.start()
+    return runner

@@ -40,4 +40,5 @@ class DroneConfig(BaseModel):
         default=0.5, gt=0, le=1, description="Share of a flight's frames that must lie in its area"
     )
     detector_confidence: float = Field(default=0.35, gt=0, lt=1)
+    min_area_m2: float = Field(default=2.0, ge=0, description="Smaller changed regions are ignored")
     min_change: float = Field(default=0.25, gt=0, lt=1, description="Changed share of a new structure's box")

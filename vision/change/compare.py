@@ -60,21 +60,32 @@ def change_mask(
     ring = ~inside & (b.sum(axis=2) > 0)
     valid = b.sum(axis=2) > 0
     fitted = b.copy()
-    if ring.sum() > 50:  # per-channel gain/offset from the unchanged surroundings: lighting differs
+    if ring.sum() > 50:  # per-channel gain/offset from the surroundings (robust: shadows move by date)
         for c in range(3):
             x, y = b[..., c][ring], a[..., c][ring]
-            gain = float(np.clip(np.std(y) / max(np.std(x), 1.0), 0.5, 2.0))
-            fitted[..., c] = (b[..., c] - x.mean()) * gain + y.mean()
+            qx, qy = np.percentile(x, [25, 50, 75]), np.percentile(y, [25, 50, 75])
+            gain = float(np.clip((qy[2] - qy[0]) / max(qx[2] - qx[0], 2.0), 0.6, 1.6))
+            fitted[..., c] = (b[..., c] - qx[1]) * gain + qy[1]
     a_s = cv2.GaussianBlur(a, (0, 0), 1.2)
     f_s = cv2.GaussianBlur(fitted, (0, 0), 1.2)
     diff = np.abs(a_s - f_s).max(axis=2)
     noise = float(np.median(diff[ring])) if ring.sum() > 50 else 5.0
-    thresh = max(22.0, 4.0 * noise)
+    thresh = float(np.clip(3.0 * noise, 22.0, 45.0))
     ratio = (a_s + 8) / (f_s + 8)
     shadow = (ratio.max(axis=2) < 0.92) & (ratio.max(axis=2) - ratio.min(axis=2) < 0.15)
     mask = ((diff > thresh) & ~shadow & valid).astype(np.uint8) * 255
-    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+    # Outlines that are new (a roof-coloured room shows mostly as new edges): add them, then fill.
+    gray_a = cv2.cvtColor(np.clip(a_s, 0, 255).astype(np.uint8), cv2.COLOR_BGR2GRAY)
+    gray_f = cv2.cvtColor(np.clip(f_s, 0, 255).astype(np.uint8), cv2.COLOR_BGR2GRAY)
+    old_edges = cv2.dilate(cv2.Canny(gray_f, 30, 90), np.ones((7, 7), np.uint8))
+    new_edges = cv2.Canny(gray_a, 30, 90) & ~old_edges & valid.astype(np.uint8) * 255
+    mask = cv2.morphologyEx(mask | new_edges, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8))
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    filled = np.zeros_like(mask)
+    outer, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    cv2.drawContours(filled, outer, -1, 255, -1)
+    filled[shadow] = 0  # filling closed outlines must not bring the structure's shadow back in
+    mask = cv2.morphologyEx(filled, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
     share = float((mask[inside] > 0).mean()) if inside.any() else 0.0
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     cx, cy = (x1 + x2) / 2 - ex1, (y1 + y2) / 2 - ey1

@@ -138,7 +138,9 @@ class ChangeDetector:
                     base_dets[bi],
                     self.config.min_change,
                 ):
-                    observations.append(self._observe(gf, base, reg, cand, area))
+                    obs = self._observe(gf, base, reg, cand, area)
+                    if obs.area_m2 >= self.config.min_area_m2:
+                        observations.append(obs)
             if registered_any is None:
                 report.frames.append(FrameReport(gf.frame.index, None, False, 0.0, first_reason))
                 log.warning(
