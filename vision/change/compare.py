@@ -78,7 +78,7 @@ def change_mask(
     gray_a = cv2.cvtColor(np.clip(a_s, 0, 255).astype(np.uint8), cv2.COLOR_BGR2GRAY)
     gray_f = cv2.cvtColor(np.clip(f_s, 0, 255).astype(np.uint8), cv2.COLOR_BGR2GRAY)
     old_edges = cv2.dilate(cv2.Canny(gray_f, 30, 90), np.ones((7, 7), np.uint8))
-    new_edges = cv2.Canny(gray_a, 30, 90) & ~old_edges & valid.astype(np.uint8) * 255
+    new_edges = np.where((cv2.Canny(gray_a, 30, 90) > 0) & (old_edges == 0) & valid, 255, 0).astype(np.uint8)
     mask = cv2.morphologyEx(mask | new_edges, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8))
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     filled = np.zeros_like(mask)
