@@ -133,12 +133,14 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=REPO / "var" / "bench" / "drone")
     ap.add_argument("--skip-video", action="store_true")
     ap.add_argument("--skip-map", action="store_true")
+    ap.add_argument("--skip-change", action="store_true")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = ap.parse_args()
     logging.basicConfig(level=logging.ERROR)
     args.work.mkdir(parents=True, exist_ok=True)
     out: dict[str, float] = {}
-    out |= change_figures(args.work, args.pairs)
+    if not args.skip_change:
+        out |= change_figures(args.work, args.pairs)
     if not args.skip_map:
         out |= detector_figures(args.work, args.map_areas)
     if not args.skip_video:
