@@ -116,12 +116,17 @@ def video_figures(work: Path) -> dict[str, float]:
     report = detector.compare(before, after, origin)
     t3 = time.perf_counter()
     frames = truth["flights"]["after"]["frames"]
+    from vision.change.evaluate import match_findings, photographed
+
+    seen = photographed(truth["new_structures"], folder / "after.SRT", 1920, 1080, config, origin)
+    tp = match_findings(report.findings, seen)[0]
     print(
         f"[video] 2-minute 1080p30 flight ({frames} frames) vs its 2-minute baseline: "
         f"{t3 - t0:.1f} s total on this machine (decode+select baseline {t1 - t0:.1f} s, "
         f"new {t2 - t1:.1f} s; compare {len(after.frames)} selected frames with {len(before.frames)} "
-        f"baseline frames {t3 - t2:.1f} s); {len(report.findings)} findings, "
-        f"{len(truth['new_structures'])} true new structures, {len(report.unregistered)} frames unregistered"
+        f"baseline frames {t3 - t2:.1f} s); {len(report.findings)} findings ({tp} true), "
+        f"{len(truth['new_structures'])} new structures of which {len(seen)} photographed by the new flight, "
+        f"{len(report.unregistered)} frames unregistered"
     )
     return {"video_total_s": t3 - t0, "video_frames": frames}
 

@@ -68,6 +68,28 @@ def match_findings(findings: list[Finding], truth: list[dict]) -> tuple[int, lis
     return len(used_t), area, pos
 
 
+def photographed(
+    truth: list[dict], srt: Path, width: int, height: int, config: DroneConfig, origin: LocalFrame
+) -> list[dict]:
+    """The true structures whose centre appears in at least one frame of the flight (by its telemetry):
+    a structure the drone never photographed cannot be found, so it is not scored."""
+    from ingest.drone.selection import pose_of
+    from ingest.drone.srt import parse_srt
+    from vision.geometry.camera import apply_h, ground_to_image
+
+    intr = config.camera.intrinsics(width, height)
+    homographies = [ground_to_image(intr, pose_of(r, origin)) for r in parse_srt(srt)]
+    out = []
+    for s in truth:
+        e, n = origin.to_en(s["lat"], s["lon"])
+        for h in homographies:
+            x, y = apply_h(h, [(e, n)])[0]
+            if 0 <= x < width and 0 <= y < height:
+                out.append(s)
+                break
+    return out
+
+
 def evaluate_pair(folder: Path, detector: ChangeDetector, config: DroneConfig, seed: int) -> PairResult:
     truth = json.loads((folder / "truth.json").read_text())
     t0 = time.perf_counter()
@@ -75,10 +97,14 @@ def evaluate_pair(folder: Path, detector: ChangeDetector, config: DroneConfig, s
     before = load_video_flight(f"{seed}-before", folder / "before.mp4", folder / "before.SRT", config, origin)
     after = load_video_flight(f"{seed}-after", folder / "after.mp4", folder / "after.SRT", config, origin)
     report = detector.compare(before, after, origin)
-    tp, area, pos = match_findings(report.findings, truth["new_structures"])
+    frame = after.frames[0].frame
+    scored = photographed(
+        truth["new_structures"], folder / "after.SRT", frame.width, frame.height, config, origin
+    )
+    tp, area, pos = match_findings(report.findings, scored)
     return PairResult(
         seed,
-        len(truth["new_structures"]),
+        len(scored),
         len(report.findings),
         tp,
         area,
