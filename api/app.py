@@ -14,7 +14,7 @@ from api.db.migrate import upgrade
 from api.db.seed import seed_cameras
 from api.logging_setup import install_redaction
 from api.review_api import include_review_api, start_webhook_dispatcher, stop_webhook_dispatcher
-from api.routes import camera_health, cameras, health
+from api.routes import camera_health, cameras, health, survey_areas
 from api.settings import Settings, get_settings
 from ingest.config import load_config
 
@@ -71,4 +71,5 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True, pipeli
     app.include_router(cameras.router)
     app.include_router(camera_health.router)
     include_review_api(app)
+    app.include_router(survey_areas.router)
     return app

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from api.cli_drone import drone_app, synth_aerial_app
 from api.cli_eval import eval_command
 from api.cli_synth import synth_app, train_command
 from api.cli_users import user_app
@@ -26,6 +27,8 @@ register_evidence_commands(app, get_settings, DatabaseRecordSink.from_url)  # ve
 app.add_typer(synth_app, name="synth")
 app.command("train")(train_command)
 app.add_typer(user_app, name="user")
+app.add_typer(synth_aerial_app, name="synth-aerial")
+app.add_typer(drone_app, name="drone")
 
 
 @app.command()

@@ -13,12 +13,15 @@ from fastapi import FastAPI
 
 from api.db.evidence_sink import open_writer
 from api.db.health_store import DbHealthReporter
-from api.pipeline.sinks import EvidenceSink
+from api.drone_jobs import DroneJobRunner, start_drone_jobs
+from api.pipeline.sinks import EvidenceSink, FlightEvidenceSink
 from api.pipeline.street import StreetWiring
 from api.settings import Settings
 from evidence.writer import EvidenceWriter
 from ingest.config import AppConfig
+from ingest.config.loader import config_sha256
 from ingest.supervisor import Supervisor, embedded_supervisor
+from vision.change.detector import DEFAULT_WEIGHTS as AERIAL_WEIGHTS
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +31,7 @@ class Pipeline:
     writer: EvidenceWriter
     supervisor: Supervisor | None = None
     sink: EvidenceSink | None = None
+    drone_jobs: DroneJobRunner | None = None
     stop_event: threading.Event = field(default_factory=threading.Event)
     threads: list[threading.Thread] = field(default_factory=list)
 
@@ -67,10 +71,17 @@ def start_spool_retry(pipeline: Pipeline, interval_s: float = 30.0) -> None:
     pipeline.threads.append(thread)
 
 
+def start_drone_job_runner(app: FastAPI, settings: Settings, pipeline: Pipeline) -> None:
+    """Uploaded flights become background jobs; findings go through the same evidence writer."""
+    sink = FlightEvidenceSink(pipeline.writer, AERIAL_WEIGHTS, config_sha256(settings.config))
+    pipeline.drone_jobs = start_drone_jobs(app, settings, sink)
+
+
 def start_pipeline(app: FastAPI, settings: Settings, config: AppConfig) -> Pipeline:
     pipeline = Pipeline(writer=start_evidence(settings))
     app.state.evidence_writer = pipeline.writer
     start_camera_workers(app, settings, config, pipeline)
+    start_drone_job_runner(app, settings, pipeline)
     start_spool_retry(pipeline)
     return pipeline
 
@@ -80,6 +91,8 @@ def stop_pipeline(pipeline: Pipeline) -> None:
     pipeline.stop_event.set()
     if pipeline.supervisor is not None:
         pipeline.supervisor.stop()
+    if pipeline.drone_jobs is not None:
+        pipeline.drone_jobs.stop()
     for thread in pipeline.threads:
         thread.join(timeout=5)
     log.info("pipeline stopped")

@@ -149,6 +149,28 @@ def create_flight(body: FlightCreate, user: DroneUser, session: SessionDep, now:
     return FlightPublic.model_validate(flight)
 
 
+@router.post(
+    "/flights/{flight_id}/process",
+    response_model=FlightPublic,
+    status_code=202,
+    responses={**_AUTH, **_404, 409: {"description": "Uploads unfinished or no survey area"}},
+)
+def process_flight(flight_id: IdPath, user: DroneUser, session: SessionDep, now: NowDep) -> FlightPublic:
+    """Queue the flight for processing once all its uploads are complete (idempotent: a rerun adds
+    no duplicate findings)."""
+    flight = _flight_or_404(session, flight_id)
+    uploads = list(session.scalars(select(DroneUpload).where(DroneUpload.flight_id == flight_id)))
+    if not uploads or any(u.status != "complete" for u in uploads):
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=f"flight {flight_id} has no complete set of uploads")
+    if flight.survey_area_id is None:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=f"flight {flight_id} has no survey area")
+    if flight.status in ("queued", "processing"):
+        return FlightPublic.model_validate(flight)
+    flight.status, flight.progress, flight.status_detail = "queued", 0.0, "waiting to be processed"
+    audit.record(session, user, "flight.process", "flight", flight.id, now)
+    return FlightPublic.model_validate(flight)
+
+
 @router.get("/flights", response_model=list[FlightPublic], responses=_AUTH)
 def list_flights(
     user: DroneReader, session: SessionDep, survey_area_id: IdQuery = None

@@ -3,6 +3,7 @@
 from api.db.models.audit import AuditEntry
 from api.db.models.camera import Camera, CameraHealth, Zone
 from api.db.models.drone import DroneUpload, Flight, SurveyArea
+from api.db.models.drone_findings import DroneFindingRow, DroneFrameReport
 from api.db.models.event import Event, Review
 from api.db.models.evidence import EvidenceRecordRow
 from api.db.models.review_api import LoginSession, WebhookDelivery
@@ -13,6 +14,8 @@ __all__ = [
     "AuditEntry",
     "Camera",
     "CameraHealth",
+    "DroneFindingRow",
+    "DroneFrameReport",
     "DroneUpload",
     "Event",
     "EvidenceRecordRow",

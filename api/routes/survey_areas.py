@@ -1,0 +1,124 @@
+"""Survey areas (polygon + baseline flight), the flights over them and what was found."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, status
+from sqlalchemy import select
+
+from api.db.models import DroneFindingRow, DroneFrameReport, Flight, SurveyArea
+from api.deps import SessionDep, SettingsDep
+from api.drone_jobs import AreaMismatchError, check_flight_over_area, flight_folder, read_track, upload_root
+from api.schemas.survey_area import (
+    BaselineUpdate,
+    FindingPublic,
+    FlightStatusPublic,
+    FrameReportPublic,
+    SurveyAreaCreate,
+    SurveyAreaPublic,
+)
+from ingest.config.drone import DroneConfig
+from ingest.drone.errors import FootageError
+
+router = APIRouter(prefix="/survey-areas", tags=["survey areas"])
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such survey area or flight"}}
+
+
+def _area(session: SessionDep, area_id: int) -> SurveyArea:
+    area = session.get(SurveyArea, area_id)
+    if area is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"survey area {area_id} not found")
+    return area
+
+
+@router.post(
+    "",
+    response_model=SurveyAreaPublic,
+    status_code=201,
+    responses={409: {"description": "Name already used"}},
+)
+def create_area(body: SurveyAreaCreate, session: SessionDep) -> SurveyArea:
+    if session.scalar(select(SurveyArea).where(SurveyArea.name == body.name)) is not None:
+        raise HTTPException(status.HTTP_409_CONFLICT, f"survey area {body.name!r} already exists")
+    if body.baseline_flight_id is not None and session.get(Flight, body.baseline_flight_id) is None:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_ENTITY, f"flight {body.baseline_flight_id} not found"
+        )
+    area = SurveyArea(name=body.name, polygon=body.polygon, baseline_flight_id=body.baseline_flight_id)
+    session.add(area)
+    session.flush()
+    return area
+
+
+@router.get("", response_model=list[SurveyAreaPublic])
+def list_areas(session: SessionDep) -> list[SurveyArea]:
+    return list(session.scalars(select(SurveyArea).order_by(SurveyArea.id)))
+
+
+@router.get("/{area_id}", response_model=SurveyAreaPublic, responses=NOT_FOUND)
+def get_area(area_id: int, session: SessionDep) -> SurveyArea:
+    return _area(session, area_id)
+
+
+@router.put(
+    "/{area_id}/baseline",
+    response_model=SurveyAreaPublic,
+    responses={**NOT_FOUND, 422: {"description": "The flight does not cover the area"}},
+)
+def set_baseline(
+    area_id: int, body: BaselineUpdate, session: SessionDep, settings: SettingsDep
+) -> SurveyArea:
+    """Make a flight the area's baseline; its footage (where uploaded) must lie over the area."""
+    area = _area(session, area_id)
+    flight = session.get(Flight, body.flight_id)
+    if flight is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"flight {body.flight_id} not found")
+    folder = flight_folder(upload_root(settings), flight.id)
+    if folder.is_dir():
+        try:
+            check_flight_over_area(
+                read_track(folder),
+                area,
+                flight.id,
+                DroneConfig().min_area_coverage,
+                list(session.scalars(select(SurveyArea))),
+            )
+        except (AreaMismatchError, FootageError) as exc:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from None
+    area.baseline_flight_id = flight.id
+    flight.survey_area_id = area.id
+    return area
+
+
+@router.get("/{area_id}/flights", response_model=list[FlightStatusPublic], responses=NOT_FOUND)
+def list_flights(area_id: int, session: SessionDep) -> list[Flight]:
+    _area(session, area_id)
+    return list(session.scalars(select(Flight).where(Flight.survey_area_id == area_id).order_by(Flight.id)))
+
+
+@router.get("/{area_id}/findings", response_model=list[FindingPublic], responses=NOT_FOUND)
+def list_findings(area_id: int, session: SessionDep) -> list[DroneFindingRow]:
+    _area(session, area_id)
+    query = (
+        select(DroneFindingRow)
+        .join(Flight, Flight.id == DroneFindingRow.flight_id)
+        .where(Flight.survey_area_id == area_id)
+        .order_by(DroneFindingRow.flight_id, DroneFindingRow.id)
+    )
+    return list(session.scalars(query))
+
+
+@router.get(
+    "/{area_id}/flights/{flight_id}/frames", response_model=list[FrameReportPublic], responses=NOT_FOUND
+)
+def frame_reports(area_id: int, flight_id: int, session: SessionDep) -> list[DroneFrameReport]:
+    """Registration outcome per compared frame, with the reason for each frame that failed."""
+    _area(session, area_id)
+    return list(
+        session.scalars(
+            select(DroneFrameReport)
+            .where(DroneFrameReport.flight_id == flight_id)
+            .order_by(DroneFrameReport.frame_index)
+        )
+    )

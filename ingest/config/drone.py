@@ -1,0 +1,44 @@
+"""Drone section: camera intrinsics for footage without calibration data, and processing knobs."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from vision.geometry.camera import Intrinsics
+
+
+class DroneCameraConfig(BaseModel):
+    """Pinhole intrinsics, resolution independent: fx, cx as fractions of width; fy, cy of height.
+
+    Leave fx/fy empty to derive them from `hfov_deg` (square pixels, principal point at the centre).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    hfov_deg: float = Field(default=70.0, gt=10, lt=170, description="Horizontal field of view")
+    fx: float | None = Field(default=None, gt=0)
+    fy: float | None = Field(default=None, gt=0)
+    cx: float = Field(default=0.5, gt=0, lt=1)
+    cy: float = Field(default=0.5, gt=0, lt=1)
+
+    def intrinsics(self, width: int, height: int) -> Intrinsics:
+        if self.fx is None:
+            base = Intrinsics.from_hfov(width, height, self.hfov_deg)
+            return Intrinsics(width, height, base.fx, base.fy, self.cx * width, self.cy * height)
+        fy = self.fy if self.fy is not None else self.fx * width / height
+        return Intrinsics.from_normalised(width, height, self.fx, fy, self.cx, self.cy)
+
+
+class DroneConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    camera: DroneCameraConfig = Field(default_factory=DroneCameraConfig)
+    frame_overlap: float = Field(
+        default=0.7, gt=0.1, lt=0.98, description="Keep a frame once it overlaps the last kept one by less"
+    )
+    min_area_coverage: float = Field(
+        default=0.5, gt=0, le=1, description="Share of a flight's frames that must lie in its area"
+    )
+    detector_confidence: float = Field(default=0.35, gt=0, lt=1)
+    min_area_m2: float = Field(default=2.0, ge=0, description="Smaller changed regions are ignored")
+    min_change: float = Field(default=0.25, gt=0, lt=1, description="Changed share of a new structure's box")

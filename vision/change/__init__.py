@@ -1,0 +1,1 @@
+"""Change detection between drone flights of one survey area: registration, comparison, position, area."""
