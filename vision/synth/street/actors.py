@@ -48,6 +48,7 @@ class Truck:
     muddy: bool = False
     mud_seed: int = 0
     lights_on: bool = False
+    plate_clear: bool = False  # keep mud off the front plate (scenario trucks whose plate must read)
 
 
 @dataclass(frozen=True)
@@ -334,8 +335,8 @@ def draw_truck(canvas: Canvas, truck: Truck, rng_mud: np.random.Generator) -> in
                 u0 = float(rng_mud.uniform(0, 0.8))
                 u1 = min(1.0, u0 + float(rng_mud.uniform(0.15, 0.5)))
                 v1 = float(rng_mud.uniform(0.18, 0.5))
-                if f in ("front", "back"):  # bumper height only: the plate above it stays visible
-                    v1 *= 0.2 if f == "front" else 0.35
+                if truck.plate_clear and f == "front" and u0 < 0.62 and u1 > 0.38:
+                    v1 = min(v1, 0.1)  # splashes stop below the front plate
                 canvas.poly(_face_quad(corners, f, u0, u1, 0.0, v1), brown[int(rng_mud.integers(0, 3))], mid)
         _wheels(
             canvas,

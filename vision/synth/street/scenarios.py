@@ -455,6 +455,7 @@ def worksite(seed: int = 0, fps: int = 10) -> Scenario:
             load=load,  # type: ignore[arg-type]
             muddy=muddy,
             mud_seed=int(rng.integers(0, 2**31)),
+            plate_clear=True,
         )
 
     t1 = truck(True, "covered", (30, 160, 230))
