@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: setup
-	$(VENV)/bin/enforce serve --host $(HOST) --port $(PORT)
+	$(VENV)/bin/enforce run --host $(HOST) --port $(PORT)
 
 test: setup
 	$(VENV)/bin/ruff check vision ingest evidence api tests bench

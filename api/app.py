@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 
 from api import __version__
+from api.bootstrap import bootstrap_admin
 from api.db.base import make_engine, make_session_factory, session_scope
 from api.db.migrate import upgrade
 from api.db.seed import seed_cameras
@@ -36,7 +38,13 @@ def start_camera_registry(app: FastAPI, settings: Settings) -> None:
         seed_cameras(session, config)
 
 
-def create_app(settings: Settings | None = None, *, migrate: bool = True, pipeline: bool = False) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    migrate: bool = True,
+    pipeline: bool = False,
+    bootstrap_admin_file: Path | None = None,
+) -> FastAPI:
     """The API; with `pipeline=True` also the camera workers and evidence writer (`enforce run`)."""
     settings = settings or get_settings()
 
@@ -45,6 +53,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True, pipeli
         install_redaction()
         start_database(app, settings, migrate)
         start_camera_registry(app, settings)
+        if bootstrap_admin_file is not None:
+            bootstrap_admin(app.state.session_factory, bootstrap_admin_file)
         dispatcher = start_webhook_dispatcher(app, settings)
         running = None
         if pipeline:

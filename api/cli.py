@@ -68,7 +68,8 @@ def run(
     except ConfigError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
-    uvicorn.run(create_app(settings, pipeline=True), host=host, port=port, log_config=None)
+    app_ = create_app(settings, pipeline=True, bootstrap_admin_file=Path("var/initial-admin-password"))
+    uvicorn.run(app_, host=host, port=port, log_config=None)
 
 
 @config_app.command("check")
