@@ -86,12 +86,17 @@ def drone_process(
 ) -> None:
     """Process flights now (idempotent): compare with the baseline, store findings."""
     from api.db.base import make_engine, make_session_factory
+    from api.db.evidence_sink import open_writer
     from api.drone_jobs import DroneJobRunner, upload_root
+    from api.pipeline.sinks import FlightEvidenceSink
     from api.settings import get_settings
+    from ingest.config.loader import config_sha256
+    from vision.change.detector import DEFAULT_WEIGHTS
 
     settings = get_settings()
     engine = make_engine(settings.database_url)
-    runner = DroneJobRunner(make_session_factory(engine), upload_root(settings))
+    sink = FlightEvidenceSink(open_writer(settings), DEFAULT_WEIGHTS, config_sha256(settings.config))
+    runner = DroneJobRunner(make_session_factory(engine), upload_root(settings), sink)
     results = [runner.process(f) for f in flight_ids] if flight_ids else runner.resume()
     for r in results:
         typer.echo(json.dumps({"flight_id": r.flight_id, "status": r.status, "detail": r.detail}))

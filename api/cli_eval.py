@@ -18,8 +18,16 @@ def eval_command(
     ),
     detector: Annotated[str, typer.Option(help="Detector name from the cameras file.")] = "street",
     as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary.")] = False,
+    drone: Annotated[bool, typer.Option("--drone", help="Score rooftop change detection instead.")] = False,
+    pairs: Annotated[int, typer.Option(help="--drone: held-out before/after flight pairs.")] = 12,
 ) -> None:
-    """Score street violations (parking, mud truck, barbecue) and plate reading on scenario footage."""
+    """Score street violations (parking, mud truck, barbecue) and plate reading on scenario footage;
+    with --drone, new rooftop structures on held-out synthetic before/after flights."""
+    if drone:
+        from api.cli_drone import drone_eval
+
+        drone_eval(pairs=pairs, work_dir=Path("var/eval/drone"), as_json=as_json)
+        return
     from api.pipeline.evaluate_street import ScenarioError, evaluate, find_scenarios
     from vision.detectors.base import DetectorError
     from vision.detectors.factory import build_detector
