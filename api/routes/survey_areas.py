@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, status
 from sqlalchemy import select
 
-from api.db.models import DroneFindingRow, DroneFrameReport, Flight, SurveyArea
+from api.auth.deps import DroneUser, require_role
+from api.db.models import DroneFindingRow, DroneFrameReport, Flight, SurveyArea, User
 from api.deps import SessionDep, SettingsDep
 from api.drone_jobs import AreaMismatchError, check_flight_over_area, flight_folder, read_track, upload_root
+from api.schemas.ids import IdPath
 from api.schemas.survey_area import (
     BaselineUpdate,
     FindingPublic,
@@ -22,7 +24,12 @@ from ingest.config.drone import DroneConfig
 from ingest.drone.errors import FootageError
 
 router = APIRouter(prefix="/survey-areas", tags=["survey areas"])
-NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such survey area or flight"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not authenticated"},
+    403: {"description": "Role not allowed"},
+    404: {"description": "No such survey area or flight"},
+}
+AreaReader = Annotated[User, Depends(require_role("drone_operator", "reviewer"))]
 
 
 def _area(session: SessionDep, area_id: int) -> SurveyArea:
@@ -36,9 +43,9 @@ def _area(session: SessionDep, area_id: int) -> SurveyArea:
     "",
     response_model=SurveyAreaPublic,
     status_code=201,
-    responses={409: {"description": "Name already used"}},
+    responses={**NOT_FOUND, 409: {"description": "Name already used"}},
 )
-def create_area(body: SurveyAreaCreate, session: SessionDep) -> SurveyArea:
+def create_area(body: SurveyAreaCreate, session: SessionDep, user: DroneUser) -> SurveyArea:
     if session.scalar(select(SurveyArea).where(SurveyArea.name == body.name)) is not None:
         raise HTTPException(status.HTTP_409_CONFLICT, f"survey area {body.name!r} already exists")
     if body.baseline_flight_id is not None and session.get(Flight, body.baseline_flight_id) is None:
@@ -51,13 +58,13 @@ def create_area(body: SurveyAreaCreate, session: SessionDep) -> SurveyArea:
     return area
 
 
-@router.get("", response_model=list[SurveyAreaPublic])
-def list_areas(session: SessionDep) -> list[SurveyArea]:
+@router.get("", response_model=list[SurveyAreaPublic], responses=NOT_FOUND)
+def list_areas(session: SessionDep, user: AreaReader) -> list[SurveyArea]:
     return list(session.scalars(select(SurveyArea).order_by(SurveyArea.id)))
 
 
 @router.get("/{area_id}", response_model=SurveyAreaPublic, responses=NOT_FOUND)
-def get_area(area_id: int, session: SessionDep) -> SurveyArea:
+def get_area(area_id: IdPath, session: SessionDep, user: AreaReader) -> SurveyArea:
     return _area(session, area_id)
 
 
@@ -67,7 +74,7 @@ def get_area(area_id: int, session: SessionDep) -> SurveyArea:
     responses={**NOT_FOUND, 422: {"description": "The flight does not cover the area"}},
 )
 def set_baseline(
-    area_id: int, body: BaselineUpdate, session: SessionDep, settings: SettingsDep
+    area_id: IdPath, body: BaselineUpdate, session: SessionDep, settings: SettingsDep, user: DroneUser
 ) -> SurveyArea:
     """Make a flight the area's baseline; its footage (where uploaded) must lie over the area."""
     area = _area(session, area_id)
@@ -92,13 +99,13 @@ def set_baseline(
 
 
 @router.get("/{area_id}/flights", response_model=list[FlightStatusPublic], responses=NOT_FOUND)
-def list_flights(area_id: int, session: SessionDep) -> list[Flight]:
+def list_flights(area_id: IdPath, session: SessionDep, user: AreaReader) -> list[Flight]:
     _area(session, area_id)
     return list(session.scalars(select(Flight).where(Flight.survey_area_id == area_id).order_by(Flight.id)))
 
 
 @router.get("/{area_id}/findings", response_model=list[FindingPublic], responses=NOT_FOUND)
-def list_findings(area_id: int, session: SessionDep) -> list[DroneFindingRow]:
+def list_findings(area_id: IdPath, session: SessionDep, user: AreaReader) -> list[DroneFindingRow]:
     _area(session, area_id)
     query = (
         select(DroneFindingRow)
@@ -112,7 +119,9 @@ def list_findings(area_id: int, session: SessionDep) -> list[DroneFindingRow]:
 @router.get(
     "/{area_id}/flights/{flight_id}/frames", response_model=list[FrameReportPublic], responses=NOT_FOUND
 )
-def frame_reports(area_id: int, flight_id: int, session: SessionDep) -> list[DroneFrameReport]:
+def frame_reports(
+    area_id: IdPath, flight_id: IdPath, session: SessionDep, user: AreaReader
+) -> list[DroneFrameReport]:
     """Registration outcome per compared frame, with the reason for each frame that failed."""
     _area(session, area_id)
     return list(

@@ -40,11 +40,13 @@ def test_review_an_event_with_the_keyboard(server: str, world: ApiWorld) -> None
             page.keyboard.press("Enter")
             expect(page.locator("#plate-text")).to_contain_text("浙A11111")
             expect(page.locator("#verify")).not_to_be_empty()
+            expect(page.locator("#verify")).to_have_text("证据校验通过")  # the real signed record verifies
             page.wait_for_function(
                 "() => { const i = document.querySelector('.photo img'); "
                 "return i && i.complete && i.naturalWidth > 0; }"
             )
-            assert page.evaluate("() => document.querySelector('.photo canvas').width") == 640
+            # the overlay canvas matches the photo's real size (the record's photos are 160 px wide)
+            assert page.evaluate("() => document.querySelector('.photo canvas').width") == 160
             page.wait_for_function("() => document.querySelector('#clip video') !== null")
             page.locator("#lang").click()
             expect(page.locator("#approve")).to_have_text("Approve (A)")

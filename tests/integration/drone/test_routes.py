@@ -21,7 +21,34 @@ def client(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("ENFORCE_UPLOAD_DIR", str(tmp_path / "uploads"))
     settings = Settings(config=config, database_url=database_url, evidence_dir=tmp_path / "evidence")
     with TestClient(create_app(settings)) as test_client:
+        login_as(test_client, "drone_operator")
         yield test_client
+
+
+def login_as(client: TestClient, role: str) -> None:
+    """Survey areas need a drone operator (reviewers may read): log the client in as one."""
+    import uuid
+
+    from api.auth.service import open_login_session
+    from api.db.base import session_scope, utcnow
+    from api.db.models import User
+
+    with session_scope(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        user = User(username=f"pilot-{uuid.uuid4().hex[:8]}", role=role)
+        session.add(user)
+        session.flush()
+        token, _ = open_login_session(session, user, utcnow(), 3600)
+    client.headers["Authorization"] = f"Bearer {token}"
+
+
+def test_survey_areas_need_a_drone_operator(client: TestClient) -> None:
+    polygon = [[30.0, 120.0], [30.0, 120.01], [30.01, 120.01]]
+    assert client.get("/survey-areas", headers={"Authorization": ""}).status_code == 401
+    login_as(client, "reviewer")
+    assert client.get("/survey-areas").status_code == 200
+    assert client.post("/survey-areas", json={"name": "x", "polygon": polygon}).status_code == 403
+    login_as(client, "integrator")
+    assert client.get("/survey-areas").status_code == 403
 
 
 def test_area_crud_and_baseline_over_another_area_is_refused(
