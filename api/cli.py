@@ -31,12 +31,12 @@ app.add_typer(synth_aerial_app, name="synth-aerial")
 app.add_typer(drone_app, name="drone")
 
 
-@app.command()
-def serve(
-    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
-) -> None:
-    """Run the review API (migrates the database and seeds cameras from ENFORCE_CONFIG first)."""
+HostOption = Annotated[str, typer.Option(help="Address to bind.")]
+PortOption = Annotated[int, typer.Option(help="Port to bind.")]
+
+
+def _start_server(host: str, port: int, *, pipeline: bool) -> None:
+    """Validate the cameras file first (a bad one fails with file:line: field), then serve."""
     import uvicorn
 
     from api.app import create_app
@@ -48,28 +48,22 @@ def serve(
     except ConfigError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
-    uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
-
-
-@app.command()
-def run(
-    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
-) -> None:
-    """Run everything: API, camera workers for every enabled camera, evidence writer (SIGTERM stops cleanly)."""
-    import uvicorn
-
-    from api.app import create_app
-
-    settings = get_settings()
-    configure_logging(settings.log_level)
-    try:
-        load_config(settings.config)
-    except ConfigError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
-    app_ = create_app(settings, pipeline=True, bootstrap_admin_file=Path("var/initial-admin-password"))
+    bootstrap = Path("var/initial-admin-password") if pipeline else None
+    app_ = create_app(settings, pipeline=pipeline, bootstrap_admin_file=bootstrap)
     uvicorn.run(app_, host=host, port=port, log_config=None)
+
+
+@app.command()
+def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
+    """Run the review API only (migrates the database and seeds cameras from ENFORCE_CONFIG first)."""
+    _start_server(host, port, pipeline=False)
+
+
+@app.command()
+def run(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
+    """Run everything: API, camera workers, drone jobs, evidence writer (SIGTERM stops cleanly).
+    On first start an 'admin' user gets a one-time password in var/initial-admin-password."""
+    _start_server(host, port, pipeline=True)
 
 
 @config_app.command("check")
