@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from fastapi import FastAPI
 
+from api.db.base import session_scope
+from api.db.camera_config import enabled_cameras
 from api.db.evidence_sink import open_writer
 from api.db.health_store import DbHealthReporter
 from api.drone_jobs import DroneJobRunner, start_drone_jobs
@@ -45,13 +47,17 @@ def start_evidence(settings: Settings) -> EvidenceWriter:
 
 
 def start_camera_workers(app: FastAPI, settings: Settings, config: AppConfig, pipeline: Pipeline) -> None:
-    if not any(c.enabled for c in config.cameras):
+    """One supervised worker per enabled camera in the database: the YAML ones and those integrators
+    registered through the API (cameras added while running start at the next start)."""
+    with session_scope(app.state.session_factory) as session:
+        cameras = enabled_cameras(session)
+    if not cameras:
         log.info("no enabled cameras")
         return
     wiring = StreetWiring(config, settings.config)
     pipeline.sink = wiring.sink(pipeline.writer)
     supervisor = embedded_supervisor(
-        config.cameras, wiring.analyzer_for, pipeline.sink, DbHealthReporter(app.state.session_factory)
+        cameras, wiring.analyzer_for, pipeline.sink, DbHealthReporter(app.state.session_factory)
     )
     supervisor.start()
     pipeline.supervisor = supervisor

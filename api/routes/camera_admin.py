@@ -17,6 +17,7 @@ from sqlalchemy.orm import object_session
 
 from api import audit
 from api.auth.deps import IntegratorUser, NowDep
+from api.db.camera_config import camera_config_dict as _config_of
 from api.db.models import Camera
 from api.db.seed import _camera_fields, zone_row
 from api.deps import SessionDep, SettingsDep
@@ -71,47 +72,6 @@ class CameraPatch(BaseModel):
     decode: str | None = None
     enabled: bool | None = None
     detectors: list[str] | None = None
-
-
-def _config_of(camera: Camera) -> dict[str, Any]:
-    zones = []
-    for z in camera.zones:
-        zone: dict[str, Any] = {
-            "name": z.name,
-            "kind": z.kind,
-            "polygon": z.polygon,
-            "active_hours": z.active_hours,
-        }
-        for key in (
-            "dwell_seconds",
-            "photo_interval_seconds",
-            "exit_direction",
-            "min_evidence_frames",
-            "evidence_window_frames",
-            "persistence_seconds",
-        ):
-            if getattr(z, key) is not None:
-                zone[key] = getattr(z, key)
-        zones.append(zone)
-    return {
-        "id": camera.id,
-        "name": camera.name,
-        "source": camera.source_url,
-        "timezone": camera.timezone,
-        "location": {
-            "lat": camera.lat,
-            "lon": camera.lon,
-            "address": camera.address,
-            "grid_code": camera.grid_code,
-            "responsible_unit": camera.responsible_unit,
-        },
-        "analysis_fps": camera.analysis_fps,
-        "decode": camera.decode,
-        "enabled": camera.enabled,
-        "detectors": list(camera.detectors),
-        "zones": zones,
-        "start_time": camera.start_time,
-    }
 
 
 def _validate(data: dict[str, Any]) -> CameraConfig:
