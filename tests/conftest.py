@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
 
 os.environ.setdefault("YOLO_OFFLINE", "1")
 
@@ -111,3 +112,13 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
         return
     server: PostgresServer = request.getfixturevalue("postgres_server")
     yield server.create(f"enforce_e_{RUN_ID}_{uuid.uuid4().hex[:8]}")
+
+
+@pytest.fixture
+def session_factory(database_url: str) -> Iterator[sessionmaker[Session]]:
+    """Sessions on the fresh test database of each backend; the engine is disposed afterwards."""
+    from api.db.base import make_engine, make_session_factory
+
+    engine = make_engine(database_url)
+    yield make_session_factory(engine)
+    engine.dispose()

@@ -47,9 +47,7 @@ class EvidenceSink:
         try:
             for record in self.writer.retry_spooled():
                 log.info("spooled violation written as record %s", record.record_id)
-        except StoreUnavailableError as exc:
-            log.warning("evidence store still unavailable: %s", exc)
-        except OSError as exc:
+        except (StoreUnavailableError, OSError) as exc:
             log.warning("evidence store still unavailable: %s", exc)
 
 

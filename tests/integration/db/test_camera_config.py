@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from api.db.base import make_engine, make_session_factory, session_scope
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.db.base import session_scope
 from api.db.camera_config import enabled_cameras
 from api.db.models import Camera, Zone
 from api.db.seed import seed_cameras
@@ -13,37 +15,32 @@ from ingest.config import load_config
 REPO = Path(__file__).resolve().parents[3]
 
 
-def test_enabled_cameras_round_trip(database_url: str) -> None:
+def test_enabled_cameras_round_trip(session_factory: sessionmaker[Session]) -> None:
     config = load_config(REPO / "configs" / "cameras.yaml")
-    engine = make_engine(database_url)
-    factory = make_session_factory(engine)
-    try:
-        with session_scope(factory) as session:
-            seed_cameras(session, config)
-            session.get_one(Camera, "demo-barbecue").enabled = False
-            api_camera = Camera(
-                id="api-cam", name="registered by an integrator", source_url="rtsp://u:pw@10.0.0.9/live",
-                timezone="Asia/Shanghai", lat=30.0, lon=120.0, address="a", grid_code="g",
-                responsible_unit="u", analysis_fps=1.0, decode="keyframe", detectors=["street"], origin="api",
-                zones=[Zone(position=0, name="z", kind="no_parking", polygon=[[0.1, 0.1], [0.9, 0.1], [0.9, 0.9]],
-                            active_hours=["07:00-19:00"], dwell_seconds=60.0, photo_interval_seconds=30.0)],
-            )
-            broken = Camera(
-                id="broken-cam", name="bow-tie zone", source_url="rtsp://u:pw@10.0.0.10/live",
-                timezone="Asia/Shanghai", lat=30.0, lon=120.0, address="a", grid_code="g",
-                responsible_unit="u", analysis_fps=1.0, decode="full", detectors=["street"], origin="api",
-                zones=[Zone(position=0, name="z", kind="no_parking",
-                            polygon=[[0.0, 0.0], [1.0, 1.0], [1.0, 0.0], [0.0, 1.0]], active_hours=[],
-                            dwell_seconds=60.0, photo_interval_seconds=30.0)],
-            )
-            session.add_all([api_camera, broken])
-        with session_scope(factory) as session:
-            cameras = {c.id: c for c in enabled_cameras(session)}
-        assert set(cameras) == {"api-cam", "demo-parking", "demo-worksite"}
-        yaml_parking = config.camera("demo-parking")
-        assert cameras["demo-parking"].source == yaml_parking.source
-        assert cameras["demo-parking"].zones == yaml_parking.zones
-        assert cameras["demo-parking"].start_time == yaml_parking.start_time
-        assert cameras["api-cam"].source == "rtsp://u:pw@10.0.0.9/live" and cameras["api-cam"].decode == "keyframe"
-    finally:
-        engine.dispose()
+    with session_scope(session_factory) as session:
+        seed_cameras(session, config)
+        session.get_one(Camera, "demo-barbecue").enabled = False
+        api_camera = Camera(
+            id="api-cam", name="registered by an integrator", source_url="rtsp://u:pw@10.0.0.9/live",
+            timezone="Asia/Shanghai", lat=30.0, lon=120.0, address="a", grid_code="g",
+            responsible_unit="u", analysis_fps=1.0, decode="keyframe", detectors=["street"], origin="api",
+            zones=[Zone(position=0, name="z", kind="no_parking", polygon=[[0.1, 0.1], [0.9, 0.1], [0.9, 0.9]],
+                        active_hours=["07:00-19:00"], dwell_seconds=60.0, photo_interval_seconds=30.0)],
+        )
+        broken = Camera(
+            id="broken-cam", name="bow-tie zone", source_url="rtsp://u:pw@10.0.0.10/live",
+            timezone="Asia/Shanghai", lat=30.0, lon=120.0, address="a", grid_code="g",
+            responsible_unit="u", analysis_fps=1.0, decode="full", detectors=["street"], origin="api",
+            zones=[Zone(position=0, name="z", kind="no_parking",
+                        polygon=[[0.0, 0.0], [1.0, 1.0], [1.0, 0.0], [0.0, 1.0]], active_hours=[],
+                        dwell_seconds=60.0, photo_interval_seconds=30.0)],
+        )
+        session.add_all([api_camera, broken])
+    with session_scope(session_factory) as session:
+        cameras = {c.id: c for c in enabled_cameras(session)}
+    assert set(cameras) == {"api-cam", "demo-parking", "demo-worksite"}
+    yaml_parking = config.camera("demo-parking")
+    assert cameras["demo-parking"].source == yaml_parking.source
+    assert cameras["demo-parking"].zones == yaml_parking.zones
+    assert cameras["demo-parking"].start_time == yaml_parking.start_time
+    assert cameras["api-cam"].source == "rtsp://u:pw@10.0.0.9/live" and cameras["api-cam"].decode == "keyframe"
