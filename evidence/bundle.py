@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from evidence.clip import encode_clip
-from evidence.hashing import canonical_json, sha256_bytes, sha256_file, write_file_durably
+from evidence.hashing import canonical_json, fsync_file, sha256_bytes, sha256_file, write_file_durably
 from evidence.keys import Signer, sign
 from evidence.overlay import Caption, annotate
 from evidence.records import (
@@ -97,6 +97,8 @@ class _Files:
         self.entries.append(FileEntry(path=rel, sha256=sha256_bytes(data), size=len(data), kind=kind))
 
     def add_file(self, rel: str, kind: FileKind) -> None:
+        """A file another writer produced (the PyAV clip): made durable like the others, then hashed."""
+        fsync_file(self.folder / rel)
         digest, size = sha256_file(self.folder / rel)
         self.entries.append(FileEntry(path=rel, sha256=digest, size=size, kind=kind))
 

@@ -15,10 +15,6 @@ class StoreUnavailableError(EvidenceError):
         self.spool_id = spool_id
 
 
-class RowSinkError(EvidenceError):
-    """The bundle is committed but its database rows are not; they are retried on the next write/recover."""
-
-
 class SigningKeyError(EvidenceError):
     """A signing key could not be created, read or used (never carries key material)."""
 

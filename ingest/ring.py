@@ -6,6 +6,7 @@ JPEG-compressed (about 20x smaller) and decoded again when asked for.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -77,10 +78,7 @@ class FrameRing:
         if not ok:
             raise ValueError(f"cannot JPEG-encode frame {frame.index} of {frame.source_id}")
         data = buf.tobytes()
-        slim = Frame(
-            frame.source_id, frame.index, frame.captured_at, _PLACEHOLDER, frame.pts_seconds, frame.keyframe
-        )
-        return _Stored(slim, data, len(data))
+        return _Stored(dataclasses.replace(frame, image=_PLACEHOLDER), data, len(data))
 
     @staticmethod
     def _load(stored: _Stored) -> Frame:
@@ -90,5 +88,4 @@ class FrameRing:
         if decoded is None:
             raise ValueError(f"ring buffer holds an undecodable JPEG for frame {stored.frame.index}")
         image: npt.NDArray[np.uint8] = np.asarray(decoded, dtype=np.uint8)
-        f = stored.frame
-        return Frame(f.source_id, f.index, f.captured_at, image, f.pts_seconds, f.keyframe)
+        return dataclasses.replace(stored.frame, image=image)

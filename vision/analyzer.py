@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
+import numpy.typing as npt
+
 from ingest.config.camera import CameraConfig
 from vision.detectors.base import Detector
 from vision.plates import PlateReader, TrackPlates
@@ -54,13 +57,16 @@ class StreetAnalyzer:
 
     def _observe_plates(self, frame: Frame, detections: Detections) -> None:
         assert self.plates is not None
-        plate_boxes = list(detections.only("license_plate").boxes)
+        plate_boxes: list[npt.NDArray[np.float32]] | None = None  # gathered once, when a vehicle needs them
         for i, label in enumerate(detections.labels):
             track_id = int(detections.track_ids[i])
             if label not in VEHICLE_LABELS or track_id < 0:
                 continue
             point = normalised(anchor(detections.boxes[i]), frame)
             if any(zone.contains(*point) for zone in self._plate_zones):
+                if plate_boxes is None:
+                    labels = detections.labels
+                    plate_boxes = [detections.boxes[j] for j in range(len(labels)) if labels[j] == "license_plate"]
                 self.plates.observe(frame, track_id, detections.boxes[i], plate_boxes)
 
     def _with_plate(self, violation: Violation) -> Violation:

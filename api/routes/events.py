@@ -15,7 +15,7 @@ from api.db.models import Camera, Event, EvidenceRecordRow, Review, User, Zone
 from api.deps import SessionDep, SettingsDep
 from api.export.webhook import cancel_pending_deliveries, enqueue_case
 from api.review import cursor as cursors
-from api.review.evidence import Bundle, EvidenceError, load_bundle, media_path, verify_status
+from api.review.evidence import Bundle, EvidenceError, bundle_zip, load_bundle, media_path, verify_status
 from api.review.queue import QueueFilter, list_queue
 from api.review.workflow import Decision, WorkflowError, claim, decide, release, reopen
 from api.schemas.event import (
@@ -220,11 +220,16 @@ def get_event(
     )
 
 
-def _bundle_for(session: SessionDep, settings: SettingsDep, event_id: str) -> Bundle:
+def _evidence_row(session: SessionDep, event_id: str) -> EvidenceRecordRow:
     event = _event_or_404(session, event_id)
     row = session.get(EvidenceRecordRow, event.evidence_record_id) if event.evidence_record_id else None
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"event {event_id} has no evidence record")
+    return row
+
+
+def _bundle_for(session: SessionDep, settings: SettingsDep, event_id: str) -> Bundle:
+    row = _evidence_row(session, event_id)
     try:
         return load_bundle(settings.evidence_dir, row)
     except EvidenceError as exc:
@@ -265,13 +270,12 @@ def get_event_media(
 def get_event_zip(
     event_id: str, user: ReviewerUser, session: SessionDep, settings: SettingsDep, now: NowDep
 ) -> Response:
-    """The whole evidence bundle (manifest, signature, files) as a ZIP; audited."""
-    from api.review.evidence import bundle_zip
-
-    _bundle_for(session, settings, event_id)  # 404 unless the event has a readable bundle
-    record_id = str(_event_or_404(session, event_id).evidence_record_id)
+    """The record exported by the evidence package (manifest, signature, files, public key) as a ZIP
+    that `enforce verify` checks offline; audited."""
+    row = _evidence_row(session, event_id)
     try:
-        data = bundle_zip(settings.evidence_dir, record_id)
+        load_bundle(settings.evidence_dir, row)  # a missing or unreadable manifest answers 404 / 502
+        data = bundle_zip(settings.evidence_dir, row.id)
     except EvidenceError as exc:
         raise _workflow_error(exc) from None
     audit.record(session, user, "evidence.download", "event", event_id, now)

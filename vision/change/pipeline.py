@@ -114,8 +114,9 @@ class ChangeDetector:
         observations: list[Observation] = []
         for n, gf in enumerate(new.frames):
             poly = ground_polygon(gf.telemetry, self.intrinsics(gf), area)
-            ranked = sorted(range(len(baseline.frames)), key=lambda i: -overlap(poly, base_polys[i]))[:2]
-            ranked = [i for i in ranked if overlap(poly, base_polys[i]) > 0.2]
+            overlaps = [overlap(poly, base_poly) for base_poly in base_polys]
+            ranked = sorted(range(len(baseline.frames)), key=lambda i: -overlaps[i])[:2]
+            ranked = [i for i in ranked if overlaps[i] > 0.2]
             det_new = self.detector.detect(gf.frame.image)
             registered_any: Registration | None = None
             first_reason = "no baseline frame covers this ground"

@@ -14,6 +14,7 @@ import numpy as np
 from vision.geometry.camera import Intrinsics, Pose, apply_h, ground_to_image
 from vision.synth.aerial.layout import Structure, generate_layout
 from vision.synth.aerial.render import Lighting, SiteState, WorldRaster, camera_effects
+from vision.synth.common.yolo import YoloLabel, label_lines
 
 log = logging.getLogger(__name__)
 CLASS_NAMES = ("roof_structure",)
@@ -77,13 +78,8 @@ def render_seed(seed: int, out_dir: Path, views: int = 4, width: int = 960, heig
         name = f"s{seed:07d}_v{v}"
         quality = int(rng.integers(55, 95))
         cv2.imwrite(str(out_dir / "images" / f"{name}.jpg"), img, [cv2.IMWRITE_JPEG_QUALITY, quality])
-        with open(out_dir / "labels" / f"{name}.txt", "w") as fh:
-            for lab in labels:
-                x1, y1, x2, y2 = lab.box
-                fh.write(
-                    f"0 {(x1 + x2) / 2 / width:.6f} {(y1 + y2) / 2 / height:.6f} "
-                    f"{(x2 - x1) / width:.6f} {(y2 - y1) / height:.6f}\n"
-                )
+        label_text = label_lines([YoloLabel(0, lab.box) for lab in labels], width, height)
+        (out_dir / "labels" / f"{name}.txt").write_text(label_text)
         boxes += len(labels)
     return boxes
 

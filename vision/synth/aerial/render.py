@@ -341,9 +341,7 @@ def camera_effects(img: Image, rng: np.random.Generator, noise: float | None = N
     if blur > 0.3:
         out = cv2.GaussianBlur(out, (0, 0), blur)
     h, w = img.shape[:2]
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    r2 = ((xx - w / 2) / (w / 2)) ** 2 + ((yy - h / 2) / (h / 2)) ** 2
-    out *= (1 - rng.uniform(0.0, 0.15) * r2 / 2)[..., None]
+    out *= (1 - rng.uniform(0.0, 0.15) * _radius2(h, w) / 2)[..., None]
     out += rng.normal(0, sigma, out.shape).astype(np.float32)
     return np.clip(out, 0, 255).astype(np.uint8)
 
