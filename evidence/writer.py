@@ -61,6 +61,7 @@ class EvidenceWriter:
         self._on_step = on_step
         self._opened = False
         self._thread_lock = threading.Lock()  # the flock serialises processes; this, threads of one writer
+        self._drain_lock = threading.Lock()  # one thread at a time moves items from the spool to the store
         self.last_recovery: RecoveryReport | None = None
 
     # public --------------------------------------------------------------------------------
@@ -89,15 +90,16 @@ class EvidenceWriter:
     def retry_spooled(self) -> list[EvidenceRecord]:
         """Write spooled violations, oldest first; stops at (and re-raises) the first store error."""
         written = []
-        for item_id in self.spool.ids():
-            try:
-                violation, context = self.spool.get(item_id)
-            except (OSError, ValueError, KeyError) as exc:
-                log.error("spooled item %s unreadable (%s); left in the spool", item_id, exc)
-                continue
-            written.append(self._write(violation, context))
-            self.spool.remove(item_id)
-            log.info("spooled violation %s written as record %s", item_id, written[-1].record_id)
+        with self._drain_lock:  # else two threads could both write an item before either removes it
+            for item_id in self.spool.ids():
+                try:
+                    violation, context = self.spool.get(item_id)
+                except (OSError, ValueError, KeyError) as exc:
+                    log.error("spooled item %s unreadable (%s); left in the spool", item_id, exc)
+                    continue
+                written.append(self._write(violation, context))
+                self.spool.remove(item_id)
+                log.info("spooled violation %s written as record %s", item_id, written[-1].record_id)
         return written
 
     @property

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -126,3 +127,28 @@ def test_spool_falls_back_to_memory_when_it_is_unwritable_too(volume: Volume, tm
     volume.read_only(False)
     writer.write(small(2), make_context())
     assert [r.manifest.episode_key for r in sink.records.values()] == ["cam-1:z:0", "cam-1:z:1", "cam-1:z:2"]
+
+
+def test_threads_draining_the_spool_together_write_each_item_once(tmp_path: Path) -> None:
+    sink = MemoryRecordSink()
+    writer = EvidenceWriter(
+        tmp_path / "store", Signer.load_or_create(tmp_path / "signing.key"), sink, spool_dir=tmp_path / "spool"
+    )
+    for i in range(4):
+        writer.spool.put(small(i), make_context())
+    barrier = threading.Barrier(3)
+
+    def drain() -> None:
+        barrier.wait()
+        writer.retry_spooled()
+
+    threads = [threading.Thread(target=drain) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    manifests = [record.manifest for record in sink.records.values()]
+    assert sorted(m.episode_key for m in manifests) == [f"cam-1:z:{i}" for i in range(4)]
+    assert all(m.kind == "primary" for m in manifests)
+    assert len(writer.spool) == 0
+    assert verify_store(tmp_path / "store", rows=sink.rows()).ok
