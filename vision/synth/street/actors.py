@@ -329,13 +329,18 @@ def draw_truck(canvas: Canvas, truck: Truck, rng_mud: np.random.Generator) -> in
             mud_faces += [(corners, f) for f in faces if f != "top"]
     if truck.muddy:
         mid = canvas.entity("mud", part_of=eid)
-        brown = [(40, 70, 100), (30, 55, 80), (50, 85, 115)]
+        # each truck its own mud: wet (dark) to dried (pale grey-brown), a few splashes to caked
+        tone = float(rng_mud.uniform(0.75, 1.35))
+        brown = [_shade(b, tone) for b in ((40, 70, 100), (30, 55, 80), (50, 85, 115))]
+        splashes = int(rng_mud.integers(3, 9))
+        reach = float(rng_mud.uniform(0.3, 0.6))  # how far up the faces it goes
+        plate_clear = truck.plate_clear or rng_mud.random() < 0.4  # a wiped plate: mud only beside it
         for corners, f in mud_faces:
-            for _ in range(6):
+            for _ in range(splashes):
                 u0 = float(rng_mud.uniform(0, 0.8))
                 u1 = min(1.0, u0 + float(rng_mud.uniform(0.15, 0.5)))
-                v1 = float(rng_mud.uniform(0.18, 0.5))
-                if truck.plate_clear and f == "front" and u0 < 0.62 and u1 > 0.38:
+                v1 = float(rng_mud.uniform(0.15, reach))
+                if plate_clear and f == "front" and u0 < 0.62 and u1 > 0.38:
                     v1 = min(v1, 0.1)  # splashes stop below the front plate
                 canvas.poly(_face_quad(corners, f, u0, u1, 0.0, v1), brown[int(rng_mud.integers(0, 3))], mid)
         _wheels(
