@@ -29,6 +29,16 @@ class Letterbox:
         return out
 
 
+def rect_shape(height: int, width: int, size: int, stride: int = 32) -> tuple[int, int]:
+    """The smallest (h, w), multiples of `stride`, that hold the image scaled so its longer side is
+    `size`: a 16:9 frame at 640 runs at 640x384 instead of 640x640 (as Ultralytics' rect inference)."""
+    gain = size / max(height, width)
+    return (
+        int(np.ceil(round(height * gain) / stride) * stride),
+        int(np.ceil(round(width * gain) / stride) * stride),
+    )
+
+
 def letterbox(
     image: npt.NDArray[np.uint8], shape: tuple[int, int]
 ) -> tuple[npt.NDArray[np.uint8], Letterbox]:

@@ -11,7 +11,7 @@ import onnxruntime as ort
 
 from vision.detectors.base import DetectorError, file_sha256, label_table, to_detections, verify_weights
 from vision.detectors.config import OnnxDetectorConfig
-from vision.detectors.letterbox import letterbox
+from vision.detectors.letterbox import letterbox, rect_shape
 from vision.detectors.nms import nms
 from vision.types import Detections
 
@@ -48,15 +48,16 @@ class OnnxDetector:
         self._input_name = model_input.name
         self._input_dtype = np.float16 if "float16" in model_input.type else np.float32
         h, w = model_input.shape[2:4]
-        static = isinstance(h, int) and isinstance(w, int)
-        self._shape = (int(h), int(w)) if static else (config.image_size, config.image_size)
+        # a fixed input size is the model's; a dynamic one gets the smallest rectangle per frame
+        self._shape = (int(h), int(w)) if isinstance(h, int) and isinstance(w, int) else None
         meta = self._session.get_modelmeta().custom_metadata_map
         self._end2end = meta.get("end2end", "False") == "True"
         self._table = label_table(_metadata_names(self._session, path), config.class_map)
         self.labels = tuple(sorted(set(self._table.values())))
 
     def detect(self, image: npt.NDArray[np.uint8]) -> Detections:
-        padded, box = letterbox(image, self._shape)
+        shape = self._shape or rect_shape(*image.shape[:2], self.config.image_size)
+        padded, box = letterbox(image, shape)
         blob = np.ascontiguousarray(padded[:, :, ::-1].transpose(2, 0, 1)[None], dtype=np.float32) / 255.0
         output = self._session.run(None, {self._input_name: blob.astype(self._input_dtype)})[0][0]
         output = output.astype(np.float32)

@@ -20,12 +20,20 @@ DIRECTIONS: dict[ExitDirection, tuple[float, float]] = {
 }
 
 
+@dataclass(frozen=True)
+class _Evidence:
+    hits: int
+    signs: frozenset[str]
+    shots: tuple[tuple[Frame, tuple[LabelledBox, ...]], ...]
+
+
 @dataclass
 class _Truck:
     first_seen_at: datetime
     last_seen: datetime
     signs: deque[frozenset[str]]  # per frame: which mud signs were seen (the last n frames)
     shots: deque[tuple[Frame, tuple[LabelledBox, ...]]]  # frames that showed a sign
+    best: _Evidence | None = None  # the window of n frames with the most sign frames, once >= k
     entry: tuple[float, float] | None = None  # normalised anchor when it first stood in the zone
     exit_photo: EvidencePhoto | None = None
     frames_since_exit: int = 0
@@ -67,7 +75,9 @@ class MudTruckRule:
     since it entered the zone and then left the zone. Where the zone runs to the image edge in the
     exit direction, a truck leaves the frame before it leaves the zone: there, reaching that edge
     after the same travel counts as leaving. It is a violation when mud signs showed on at least k of
-    the last n frames it was seen, counting up to n frames after it left. Entering the other way is not."""
+    n consecutive frames of its track from when it entered the zone until n frames after it left
+    (mud seen plainly on the way through the gate still counts when, close to the camera at the
+    exit, the detector loses it). Entering the other way is not."""
 
     def __init__(
         self,
@@ -103,12 +113,18 @@ class MudTruckRule:
             truck.last_seen = now
             if truck.done:
                 continue
-            signs = mud_signs(box, detections, self.direction)
-            truck.signs.append(frozenset(s.label for s in signs))
             truck_mark = mark("truck", box, float(detections.scores[i]))
-            if signs:
-                truck.shots.append((frame, (truck_mark, *signs)))
             self._follow(truck, frame, box, truck_mark)
+            if truck.entry is None:  # not (or no longer) on its way out through the gate: no evidence
+                truck.signs.clear()
+                truck.shots.clear()
+                truck.best = None
+            else:
+                signs = mud_signs(box, detections, self.direction)
+                truck.signs.append(frozenset(s.label for s in signs))
+                if signs:
+                    truck.shots.append((frame, (truck_mark, *signs)))
+                self._keep_best_window(truck)
             if truck.exit_photo is not None:
                 violation = self._judge(truck, track_id, frame)
                 if violation is not None:
@@ -151,19 +167,25 @@ class MudTruckRule:
             or (dx < 0 and x1 <= w)
         )
 
+    def _keep_best_window(self, truck: _Truck) -> None:
+        """Remember the n-frame window with the most sign frames once it reaches k (its photos too)."""
+        hits = sum(1 for s in truck.signs if s)
+        if hits >= self.k and (truck.best is None or hits > truck.best.hits):
+            shots = tuple(truck.shots)[-hits:]  # the sign frames of this window
+            truck.best = _Evidence(hits, frozenset().union(*truck.signs), shots)
+
     def _judge(self, truck: _Truck, track_id: int, frame: Frame) -> Violation | None:
         truck.frames_since_exit += 1
-        hits = sum(1 for s in truck.signs if s)
-        if hits < self.k:
+        if truck.best is None:
             truck.done = truck.frames_since_exit >= self.n  # a clean exit: stop looking
             return None
         truck.done = True
         assert truck.exit_photo is not None
         if not self.zone.active_at(local_time(truck.exit_photo.frame, self.tz)):
             return None
-        shots = sorted(truck.shots, key=lambda shot: -len(shot[1]))[:2]
+        shots = sorted(truck.best.shots, key=lambda shot: -len(shot[1]))[:2]
         evidence = [photo("evidence", f, marks) for f, marks in sorted(shots, key=lambda s: s[0].captured_at)]
-        signs = sorted(set().union(*truck.signs))
+        signs = sorted(truck.best.signs)
         return Violation(
             violation_type="mud_truck",
             source_id=frame.source_id,

@@ -72,7 +72,8 @@ def on_frames(frames: set[int], sign: str = "mud") -> Callable[[int], list[str]]
     return lambda i: [sign] if i in frames else []
 
 
-# The anchor leaves the gate (y > 540) on frame 9; the k-of-n window is the last 6 frames seen.
+# The anchor enters the gate (y >= 252) on frame 1 and leaves it (y > 540) on frame 9; signs count on
+# any 6 consecutive frames from entering the gate until 6 frames after leaving it.
 @pytest.mark.parametrize(
     ("case", "signs", "upward", "expected_signs"),
     [
@@ -84,7 +85,9 @@ def on_frames(frames: set[int], sign: str = "mud") -> Callable[[int], list[str]]
         ("mud elsewhere on the road", always("far-mud"), False, None),
         ("k of n: 3 of the last 6 frames", on_frames({5, 7, 9}), False, ("mud",)),
         ("k of n: only 2 frames", on_frames({6, 8}), False, None),
-        ("k of n: 3 frames, but long before the exit", on_frames({0, 1, 2}), False, None),
+        ("k of n: 3 frames, but one before the truck entered the gate", on_frames({0, 1, 2}), False, None),
+        ("k of n: 3 frames in the gate, long before the exit", on_frames({2, 3, 4}), False, ("mud",)),
+        ("k of n: 3 frames, never 3 within 6", on_frames({2, 6, 10}), False, None),
         ("k of n: seen just after the exit", on_frames({9, 10, 11}), False, ("mud",)),
     ],
 )
@@ -96,6 +99,17 @@ def test_mud_truck_boundaries(case: str, signs, upward: bool, expected_signs) ->
     [violation] = violations
     assert violation.details.mud_signs == expected_signs, case
     assert violation.details.direction == "down"
+
+
+def test_mud_seen_only_before_the_gate_does_not_count() -> None:
+    """Muddy while it waits inside the site for 8 frames, then seen clean through the gate and out."""
+
+    def waits_then_leaves(t: float) -> list[Obj]:
+        i = int(round(t * 2))
+        box = truck_at(max(0, i - 8), upward=False)
+        return [Obj("truck", box, 3), *([Obj("mud", wheels(box))] if i < 8 else [])]
+
+    assert run(MudTruckRule(zone(), TZ), at("10:00"), FRAMES / 2 + 4, waits_then_leaves) == []
 
 
 def test_outside_active_hours_is_not_reported() -> None:
