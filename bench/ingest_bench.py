@@ -3,7 +3,7 @@
     python bench/ingest_bench.py                       # both parts
     python bench/ingest_bench.py --part decode
     python bench/ingest_bench.py --part capacity --full 2,4,6 --keyframe 16,24,32 --trial-s 15
-    python bench/ingest_bench.py --with-detector vision/models/street.onnx
+    python bench/ingest_bench.py --with-detector vision/models/street-v1/street-v1.onnx
 
 Decode cost: CPU milliseconds per second of video (median of --repeats runs), raw decode and
 through the pipeline's reader at 1 analysed fps (which adds colour conversion of the sampled frame).
@@ -67,33 +67,17 @@ def bench_clip(seconds: int) -> Path:
 
 
 # -- detector plug-in ----------------------------------------------------------------------------------
-class OnnxDetector:
-    """Raw inference of an ONNX detector on a letterboxed frame (pre- and post-processing excluded)."""
-
-    def __init__(self, path: str):
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = 1
-        self.session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
-        inp = self.session.get_inputs()[0]
-        self.name = inp.name
-        shape = [d if isinstance(d, int) else 640 for d in inp.shape]
-        self.size = (shape[3], shape[2])
-
-    def detect(self, image: np.ndarray) -> Any:
-        import cv2
-
-        x = cv2.resize(image, self.size).transpose(2, 0, 1)[None].astype(np.float32) / 255.0
-        return self.session.run(None, {self.name: x})
-
-
 def load_detector(spec: str | None) -> Any:
-    """`path.onnx`, or `module:factory` returning an object with `detect(image)`."""
+    """`path.onnx` (run by the pipeline's ONNX detector, one thread, at INGEST_BENCH_IMGSZ, default
+    640: a 1080p frame runs at 640x384), or `module:factory` returning an object with `detect(image)`."""
     if not spec:
         return None
-    if spec.endswith(".onnx"):
-        return OnnxDetector(spec)
+    if spec.endswith(".onnx"):  # the pipeline's own detector: letterbox, inference, decode, NMS
+        from vision.detectors.config import OnnxDetectorConfig
+        from vision.detectors.onnx_backend import OnnxDetector
+
+        size = int(os.environ.get("INGEST_BENCH_IMGSZ", "640"))
+        return OnnxDetector(OnnxDetectorConfig(type="onnx", weights=Path(spec), image_size=size, threads=1))
     module, _, attr = spec.partition(":")
     import importlib
 
