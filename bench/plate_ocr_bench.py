@@ -10,10 +10,10 @@ equals the plate's label exactly (separator dots and spaces ignored).
     PYTHONPATH=. python bench/plate_ocr_bench.py --mode scene --plates 300
     PYTHONPATH=. python bench/plate_ocr_bench.py --reader product --plates 200
 
-`--reader raw` (default) scores RapidOCR's own text detection + recognition on a padded crop;
-`--reader product` scores the pipeline's `PlateReader` (RapidOCR recognition on the plate box, plate
-formats, the plate colour) given the labelled plate and vehicle boxes. A read that returns no valid
-plate counts as a miss.
+`--reader raw` (default) scores RapidOCR's own text detection + recognition on the plate view
+(margin, 96 px high, own border); `--reader product` scores the pipeline's `PlateReader` given the
+labelled plate and vehicle boxes: the same view, plus equalised and brightened views when the first
+read is not sure, then plate formats and the plate colour. A read with no valid plate is a miss.
 """
 
 from __future__ import annotations
