@@ -16,6 +16,8 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError
 
 from api.export.webhook import RetryPolicy, run_dispatcher
+from api.review.evidence import EvidenceError
+from api.review.workflow import WorkflowError
 from api.routes import admin, auth, camera_admin, drone, events, exports
 from api.settings import Settings
 from ingest.redact import mask_text
@@ -49,8 +51,16 @@ async def _unstorable_value(request: Request, exc: Exception) -> JSONResponse:
         "detail": "a value in the request cannot be stored (for example, it contains a NUL character)"})
 
 
+async def _refused(request: Request, exc: Exception) -> JSONResponse:
+    """A workflow or evidence step the event's state does not allow: its own status and reason."""
+    assert isinstance(exc, WorkflowError | EvidenceError)
+    return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+
+
 def include_review_api(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(WorkflowError, _refused)
+    app.add_exception_handler(EvidenceError, _refused)
     app.add_exception_handler(DataError, _unstorable_value)
     for module in (auth, events, exports, camera_admin, drone, admin):
         app.include_router(module.router)

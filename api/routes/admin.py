@@ -16,6 +16,7 @@ from api.auth.secrets import hash_password
 from api.auth.service import issue_api_key
 from api.db.models import ApiKey, AuditEntry, User
 from api.deps import SessionDep
+from api.routes.common import require_offset
 from api.schemas.auth import (
     ApiKeyCreate,
     ApiKeyCreated,
@@ -166,9 +167,9 @@ def list_audit(
         if value is not None:
             query = query.where(column == value)
     if since is not None:
-        query = query.where(AuditEntry.at >= _aware(since, "since"))
+        query = query.where(AuditEntry.at >= require_offset(since, "since"))
     if until is not None:
-        query = query.where(AuditEntry.at < _aware(until, "until"))
+        query = query.where(AuditEntry.at < require_offset(until, "until"))
     after = _decode_cursor(cursor)
     if after is not None:
         query = query.where(AuditEntry.id < after)
@@ -177,12 +178,3 @@ def list_audit(
     rows = rows[:limit]
     next_cursor = base64.urlsafe_b64encode(str(rows[-1].id).encode()).decode() if more else None
     return AuditPage(items=[AuditPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
-
-
-def _aware(value: datetime, name: str) -> datetime:
-    if value.tzinfo is None:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            detail=f"{name} must carry a UTC offset, e.g. 2026-05-01T08:00:00+08:00",
-        )
-    return value

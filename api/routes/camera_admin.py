@@ -21,6 +21,7 @@ from api.db.camera_config import camera_config_dict as _config_of
 from api.db.models import Camera
 from api.db.seed import _camera_fields, zone_row
 from api.deps import SessionDep, SettingsDep
+from api.routes.common import AUTH_RESPONSES
 from api.schemas.camera import CameraPublic
 from ingest.config import CameraConfig, Location
 from ingest.redact import mask_text, mask_url
@@ -28,10 +29,6 @@ from ingest.snapshot import SnapshotError, SnapshotTimeout, grab_snapshot
 from vision.zones import ZoneConfig
 
 router = APIRouter(prefix="/cameras", tags=["cameras"])
-_AUTH: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Not authenticated"},
-    403: {"description": "Role not allowed"},
-}
 _404: dict[int | str, dict[str, Any]] = {404: {"description": "No such camera"}}
 
 _CAMERA_EXAMPLE = {
@@ -117,7 +114,7 @@ def _camera_or_404(session: SessionDep, camera_id: str) -> Camera:
     "",
     response_model=CameraPublic,
     status_code=201,
-    responses={**_AUTH, 409: {"description": "Camera id taken"}, 422: {"description": "Invalid camera"}},
+    responses={**AUTH_RESPONSES, 409: {"description": "Camera id taken"}, 422: {"description": "Invalid camera"}},
 )
 def create_camera(
     request: Request,
@@ -145,7 +142,7 @@ def create_camera(
     return CameraPublic.from_row(camera)
 
 
-@router.put("/{camera_id}", response_model=CameraPublic, responses={**_AUTH, **_404})
+@router.put("/{camera_id}", response_model=CameraPublic, responses={**AUTH_RESPONSES, **_404})
 def replace_camera(
     camera_id: str,
     request: Request,
@@ -166,7 +163,7 @@ def replace_camera(
     return CameraPublic.from_row(camera)
 
 
-@router.patch("/{camera_id}", response_model=CameraPublic, responses={**_AUTH, **_404})
+@router.patch("/{camera_id}", response_model=CameraPublic, responses={**AUTH_RESPONSES, **_404})
 def update_camera(
     camera_id: str,
     body: CameraPatch,
@@ -186,7 +183,7 @@ def update_camera(
     return CameraPublic.from_row(camera)
 
 
-@router.put("/{camera_id}/zones", response_model=CameraPublic, responses={**_AUTH, **_404})
+@router.put("/{camera_id}/zones", response_model=CameraPublic, responses={**AUTH_RESPONSES, **_404})
 def replace_zones(
     camera_id: str,
     zones: list[ZoneConfig],
@@ -219,7 +216,7 @@ def _resolve_source(source: str, config_path: Path) -> str:
     "/{camera_id}/snapshot",
     response_class=Response,
     responses={
-        **_AUTH,
+        **AUTH_RESPONSES,
         **_404,
         200: {"content": {"image/jpeg": {}}, "description": "One frame"},
         502: {"description": "Stream could not be opened"},

@@ -24,6 +24,7 @@ from api import audit
 from api.auth.deps import DroneUser, NowDep, require_role
 from api.db.models import DroneUpload, Event, Flight, SurveyArea, User
 from api.deps import SessionDep, SettingsDep
+from api.routes.common import AUTH_RESPONSES
 from api.schemas.event import EventPublic
 from api.schemas.ids import MAX_ID, IdPath, IdQuery
 from api.settings import Settings
@@ -32,10 +33,6 @@ from api.uploads.store import final_path, move_into_place, part_path, sha256_fil
 
 router = APIRouter(tags=["drone"])
 DroneReader = Annotated[User, Depends(require_role("drone_operator", "reviewer"))]
-_AUTH: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Not authenticated"},
-    403: {"description": "Role not allowed"},
-}
 _404: dict[int | str, dict[str, Any]] = {404: {"description": "Not found"}}
 
 
@@ -131,7 +128,7 @@ def _upload_or_404(session: Session, upload_id: str) -> DroneUpload:
     return upload
 
 
-@router.post("/flights", response_model=FlightPublic, status_code=201, responses={**_AUTH, **_404})
+@router.post("/flights", response_model=FlightPublic, status_code=201, responses={**AUTH_RESPONSES, **_404})
 def create_flight(body: FlightCreate, user: DroneUser, session: SessionDep, now: NowDep) -> FlightPublic:
     if body.survey_area_id is not None and session.get(SurveyArea, body.survey_area_id) is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"survey area {body.survey_area_id} not found")
@@ -153,7 +150,7 @@ def create_flight(body: FlightCreate, user: DroneUser, session: SessionDep, now:
     "/flights/{flight_id}/process",
     response_model=FlightPublic,
     status_code=202,
-    responses={**_AUTH, **_404, 409: {"description": "Uploads unfinished or no survey area"}},
+    responses={**AUTH_RESPONSES, **_404, 409: {"description": "Uploads unfinished or no survey area"}},
 )
 def process_flight(flight_id: IdPath, user: DroneUser, session: SessionDep, now: NowDep) -> FlightPublic:
     """Queue the flight for processing once all its uploads are complete (idempotent: a rerun adds
@@ -171,7 +168,7 @@ def process_flight(flight_id: IdPath, user: DroneUser, session: SessionDep, now:
     return FlightPublic.model_validate(flight)
 
 
-@router.get("/flights", response_model=list[FlightPublic], responses=_AUTH)
+@router.get("/flights", response_model=list[FlightPublic], responses=AUTH_RESPONSES)
 def list_flights(
     user: DroneReader, session: SessionDep, survey_area_id: IdQuery = None
 ) -> list[FlightPublic]:
@@ -181,7 +178,7 @@ def list_flights(
     return [FlightPublic.model_validate(f) for f in session.scalars(query)]
 
 
-@router.get("/flights/{flight_id}", response_model=FlightDetail, responses={**_AUTH, **_404})
+@router.get("/flights/{flight_id}", response_model=FlightDetail, responses={**AUTH_RESPONSES, **_404})
 def get_flight(flight_id: IdPath, user: DroneReader, session: SessionDep) -> FlightDetail:
     """Processing status (status, progress, status_detail) and the flight's uploads."""
     flight = _flight_or_404(session, flight_id)
@@ -196,7 +193,7 @@ def get_flight(flight_id: IdPath, user: DroneReader, session: SessionDep) -> Fli
     )
 
 
-@router.get("/flights/{flight_id}/findings", response_model=list[EventPublic], responses={**_AUTH, **_404})
+@router.get("/flights/{flight_id}/findings", response_model=list[EventPublic], responses={**AUTH_RESPONSES, **_404})
 def flight_findings(flight_id: IdPath, user: DroneReader, session: SessionDep) -> list[EventPublic]:
     """Events found in this flight's footage (e.g. new rooftop structures)."""
     _flight_or_404(session, flight_id)
@@ -219,7 +216,7 @@ def _limit_for(settings: SettingsDep, kind: str) -> int:
     response_model=UploadPublic,
     status_code=201,
     responses={
-        **_AUTH,
+        **AUTH_RESPONSES,
         **_404,
         409: {"description": "File name already used in this flight"},
         413: {"description": "Over the size limit"},
@@ -284,14 +281,14 @@ def create_upload(
     return UploadPublic.model_validate(upload)
 
 
-@router.get("/uploads/{upload_id}", response_model=UploadPublic, responses={**_AUTH, **_404})
+@router.get("/uploads/{upload_id}", response_model=UploadPublic, responses={**AUTH_RESPONSES, **_404})
 def get_upload(upload_id: str, user: DroneUser, session: SessionDep, response: Response) -> UploadPublic:
     upload = _upload_or_404(session, upload_id)
     response.headers["Upload-Offset"] = str(upload.bytes_received)
     return UploadPublic.model_validate(upload)
 
 
-@router.head("/uploads/{upload_id}", responses={**_AUTH, **_404})
+@router.head("/uploads/{upload_id}", responses={**AUTH_RESPONSES, **_404})
 def head_upload(upload_id: str, user: DroneUser, session: SessionDep) -> Response:
     """Where to resume: the `Upload-Offset` header."""
     upload = _upload_or_404(session, upload_id)
@@ -331,7 +328,7 @@ async def _read_chunk(request: Request, limit: int) -> bytes:
         }
     },
     responses={
-        **_AUTH,
+        **AUTH_RESPONSES,
         **_404,
         409: {"description": "Offset is not where the upload stands"},
         413: {"description": "Chunk too large"},

@@ -17,7 +17,8 @@ from api.export.webhook import cancel_pending_deliveries, enqueue_case
 from api.review import cursor as cursors
 from api.review.evidence import Bundle, EvidenceError, bundle_zip, load_bundle, media_path, verify_status
 from api.review.queue import QueueFilter, list_queue
-from api.review.workflow import Decision, WorkflowError, claim, decide, release, reopen
+from api.review.workflow import Decision, claim, decide, release, reopen
+from api.routes.common import AUTH_RESPONSES, require_offset
 from api.schemas.event import (
     CameraBrief,
     ClaimPublic,
@@ -36,28 +37,11 @@ from api.schemas.event import (
 from api.schemas.ids import IdQuery
 
 router = APIRouter(tags=["review"])
-_AUTH: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Not authenticated"},
-    403: {"description": "Role not allowed"},
-}
 _404: dict[int | str, dict[str, Any]] = {404: {"description": "No such event"}}
 _409: dict[int | str, dict[str, Any]] = {409: {"description": "Already decided, or claimed by someone else"}}
 
 
-def _aware(value: datetime | None, name: str) -> datetime | None:
-    if value is not None and value.tzinfo is None:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            detail=f"{name} must carry a UTC offset, e.g. 2026-05-01T08:00:00+08:00",
-        )
-    return value
-
-
-def _workflow_error(exc: WorkflowError | EvidenceError) -> HTTPException:
-    return HTTPException(exc.status_code, detail=exc.detail)
-
-
-@router.get("/events", response_model=EventPage, responses=_AUTH)
+@router.get("/events", response_model=EventPage, responses=AUTH_RESPONSES)
 def list_events(
     user: ReviewerUser,
     session: SessionDep,
@@ -82,8 +66,8 @@ def list_events(
         camera_id=camera_id,
         zone_name=zone_name,
         plate=plate,
-        since=_aware(since, "since"),
-        until=_aware(until, "until"),
+        since=require_offset(since, "since"),
+        until=require_offset(until, "until"),
         claim=claim_filter,
         user_id=user.id,
     )
@@ -181,7 +165,7 @@ def _zone_polygon(session: SessionDep, event: Event, record: dict[str, Any]) -> 
     return None
 
 
-@router.get("/events/{event_id}", response_model=EventDetail, responses={**_AUTH, **_404})
+@router.get("/events/{event_id}", response_model=EventDetail, responses={**AUTH_RESPONSES, **_404})
 def get_event(
     event_id: str,
     request: Request,
@@ -230,10 +214,7 @@ def _evidence_row(session: SessionDep, event_id: str) -> EvidenceRecordRow:
 
 def _bundle_for(session: SessionDep, settings: SettingsDep, event_id: str) -> Bundle:
     row = _evidence_row(session, event_id)
-    try:
-        return load_bundle(settings.evidence_dir, row)
-    except EvidenceError as exc:
-        raise _workflow_error(exc) from None
+    return load_bundle(settings.evidence_dir, row)
 
 
 @router.get(
@@ -241,7 +222,7 @@ def _bundle_for(session: SessionDep, settings: SettingsDep, event_id: str) -> Bu
     name="get_event_media",
     response_class=FileResponse,
     responses={
-        **_AUTH,
+        **AUTH_RESPONSES,
         **_404,
         200: {"content": {"image/jpeg": {}, "video/mp4": {}, "application/octet-stream": {}}},
     },
@@ -253,10 +234,10 @@ def get_event_media(
     bundle = _bundle_for(session, settings, event_id)
     try:
         entry, path = media_path(bundle, file_path)
-    except EvidenceError as exc:
+    except EvidenceError:
         audit.record(session, user, "evidence.denied", "event", event_id, now, path=file_path[:200])
         session.commit()
-        raise _workflow_error(exc) from None
+        raise
     audit.record(session, user, "evidence.view", "event", event_id, now, path=entry.path, kind=entry.kind)
     session.commit()
     return FileResponse(path, headers={"Cache-Control": "private, no-store"})
@@ -265,7 +246,7 @@ def get_event_media(
 @router.get(
     "/events/{event_id}/evidence.zip",
     name="get_event_zip",
-    responses={**_AUTH, **_404, 200: {"content": {"application/zip": {}}}},
+    responses={**AUTH_RESPONSES, **_404, 200: {"content": {"application/zip": {}}}},
 )
 def get_event_zip(
     event_id: str, user: ReviewerUser, session: SessionDep, settings: SettingsDep, now: NowDep
@@ -273,11 +254,8 @@ def get_event_zip(
     """The record exported by the evidence package (manifest, signature, files, public key) as a ZIP
     that `enforce verify` checks offline; audited."""
     row = _evidence_row(session, event_id)
-    try:
-        load_bundle(settings.evidence_dir, row)  # a missing or unreadable manifest answers 404 / 502
-        data = bundle_zip(settings.evidence_dir, row.id)
-    except EvidenceError as exc:
-        raise _workflow_error(exc) from None
+    load_bundle(settings.evidence_dir, row)  # a missing or unreadable manifest answers 404 / 502
+    data = bundle_zip(settings.evidence_dir, row.id)
     audit.record(session, user, "evidence.download", "event", event_id, now)
     return Response(
         data,
@@ -289,34 +267,28 @@ def get_event_zip(
     )
 
 
-@router.post("/events/{event_id}/claim", response_model=ClaimPublic, responses={**_AUTH, **_404, **_409})
+@router.post("/events/{event_id}/claim", response_model=ClaimPublic, responses={**AUTH_RESPONSES, **_404, **_409})
 def claim_event(
     event_id: str, user: ReviewerUser, session: SessionDep, settings: SettingsDep, now: NowDep
 ) -> ClaimPublic:
     """Take (or extend) the lease on a pending event; nobody else can decide it until it runs out."""
-    try:
-        event = claim(session, event_id, user, now, settings.claim_lease_s)
-    except WorkflowError as exc:
-        raise _workflow_error(exc) from None
+    event = claim(session, event_id, user, now, settings.claim_lease_s)
     assert event.claimed_by is not None and event.claim_expires_at is not None
     return ClaimPublic(
         event_id=event.id, claimed_by=event.claimed_by, claim_expires_at=event.claim_expires_at
     )
 
 
-@router.delete("/events/{event_id}/claim", status_code=204, responses={**_AUTH, **_404, **_409})
+@router.delete("/events/{event_id}/claim", status_code=204, responses={**AUTH_RESPONSES, **_404, **_409})
 def release_event(event_id: str, user: ReviewerUser, session: SessionDep, now: NowDep) -> None:
-    try:
-        release(session, event_id, user, now)
-    except WorkflowError as exc:
-        raise _workflow_error(exc) from None
+    release(session, event_id, user, now)
 
 
 @router.post(
     "/events/{event_id}/decision",
     response_model=ReviewPublic,
     status_code=201,
-    responses={**_AUTH, **_404, **_409},
+    responses={**AUTH_RESPONSES, **_404, **_409},
 )
 def decide_event(
     event_id: str,
@@ -328,12 +300,9 @@ def decide_event(
     now: NowDep,
 ) -> ReviewPublic:
     """Approve, or reject with a reason code. Needs the caller's claim, or no live claim by anyone."""
-    try:
-        review = decide(
-            session, event_id, user, Decision(body.decision == "approve", body.reason_code, body.note), now
-        )
-    except WorkflowError as exc:
-        raise _workflow_error(exc) from None
+    review = decide(
+        session, event_id, user, Decision(body.decision == "approve", body.reason_code, body.note), now
+    )
     if review.decision == "approve" and settings.webhook_url:
         event = session.get(Event, event_id, populate_existing=True)
         assert event is not None
@@ -345,27 +314,24 @@ def decide_event(
     "/events/{event_id}/reopen",
     response_model=ReviewPublic,
     status_code=201,
-    responses={**_AUTH, **_404, **_409},
+    responses={**AUTH_RESPONSES, **_404, **_409},
 )
 def reopen_event(
     event_id: str, body: ReopenCreate, admin: AdminUser, session: SessionDep, now: NowDep
 ) -> ReviewPublic:
     """Put a decided event back in the queue (admins only)."""
-    try:
-        review = reopen(session, event_id, admin, body.note, now)
-    except WorkflowError as exc:
-        raise _workflow_error(exc) from None
+    review = reopen(session, event_id, admin, body.note, now)
     cancel_pending_deliveries(session, event_id)
     return ReviewPublic.model_validate(review).model_copy(update={"reviewer": admin.username})
 
 
-@router.get("/events/{event_id}/reviews", response_model=list[ReviewPublic], responses={**_AUTH, **_404})
+@router.get("/events/{event_id}/reviews", response_model=list[ReviewPublic], responses={**AUTH_RESPONSES, **_404})
 def event_reviews(event_id: str, user: ReviewerUser, session: SessionDep) -> list[ReviewPublic]:
     _event_or_404(session, event_id)
     return _reviews(session, event_id)
 
 
-@router.get("/reviews", response_model=ReviewPage, responses=_AUTH)
+@router.get("/reviews", response_model=ReviewPage, responses=AUTH_RESPONSES)
 def list_reviews(
     user: ReviewerUser,
     session: SessionDep,

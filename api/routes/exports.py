@@ -14,26 +14,14 @@ from api.auth.deps import AdminUser, NowDep, ReviewerUser
 from api.db.models import WebhookDelivery
 from api.deps import SessionDep
 from api.export.cases import CasePublic, approved_cases, cases_csv
+from api.routes.common import AUTH_RESPONSES, require_offset
 from api.schemas.ids import IdPath
 
 router = APIRouter(tags=["export"])
-_AUTH: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Not authenticated"},
-    403: {"description": "Role not allowed"},
-}
-
-
-def _aware(value: datetime | None, name: str) -> datetime | None:
-    if value is not None and value.tzinfo is None:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            detail=f"{name} must carry a UTC offset, e.g. 2026-05-01T08:00:00+08:00",
-        )
-    return value
 
 
 @router.get(
-    "/exports/cases", response_model=list[CasePublic], responses={**_AUTH, 200: {"content": {"text/csv": {}}}}
+    "/exports/cases", response_model=list[CasePublic], responses={**AUTH_RESPONSES, 200: {"content": {"text/csv": {}}}}
 )
 def export_cases(
     request: Request,
@@ -47,7 +35,7 @@ def export_cases(
 ) -> Any:
     """Approved cases with a link to each evidence ZIP, oldest decision first."""
     cases = approved_cases(
-        session, _aware(since, "since"), _aware(until, "until"), str(request.base_url), limit
+        session, require_offset(since, "since"), require_offset(until, "until"), str(request.base_url), limit
     )
     audit.record(session, user, "export.cases", "export", format, now, count=str(len(cases)))
     if format == "csv":
@@ -73,7 +61,7 @@ class DeliveryPublic(BaseModel):
     created_at: datetime
 
 
-@router.get("/webhooks/deliveries", response_model=list[DeliveryPublic], responses=_AUTH)
+@router.get("/webhooks/deliveries", response_model=list[DeliveryPublic], responses=AUTH_RESPONSES)
 def list_deliveries(
     admin: AdminUser,
     session: SessionDep,
@@ -92,7 +80,7 @@ def list_deliveries(
 @router.post(
     "/webhooks/deliveries/{delivery_id}/retry",
     response_model=DeliveryPublic,
-    responses={**_AUTH, 404: {"description": "No such delivery"}, 409: {"description": "Not dead-lettered"}},
+    responses={**AUTH_RESPONSES, 404: {"description": "No such delivery"}, 409: {"description": "Not dead-lettered"}},
 )
 def retry_delivery(delivery_id: IdPath, admin: AdminUser, session: SessionDep, now: NowDep) -> DeliveryPublic:
     """Move a dead-lettered delivery back to pending for another round of attempts."""
