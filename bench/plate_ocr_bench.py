@@ -26,10 +26,11 @@ from dataclasses import replace
 import numpy as np
 
 from vision.plates import PlateReader
+from vision.plates.ocr import plate_view
 from vision.synth.common.rng import choice, make_rng
 from vision.synth.street.actors import Car, Truck
 from vision.synth.street.canvas import Box
-from vision.synth.street.plate_ocr import crop_plate, read_plate
+from vision.synth.street.plate_ocr import read_plate
 from vision.synth.street.plates import random_plate
 from vision.synth.street.scene import RenderResult, StreetScene, render, sample_scene
 
@@ -127,7 +128,7 @@ def main() -> None:
                 skipped += 1
                 continue
             if args.reader == "raw":
-                got = read_plate(ocr, crop_plate(result.image, box.box))
+                got = read_plate(ocr, plate_view(result.image, box.box))
             else:
                 read = product.read(result.image, _vehicle_of(box, result.boxes), [box.box])
                 got = read.text if read else ""

@@ -1,4 +1,5 @@
-"""Plate crops and RapidOCR reads, as the OCR benchmark and the legibility tests use them."""
+"""RapidOCR reads of a plate view (`vision.plates.ocr.plate_view`), as the OCR benchmark and the
+legibility tests use them."""
 
 from __future__ import annotations
 
@@ -7,18 +8,11 @@ import re
 import numpy as np
 import numpy.typing as npt
 
-from vision.plates.ocr import plate_view
-
 _DROP = re.compile(r"[\s·•.\-_:：]")
 
 
 def normalise(text: str) -> str:
     return _DROP.sub("", text).upper()
-
-
-def crop_plate(image: npt.NDArray[np.uint8], box: tuple[float, float, float, float]) -> npt.NDArray[np.uint8]:
-    """The plate view the product's reader gives RapidOCR (margin, 96 px high, own border)."""
-    return plate_view(image, box)
 
 
 def read_plate(ocr, crop: npt.NDArray[np.uint8]) -> str:  # type: ignore[no-untyped-def]

@@ -75,7 +75,8 @@ def test_each_box_covers_the_pixels_its_object_changes() -> None:
 def test_plate_label_text_is_what_is_rendered() -> None:
     from rapidocr_onnxruntime import RapidOCR
 
-    from vision.synth.street.plate_ocr import crop_plate, read_plate
+    from vision.plates.ocr import plate_view
+    from vision.synth.street.plate_ocr import read_plate
 
     ocr = RapidOCR()
     base = sample_scene(3, 1920, 1080)  # evidence resolution; the plate is about 90 px wide
@@ -91,7 +92,7 @@ def test_plate_label_text_is_what_is_rendered() -> None:
         result = render(StreetScene(layout, cars=(car,), conditions=CLEAN), frame_seed=1)
         plates = [b for b in result.boxes if b.label == "license_plate"]
         assert len(plates) == 1 and plates[0].text == plate.text
-        assert read_plate(ocr, crop_plate(result.image, plates[0].box)) == plate.text
+        assert read_plate(ocr, plate_view(result.image, plates[0].box)) == plate.text
 
 
 def test_plate_formats() -> None:
