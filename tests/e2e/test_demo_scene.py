@@ -1,8 +1,9 @@
 """End to end: demo footage -> camera worker -> violation -> signed evidence -> pending event ->
 a reviewer approves it -> the exported case's evidence ZIP verifies offline.
 
-Runs the shipped street-v1 model on the shipped demo parking scene, in the same process layout as
-`enforce run` (API + supervisor threads), on SQLite and on PostgreSQL.
+Runs the shipped street detector (as `configs/cameras.yaml` configures it) on the shipped demo
+parking scene, in the same process layout as `enforce run` (API + supervisor threads), on SQLite
+and on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from api.db.base import session_scope
 from api.db.models import User
 from api.settings import Settings
 from evidence.verify import verify_store, verify_zip
+from ingest.config import load_config
 
 REPO = Path(__file__).resolve().parents[2]
 SCENE = REPO / "demo" / "parking.json"
-WEIGHTS = REPO / "vision" / "models" / "street-v1" / "street-v1.onnx"
+SHIPPED_DETECTOR = load_config(REPO / "configs" / "cameras.yaml").detectors["street"]
 PASSWORD = "correct horse battery staple"
 
 
@@ -32,7 +34,7 @@ def demo_config(tmp_path: Path) -> tuple[Path, dict]:  # type: ignore[type-arg]
     camera = dict(scene["camera"])
     camera["source"] = f"file:{REPO / 'demo' / scene['video']}"
     config = {
-        "detectors": {"street": {"type": "onnx", "weights": str(WEIGHTS), "image_size": 640}},
+        "detectors": {"street": SHIPPED_DETECTOR.model_dump(mode="json")},
         "cameras": [camera],
     }
     path = tmp_path / "cameras.yaml"

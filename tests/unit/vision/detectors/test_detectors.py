@@ -5,10 +5,10 @@ import hashlib
 import numpy as np
 import pytest
 
+from tests.support.detections import unmatched
 from tests.support.yolo_test_model import COCO_STREET_MAP, IMAGE_SIZE, BuiltModel, scene
 from vision.detectors import Detector, DetectorError, build_detector
 from vision.detectors.config import OnnxDetectorConfig, UltralyticsDetectorConfig
-from vision.types import Detections
 
 SCENES = (11, 12, 13)
 
@@ -22,43 +22,13 @@ def _pair(model: BuiltModel, class_map: dict[str, str] | None = None) -> tuple[D
     return ultra, onnx
 
 
-def _iou(a: np.ndarray, b: np.ndarray) -> float:
-    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = w * h
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else float(np.allclose(a, b, atol=0.5))
-
-
-def _unmatched(a: Detections, b: Detections, min_iou: float = 0.98, score_tol: float = 0.01) -> list[str]:
-    """Detections of `a` with no same-label box in `b` within tolerance."""
-    free = set(range(len(b)))
-    missing = []
-    for i in np.argsort(-a.scores):
-        match = next(
-            (
-                j
-                for j in sorted(free)
-                if b.labels[j] == a.labels[i]
-                and abs(float(b.scores[j] - a.scores[i])) <= score_tol
-                and _iou(a.boxes[i], b.boxes[j]) >= min_iou
-            ),
-            None,
-        )
-        if match is None:
-            missing.append(f"{a.labels[i]} {a.scores[i]:.3f} {a.boxes[i].round(1).tolist()}")
-        else:
-            free.discard(match)
-    return missing
-
-
 def test_both_backends_give_the_same_detections(coco_test_model: BuiltModel) -> None:
     ultra, onnx = _pair(coco_test_model)
     total = 0
     for seed in SCENES:
         image = scene(seed)
         a, b = ultra.detect(image), onnx.detect(image)
-        assert _unmatched(a, b) == [] and _unmatched(b, a) == [], f"scene {seed}"
+        assert unmatched(a, b) == [] and unmatched(b, a) == [], f"scene {seed}"
         assert len(a) == len(b)
         total += len(a)
     assert total >= 10  # the model really outputs boxes, so the comparison means something
