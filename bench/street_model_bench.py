@@ -3,7 +3,9 @@
 Renders the test split (seeds from 20,000,000 up; never used in training or validation), runs
 ultralytics validation for per-class mAP50 / mAP50-95, and times ONNX Runtime on this CPU.
 
-    PYTHONPATH=. YOLO_OFFLINE=1 python bench/street_model_bench.py --count 500
+    PYTHONPATH=. YOLO_OFFLINE=1 python bench/street_model_bench.py --count 400 --imgsz 960 640
+    PYTHONPATH=. YOLO_OFFLINE=1 python bench/street_model_bench.py --count 400 --imgsz 640 \
+        --weights vision/models/street-v1/street-v1-int8.onnx --threads 1 --speed-imgsz 640
 """
 
 from __future__ import annotations
@@ -84,8 +86,20 @@ def main() -> None:
         help="dataset folder with a test split; rendered there if missing "
         "(default var/bench/street-test-<count>)",
     )
-    parser.add_argument("--weights", type=Path, default=MODEL_DIR / "street-v1.pt")
-    parser.add_argument("--onnx", type=Path, default=MODEL_DIR / "street-v1.onnx")
+    parser.add_argument(
+        "--weights",
+        type=Path,
+        nargs="+",
+        default=[MODEL_DIR / "street-v1.pt"],
+        help="models to validate (.pt or .onnx, e.g. street-v1-int8.onnx)",
+    )
+    parser.add_argument(
+        "--onnx",
+        type=Path,
+        nargs="+",
+        default=[MODEL_DIR / "street-v1.onnx", MODEL_DIR / "street-v1-int8.onnx"],
+        help="ONNX files to time",
+    )
     parser.add_argument("--imgsz", type=int, nargs="+", default=[960], help="0 skips the accuracy part")
     parser.add_argument("--speed-frames", type=int, default=30)
     parser.add_argument("--threads", type=int, default=2)
@@ -97,13 +111,15 @@ def main() -> None:
         t0 = time.perf_counter()
         build_street_dataset(root, 0, 0, args.count, workers=args.workers)
         print(f"rendered {args.count} held-out test images in {time.perf_counter() - t0:.0f} s")
-    for imgsz in args.imgsz:
-        if imgsz:
-            per_class(args.weights, root / "data.yaml", imgsz, args.workers)
+    for weights in args.weights:
+        for imgsz in args.imgsz:
+            if imgsz:
+                per_class(weights, root / "data.yaml", imgsz, args.workers)
     if args.speed_frames:
         print(f"load average before timing: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-        for size in args.speed_imgsz:
-            onnx_speed(args.onnx, args.speed_frames, args.threads, size)
+        for onnx_path in args.onnx:
+            for size in args.speed_imgsz:
+                onnx_speed(onnx_path, args.speed_frames, args.threads, size)
 
 
 if __name__ == "__main__":
