@@ -33,7 +33,7 @@ from onnxruntime.quantization import (
 )
 from onnxruntime.quantization.shape_inference import quant_pre_process
 
-from vision.detectors.letterbox import letterbox, rect_shape
+from vision.detectors.letterbox import letterbox, rect_shape, to_tensor
 
 _CLASS_LOGITS = re.compile(r"/(one2one_)?cv3\.\d+/(one2one_)?cv3\.\d+\.2/Conv$")
 CALIBRATION_SEED0 = 1000  # inside the street training range (0..); never a validation or test seed
@@ -54,12 +54,6 @@ def float_head_nodes(model: onnx.ModelProto) -> list[str]:
         for n in model.graph.node
         if n.name.startswith(head) and (not n.name.startswith(branches) or _CLASS_LOGITS.search(n.name))
     ]
-
-
-def model_input(image: npt.NDArray[np.uint8], shape: tuple[int, int]) -> npt.NDArray[np.float32]:
-    """The tensor the ONNX detector feeds for a BGR frame letterboxed to `shape` (h, w)."""
-    padded, _ = letterbox(image, shape)
-    return np.ascontiguousarray(padded[:, :, ::-1].transpose(2, 0, 1)[None], dtype=np.float32) / 255.0
 
 
 def _fixed_shape(model: onnx.ModelProto) -> tuple[int, int] | None:
@@ -90,7 +84,7 @@ class _Frames(CalibrationDataReader):
         if image is None:
             return None
         shape = self._fixed_shape or rect_shape(image.shape[0], image.shape[1], self._image_size)
-        return {self._input_name: model_input(image, shape)}
+        return {self._input_name: to_tensor(letterbox(image, shape)[0])}
 
 
 def quantize_detector(

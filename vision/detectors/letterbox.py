@@ -58,3 +58,8 @@ def letterbox(
         resized, top, bottom, left, right, cv2.BORDER_CONSTANT, value=(PAD_VALUE,) * 3
     )
     return padded, Letterbox(gain=gain, left=left, top=top, width=w0, height=h0)
+
+
+def to_tensor(padded: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
+    """A letterboxed BGR image as the model's input: 1 x 3 x H x W, RGB, scaled to 0..1."""
+    return np.ascontiguousarray(padded[:, :, ::-1].transpose(2, 0, 1)[None], dtype=np.float32) / 255.0
