@@ -359,6 +359,7 @@ def _largest_sustained(
     while best == 0 and n >= 1:
         t = time.monotonic()
         trial = trial_at(n, mode)
+        trials.append(trial)
         _describe(mode, n, trial, cores, time.monotonic() - t)
         best = n if all(r.ok for r in trial.streams) else 0
         n //= 2
