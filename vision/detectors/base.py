@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -61,9 +61,14 @@ def to_detections(
     scores: npt.NDArray[np.floating],
     class_ids: npt.NDArray[np.integer],
     table: Mapping[int, str],
+    min_score: Callable[[str], float] = lambda _label: 0.0,
 ) -> Detections:
-    """Keep the classes the table maps and build the canonical value (boxes xyxy in image pixels)."""
-    keep = np.array([int(c) in table for c in class_ids], dtype=bool)
+    """Keep the classes the table maps, each above its label's minimum score, and build the
+    canonical value (boxes xyxy in image pixels)."""
+    keep = np.array(
+        [int(c) in table and float(s) >= min_score(table[int(c)]) for c, s in zip(class_ids, scores, strict=True)],
+        dtype=bool,
+    )
     return Detections(
         boxes=np.asarray(boxes, dtype=np.float32).reshape(-1, 4)[keep],
         scores=np.asarray(scores, dtype=np.float32).reshape(-1)[keep],

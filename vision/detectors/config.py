@@ -32,6 +32,10 @@ class _DetectorBase(BaseModel):
         description="Model class name -> pipeline label. Empty: model names are used as they are.",
     )
     confidence: float = Field(default=0.25, gt=0, lt=1)
+    label_confidence: dict[str, float] = Field(
+        default_factory=dict,
+        description="Pipeline label -> minimum score for that label, in place of `confidence`.",
+    )
     iou: float = Field(default=0.5, gt=0, lt=1)
     image_size: int = Field(default=640, ge=32, le=4096)
 
@@ -44,6 +48,27 @@ class _DetectorBase(BaseModel):
                 f"class_map targets unknown pipeline labels {unknown}; known: {sorted(PIPELINE_LABELS)}"
             )
         return mapping
+
+    @field_validator("label_confidence")
+    @classmethod
+    def _verify_label_confidence(cls, mapping: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(mapping) - PIPELINE_LABELS)
+        if unknown:
+            raise ValueError(
+                f"label_confidence names unknown pipeline labels {unknown}; known: {sorted(PIPELINE_LABELS)}"
+            )
+        bad = sorted(label for label, score in mapping.items() if not 0 < score < 1)
+        if bad:
+            raise ValueError(f"label_confidence for {bad} must be between 0 and 1 (exclusive)")
+        return mapping
+
+    def min_score(self, label: str) -> float:
+        return self.label_confidence.get(label, self.confidence)
+
+    @property
+    def score_floor(self) -> float:
+        """The lowest score any label keeps: what the model's own filter (before NMS) uses."""
+        return min([self.confidence, *self.label_confidence.values()])
 
 
 class UltralyticsDetectorConfig(_DetectorBase):

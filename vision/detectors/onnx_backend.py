@@ -64,7 +64,7 @@ class OnnxDetector:
             boxes, scores, class_ids = self._decode_end2end(output)
         else:
             boxes, scores, class_ids = self._decode_anchors(output)
-        return to_detections(box.unmap(boxes), scores, class_ids, self._table)
+        return to_detections(box.unmap(boxes), scores, class_ids, self._table, self.config.min_score)
 
     def _decode_anchors(
         self, output: npt.NDArray[np.float32]
@@ -73,7 +73,7 @@ class OnnxDetector:
         class_scores = output[4:]
         class_ids = class_scores.argmax(axis=0)
         scores = class_scores[class_ids, np.arange(class_scores.shape[1])]
-        keep = scores > self.config.confidence
+        keep = scores > self.config.score_floor
         xywh, scores, class_ids = output[:4, keep].T, scores[keep], class_ids[keep].astype(np.int64)
         boxes = np.empty_like(xywh)
         boxes[:, :2] = xywh[:, :2] - xywh[:, 2:] / 2
@@ -85,5 +85,5 @@ class OnnxDetector:
         self, output: npt.NDArray[np.float32]
     ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32], npt.NDArray[np.int64]]:
         """(max_det, 6): x1, y1, x2, y2, score, class; NMS already done inside the model."""
-        keep = output[:, 4] > self.config.confidence
+        keep = output[:, 4] > self.config.score_floor
         return output[keep, :4], output[keep, 4], output[keep, 5].astype(np.int64)

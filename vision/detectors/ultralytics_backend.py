@@ -42,7 +42,7 @@ class UltralyticsDetector:
         results: Any = self._model.predict(
             image,
             imgsz=self.config.image_size,
-            conf=self.config.confidence,
+            conf=self.config.score_floor,
             iou=self.config.iou,
             device=self.device,
             rect=False,  # square letterbox, as the ONNX backend does: same input, same detections
@@ -54,4 +54,5 @@ class UltralyticsDetector:
             boxes.conf.cpu().numpy(),
             boxes.cls.cpu().numpy().astype(np.int64),
             self._table,
+            self.config.min_score,
         )

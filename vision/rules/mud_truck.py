@@ -77,7 +77,9 @@ class MudTruckRule:
     after the same travel counts as leaving. It is a violation when mud signs showed on at least k of
     n consecutive frames of its track from when it entered the zone until n frames after it left
     (mud seen plainly on the way through the gate still counts when, close to the camera at the
-    exit, the detector loses it). Entering the other way is not."""
+    exit, the detector loses it). Entering the other way is not. Frames where the truck runs into
+    the bottom of the image show no mud or trail evidence (its lower body is out of the picture);
+    an uncovered load on top still counts there."""
 
     def __init__(
         self,
@@ -121,6 +123,8 @@ class MudTruckRule:
                 truck.best = None
             else:
                 signs = mud_signs(box, detections, self.direction)
+                if self._bottom_cut_off(box, frame):  # its lower body is out of the picture
+                    signs = [s for s in signs if s.label == "uncovered_load"]
                 truck.signs.append(frozenset(s.label for s in signs))
                 if signs:
                     truck.shots.append((frame, (truck_mark, *signs)))
@@ -166,6 +170,11 @@ class MudTruckRule:
             or (dx > 0 and x2 >= frame.width - w)
             or (dx < 0 and x1 <= w)
         )
+
+    def _bottom_cut_off(self, box: Box, frame: Frame) -> bool:
+        """The truck's box runs into the bottom of the image: what sits in its lower part is then the
+        middle of its side, not wheels or lower body, so mud found there is not evidence."""
+        return float(box[3]) >= frame.height * (1 - self.edge_margin)
 
     def _keep_best_window(self, truck: _Truck) -> None:
         """Remember the n-frame window with the most sign frames once it reaches k (its photos too)."""

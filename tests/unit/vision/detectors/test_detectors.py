@@ -9,6 +9,7 @@ from tests.support.detections import unmatched
 from tests.support.yolo_test_model import COCO_STREET_MAP, IMAGE_SIZE, BuiltModel, scene
 from vision.detectors import Detector, DetectorError, build_detector
 from vision.detectors.config import OnnxDetectorConfig, UltralyticsDetectorConfig
+from vision.types import Detections
 
 SCENES = (11, 12, 13)
 
@@ -82,3 +83,44 @@ def test_empty_image_region_gives_valid_empty_detections(coco_test_model: BuiltM
 def test_bad_detector_config_is_named(coco_test_model: BuiltModel, tmp_path, make, message: str) -> None:  # noqa: ANN001
     with pytest.raises(DetectorError, match=message.replace("[", r"\[").replace("]", r"\]")):
         build_detector(make(coco_test_model, tmp_path))
+
+
+def _scores(found: Detections, label: str) -> list[float]:
+    return sorted(float(s) for s, name in zip(found.scores, found.labels, strict=True) if name == label)
+
+
+def test_label_confidence_sets_a_minimum_score_per_label(coco_test_model: BuiltModel) -> None:
+    """Both backends: one label kept down to a lower score than the rest, another held to a higher one."""
+    common = {"image_size": IMAGE_SIZE, "class_map": COCO_STREET_MAP, "confidence": 0.25}
+    per_label = {"truck": 0.05, "person": 0.6}
+    plain = _pair(coco_test_model, COCO_STREET_MAP)
+    tuned = (
+        build_detector(
+            UltralyticsDetectorConfig(
+                type="ultralytics", weights=coco_test_model.pt, device="cpu", label_confidence=per_label, **common
+            )
+        ),
+        build_detector(
+            OnnxDetectorConfig(type="onnx", weights=coco_test_model.onnx, label_confidence=per_label, **common)
+        ),
+    )
+    low_trucks = 0
+    for before, after in zip(plain, tuned, strict=True):
+        for seed in SCENES:
+            image = scene(seed)
+            a, b = before.detect(image), after.detect(image)
+            assert all(score >= 0.6 for score in _scores(b, "person"))
+            assert set(_scores(b, "person")) <= set(_scores(a, "person"))
+            assert min(_scores(b, "truck"), default=1.0) >= 0.05
+            assert _scores(b, "vehicle") == pytest.approx(_scores(a, "vehicle"), abs=1e-4)  # keeps `confidence`
+            low_trucks += sum(score < 0.25 for score in _scores(b, "truck"))
+    assert low_trucks > 0  # the lower truck minimum really let more through
+
+
+@pytest.mark.parametrize(
+    ("label_confidence", "message"),
+    [({"lorry": 0.1}, "unknown pipeline labels ['lorry']"), ({"mud": 1.5}, "label_confidence for ['mud']")],
+)
+def test_bad_label_confidence_is_named(coco_test_model: BuiltModel, label_confidence, message: str) -> None:  # noqa: ANN001
+    with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        OnnxDetectorConfig(type="onnx", weights=coco_test_model.onnx, label_confidence=label_confidence)

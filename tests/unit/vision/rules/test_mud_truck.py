@@ -164,3 +164,29 @@ def test_zone_reaching_the_image_edge_counts_leaving_the_frame() -> None:
         return into_the_edge(max(0.0, 4.5 - t))
 
     assert run(MudTruckRule(to_edge, TZ), at("10:00"), 8, from_the_edge) == []
+
+
+@pytest.mark.parametrize(
+    ("sign", "expected_signs"), [("mud", None), ("trail", None), ("load", ("uncovered_load",))]
+)
+def test_signs_seen_only_while_the_truck_runs_into_the_bottom_edge(sign: str, expected_signs) -> None:  # noqa: ANN001
+    """Close to the camera the box is cut by the image bottom: its lower part is the middle of the
+    truck's side, so mud there is not evidence; a load on top still is."""
+    to_edge = zone(polygon=[(0.3, 0.35), (0.7, 0.35), (0.7, 1.0), (0.3, 1.0)])
+
+    def cut_off_at_the_end(t: float) -> list[Obj]:
+        i = min(int(round(t * 2)), 9)  # the bottom reaches the image edge on frame 8 and stays clipped
+        box = (500.0, 260.0 + 40 * i, 740.0, min(400.0 + 40 * i, 719.0))
+        signs = {
+            "mud": Obj("mud", wheels(box)),
+            "trail": Obj("mud", trail(box)),
+            "load": Obj("uncovered_load", load(box)),
+        }
+        return [Obj("truck", box, 5), *([signs[sign]] if box[3] >= 719.0 else [])]
+
+    violations = run(MudTruckRule(to_edge, TZ), at("10:00"), 8, cut_off_at_the_end)
+    if expected_signs is None:
+        assert violations == []
+    else:
+        [violation] = violations
+        assert violation.details.mud_signs == expected_signs
