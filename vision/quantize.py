@@ -33,7 +33,7 @@ from onnxruntime.quantization import (
 )
 from onnxruntime.quantization.shape_inference import quant_pre_process
 
-from vision.detectors.letterbox import letterbox, rect_shape, to_tensor
+from vision.detectors.letterbox import model_input
 
 _CLASS_LOGITS = re.compile(r"/(one2one_)?cv3\.\d+/(one2one_)?cv3\.\d+\.2/Conv$")
 CALIBRATION_SEED0 = 1000  # inside the street training range (0..); never a validation or test seed
@@ -83,8 +83,7 @@ class _Frames(CalibrationDataReader):
         image = next(self._images, None)
         if image is None:
             return None
-        shape = self._fixed_shape or rect_shape(image.shape[0], image.shape[1], self._image_size)
-        return {self._input_name: to_tensor(letterbox(image, shape)[0])}
+        return {self._input_name: model_input(image, self._fixed_shape, self._image_size)[0]}
 
 
 def quantize_detector(

@@ -60,6 +60,12 @@ def letterbox(
     return padded, Letterbox(gain=gain, left=left, top=top, width=w0, height=h0)
 
 
-def to_tensor(padded: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
-    """A letterboxed BGR image as the model's input: 1 x 3 x H x W, RGB, scaled to 0..1."""
-    return np.ascontiguousarray(padded[:, :, ::-1].transpose(2, 0, 1)[None], dtype=np.float32) / 255.0
+def model_input(
+    image: npt.NDArray[np.uint8], fixed_shape: tuple[int, int] | None, image_size: int
+) -> tuple[npt.NDArray[np.float32], Letterbox]:
+    """A BGR frame as an ONNX detector's input (1 x 3 x H x W, RGB, 0..1): letterboxed to the
+    model's fixed (h, w) where it has one, else to the smallest stride-32 rectangle for `image_size`."""
+    shape = fixed_shape or rect_shape(image.shape[0], image.shape[1], image_size)
+    padded, box = letterbox(image, shape)
+    tensor = np.ascontiguousarray(padded[:, :, ::-1].transpose(2, 0, 1)[None], dtype=np.float32) / 255.0
+    return tensor, box

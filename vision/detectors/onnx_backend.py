@@ -11,7 +11,7 @@ import onnxruntime as ort
 
 from vision.detectors.base import DetectorError, file_sha256, label_table, to_detections, verify_weights
 from vision.detectors.config import OnnxDetectorConfig
-from vision.detectors.letterbox import letterbox, rect_shape, to_tensor
+from vision.detectors.letterbox import model_input
 from vision.detectors.nms import nms
 from vision.types import Detections
 
@@ -56,9 +56,8 @@ class OnnxDetector:
         self.labels = tuple(sorted(set(self._table.values())))
 
     def detect(self, image: npt.NDArray[np.uint8]) -> Detections:
-        shape = self._shape or rect_shape(image.shape[0], image.shape[1], self.config.image_size)
-        padded, box = letterbox(image, shape)
-        output = self._session.run(None, {self._input_name: to_tensor(padded).astype(self._input_dtype)})[0][0]
+        tensor, box = model_input(image, self._shape, self.config.image_size)
+        output = self._session.run(None, {self._input_name: tensor.astype(self._input_dtype)})[0][0]
         output = output.astype(np.float32)
         if self._end2end or (output.ndim == 2 and output.shape[1] == 6 and output.shape[0] > 6):
             boxes, scores, class_ids = self._decode_end2end(output)

@@ -123,7 +123,7 @@ class MudTruckRule:
                 truck.best = None
             else:
                 signs = mud_signs(box, detections, self.direction)
-                if self._bottom_cut_off(box, frame):  # its lower body is out of the picture
+                if self._at_edge(box, frame, DIRECTIONS["down"]):  # its lower body is out of the picture
                     signs = [s for s in signs if s.label == "uncovered_load"]
                 truck.signs.append(frozenset(s.label for s in signs))
                 if signs:
@@ -148,7 +148,7 @@ class MudTruckRule:
             return
         travel = (point[0] - truck.entry[0], point[1] - truck.entry[1])
         along = travel[0] * self.direction[0] + travel[1] * self.direction[1]
-        if inside and not (self.zone_at_edge and self._at_edge(box, frame)):
+        if inside and not (self.zone_at_edge and self._at_edge(box, frame, self.direction)):
             return
         if along >= self.min_travel:
             truck.exit_photo = photo("exit", frame, (truck_mark,))
@@ -159,10 +159,12 @@ class MudTruckRule:
         else:
             truck.entry = None  # left the other way (entering the site, or sideways): forget it
 
-    def _at_edge(self, box: Box, frame: Frame) -> bool:
-        """The truck's box touches the image edge it is heading for."""
+    def _at_edge(self, box: Box, frame: Frame, direction: tuple[float, float]) -> bool:
+        """The truck's box touches the image edge in `direction`: the one it is heading for, or the
+        bottom, where what sits in the box's lower part is the middle of its side, not wheels or
+        lower body (so mud found there is not evidence)."""
         x1, y1, x2, y2 = (float(v) for v in box)
-        dx, dy = self.direction
+        dx, dy = direction
         w, h = frame.width * self.edge_margin, frame.height * self.edge_margin
         return (
             (dy > 0 and y2 >= frame.height - h)
@@ -170,11 +172,6 @@ class MudTruckRule:
             or (dx > 0 and x2 >= frame.width - w)
             or (dx < 0 and x1 <= w)
         )
-
-    def _bottom_cut_off(self, box: Box, frame: Frame) -> bool:
-        """The truck's box runs into the bottom of the image: what sits in its lower part is then the
-        middle of its side, not wheels or lower body, so mud found there is not evidence."""
-        return float(box[3]) >= frame.height * (1 - self.edge_margin)
 
     def _keep_best_window(self, truck: _Truck) -> None:
         """Remember the n-frame window with the most sign frames once it reaches k (its photos too)."""
