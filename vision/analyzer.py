@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime, timedelta
 
 import numpy as np
 import numpy.typing as npt
 
 from ingest.config.camera import CameraConfig
 from vision.detectors.base import Detector
+from vision.episodes import EpisodeAware, EpisodeJournal
 from vision.plates import PlateReader, TrackPlates
 from vision.rules import Rule, build_rule
 from vision.rules.common import VEHICLE_LABELS, anchor, normalised
@@ -24,6 +26,9 @@ class StreetAnalyzer:
 
     `process(frame, detect=False)` is for frames the motion gate calls static: the last detections
     are carried forward (the scene did not change), so rule timers keep advancing on capture time.
+    With a `journal`, rules that can (`EpisodeAware`) get the camera's open episodes at start, and the
+    journal hears which reported episodes are still in view (every `heartbeat_seconds` of capture
+    time) and which ended, so a restart continues them instead of opening second cases.
     """
 
     def __init__(
@@ -34,14 +39,24 @@ class StreetAnalyzer:
         *,
         tracker: Tracker | None = None,
         plate_interval_seconds: float = 1.0,
+        journal: EpisodeJournal | None = None,
+        heartbeat_seconds: float = 30.0,
     ):
         self.camera = camera
         self.detector = detector
         self.tracker = tracker or Tracker(lost_frames=max(int(camera.analysis_fps * 10), 10))
-        self.rules: list[Rule] = [build_rule(zone, camera.tz) for zone in camera.zones]
-        self._plate_zones = [z for z in camera.zones if isinstance(z, NoParkingZone | WorksiteExitZone)]
         self.plates = TrackPlates(plate_reader, plate_interval_seconds) if plate_reader else None
+        self.rules: list[Rule] = [build_rule(zone, camera.tz, self._plate_of) for zone in camera.zones]
+        self._plate_zones = [z for z in camera.zones if isinstance(z, NoParkingZone | WorksiteExitZone)]
         self.last_detections: Detections | None = None
+        self.journal = journal
+        self.heartbeat = timedelta(seconds=heartbeat_seconds)
+        self._last_heartbeat: datetime | None = None
+        if journal is not None:
+            known = journal.open_episodes(camera.id)
+            for rule in self.rules:
+                if isinstance(rule, EpisodeAware):
+                    rule.resume(known)
 
     def process(self, frame: Frame, detect: bool = True) -> list[Violation]:
         if detect or self.last_detections is None:
@@ -53,7 +68,24 @@ class StreetAnalyzer:
         violations = [self._with_plate(v) for v in violations]
         if self.plates is not None:
             self.plates.prune(frame.captured_at)
+        if self.journal is not None:
+            self._keep_journal(frame.captured_at)
         return violations
+
+    def _plate_of(self, track_id: int) -> PlateReading | None:
+        return self.plates.reading(track_id) if self.plates is not None else None
+
+    def _keep_journal(self, now: datetime) -> None:
+        assert self.journal is not None
+        aware = [rule for rule in self.rules if isinstance(rule, EpisodeAware)]
+        ended = [s for rule in aware for s in rule.take_ended()]
+        if ended:
+            self.journal.ended(ended)
+        if self._last_heartbeat is None or now - self._last_heartbeat >= self.heartbeat:
+            self._last_heartbeat = now
+            seen = [s for rule in aware for s in rule.sightings()]
+            if seen:
+                self.journal.seen(seen)
 
     def _observe_plates(self, frame: Frame, detections: Detections) -> None:
         assert self.plates is not None

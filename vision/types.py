@@ -121,6 +121,16 @@ class ViolationDetails:
     registration_quality: float | None = None
 
 
+@dataclass(frozen=True)
+class ObjectIdentity:
+    """Who the violation is about, so a later process can tell the same object at the same place:
+    its box at confirmation (normalised [0, 1] image coordinates) and its appearance signature."""
+
+    box: tuple[float, float, float, float]
+    appearance: tuple[float, ...] = ()  # `vision.identity.Appearance` as a plain unit vector
+    plate: str | None = None  # a confident reading only
+
+
 @dataclass(frozen=True, eq=False)
 class Violation:
     """A confirmed rule hit with the frames its evidence needs; the evidence stage takes it from here."""
@@ -138,3 +148,4 @@ class Violation:
     plate: PlateReading | None = None
     zone_polygon: tuple[tuple[float, float], ...] | None = None  # normalised image coordinates
     details: ViolationDetails = field(default_factory=ViolationDetails)
+    identity: ObjectIdentity | None = None

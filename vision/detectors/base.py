@@ -30,14 +30,27 @@ class DetectorError(RuntimeError):
 
 
 def file_sha256(path: Path) -> str:
+    """SHA-256 of a weights file; of an export folder, over its files' names and bytes in name order."""
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
+    files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        if path.is_dir():
+            digest.update(file.name.encode() + b"\0")
+        with file.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
     return digest.hexdigest()
 
 
 def verify_weights(path: Path) -> Path:
+    """A weights file, or an Ultralytics export folder (`*_openvino_model/`: .xml + .bin + metadata.yaml)."""
+    if path.is_dir():
+        missing = [kind for kind in ("*.xml", "*.bin", "metadata.yaml") if not any(path.glob(kind))]
+        if missing:
+            raise DetectorError(
+                f"detector weights folder {str(path)!r} is not an Ultralytics OpenVINO export: no {', '.join(missing)}"
+            )
+        return path
     if not path.is_file():
         raise DetectorError(f"detector weights {str(path)!r} not found (nothing is downloaded at run time)")
     return path

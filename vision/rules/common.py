@@ -62,11 +62,19 @@ def ioa(a: Box, b: Box) -> float:
 
 
 def episode_key(
-    frame: Frame, zone_name: str, kind: str, started: datetime, track_id: int | None = None
+    frame: Frame,
+    zone_name: str,
+    kind: str,
+    started: datetime,
+    track_id: int | None = None,
+    where: tuple[float, float] | None = None,
 ) -> str:
+    """`camera:zone:kind:[track-N:]start[@x,y]`; `where` (normalised anchor) keeps two vehicles that
+    arrive in the same second apart without a track id, which does not survive a restart."""
     stamp = started.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     who = f"track-{track_id}:" if track_id is not None else ""
-    return f"{frame.source_id}:{zone_name}:{kind}:{who}{stamp}"
+    place = f"@{where[0]:.3f},{where[1]:.3f}" if where is not None else ""
+    return f"{frame.source_id}:{zone_name}:{kind}:{who}{stamp}{place}"
 
 
 def mark(label: str, box: Box, score: float | None = None) -> LabelledBox:

@@ -1,164 +1,260 @@
-"""Illegal parking: a vehicle stationary inside a no-parking zone for longer than the stop time."""
+"""Illegal parking: one vehicle, proved the same, stationary inside a no-parking zone beyond the stop time.
+
+A stay belongs to one vehicle. Continuing it on a track, handing it to a new track id after occlusion,
+and confirming it all need the same vehicle (`vision.identity`: confident plates, else appearance);
+confirmation compares the arrival photo's vehicle with the confirmation photo's and a mismatch ends the
+stay. While nobody claims a stay, its spot is looked at: visibly empty or holding something else for
+`vacant_frames_to_end` frames ends it; covered by a passing vehicle keeps it. A stay's anchors must stay
+inside `move_tolerance` of its box size over the whole dwell, so a crawling queue never parks.
+Reported stays are `KnownEpisode`s: after a restart `resume` hands them back, and the same vehicle at
+the same place continues its episode instead of opening a second case.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from collections.abc import Callable, Sequence
+from datetime import timedelta, tzinfo
 
-import numpy as np
-
-from vision.rules.common import (
-    VEHICLE_LABELS,
-    Box,
-    anchor,
-    box_size,
-    episode_key,
-    iou,
-    local_time,
-    mark,
-    normalised,
-    photo,
-    polygon_of,
-)
-from vision.types import Detections, EvidencePhoto, Frame, Violation
+from vision.episodes import EpisodeSighting, KnownEpisode, norm_iou
+from vision.identity import Verdict, appearance_of, compare, confident_plate
+from vision.rules.common import VEHICLE_LABELS, episode_key, iou, local_time, mark, normalised, photo, polygon_of
+from vision.rules.stay import Sighting, Stay, covered
+from vision.types import Detections, Frame, PlateReading, Violation
 from vision.zones import NoParkingZone
 
 MAX_INTERVAL_PHOTOS = 3  # each photo holds a full-resolution frame until the violation is out
-
-
-@dataclass
-class _Stay:
-    """One vehicle standing in one place; survives brief occlusion and track id changes."""
-
-    track_id: int | None  # the track that owns it now; None while nobody does
-    label: str
-    ref_anchor: tuple[float, float]  # pixels, where the stay began
-    ref_size: float
-    last_box: Box
-    last_seen: datetime
-    counting_since: datetime | None = None  # inside active hours only
-    next_photo_at: datetime | None = None
-    key: str = ""
-    photos: list[EvidencePhoto] = field(default_factory=list)
-    reported: bool = False
-    adopted: bool = False  # taken over by another track id after its own went unseen
+PlateLookup = Callable[[int], PlateReading | None]  # a track's voted plate reading
 
 
 class ParkingRule:
-    """`update` once per analysed frame; one violation per stay, however long it lasts.
-
-    A vehicle is stationary while its anchor (bottom centre) stays within `move_tolerance` of its box
-    size from where the stay began, so detector jitter and a small shunt do not restart the clock.
-    A stay outlives `max_missed_seconds` without a detection (occlusion) and is handed to a new
-    track id whose box overlaps its last box by `reassociate_iou` at the same place.
-    """
+    """`update` once per analysed frame; one violation per stay, however long it lasts."""
 
     def __init__(
         self,
         zone: NoParkingZone,
         tz: tzinfo,
         *,
+        plate_of: PlateLookup | None = None,
         move_tolerance: float = 0.25,
         max_missed_seconds: float = 15.0,
         reassociate_iou: float = 0.5,
+        vacant_frames_to_end: int = 2,
+        confirm_wait_seconds: float = 30.0,
+        resume_within_seconds: float = 900.0,
     ):
-        self.zone = zone
-        self.tz = tz
+        self.zone, self.tz, self.plate_of = zone, tz, plate_of
         self.move_tolerance = move_tolerance
         self.max_missed = timedelta(seconds=max_missed_seconds)
         self.reassociate_iou = reassociate_iou
+        self.vacant_frames_to_end = vacant_frames_to_end
+        self.confirm_wait = timedelta(seconds=confirm_wait_seconds)
+        self.resume_within = timedelta(seconds=resume_within_seconds)
         self.dwell = timedelta(seconds=zone.dwell_seconds)
         self.photo_step = timedelta(seconds=min(zone.photo_interval_seconds, zone.dwell_seconds / 2))
-        self._stays: list[_Stay] = []
+        self._stays: list[Stay] = []
+        self._known: list[KnownEpisode] = []
+        self._ended: list[EpisodeSighting] = []
 
+    # -- episodes across restarts ------------------------------------------------------------------
+    def resume(self, episodes: Sequence[KnownEpisode]) -> None:
+        self._known += [e for e in episodes if e.zone_name == self.zone.name and e.violation_type == "illegal_parking"]
+
+    def sightings(self) -> list[EpisodeSighting]:
+        return [EpisodeSighting(s.key, s.last_seen) for s in self._stays if s.reported]
+
+    def take_ended(self) -> list[EpisodeSighting]:
+        ended, self._ended = self._ended, []
+        return ended
+
+    # -- the verb --------------------------------------------------------------------------------
     def update(self, frame: Frame, detections: Detections) -> list[Violation]:
         now = frame.captured_at
         active = self.zone.active_at(local_time(frame, self.tz))
-        vehicles = [
-            i
-            for i, label in enumerate(detections.labels)
-            if label in VEHICLE_LABELS and detections.track_ids[i] >= 0
-        ]
         owned = {s.track_id: s for s in self._stays if s.track_id is not None}
-        # Known ids first, so a new id can only take over a stay nobody claimed this frame.
-        vehicles.sort(key=lambda i: int(detections.track_ids[i]) not in owned)
+        sightings = self._sightings(frame, detections, owned)
+        sightings.sort(key=lambda s: s.track_id not in owned)  # known ids first: new ones take leftovers
         claimed: set[int] = set()
         violations = []
-        for i in vehicles:
-            track_id, box = int(detections.track_ids[i]), detections.boxes[i]
-            point = anchor(box)
-            stay = owned.get(track_id)
-            if stay is not None and self._moved(stay, point):
-                if stay.adopted:  # a passer-by had taken it over: leave it for the parked car to reclaim
-                    stay.track_id = None
-                else:  # the vehicle itself drove off
-                    self._stays.remove(stay)
-                stay = None
+        for sighting in sightings:
+            stay = self._continued(owned.get(sighting.track_id), sighting)
             if stay is None:
-                stay = self._reassociate(box, point, claimed)
-                if stay is not None:
-                    stay.adopted = stay.track_id != track_id
+                stay = self._taken_over(sighting, claimed)
             if stay is None:
-                if not self.zone.contains(*normalised(point, frame)):
-                    continue
-                stay = _Stay(track_id, detections.labels[i], point, box_size(box), box, now)
-                self._stays.append(stay)
-            stay.track_id = track_id
+                stay = self._begun(sighting, frame, claimed)
+            if stay is None:
+                continue
             claimed.add(id(stay))
-            stay.last_box, stay.last_seen = box, now
+            stay.observe(sighting, now)
             if not active:
                 stay.counting_since, stay.photos = None, []  # the clock only runs inside active hours
                 continue
-            violation = self._advance(stay, frame, float(detections.scores[i]))
+            violation = self._advance(stay, sighting, frame)
             if violation is not None:
                 violations.append(violation)
-        self._stays = [s for s in self._stays if now - s.last_seen <= self.max_missed]
+        self._look_at_unclaimed(frame, detections, claimed)
+        for stay in [s for s in self._stays if now - s.last_seen > self.max_missed]:
+            self._end(stay)
+        expired = [k for k in self._known if now - k.last_seen_at > self.resume_within]
+        self._known = [k for k in self._known if k not in expired]
+        self._ended += [EpisodeSighting(k.key, k.last_seen_at) for k in expired]
         return violations
 
-    def _moved(self, stay: _Stay, point: tuple[float, float]) -> bool:
-        distance = float(np.hypot(point[0] - stay.ref_anchor[0], point[1] - stay.ref_anchor[1]))
-        return distance > self.move_tolerance * stay.ref_size
+    # -- steps ---------------------------------------------------------------------------------------
+    def _sightings(self, frame: Frame, detections: Detections, owned: dict[int, Stay]) -> list[Sighting]:
+        vehicles = detections.only(*VEHICLE_LABELS)
+        found = []
+        for i, track_id in enumerate(int(t) for t in vehicles.track_ids):
+            box = vehicles.boxes[i]
+            if track_id < 0:
+                continue
+            near = track_id in owned or any(iou(s.last_box, box) > 0 for s in self._stays)
+            if not near and not self.zone.contains(*normalised((float(box[0] + box[2]) / 2, float(box[3])), frame)):
+                continue
+            clear = not covered(box, vehicles, skip=i)
+            reading = self.plate_of(track_id) if self.plate_of else None
+            plate = confident_plate(reading.text, reading.confidence) if reading else None
+            appearance = appearance_of(frame.image, box) if clear else None
+            label, score = vehicles.labels[i], float(vehicles.scores[i])
+            found.append(Sighting(i, track_id, label, box, score, clear, appearance, plate))
+        return found
 
-    def _reassociate(self, box: Box, point: tuple[float, float], claimed: set[int]) -> _Stay | None:
-        """A stay whose vehicle went unseen or changed id: same place, overlapping box."""
+    def _continued(self, stay: Stay | None, sighting: Sighting) -> Stay | None:
+        if stay is None or not sighting.clear:
+            return stay  # a hidden vehicle keeps its stay; nothing about it can be judged now
+        moved = stay.would_move(sighting.point, self.move_tolerance)
+        if moved and not stay.adopted:
+            self._end(stay)  # the vehicle itself drove off
+            return None
+        if moved or stay.identity(sighting) is Verdict.DIFFERENT:
+            stay.track_id = None  # the track now shows another vehicle (an id swap): leave the stay
+            return None
+        return stay
+
+    def _taken_over(self, sighting: Sighting, claimed: set[int]) -> Stay | None:
+        """A stay whose vehicle went unseen or changed id: same place, overlapping box, same vehicle."""
         candidates = [
             s
             for s in self._stays
             if id(s) not in claimed
-            and not self._moved(s, point)
-            and iou(s.last_box, box) >= self.reassociate_iou
+            and iou(s.last_box, sighting.box) >= self.reassociate_iou
+            and not s.would_move(sighting.point, self.move_tolerance)
+            and s.identity(sighting) is Verdict.SAME
         ]
-        return max(candidates, key=lambda s: iou(s.last_box, box), default=None)
+        stay = max(candidates, key=lambda s: iou(s.last_box, sighting.box), default=None)
+        if stay is not None:
+            stay.adopted = stay.track_id != sighting.track_id
+        return stay
 
-    def _advance(self, stay: _Stay, frame: Frame, score: float) -> Violation | None:
-        now = frame.captured_at
-        if stay.counting_since is None:
-            stay.counting_since, stay.next_photo_at = now, now + self.photo_step
-            stay.key = episode_key(frame, self.zone.name, "illegal_parking", now, stay.track_id)
-            stay.photos = [photo("arrival", frame, (mark(stay.label, stay.last_box, score),))]
+    def _begun(self, sighting: Sighting, frame: Frame, claimed: set[int]) -> Stay | None:
+        if not sighting.clear or sighting.appearance is None:
+            return None  # a stay starts on a clear view of its vehicle: that is its identity
+        if not self.zone.contains(*normalised(sighting.point, frame)):
             return None
+        if any(
+            id(s) not in claimed
+            and iou(s.last_box, sighting.box) >= self.reassociate_iou
+            and s.identity(sighting) is Verdict.UNSURE
+            for s in self._stays
+        ):
+            return None  # maybe the vehicle of an unclaimed stay: neither take it over nor start a second one
+        stay = Stay.begin(sighting, frame.captured_at)
+        self._stays.append(stay)
+        known = self._known_match(sighting, frame)
+        if known is not None:  # the same stay as before a restart: its case exists already
+            self._known.remove(known)
+            stay.key, stay.counting_since, stay.reported = known.key, known.first_seen_at, True
+            stay.plate = stay.plate or known.plate_text
+        return stay
+
+    def _known_match(self, sighting: Sighting, frame: Frame) -> KnownEpisode | None:
+        box = (
+            float(sighting.box[0]) / frame.width,
+            float(sighting.box[1]) / frame.height,
+            float(sighting.box[2]) / frame.width,
+            float(sighting.box[3]) / frame.height,
+        )
+        for known in self._known:
+            if norm_iou(known.box, box) < self.reassociate_iou:
+                continue
+            if frame.captured_at - known.last_seen_at > self.resume_within:
+                continue
+            if compare(known.appearance, sighting.appearance, known.plate_text, sighting.plate) is Verdict.SAME:
+                return known
+        return None
+
+    def _advance(self, stay: Stay, sighting: Sighting, frame: Frame) -> Violation | None:
+        now = frame.captured_at
         if stay.reported:
             return None
+        if stay.counting_since is None:
+            if not sighting.clear or sighting.appearance is None:
+                return None  # the arrival photo must show its vehicle
+            stay.counting_since, stay.next_photo_at = now, now + self.photo_step
+            stay.arrival = sighting.appearance
+            where = normalised(sighting.point, frame)
+            stay.key = episode_key(frame, self.zone.name, "illegal_parking", now, where=where)
+            stay.photos = [photo("arrival", frame, (mark(stay.label, stay.last_box, sighting.score),))]
+            return None
         if now - stay.counting_since > self.dwell:
-            stay.reported = True
-            stay.photos.append(photo("confirmation", frame, (mark(stay.label, stay.last_box, score),)))
-            photos, stay.photos = tuple(stay.photos), []  # the violation holds the frames from here on
-            return Violation(
-                violation_type="illegal_parking",
-                source_id=frame.source_id,
-                zone_name=self.zone.name,
-                episode_key=stay.key,
-                object_label=stay.label,
-                track_id=stay.track_id,
-                first_seen_at=stay.counting_since,
-                confirmed_at=now,
-                photos=photos,
-                zone_polygon=polygon_of(self.zone.polygon),
-            )
+            return self._confirm(stay, sighting, frame)
         assert stay.next_photo_at is not None
         if now >= stay.next_photo_at:
             if len(stay.photos) <= MAX_INTERVAL_PHOTOS:
-                stay.photos.append(photo("interval", frame, (mark(stay.label, stay.last_box, score),)))
+                stay.photos.append(photo("interval", frame, (mark(stay.label, stay.last_box, sighting.score),)))
             while stay.next_photo_at <= now:
                 stay.next_photo_at += self.photo_step
         return None
+
+    def _confirm(self, stay: Stay, sighting: Sighting, frame: Frame) -> Violation | None:
+        """Report only when the confirmation photo's vehicle is the arrival photo's."""
+        assert stay.counting_since is not None
+        now = frame.captured_at
+        verdict = stay.identity(sighting, reference=stay.arrival) if sighting.clear else Verdict.UNSURE
+        if verdict is Verdict.DIFFERENT:
+            self._end(stay)
+            return None
+        if verdict is Verdict.UNSURE:
+            if now - stay.counting_since - self.dwell > self.confirm_wait:
+                stay.counting_since, stay.photos = None, []  # cannot prove it: count again from a clear view
+            return None
+        known = self._known_match(sighting, frame)
+        if known is not None:
+            self._known.remove(known)
+            stay.key, stay.reported = known.key, True
+            return None
+        stay.reported = True
+        stay.photos.append(photo("confirmation", frame, (mark(stay.label, stay.last_box, sighting.score),)))
+        photos, stay.photos = tuple(stay.photos), []  # the violation holds the frames from here on
+        return Violation(
+            violation_type="illegal_parking",
+            source_id=frame.source_id,
+            zone_name=self.zone.name,
+            episode_key=stay.key,
+            object_label=stay.label,
+            track_id=stay.track_id,
+            first_seen_at=stay.counting_since,
+            confirmed_at=now,
+            photos=photos,
+            zone_polygon=polygon_of(self.zone.polygon),
+            identity=stay.identity_record(frame),
+        )
+
+    def _look_at_unclaimed(self, frame: Frame, detections: Detections, claimed: set[int]) -> None:
+        """A stay nobody claimed: covered by a vehicle means hidden; otherwise its spot is looked at."""
+        vehicles = detections.only(*VEHICLE_LABELS)
+        for stay in [s for s in self._stays if id(s) not in claimed]:
+            if covered(stay.last_box, vehicles):
+                continue
+            verdict = compare(stay.recent, appearance_of(frame.image, stay.last_box))
+            if verdict is Verdict.SAME:  # still there, only the detector missed it
+                stay.last_seen, stay.vacant_frames = frame.captured_at, 0
+            elif verdict is Verdict.DIFFERENT:
+                stay.vacant_frames += 1
+                if stay.vacant_frames >= self.vacant_frames_to_end:
+                    self._end(stay)
+
+    def _end(self, stay: Stay) -> None:
+        if stay in self._stays:
+            self._stays.remove(stay)
+        if stay.reported:
+            self._ended.append(EpisodeSighting(stay.key, stay.last_seen))

@@ -6,9 +6,11 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
-from tests.unit.vision.rules.sequences import HEIGHT, TZ, WIDTH, Obj, at, detections, run, shift
+from tests.unit.vision.rules.sequences import HEIGHT, TZ, WIDTH, Obj, at, detections, paint, run, shift
+from vision.episodes import KnownEpisode
+from vision.identity import Appearance
 from vision.rules import ParkingRule
-from vision.types import Frame
+from vision.types import Frame, PlateReading
 from vision.zones import NoParkingZone
 
 DWELL = 20.0
@@ -39,24 +41,30 @@ def jittering(t: float) -> list[Obj]:
     return [Obj("vehicle", shift(CAR, wobble + shunt, -wobble), 1)]
 
 
-def occluded(t: float) -> list[Obj]:
-    return [] if 8 <= t < 12 else [Obj("vehicle", CAR, 1)]
+def missed_by_the_detector(t: float) -> list[Obj]:
+    return [Obj("vehicle", CAR, 1, detected=not 8 <= t < 12)]
+
+
+def hidden_by_a_passing_van(t: float) -> list[Obj]:
+    """A van drives along the lane in front of the parked car; the car is not detected while hidden."""
+    car = Obj("vehicle", CAR, 1, detected=not 8.5 <= t < 11.5)
+    if not 7 <= t < 13:
+        return [car]
+    return [car, Obj("vehicle", shift(CAR, -200 + 60 * (t - 7), 30), 9, look=2)]
 
 
 def new_id_after_occlusion(t: float) -> list[Obj]:
-    if 8 <= t < 11:
-        return []
-    return [Obj("truck", CAR, 1 if t < 8 else 7)]
+    return [Obj("truck", CAR, 1 if t < 8 else 7, detected=not 8 <= t < 11)]
 
 
 def passer_by_takes_the_id(t: float) -> list[Obj]:
     if t < 8:
         return [Obj("vehicle", CAR, 1)]
     if t < 9:  # the parked car is hidden by a passing one, which the tracker matches to a new id
-        return [Obj("vehicle", shift(CAR, 10), 2)]
+        return [Obj("vehicle", CAR, 1, detected=False), Obj("vehicle", shift(CAR, 10), 2, look=1)]
     if t < 10:
-        return [Obj("vehicle", shift(CAR, 300), 2)]
-    return [Obj("vehicle", CAR, 1), Obj("vehicle", shift(CAR, 300 + 40 * (t - 10)), 2)]
+        return [Obj("vehicle", CAR, 1, detected=False), Obj("vehicle", shift(CAR, 300), 2, look=1)]
+    return [Obj("vehicle", CAR, 1), Obj("vehicle", shift(CAR, 300 + 40 * (t - 10)), 2, look=1)]
 
 
 def drives_off_and_back(t: float) -> list[Obj]:
@@ -72,7 +80,45 @@ def outside(t: float) -> list[Obj]:
 
 
 def two_cars(t: float) -> list[Obj]:
-    return [Obj("vehicle", CAR, 1), Obj("vehicle", shift(CAR, 300), 2)]
+    return [Obj("vehicle", CAR, 1), Obj("vehicle", shift(CAR, 300), 2, look=1)]
+
+
+def a_different_car_takes_the_spot(t: float) -> list[Obj]:
+    """Car A stands 12 s and leaves unseen (at a low frame rate); car B stands in the same spot."""
+    if t < 12:
+        return [Obj("vehicle", CAR, 1)]
+    return [] if t < 13 else [Obj("vehicle", CAR, 2, look=1)]
+
+
+def the_tracker_hands_the_id_to_another_car(t: float) -> list[Obj]:
+    """The same spot and the same track id, but from 12 s on a white SUV instead of the red sedan."""
+    return [Obj("vehicle", CAR, 1, look=0 if t < 12 else 1)]
+
+
+def look_alikes_swap_the_spot(t: float) -> list[Obj]:
+    """Car A drives off at 12 s; its look-alike B pulls into the same spot at 14 s."""
+    if t < 12:
+        return [Obj("vehicle", CAR, 1)]
+    if t < 13:
+        return [Obj("vehicle", shift(CAR, 250 * (t - 11)), 1)]
+    return [] if t < 14 else [Obj("vehicle", shift(CAR, 6), 2)]
+
+
+def shuffling_in_a_queue(t: float) -> list[Obj]:
+    """Forward 40 px, back 40 px: never far from where it stopped, but it moved 80 px in all."""
+    dx = 0.0 if t < 6 else (40.0 if t < 12 else -40.0)
+    return [Obj("vehicle", shift(CAR, dx), 1)]
+
+
+def crawling_through_a_jam(t: float) -> list[Obj]:
+    return [Obj("vehicle", shift(CAR, 3.0 * t), 1)]
+
+
+def colour_drifts_from_red_to_blue(t: float) -> list[Obj]:
+    """Each frame looks like the one before, but the arrival and confirmation vehicles differ."""
+    step = min(t / DWELL, 1.0)
+    colour = (int(40 + 150 * step), 40, int(170 - 150 * step))
+    return [Obj("vehicle", CAR, 1, colour=colour)]
 
 
 def untracked(t: float) -> list[Obj]:
@@ -95,7 +141,8 @@ Scene = Callable[[float], Iterable[Obj]]
         ("active hours end the count", at("21:59", 50), 30, parked, 0),
         ("count starts with active hours", at("06:59", 30), 51, parked, 1),
         ("jitter and a small shunt", at("09:00"), DWELL + 0.5, jittering, 1),
-        ("occluded for a few frames", at("09:00"), DWELL + 0.5, occluded, 1),
+        ("missed by the detector for a few frames", at("09:00"), DWELL + 0.5, missed_by_the_detector, 1),
+        ("hidden by a passing van", at("09:00"), DWELL + 0.5, hidden_by_a_passing_van, 1),
         ("new track id after occlusion", at("09:00"), DWELL + 0.5, new_id_after_occlusion, 1),
         ("a passer-by takes the id briefly", at("09:00"), DWELL + 0.5, passer_by_takes_the_id, 1),
         ("drives off and comes back: clock restarts", at("09:00"), DWELL + 0.5, drives_off_and_back, 0),
@@ -106,6 +153,13 @@ Scene = Callable[[float], Iterable[Obj]]
         ("two cars, two violations", at("09:00"), 60, two_cars, 2),
         ("untracked detections are ignored", at("09:00"), 60, untracked, 0),
         ("people do not park", at("09:00"), 60, person, 0),
+        ("a different car in the same spot", at("09:00"), 30, a_different_car_takes_the_spot, 0),
+        ("another car in the same spot, then long", at("09:00"), 13 + DWELL + 0.5, a_different_car_takes_the_spot, 1),
+        ("the tracker hands the id to another car", at("09:00"), 30, the_tracker_hands_the_id_to_another_car, 0),
+        ("look-alikes swap the spot", at("09:00"), 30, look_alikes_swap_the_spot, 0),
+        ("shuffling in a queue", at("09:00"), DWELL + 5, shuffling_in_a_queue, 0),
+        ("crawling through a jam", at("09:00"), 60, crawling_through_a_jam, 0),
+        ("arrival and confirmation vehicles differ", at("09:00"), DWELL + 5, colour_drifts_from_red_to_blue, 0),
     ],
 )
 def test_parking_boundaries(case: str, start, seconds: float, scene: Scene, expected: int) -> None:  # noqa: ANN001
@@ -131,7 +185,8 @@ def test_violation_carries_the_evidence_a_reviewer_needs() -> None:
     interval = [t - start for t, r in zip(times, roles, strict=True) if r == "interval"]
     assert interval == [timedelta(seconds=s) for s in (5, 10, 15)]  # the first three
     assert violation.photos[0].marks[0].box == CAR
-    assert violation.episode_key == "cam-1:curb:illegal_parking:track-1:20260501T010000Z"
+    assert violation.episode_key == "cam-1:curb:illegal_parking:20260501T010000Z@0.250,0.833"
+    assert violation.identity is not None and violation.identity.box == (200 / 1280, 450 / 720, 440 / 1280, 600 / 720)
 
 
 def test_an_interval_photo_even_when_the_interval_is_the_stop_time() -> None:
@@ -156,10 +211,113 @@ def test_photos_keep_their_pixels_when_the_frame_buffer_is_reused() -> None:
     violations = []
     for index in range(45):
         slot = ring[index % 2]
-        slot[:] = index
+        slot[:] = paint(parked(0))
+        slot[0, 0] = index
         frame = Frame("cam-1", index, at("09:00", index / 2), slot)
         violations += rule.update(frame, detections(parked(0)))
     [violation] = violations
     assert [int(p.frame.image[0, 0, 0]) for p in violation.photos] == [
         p.frame.index for p in violation.photos
     ]
+
+
+# -- identity by plate ------------------------------------------------------------------------------
+
+
+def run_with_plates(
+    rule: ParkingRule, plates: dict[int, PlateReading], seconds: float, scene: Scene, plate_at: Callable[[float], str]
+) -> list:  # noqa: ANN001
+    """Like `run`, with the tracks' voted plate set to `plate_at(t)` (confidence 0.95) before each frame."""
+    violations = []
+    for index in range(int(seconds * 2) + 1):
+        t = index / 2
+        objects = list(scene(t))
+        for o in objects:
+            plates[o.track_id] = PlateReading(plate_at(t), 0.95)
+        frame = Frame("cam-1", index, at("09:00", t), paint(objects))
+        violations += rule.update(frame, detections(objects))
+    return violations
+
+
+def look_alike_with_the_same_id(t: float) -> list[Obj]:
+    """At 12 s a look-alike stands where the first car stood; the tracker keeps the id."""
+    return [Obj("vehicle", CAR if t < 12 else shift(CAR, 6), 1)]
+
+
+def test_a_look_alike_with_another_plate_is_another_vehicle() -> None:
+    plates: dict[int, PlateReading] = {}
+    rule = ParkingRule(zone(), TZ, plate_of=plates.get)
+    def plate(t: float) -> str:
+        return "浙A11111" if t < 12 else "浙B22222"
+
+    violations = run_with_plates(rule, plates, 30, look_alike_with_the_same_id, plate)
+    assert violations == []  # the second car's own stay began at 12 s: not over the stop time at 30 s
+    rule = ParkingRule(zone(), TZ, plate_of=plates.get)
+    [violation] = run_with_plates(rule, plates, 34, look_alike_with_the_same_id, plate)
+    assert violation.first_seen_at == at("09:00", 12)
+
+
+def test_without_plates_look_alikes_cannot_be_told_apart() -> None:
+    """The limit of appearance: what the plate test above adds."""
+    assert len(run(ParkingRule(zone(), TZ), at("09:00"), 30, look_alike_with_the_same_id)) == 1
+
+
+def test_the_same_plate_keeps_the_stay_when_the_look_changes() -> None:
+    def lights_change(t: float) -> list[Obj]:
+        return [Obj("vehicle", CAR, 1, look=0 if t < 10 else 3)]
+
+    plates: dict[int, PlateReading] = {}
+    rule = ParkingRule(zone(), TZ, plate_of=plates.get)
+    violations = run_with_plates(rule, plates, DWELL + 0.5, lights_change, lambda t: "浙A11111")
+    assert len(violations) == 1
+    assert run(ParkingRule(zone(), TZ), at("09:00"), DWELL + 0.5, lights_change) == []  # appearance alone: not proved
+
+
+# -- episodes across restarts -----------------------------------------------------------------------
+
+
+def known_from(violation, last_seen_at) -> KnownEpisode:  # noqa: ANN001
+    identity = violation.identity
+    return KnownEpisode(
+        key=violation.episode_key,
+        source_id=violation.source_id,
+        zone_name=violation.zone_name,
+        violation_type=violation.violation_type,
+        box=identity.box,
+        appearance=Appearance.from_list(identity.appearance),
+        plate_text=identity.plate,
+        first_seen_at=violation.first_seen_at,
+        last_seen_at=last_seen_at,
+    )
+
+
+def test_a_restart_continues_the_stay_of_the_same_car() -> None:
+    [before] = run(ParkingRule(zone(), TZ), at("09:00"), 30, parked)
+    rule = ParkingRule(zone(), TZ)
+    rule.resume([known_from(before, at("09:00", 30))])
+    assert run(rule, at("09:01"), 60, parked) == []
+    assert [s.key for s in rule.sightings()] == [before.episode_key]
+
+
+def test_a_restart_opens_a_case_for_a_different_car_in_the_same_spot() -> None:
+    [before] = run(ParkingRule(zone(), TZ), at("09:00"), 30, parked)
+    rule = ParkingRule(zone(), TZ)
+    rule.resume([known_from(before, at("09:00", 30))])
+    [after] = run(rule, at("09:01"), 30, lambda t: [Obj("vehicle", CAR, 1, look=1)])
+    assert after.episode_key != before.episode_key
+
+
+def test_an_old_episode_is_not_resumed_and_is_reported_ended() -> None:
+    [before] = run(ParkingRule(zone(), TZ), at("09:00"), 30, parked)
+    rule = ParkingRule(zone(), TZ, resume_within_seconds=600)
+    rule.resume([known_from(before, at("09:00", 30))])
+    assert len(run(rule, at("09:20"), 30, parked)) == 1
+    assert [s.key for s in rule.take_ended()] == [before.episode_key]
+
+
+def test_a_reported_stay_that_drives_off_is_reported_ended() -> None:
+    rule = ParkingRule(zone(), TZ)
+    [violation] = run(rule, at("09:00"), 30, parked)
+    run(rule, at("09:00", 30.5), 5, lambda t: [])
+    [ended] = rule.take_ended()
+    assert ended.key == violation.episode_key and ended.seen_at == at("09:00", 30)

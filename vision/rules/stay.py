@@ -1,0 +1,106 @@
+"""One vehicle standing in one place, and what it looks like on one frame (the parking rule's state)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from vision.episodes import NormBox
+from vision.identity import Appearance, Verdict, compare
+from vision.rules.common import Box, anchor, box_size, ioa
+from vision.types import Detections, EvidencePhoto, Frame, ObjectIdentity
+
+OCCLUDED_SHARE = 0.25  # a box covered this much by another vehicle's box gives no clear view
+
+
+@dataclass(frozen=True, eq=False)
+class Sighting:
+    """A tracked vehicle on this frame: where, whether it is seen clearly, and what it looks like."""
+
+    index: int  # in the frame's detections
+    track_id: int
+    label: str
+    box: Box
+    score: float
+    clear: bool  # no other vehicle covers it: its crop shows this vehicle only
+    appearance: Appearance | None  # None when not clear or too small
+    plate: str | None  # the track's confident plate reading, if any
+
+    @property
+    def point(self) -> tuple[float, float]:
+        return anchor(self.box)
+
+
+def covered(box: Box, others: Detections, skip: int | None = None) -> bool:
+    """Whether any of `others` (another vehicle) covers `OCCLUDED_SHARE` of `box`."""
+    return any(i != skip and ioa(box, others.boxes[i]) > OCCLUDED_SHARE for i in range(len(others)))
+
+
+@dataclass
+class Stay:
+    """Stationary means stationary the whole time: every clear sighting's anchor must fit in a square
+    of side `tolerance * size` (the extent of all anchors since arrival), not only stay near the first."""
+
+    track_id: int | None  # the track that owns it now; None while nobody does
+    label: str
+    size: float
+    last_box: Box
+    last_seen: datetime
+    extent: list[float]  # min x, min y, max x, max y of the anchors seen clearly
+    arrival: Appearance | None  # the vehicle in the arrival photo
+    recent: Appearance | None  # the last clear sighting
+    plate: str | None = None  # the first confident plate reading
+    counting_since: datetime | None = None  # inside active hours only
+    next_photo_at: datetime | None = None
+    key: str = ""
+    photos: list[EvidencePhoto] = field(default_factory=list)
+    reported: bool = False
+    adopted: bool = False  # taken over by another track id after its own went unseen
+    vacant_frames: int = 0  # consecutive frames the spot was visibly empty or held something else
+
+    @classmethod
+    def begin(cls, sighting: Sighting, now: datetime) -> Stay:
+        x, y = sighting.point
+        return cls(
+            sighting.track_id,
+            sighting.label,
+            box_size(sighting.box),
+            sighting.box,
+            now,
+            [x, y, x, y],
+            sighting.appearance,
+            sighting.appearance,
+            sighting.plate,
+        )
+
+    def would_move(self, point: tuple[float, float], tolerance: float) -> bool:
+        x1, y1, x2, y2 = self.extent
+        width = max(x2, point[0]) - min(x1, point[0])
+        height = max(y2, point[1]) - min(y1, point[1])
+        return max(width, height) > tolerance * self.size
+
+    def identity(self, sighting: Sighting, reference: Appearance | None = None) -> Verdict:
+        """Is `sighting` this stay's vehicle? Plates first, then appearance (of `reference`, default
+        the last clear sighting)."""
+        return compare(reference or self.recent, sighting.appearance, self.plate, sighting.plate)
+
+    def observe(self, sighting: Sighting, now: datetime) -> None:
+        self.track_id, self.last_box, self.last_seen, self.vacant_frames = sighting.track_id, sighting.box, now, 0
+        if not sighting.clear:
+            return  # a partly hidden box moves its anchor and its crop shows the other vehicle too
+        x, y = sighting.point
+        self.extent = [min(self.extent[0], x), min(self.extent[1], y), max(self.extent[2], x), max(self.extent[3], y)]
+        if sighting.appearance is not None:
+            self.recent = sighting.appearance
+            if self.arrival is None:
+                self.arrival = sighting.appearance
+        if self.plate is None:
+            self.plate = sighting.plate
+
+    def norm_box(self, frame: Frame) -> NormBox:
+        b = [float(v) for v in self.last_box]
+        return (b[0] / frame.width, b[1] / frame.height, b[2] / frame.width, b[3] / frame.height)
+
+    def identity_record(self, frame: Frame) -> ObjectIdentity:
+        seen = self.recent or self.arrival
+        return ObjectIdentity(self.norm_box(frame), tuple(seen.to_list()) if seen else (), self.plate)
