@@ -48,10 +48,26 @@ async def _masked_http_error(request: Request, exc: Exception) -> Response:
     return await http_exception_handler(request, masked)
 
 
+ECHO_LIMIT = 200  # characters of an echoed input value, items of an echoed list or mapping
+
+
+def _bounded(value: Any) -> Any:
+    """An echoed input cut to ECHO_LIMIT, so an oversize value is named, not sent back whole."""
+    if isinstance(value, str) and len(value) > ECHO_LIMIT:
+        return f"{value[:ECHO_LIMIT]}... ({len(value)} characters)"
+    if isinstance(value, list):
+        return [_bounded(v) for v in value[:ECHO_LIMIT]]
+    if isinstance(value, dict):
+        return {_bounded(k): _bounded(v) for k, v in list(value.items())[:ECHO_LIMIT]}
+    return value
+
+
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
-    """422 with every problem named, and stream credentials masked in the echoed input."""
+    """422 with every problem named, stream credentials masked and oversize values cut in the echoed input."""
     assert isinstance(exc, RequestValidationError)
-    return JSONResponse(status_code=422, content={"detail": _masked(jsonable_encoder(exc.errors()))})
+    errors = _masked(jsonable_encoder(exc.errors()))  # mask whole values first: a cut could split a URL
+    bounded = [{**e, "input": _bounded(e["input"])} if "input" in e else e for e in errors]
+    return JSONResponse(status_code=422, content={"detail": bounded})
 
 
 async def _unstorable_value(request: Request, exc: Exception) -> JSONResponse:

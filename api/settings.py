@@ -15,6 +15,10 @@ REPO_DEMO = Path(__file__).resolve().parents[1] / "demo"
 SourceScheme = Literal["rtsp", "rtsps", "http", "https", "file", "device"]
 
 
+def _every_scheme() -> list[SourceScheme]:
+    return ["rtsp", "rtsps", "http", "https", "file", "device"]
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ENFORCE_", extra="ignore")
 
@@ -41,7 +45,7 @@ class Settings(BaseSettings):
         description="ENFORCE_MEDIA_ROOTS: folders file: camera sources may read (comma-separated or JSON)",
     )
     source_schemes: Annotated[list[SourceScheme], NoDecode] = Field(
-        default_factory=lambda: ["rtsp", "rtsps", "http", "https", "file", "device"],
+        default_factory=_every_scheme,
         description="ENFORCE_SOURCE_SCHEMES: allowed source schemes",
     )
     source_allowed_networks: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(

@@ -8,6 +8,7 @@ longer overwrites it at start.
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Query, Request, Response, status
@@ -36,6 +37,7 @@ from ingest.redact import mask_text
 from ingest.snapshot import SnapshotError, SnapshotTimeout, grab_snapshot
 from vision.zones import ZoneConfig
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/cameras", tags=["cameras"])
 _404: dict[int | str, dict[str, Any]] = {404: {"description": "No such camera"}}
 _422: dict[int | str, dict[str, Any]] = {
@@ -110,6 +112,7 @@ def _verify_source(policy: SourcePolicy, cfg: CameraConfig) -> None:
     try:
         policy.check(cfg.source, require_resolution=False)
     except SourceRefused as exc:
+        log.warning("camera %s: source %s refused by the source policy: %s", cfg.id, cfg.source, exc)
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT, detail=[f"source: refused by the source policy: {exc}"]
         ) from None
@@ -279,6 +282,7 @@ async def snapshot(
                      source=camera.source_url)
         session.commit()
         return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
+    log.warning("snapshot of camera %s by %s %s: %s", camera_id, user.username, outcome, detail)
     audit.record(session, user, "camera.snapshot", "camera", camera_id, now, result=outcome,
                  source=camera.source_url, reason=detail[:300])
     session.commit()
