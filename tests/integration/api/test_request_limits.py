@@ -95,3 +95,16 @@ def test_zone_list_and_patch_fields_are_bounded(
     long_name = roomy_api.patch("/cameras/renmin-03", json={"name": HUGE}, headers=integrator)
     assert long_name.status_code == 422 and "at most 200" in long_name.text
     assert len(long_name.content) < 4096
+
+
+def test_upload_chunks_keep_their_own_limit(world: ApiWorld) -> None:
+    """Upload chunks stream past the body limit (they have ENFORCE_MAX_CHUNK_BYTES); other bodies do not."""
+    from tests.integration.api.test_drone_uploads import MP4, _chunk, _declare, _flight
+
+    pilot = world.headers("zhao.fei", "drone_operator")
+    with make_client(world, max_body_bytes=1024) as api:
+        flight = _flight(api, pilot)
+        upload = _declare(api, pilot, flight, "DJI_0001.MP4", "video", MP4)
+        assert len(MP4) > 1024 and _chunk(api, pilot, upload, 0, MP4).json()["status"] == "complete"
+        padded = api.post("/flights", json={"flown_on": "2026-05-01", "pad": "x" * 2048}, headers=pilot)
+        assert padded.status_code == 413
