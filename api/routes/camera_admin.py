@@ -284,6 +284,6 @@ async def snapshot(
         return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
     log.warning("snapshot of camera %s by %s %s: %s", camera_id, user.username, outcome, detail)
     audit.record(session, user, "camera.snapshot", "camera", camera_id, now, result=outcome,
-                 source=camera.source_url, reason=detail[:300])
+                 source=camera.source_url, reason=mask_text(detail)[:300])
     session.commit()
     raise HTTPException(code, detail=mask_text(detail))

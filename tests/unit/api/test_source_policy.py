@@ -105,3 +105,17 @@ def test_list_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("ENFORCE_SOURCE_SCHEMES", "gopher")
     with pytest.raises(ValueError, match="source_schemes"):
         Settings()
+
+
+def test_workers_start_only_for_allowed_sources(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from api.pipeline.runtime import allowed_cameras
+    from ingest.config import CameraConfig
+
+    location = {"lat": 1, "lon": 1, "address": "a", "grid_code": "g", "responsible_unit": "u"}
+    good = CameraConfig(id="cam-good", name="g", source="file:../media/a.mp4", location=location)  # type: ignore[arg-type]
+    bad = CameraConfig(id="cam-bad", name="b", source=f"file:{tmp_path / 'media' / 'keys' / 'k'}",
+                       location=location)  # type: ignore[arg-type]
+    policy = SourcePolicy.from_settings(_settings(tmp_path))
+    started = allowed_cameras(policy, [good, bad])
+    assert [(c.id, c.source) for c in started] == [("cam-good", f"file:{tmp_path / 'media' / 'a.mp4'}")]
+    assert "camera cam-bad not started: source refused by the source policy" in caplog.text
