@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from api import __version__
+from api.body_limit import BodySizeLimit
 from api.bootstrap import bootstrap_admin
 from api.db.base import make_engine, make_session_factory, session_scope
 from api.db.migrate import upgrade
@@ -18,6 +19,7 @@ from api.logging_setup import install_redaction
 from api.review_api import include_review_api, start_webhook_dispatcher, stop_webhook_dispatcher
 from api.routes import camera_health, cameras, health, survey_areas
 from api.settings import Settings, get_settings
+from api.source_policy import SourcePolicy
 from ingest.config import load_config
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,7 @@ def start_database(app: FastAPI, settings: Settings, migrate: bool) -> None:
 def start_camera_registry(app: FastAPI, settings: Settings) -> None:
     config = load_config(settings.config)
     app.state.app_config = config
+    app.state.source_policy = SourcePolicy.from_settings(settings, config)
     with session_scope(app.state.session_factory) as session:
         seed_cameras(session, config)
 
@@ -77,6 +80,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health.router)
     app.include_router(cameras.router)
     app.include_router(camera_health.router)

@@ -1,4 +1,6 @@
-"""Write to the append-only audit log (same transaction as the change it records)."""
+"""Write to the append-only audit log (same transaction as the change it records).
+
+Every detail value is masked here, so no caller can put a stream credential into the log."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from api.db.models import AuditEntry, User
+from ingest.redact import mask_text
 
 
 def record(
@@ -25,7 +28,7 @@ def record(
         action=action,
         target_type=target_type,
         target_id=str(target_id),
-        detail=dict(detail),
+        detail={key: mask_text(value) if isinstance(value, str) else value for key, value in detail.items()},
     )
     session.add(entry)
     return entry

@@ -86,12 +86,12 @@ def config_check(
 def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
     """Apply database migrations to ENFORCE_DATABASE_URL."""
     from api.db.migrate import upgrade
-    from ingest.redact import mask_url
+    from ingest.redact import mask_text
 
     settings = get_settings()
     configure_logging(settings.log_level)
     upgrade(settings.database_url, revision)
-    typer.echo(f"database {mask_url(settings.database_url)} at {revision}")
+    typer.echo(f"database {mask_text(settings.database_url)} at {revision}")
 
 
 if __name__ == "__main__":

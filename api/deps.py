@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from api.settings import Settings
+from api.source_policy import SourcePolicy
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -29,6 +30,12 @@ def get_app_settings(request: Request) -> Settings:
     return settings
 
 
+def get_source_policy(request: Request) -> SourcePolicy:
+    policy: SourcePolicy = request.app.state.source_policy
+    return policy
+
+
 # scope="function": commit before the response is sent, so a client that got 201 can read what it made
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+SourcePolicyDep = Annotated[SourcePolicy, Depends(get_source_policy)]

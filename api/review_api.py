@@ -8,12 +8,15 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 
 from api.export.webhook import RetryPolicy, run_dispatcher
 from api.review.evidence import EvidenceError
@@ -34,14 +37,37 @@ def _masked(value: Any) -> Any:
     if isinstance(value, list):
         return [_masked(v) for v in value]
     if isinstance(value, dict):
-        return {k: _masked(v) for k, v in value.items()}
+        return {_masked(k): _masked(v) for k, v in value.items()}
+    return value
+
+
+async def _masked_http_error(request: Request, exc: Exception) -> Response:
+    """Every HTTP error of every route goes out with credentials masked in its detail."""
+    assert isinstance(exc, StarletteHTTPException)
+    masked = HTTPException(exc.status_code, detail=_masked(exc.detail), headers=exc.headers)
+    return await http_exception_handler(request, masked)
+
+
+ECHO_LIMIT = 200  # characters of an echoed input value, items of an echoed list or mapping
+
+
+def _bounded(value: Any) -> Any:
+    """An echoed input cut to ECHO_LIMIT, so an oversize value is named, not sent back whole."""
+    if isinstance(value, str) and len(value) > ECHO_LIMIT:
+        return f"{value[:ECHO_LIMIT]}... ({len(value)} characters)"
+    if isinstance(value, list):
+        return [_bounded(v) for v in value[:ECHO_LIMIT]]
+    if isinstance(value, dict):
+        return {_bounded(k): _bounded(v) for k, v in list(value.items())[:ECHO_LIMIT]}
     return value
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
-    """422 with every problem named, and stream credentials masked in the echoed input."""
+    """422 with every problem named, stream credentials masked and oversize values cut in the echoed input."""
     assert isinstance(exc, RequestValidationError)
-    return JSONResponse(status_code=422, content={"detail": _masked(jsonable_encoder(exc.errors()))})
+    errors = _masked(jsonable_encoder(exc.errors()))  # mask whole values first: a cut could split a URL
+    bounded = [{**e, "input": _bounded(e["input"])} if "input" in e else e for e in errors]
+    return JSONResponse(status_code=422, content={"detail": bounded})
 
 
 async def _unstorable_value(request: Request, exc: Exception) -> JSONResponse:
@@ -59,6 +85,7 @@ async def _refused(request: Request, exc: Exception) -> JSONResponse:
 
 def include_review_api(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _masked_http_error)
     app.add_exception_handler(WorkflowError, _refused)
     app.add_exception_handler(EvidenceError, _refused)
     app.add_exception_handler(DataError, _unstorable_value)

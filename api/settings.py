@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+REPO_DEMO = Path(__file__).resolve().parents[1] / "demo"
+SourceScheme = Literal["rtsp", "rtsps", "http", "https", "file", "device"]
+
+
+def _every_scheme() -> list[SourceScheme]:
+    return ["rtsp", "rtsps", "http", "https", "file", "device"]
 
 
 class Settings(BaseSettings):
@@ -31,6 +40,32 @@ class Settings(BaseSettings):
     webhook_backoff_s: float = Field(default=5.0, gt=0, description="First retry delay; doubles each time")
     webhook_poll_s: float = Field(default=2.0, gt=0)
     snapshot_timeout_s: float = Field(default=10.0, gt=0, le=60)
+    media_roots: Annotated[list[Path], NoDecode] = Field(
+        default_factory=lambda: [REPO_DEMO],
+        description="ENFORCE_MEDIA_ROOTS: folders file: camera sources may read (comma-separated or JSON)",
+    )
+    source_schemes: Annotated[list[SourceScheme], NoDecode] = Field(
+        default_factory=_every_scheme,
+        description="ENFORCE_SOURCE_SCHEMES: allowed source schemes",
+    )
+    source_allowed_networks: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(
+        default_factory=list,
+        description="ENFORCE_SOURCE_ALLOWED_NETWORKS: networks a stream may reach even if loopback or link-local",
+    )
+    max_body_bytes: int = Field(
+        default=1024**2, gt=0, description="ENFORCE_MAX_BODY_BYTES: request body limit (upload chunks excepted)"
+    )
+
+    @field_validator("media_roots", "source_schemes", "source_allowed_networks", mode="before")
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        """Environment lists may be JSON (`["a", "b"]`) or comma-separated (`a,b`)."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
 
 
 @lru_cache

@@ -1,47 +1,64 @@
-"""Keep stream credentials out of logs and API responses."""
+"""Keep credentials out of logs, errors, audit entries and API responses: one masking function.
+
+`mask_text` finds credentials anywhere in a piece of text (a bare URL, an exception message, a log
+line, a JSON value) and replaces them with '***':
+
+- user-info of any `scheme://user:password@host` URL, up to the *last* '@' of the URL, so that
+  passwords holding '/', '@', ':', '?' or '#' are masked whole (`rtsp://admin:PW1/PW2@host/x`);
+- values of query parameters whose name looks like a credential (`pw`, `password`, `token`,
+  `access_token`, `key`, `secret`, `auth`, `sig`/`signature`, ..., any case), in URLs and in bare
+  `?name=value` / `&name=value` text such as access-log lines;
+- fragments of URLs (`#access_token=...`).
+
+Masking errs towards hiding too much: a URL with an '@' in its path loses its host in the masked text.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 MASK = "***"
-_SECRET_PARAMS = {"password", "passwd", "pwd", "pass", "token", "key", "apikey", "api_key", "secret", "auth"}
-# scheme://user[:password]@host — also matched inside free text (log messages, exception strings).
-_USERINFO_IN_TEXT = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<userinfo>[^\s/@]+)@")
-_SECRET_PARAM_IN_TEXT = re.compile(
-    r"(?P<key>[?&](?:" + "|".join(sorted(_SECRET_PARAMS)) + r"))=(?P<value>[^&\s]+)", re.IGNORECASE
+# A URL runs from its scheme to the next white space; the user-info ends at its last '@'.
+_URL = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<rest>\S*)")
+# A query parameter: after '?', '&' or ';', a name, '=', a value up to the next separator.
+_PARAM = re.compile(r"(?P<lead>[?&;])(?P<name>[^=&;#?\s]+)=(?P<value>[^&;#\s]*)")
+_SECRET_NAME = re.compile(
+    r"pass|pw|token|key|secret|auth|sig|credential|session|cookie|jwt|bearer|private|otp", re.IGNORECASE
 )
 
 
-def mask_url(url: str) -> str:
-    """Replace user, password and secret query parameters of a URL with '***'."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return mask_text(url)
-    netloc = parts.netloc
-    has_secret_param = any(k.lower() in _SECRET_PARAMS for k, _ in parse_qsl(parts.query))
-    if "@" not in netloc and not has_secret_param:
-        return url
-    if "@" in netloc:
-        netloc = f"{MASK}@{netloc.rsplit('@', 1)[1]}"
-    query = parts.query
-    if query:
-        pairs = parse_qsl(query, keep_blank_values=True)
-        query = urlencode([(k, MASK if k.lower() in _SECRET_PARAMS else v) for k, v in pairs], safe="*")
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+def _mask_url_rest(rest: str) -> str:
+    """Mask what follows `scheme://`: the user-info (up to the last '@') and the fragment."""
+    if not rest.startswith("/"):  # 'file:///x@y' has no authority, hence no user-info
+        at = rest.rfind("@")
+        if at != -1:
+            rest = MASK + rest[at:]
+    hash_at = rest.find("#")
+    if hash_at != -1 and hash_at < len(rest) - 1:
+        rest = rest[: hash_at + 1] + MASK
+    return rest
+
+
+def _mask_param(match: re.Match[str]) -> str:
+    if not match.group("value") or not _SECRET_NAME.search(match.group("name")):
+        return match.group(0)
+    return f"{match.group('lead')}{match.group('name')}={MASK}"
 
 
 def mask_text(text: str) -> str:
-    """Mask every URL credential found anywhere in a piece of text."""
-    text = _USERINFO_IN_TEXT.sub(lambda m: f"{m.group('scheme')}{MASK}@", text)
-    return _SECRET_PARAM_IN_TEXT.sub(lambda m: f"{m.group('key')}={MASK}", text)
+    """Mask every credential found anywhere in `text`: URL user-info, credential query values, fragments."""
+    text = _URL.sub(lambda m: m.group("scheme") + _mask_url_rest(m.group("rest")), text)
+    return _PARAM.sub(_mask_param, text)
+
+
+def mask_url(url: str) -> str:
+    """The same masking as `mask_text`, under the name callers with one URL in hand use."""
+    return mask_text(url)
 
 
 class RedactingFilter(logging.Filter):
-    """Logging filter that masks URL credentials in the formatted message and exception text."""
+    """Logging filter that masks credentials in the formatted message and exception text."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()

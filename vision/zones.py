@@ -54,6 +54,7 @@ class _ZoneBase(BaseModel):
     polygon: list[Point] = Field(min_length=3, max_length=64)
     active_hours: list[TimeWindow] = Field(
         default_factory=list,
+        max_length=24,
         description="Daily windows 'HH:MM-HH:MM' in the camera's local time; empty means always.",
     )
 

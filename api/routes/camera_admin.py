@@ -8,7 +8,7 @@ longer overwrites it at start.
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Query, Request, Response, status
@@ -20,16 +20,29 @@ from api.auth.deps import IntegratorUser, NowDep
 from api.db.camera_config import camera_config_dict as _config_of
 from api.db.models import Camera
 from api.db.seed import _camera_fields, zone_row
-from api.deps import SessionDep, SettingsDep
+from api.deps import SessionDep, SettingsDep, SourcePolicyDep
 from api.routes.common import AUTH_RESPONSES
 from api.schemas.camera import CameraPublic
+from api.source_policy import SourcePolicy, SourceRefused, SourceUnresolved
 from ingest.config import CameraConfig, Location
-from ingest.redact import mask_text, mask_url
+from ingest.config.camera import (
+    MAX_DETECTOR_NAME,
+    MAX_DETECTORS,
+    MAX_NAME,
+    MAX_SOURCE,
+    MAX_TIMEZONE,
+    MAX_ZONES,
+)
+from ingest.redact import mask_text
 from ingest.snapshot import SnapshotError, SnapshotTimeout, grab_snapshot
 from vision.zones import ZoneConfig
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/cameras", tags=["cameras"])
 _404: dict[int | str, dict[str, Any]] = {404: {"description": "No such camera"}}
+_422: dict[int | str, dict[str, Any]] = {
+    422: {"description": "Invalid camera, or a source the source policy refuses"}
+}
 
 _CAMERA_EXAMPLE = {
     "id": "renmin-rd-03",
@@ -61,14 +74,16 @@ _CAMERA_EXAMPLE = {
 class CameraPatch(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"enabled": False}]})
 
-    name: str | None = Field(default=None, min_length=1)
-    source: str | None = None
-    timezone: str | None = None
+    name: str | None = Field(default=None, min_length=1, max_length=MAX_NAME)
+    source: str | None = Field(default=None, max_length=MAX_SOURCE)
+    timezone: str | None = Field(default=None, max_length=MAX_TIMEZONE)
     location: Location | None = None
     analysis_fps: float | None = None
-    decode: str | None = None
+    decode: str | None = Field(default=None, max_length=16)
     enabled: bool | None = None
-    detectors: list[str] | None = None
+    detectors: list[Annotated[str, Field(max_length=MAX_DETECTOR_NAME)]] | None = Field(
+        default=None, max_length=MAX_DETECTORS
+    )
 
 
 def _validate(data: dict[str, Any]) -> CameraConfig:
@@ -90,6 +105,17 @@ def _verify_detectors(request: Request, cfg: CameraConfig) -> None:
                 status.HTTP_422_UNPROCESSABLE_CONTENT,
                 detail=[f"detectors.{index}: detector {name!r} is not defined; defined: {defined}"],
             )
+
+
+def _verify_source(policy: SourcePolicy, cfg: CameraConfig) -> None:
+    """A camera's source must pass the source policy (schemes, media roots, networks)."""
+    try:
+        policy.check(cfg.source, require_resolution=False)
+    except SourceRefused as exc:
+        log.warning("camera %s: source %s refused by the source policy: %s", cfg.id, cfg.source, exc)
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, detail=[f"source: refused by the source policy: {exc}"]
+        ) from None
 
 
 def _apply(camera: Camera, cfg: CameraConfig) -> None:
@@ -114,12 +140,13 @@ def _camera_or_404(session: SessionDep, camera_id: str) -> Camera:
     "",
     response_model=CameraPublic,
     status_code=201,
-    responses={**AUTH_RESPONSES, 409: {"description": "Camera id taken"}, 422: {"description": "Invalid camera"}},
+    responses={**AUTH_RESPONSES, 409: {"description": "Camera id taken"}, **_422},
 )
 def create_camera(
     request: Request,
     user: IntegratorUser,
     session: SessionDep,
+    policy: SourcePolicyDep,
     now: NowDep,
     body: Annotated[
         dict[str, Any],
@@ -132,22 +159,24 @@ def create_camera(
     """Register a camera with its zones. Validation is the YAML's; the source is masked in the reply."""
     cfg = _validate(body)
     _verify_detectors(request, cfg)
+    _verify_source(policy, cfg)
     if session.get(Camera, cfg.id) is not None:
         raise HTTPException(status.HTTP_409_CONFLICT, detail=f"camera id {cfg.id!r} is taken")
     camera = Camera(id=cfg.id, zones=[])
     _apply(camera, cfg)
     session.add(camera)
     session.flush()
-    audit.record(session, user, "camera.create", "camera", cfg.id, now, source=mask_url(cfg.source))
+    audit.record(session, user, "camera.create", "camera", cfg.id, now, source=cfg.source)
     return CameraPublic.from_row(camera)
 
 
-@router.put("/{camera_id}", response_model=CameraPublic, responses={**AUTH_RESPONSES, **_404})
+@router.put("/{camera_id}", response_model=CameraPublic, responses={**AUTH_RESPONSES, **_404, **_422})
 def replace_camera(
     camera_id: str,
     request: Request,
     user: IntegratorUser,
     session: SessionDep,
+    policy: SourcePolicyDep,
     now: NowDep,
     body: Annotated[dict[str, Any], Body(openapi_examples={"camera": {"value": _CAMERA_EXAMPLE}})],
 ) -> CameraPublic:
@@ -157,59 +186,58 @@ def replace_camera(
     if cfg.id != camera_id:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=["id: does not match the path"])
     _verify_detectors(request, cfg)
+    _verify_source(policy, cfg)
     _apply(camera, cfg)
-    audit.record(session, user, "camera.replace", "camera", camera_id, now, source=mask_url(cfg.source))
+    audit.record(session, user, "camera.replace", "camera", camera_id, now, source=cfg.source)
     session.flush()
     return CameraPublic.from_row(camera)
 
 
-@router.patch("/{camera_id}", response_model=CameraPublic, responses={**AUTH_RESPONSES, **_404})
+@router.patch("/{camera_id}", response_model=CameraPublic, responses={**AUTH_RESPONSES, **_404, **_422})
 def update_camera(
     camera_id: str,
     body: CameraPatch,
     request: Request,
     user: IntegratorUser,
     session: SessionDep,
+    policy: SourcePolicyDep,
     now: NowDep,
 ) -> CameraPublic:
-    """Change some fields (e.g. `{"enabled": false}` to disable); the result is re-validated whole."""
+    """Change some fields (e.g. `{"enabled": false}` to disable); the result is re-validated whole.
+    The source is checked when it changes or the camera stays enabled, so a bad one can be disabled."""
     camera = _camera_or_404(session, camera_id)
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
     cfg = _validate({**_config_of(camera), **changes})
     _verify_detectors(request, cfg)
+    if "source" in changes or cfg.enabled:
+        _verify_source(policy, cfg)
     _apply(camera, cfg)
     audit.record(session, user, "camera.update", "camera", camera_id, now, fields=",".join(sorted(changes)))
     session.flush()
     return CameraPublic.from_row(camera)
 
 
-@router.put("/{camera_id}/zones", response_model=CameraPublic, responses={**AUTH_RESPONSES, **_404})
+@router.put("/{camera_id}/zones", response_model=CameraPublic, responses={**AUTH_RESPONSES, **_404, **_422})
 def replace_zones(
     camera_id: str,
-    zones: list[ZoneConfig],
+    zones: Annotated[list[ZoneConfig], Body(max_length=MAX_ZONES)],
     request: Request,
     user: IntegratorUser,
     session: SessionDep,
+    policy: SourcePolicyDep,
     now: NowDep,
 ) -> CameraPublic:
     """Replace all zones of a camera (polygons in normalised image coordinates)."""
     camera = _camera_or_404(session, camera_id)
     cfg = _validate({**_config_of(camera), "zones": [z.model_dump(mode="json") for z in zones]})
+    if cfg.enabled:
+        _verify_source(policy, cfg)
     _apply(camera, cfg)
     audit.record(
         session, user, "camera.zones", "camera", camera_id, now, zones=",".join(z.name for z in zones)
     )
     session.flush()
     return CameraPublic.from_row(camera)
-
-
-def _resolve_source(source: str, config_path: Path) -> str:
-    """file: paths in the registry are relative to the cameras file's folder."""
-    if source.startswith("file:") and not source.startswith("file:///"):
-        path = Path(source[len("file:") :])
-        if not path.is_absolute():
-            return f"file:{(config_path.parent / path).resolve()}"
-    return source
 
 
 @router.post(
@@ -219,6 +247,7 @@ def _resolve_source(source: str, config_path: Path) -> str:
         **AUTH_RESPONSES,
         **_404,
         200: {"content": {"image/jpeg": {}}, "description": "One frame"},
+        422: {"description": "The camera's source is refused by the source policy"},
         502: {"description": "Stream could not be opened"},
         504: {"description": "No frame within the timeout"},
     },
@@ -228,24 +257,33 @@ async def snapshot(
     user: IntegratorUser,
     session: SessionDep,
     settings: SettingsDep,
+    policy: SourcePolicyDep,
     now: NowDep,
     timeout_s: Annotated[float | None, Query(gt=0, le=60)] = None,
 ) -> Response:
-    """Connectivity test: open the stream, grab one frame, return it as JPEG."""
+    """Connectivity test: open the stream, grab one frame, return it as JPEG. The source is checked
+    against the source policy first; every try is audited with its outcome, like evidence access."""
     camera = _camera_or_404(session, camera_id)
     timeout = timeout_s or settings.snapshot_timeout_s
-    source = _resolve_source(camera.source_url, settings.config)
     try:
+        source = await asyncio.to_thread(policy.check, camera.source_url)
         jpeg = await asyncio.to_thread(grab_snapshot, source, timeout)
+    except SourceUnresolved as exc:
+        outcome, detail, code = "failed", f"could not open the source: {exc}", status.HTTP_502_BAD_GATEWAY
+    except SourceRefused as exc:
+        outcome, detail = "refused", f"camera source refused by the source policy: {exc}"
+        code = status.HTTP_422_UNPROCESSABLE_CONTENT
     except SnapshotTimeout as exc:
-        ok, detail = "timeout", str(exc)
-        code = status.HTTP_504_GATEWAY_TIMEOUT
+        outcome, detail, code = "timeout", str(exc), status.HTTP_504_GATEWAY_TIMEOUT
     except SnapshotError as exc:
-        ok, detail = "failed", str(exc)
-        code = status.HTTP_502_BAD_GATEWAY
+        outcome, detail, code = "failed", str(exc), status.HTTP_502_BAD_GATEWAY
     else:
-        audit.record(session, user, "camera.snapshot", "camera", camera_id, now, result="ok")
+        audit.record(session, user, "camera.snapshot", "camera", camera_id, now, result="ok",
+                     source=camera.source_url)
+        session.commit()
         return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
-    audit.record(session, user, "camera.snapshot", "camera", camera_id, now, result=ok)
+    log.warning("snapshot of camera %s by %s %s: %s", camera_id, user.username, outcome, detail)
+    audit.record(session, user, "camera.snapshot", "camera", camera_id, now, result=outcome,
+                 source=camera.source_url, reason=mask_text(detail)[:300])
     session.commit()
     raise HTTPException(code, detail=mask_text(detail))

@@ -17,6 +17,7 @@ from api.db.models import Camera, CameraHealth
 from api.deps import SessionDep
 from ingest.health import CLOCK_TOLERANCE_S, CameraHealthSnapshot
 from ingest.metrics import render
+from ingest.redact import mask_text
 
 router = APIRouter()
 
@@ -50,7 +51,7 @@ class CameraHealthPublic(BaseModel):
             last_frame_at=snap.last_frame_at,
             reconnects=snap.reconnects,
             restarts=snap.restarts,
-            last_error=snap.last_error,
+            last_error=None if snap.last_error is None else mask_text(snap.last_error),
             clock_offset_s=snap.clock_offset_s,
             clock_flagged=snap.clock_flagged,
             source=source,

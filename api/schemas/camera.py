@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.db.models import Camera
-from ingest.redact import mask_url
+from ingest.redact import mask_text
 
 
 class LocationPublic(BaseModel):
@@ -52,7 +52,7 @@ class CameraPublic(BaseModel):
         return cls(
             id=camera.id,
             name=camera.name,
-            source=mask_url(camera.source_url),
+            source=mask_text(camera.source_url),
             timezone=camera.timezone,
             location=LocationPublic(
                 lat=camera.lat,
@@ -69,5 +69,3 @@ class CameraPublic(BaseModel):
             zones=[ZonePublic.model_validate(z) for z in camera.zones],
             updated_at=camera.updated_at,
         )
-
-

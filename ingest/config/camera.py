@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -16,6 +16,16 @@ from vision.zones import ZoneConfig
 
 SOURCE_SCHEMES = ("rtsp", "rtsps", "http", "https", "file", "device")
 CAMERA_ID = r"^[a-z0-9][a-z0-9-]{1,62}$"
+# Size limits: every string and list a camera carries is bounded (the database columns match).
+MAX_NAME = 200
+MAX_SOURCE = 2048
+MAX_TIMEZONE = 64
+MAX_ADDRESS = 500
+MAX_GRID_CODE = 64
+MAX_UNIT = 200
+MAX_DETECTORS = 16
+MAX_DETECTOR_NAME = 64
+MAX_ZONES = 64
 _HOSTLESS_SCHEMES = {"file", "device"}
 
 
@@ -51,26 +61,32 @@ class Location(BaseModel):
 
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
-    address: str = Field(min_length=1)
-    grid_code: str = Field(min_length=1, description="网格编码 of the digital city-management grid.")
-    responsible_unit: str = Field(min_length=1, description="Unit that handles cases at this place.")
+    address: str = Field(min_length=1, max_length=MAX_ADDRESS)
+    grid_code: str = Field(
+        min_length=1, max_length=MAX_GRID_CODE, description="网格编码 of the digital city-management grid."
+    )
+    responsible_unit: str = Field(
+        min_length=1, max_length=MAX_UNIT, description="Unit that handles cases at this place."
+    )
 
 
 class CameraConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(pattern=CAMERA_ID, description="Slug: lowercase letters, digits and dashes.")
-    name: str = Field(min_length=1)
-    source: str = Field(description="rtsp://, http(s)://, file:PATH or device:N")
-    timezone: str = Field(default="Asia/Shanghai")
+    id: str = Field(pattern=CAMERA_ID, max_length=63, description="Slug: lowercase letters, digits and dashes.")
+    name: str = Field(min_length=1, max_length=MAX_NAME)
+    source: str = Field(max_length=MAX_SOURCE, description="rtsp://, http(s)://, file:PATH or device:N")
+    timezone: str = Field(default="Asia/Shanghai", max_length=MAX_TIMEZONE)
     location: Location
     analysis_fps: float = Field(default=2.0, gt=0, le=30)
     decode: Literal["full", "keyframe"] = Field(
         default="full", description="'keyframe' decodes only key frames: cheap, for analysis_fps <= 1."
     )
     enabled: bool = True
-    detectors: list[str] = Field(default_factory=lambda: ["street"], min_length=1)
-    zones: list[ZoneConfig] = Field(default_factory=list)
+    detectors: list[Annotated[str, Field(min_length=1, max_length=MAX_DETECTOR_NAME)]] = Field(
+        default_factory=lambda: ["street"], min_length=1, max_length=MAX_DETECTORS
+    )
+    zones: list[ZoneConfig] = Field(default_factory=list, max_length=MAX_ZONES)
     start_time: datetime | None = Field(
         default=None, description="For file sources: wall-clock time of the first frame (timezone-aware)."
     )

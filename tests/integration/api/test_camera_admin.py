@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
@@ -13,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from api.db.models import AuditEntry, Camera
-from tests.integration.api.review_fixtures import ApiWorld
+from tests.integration.api.review_fixtures import ApiWorld, make_client
 
 SECRET = "pa55word"
 CAMERA = {
@@ -40,6 +41,13 @@ CAMERA = {
         }
     ],
 }
+
+
+@pytest.fixture
+def api(world: ApiWorld) -> Iterator[TestClient]:
+    """File sources under tmp/media; loopback allowed, for the local dead and silent stream servers."""
+    with make_client(world, media_roots=[world.tmp / "media"], source_allowed_networks=["127.0.0.0/8"]) as client:
+        yield client
 
 
 @pytest.fixture
@@ -152,8 +160,11 @@ def _video(path: Path) -> None:
 def test_snapshot_returns_a_jpeg_of_a_real_stream(
     api: TestClient, world: ApiWorld, integrator: dict[str, str]
 ) -> None:
-    _video(world.tmp / "clip.mp4")
-    api.post("/cameras", json={**CAMERA, "source": f"file:{world.tmp / 'clip.mp4'}"}, headers=integrator)
+    (world.tmp / "media").mkdir()
+    _video(world.tmp / "media" / "clip.mp4")
+    created = api.post("/cameras", json={**CAMERA, "source": f"file:{world.tmp / 'media' / 'clip.mp4'}"},
+                       headers=integrator)
+    assert created.status_code == 201, created.text
     response = api.post("/cameras/renmin-03/snapshot", headers=integrator)
     assert response.status_code == 200 and response.headers["content-type"] == "image/jpeg"
     image = cv2.imdecode(np.frombuffer(response.content, np.uint8), cv2.IMREAD_COLOR)

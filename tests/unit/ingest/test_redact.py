@@ -40,3 +40,29 @@ def test_logging_filter_masks_arguments_and_exceptions(caplog: pytest.LogCapture
             logger.exception("stream failed")
     assert "hunter2" not in caplog.text
     assert "rtsp://***@10.0.0.5/live" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets", "kept"),
+    [
+        ("rtsp://admin:PW1/PW2@host/x", ["PW1", "PW2", "admin"], "rtsp://***@host/x"),
+        ("rtsp://admin:p@ss@10.0.0.5/live", ["p@ss", "admin"], "rtsp://***@10.0.0.5/live"),
+        ("rtsp://u:a?b#c@10.0.0.5/live", ["a?b#c"], "rtsp://***@10.0.0.5/live"),
+        ("source URL 'rtsp://admin:PW1/PW2@host/x' has an invalid port", ["PW1", "PW2"], "'rtsp://***@host/x'"),
+        ("http://h/x?pw=Zq1&user=bob", ["Zq1"], "http://h/x?pw=***&user=bob"),
+        ("http://h/x?ACCESS_TOKEN=Zq2", ["Zq2"], "?ACCESS_TOKEN=***"),
+        ("http://h/x?a=1&Password=Zq3;token=Zq4", ["Zq3", "Zq4"], "?a=1&Password=***;token=***"),
+        ("https://h/x?key=Zq5&secret=Zq6&auth=Zq7", ["Zq5", "Zq6", "Zq7"], "https://h/x?key=***"),
+        ("https://s3/b/o?X-Amz-Signature=Zq8&sig=Zq9", ["Zq8", "Zq9"], "X-Amz-Signature=***&sig=***"),
+        ("https://h/cb#access_token=Zr1&state=2", ["Zr1"], "https://h/cb#***"),
+        ('GET /cameras?token=Zr2 HTTP/1.1" 200', ["Zr2"], "/cameras?token=***"),
+        ("file:///srv/media/a@b.mp4", [], "file:///srv/media/a@b.mp4"),
+        ("http://cam.local/snap.jpg?w=640", [], "http://cam.local/snap.jpg?w=640"),
+    ],
+)
+def test_mask_text_hides_every_credential_form(text: str, secrets: list[str], kept: str) -> None:
+    masked = mask_text(text)
+    for secret in secrets:
+        assert secret not in masked, masked
+    assert kept in masked, masked
+    assert mask_url(text) == masked  # one masking, whichever name is called
