@@ -13,17 +13,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from evidence.errors import SigningKeyError
 from evidence.export import export_zip
-from evidence.keys import Keyring, Signer, key_id_of, public_pem, rotate_key
+from evidence.keys import Keyring, Signer, public_pem, rotate_key
 from evidence.recovery import recover
 from evidence.retention import tombstone
 from evidence.settings import EvidenceSettings
 from evidence.sink import RecordSink, RowInfo
 from evidence.store import EvidenceStore
-from evidence.verify import Problem, VerifyReport, verify_record, verify_store, verify_zip
+from evidence.trust import Trust, given_trust, store_trust
+from evidence.verify import Problem, VerifyReport, verify_record, verify_store
+from evidence.verify_export import verify_zip
 
 SettingsGetter = Callable[[], EvidenceSettings]
 SinkFactory = Callable[[str], RecordSink]
@@ -44,12 +45,24 @@ def register(app: typer.Typer, settings: SettingsGetter, sink_factory: SinkFacto
         ] = False,
         trusted_key: Annotated[
             list[str] | None,
-            typer.Option(help="Only accept signatures by this key (PEM file or key id); repeatable."),
+            typer.Option(
+                help="Trust only this public key (PEM file, or key id) instead of the store's keys; repeatable."
+            ),
         ] = None,
+        allow_untrusted: Annotated[
+            bool,
+            typer.Option(
+                "--allow-untrusted",
+                help="Do not fail on keys that are not trusted (integrity only; reported as UNTRUSTED).",
+            ),
+        ] = False,
         no_db: Annotated[bool, typer.Option("--no-db", help="Skip the database cross-check.")] = False,
     ) -> None:
-        """Check files, hashes, signatures and the chain; exit 0 only when everything verifies."""
-        trusted = _trusted_ids(trusted_key)
+        """Check files, hashes, signatures and the chain; name each record's signing key and its trust.
+
+        Trusted: the store's own keys (its keyring, ENFORCE_SIGNING_KEY's public key), or only the keys given with --trusted-key. Keys inside a ZIP are never trusted by being there. Exit 0 only when everything verifies.
+        """  # noqa: E501 - one paragraph in --help
+        trusted = _trust(settings, trusted_key).allowing_untrusted(allow_untrusted)
         if target and target.lower().endswith(".zip"):
             report = verify_zip(Path(target), trusted)
         elif all_records or target:
@@ -95,11 +108,16 @@ def register(app: typer.Typer, settings: SettingsGetter, sink_factory: SinkFacto
         record_ids: Annotated[list[str], typer.Argument(help="Record ids to export.")],
         out: Annotated[Path, typer.Option(help="ZIP file to write.")],
     ) -> None:
-        """Write a ZIP of records with their signatures and public keys (verifies offline)."""
+        """Write a ZIP of records, their signatures and public keys, and a record list signed by the
+        signing key (ENFORCE_SIGNING_KEY); it verifies offline with that key's public key."""
+        s = settings()
         try:
-            export_zip(settings().evidence_dir, record_ids, out)
+            export_zip(s.evidence_dir, record_ids, out, Signer.load_or_create(s.signing_key))
         except KeyError as exc:
             typer.echo(str(exc.args[0]), err=True)
+            raise typer.Exit(2) from None
+        except SigningKeyError as exc:
+            typer.echo(str(exc), err=True)
             raise typer.Exit(2) from None
         typer.echo(f"{len(record_ids)} record(s) exported to {out}")
 
@@ -139,20 +157,15 @@ def register(app: typer.Typer, settings: SettingsGetter, sink_factory: SinkFacto
         typer.echo(f"record {record_id} tombstoned")
 
 
-def _trusted_ids(values: list[str] | None) -> set[str] | None:
-    if not values:
-        return None
-    ids = set()
-    for value in values:
-        path = Path(value)
-        if path.is_file():
-            key = serialization.load_pem_public_key(path.read_bytes())
-            if not isinstance(key, Ed25519PublicKey):
-                raise typer.BadParameter(f"{value} is not an Ed25519 public key")
-            ids.add(key_id_of(key))
-        else:
-            ids.add(value)
-    return ids
+def _trust(settings: SettingsGetter, values: list[str] | None) -> Trust:
+    """The keys given with --trusted-key, or else the store's own keys."""
+    if values:
+        try:
+            return given_trust(values)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--trusted-key") from None
+    s = settings()
+    return store_trust(s.evidence_dir, s.signing_key)
 
 
 def _rows(sink_factory: SinkFactory, url: str) -> tuple[dict[str, RowInfo] | None, Problem | None]:
@@ -163,7 +176,11 @@ def _rows(sink_factory: SinkFactory, url: str) -> tuple[dict[str, RowInfo] | Non
 
 
 def _print(report: VerifyReport) -> None:
-    lines = report.lines()
-    typer.echo(lines[0])
-    for line in lines[1:]:
-        typer.echo(line, err=not report.ok)
+    """Summary, signers and warnings on stdout; problems on stderr when verification failed."""
+    typer.echo(report.summary())
+    for line in report.signer_lines():
+        typer.echo(f"  {line}")
+    for line in report.warnings():
+        typer.echo(line)
+    for problem in report.problems:
+        typer.echo(f"  {problem}", err=not report.ok)

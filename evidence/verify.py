@@ -1,17 +1,16 @@
 """Re-check bundles, signatures and the hash chain; every problem names what failed.
 
 `verify_bundle` checks one folder (signature, every file's size and SHA-256, unlisted files, the
-content digest and verification code, the record id). `check_chain` checks sequence numbers and
-previous-manifest links. `verify_store` does both for a whole store (plus the ledger head and, when
-given, the database rows); `verify_record` one record and its two links; `verify_zip` an export offline.
+content digest and verification code, the record id) and names the signing key and its trust
+(evidence/trust.py). `check_chain` checks sequence numbers and previous-manifest links. `verify_store`
+does both for a whole store (plus the ledger head and, when given, the database rows); `verify_record`
+one record and its two links. Exports are checked by evidence/verify_export.py.
 """
 
 from __future__ import annotations
 
 import json
-import tempfile
-import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -23,11 +22,12 @@ from evidence.keys import Keyring, Signature
 from evidence.records import Manifest
 from evidence.sink import RowInfo
 from evidence.store import TOMBSTONE_NAME, TOMBSTONE_SIG, EvidenceStore, Link
+from evidence.trust import STORE_KEY, UNTRUSTED, SignatureCheck, Trust, TrustedKey, check_signature, store_trust
 
 
 @dataclass(frozen=True)
 class Problem:
-    check: str  # file | signature | manifest | digest | chain | head | database | tombstone | store
+    check: str  # file | signature | manifest | digest | chain | head | database | tombstone | store | export
     message: str
     record_id: str | None = None
     path: str | None = None
@@ -48,10 +48,14 @@ class RecordReport:
     bytes_checked: int = 0
     tombstoned: bool = False
     signing_key_id: str | None = None
+    key_trust: str | None = None  # STORE_KEY | GIVEN_KEY | UNTRUSTED; None: no readable signature
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def signer_line(self) -> str:
+        return f"record {self.record_id}: {_signed_by(self.signing_key_id, self.key_trust)}"
 
 
 @dataclass
@@ -59,6 +63,8 @@ class VerifyReport:
     records: list[RecordReport] = field(default_factory=list)
     chain: list[Problem] = field(default_factory=list)
     other: list[Problem] = field(default_factory=list)
+    export_signer: SignatureCheck | None = None  # who signed an export's record list
+    notes: list[str] = field(default_factory=list)
 
     @property
     def problems(self) -> list[Problem]:
@@ -72,23 +78,64 @@ class VerifyReport:
     def bytes_checked(self) -> int:
         return sum(r.bytes_checked for r in self.records)
 
-    def lines(self) -> list[str]:
+    def untrusted_key_ids(self) -> list[str]:
+        found = [(r.signing_key_id, r.key_trust) for r in self.records]
+        if self.export_signer is not None:
+            found.append((self.export_signer.key_id, self.export_signer.trust))
+        return sorted({kid for kid, trust in found if kid and trust == UNTRUSTED})
+
+    def summary(self) -> str:
         tomb = sum(r.tombstoned for r in self.records)
-        head = (
-            f"{'OK' if self.ok else 'FAILED'}: {len(self.records)} records ({tomb} tombstoned), "
+        state = "FAILED" if not self.ok else "OK (UNTRUSTED KEYS ALLOWED)" if self.untrusted_key_ids() else "OK"
+        return (
+            f"{state}: {len(self.records)} records ({tomb} tombstoned), "
             f"{sum(r.files_checked for r in self.records)} files, {self.bytes_checked} bytes checked, "
             f"{len(self.problems)} problems"
         )
-        return [head, *(f"  {p}" for p in self.problems)]
+
+    def signer_lines(self) -> list[str]:
+        """Who signed each record (and an export's record list), with the trust of that key."""
+        lines = [r.signer_line() for r in self.records]
+        if self.export_signer is not None:
+            lines.append(f"export.json: {_signed_by(self.export_signer.key_id, self.export_signer.trust)}")
+        return lines
+
+    def warnings(self) -> list[str]:
+        untrusted = self.untrusted_key_ids()
+        lines = [f"note: {n}" for n in self.notes]
+        if untrusted:
+            lines.append(
+                f"WARNING: signed by UNTRUSTED key(s) {', '.join(untrusted)}: the files match those "
+                "signatures, but nothing shows who made them"
+            )
+        return lines
+
+    def lines(self) -> list[str]:
+        return [
+            self.summary(),
+            *(f"  {line}" for line in self.signer_lines()),
+            *self.warnings(),
+            *(f"  {p}" for p in self.problems),
+        ]
 
 
-def _safe_rel(path: str) -> bool:
+def _signed_by(key_id: str | None, trust: str | None) -> str:
+    if key_id is None:
+        return "no readable signature"
+    if trust == UNTRUSTED:
+        return f"signed by key {key_id} (UNTRUSTED)"
+    return f"signed by key {key_id} (trusted: {trust})"
+
+
+def safe_rel(path: str) -> bool:
     p = PurePosixPath(path)
     return bool(path) and not p.is_absolute() and ".." not in p.parts and "\\" not in path
 
 
-def verify_bundle(folder: Path, keyring: Keyring, trusted_key_ids: set[str] | None = None) -> RecordReport:
+def verify_bundle(folder: Path, keyring: Keyring, trust: Trust | None = None) -> RecordReport:
+    """Check one bundle folder; `trust` None trusts every key in `keyring` (the store's own keyring)."""
     folder = Path(folder)
+    trust = trust if trust is not None else keyring_trust(keyring)
     report = RecordReport(folder.name)
     rid = folder.name
 
@@ -97,14 +144,14 @@ def verify_bundle(folder: Path, keyring: Keyring, trusted_key_ids: set[str] | No
 
     if (folder / TOMBSTONE_NAME).exists():
         report.tombstoned = True
-        _verify_signed(folder, TOMBSTONE_NAME, TOMBSTONE_SIG, keyring, trusted_key_ids, problem, report)
+        _verify_signed(folder, TOMBSTONE_NAME, TOMBSTONE_SIG, keyring, trust, problem, report)
         return report
     for name in (MANIFEST_NAME, SIGNATURE_NAME):
         if not (folder / name).is_file():
             problem("manifest", f"{name} is missing", path=name)
     if report.problems:
         return report
-    data = _verify_signed(folder, MANIFEST_NAME, SIGNATURE_NAME, keyring, trusted_key_ids, problem, report)
+    data = _verify_signed(folder, MANIFEST_NAME, SIGNATURE_NAME, keyring, trust, problem, report)
     try:
         raw = json.loads(data)
         manifest = Manifest.model_validate(raw)
@@ -133,7 +180,7 @@ def verify_bundle(folder: Path, keyring: Keyring, trusted_key_ids: set[str] | No
         )
     listed = set()
     for entry in manifest.files:
-        if not _safe_rel(entry.path):
+        if not safe_rel(entry.path):
             problem("manifest", f"unsafe file path {entry.path!r} in manifest", path=entry.path)
             continue
         listed.add(entry.path)
@@ -186,37 +233,34 @@ def verify_bundle(folder: Path, keyring: Keyring, trusted_key_ids: set[str] | No
     return report
 
 
+def keyring_trust(keyring: Keyring) -> Trust:
+    """Every key of a store's own keyring, trusted as a store key."""
+    keys = {kid: TrustedKey(kid, STORE_KEY, None) for kid in keyring.keys}
+    return Trust(keys, f"the keys of {keyring.path}")
+
+
 def _verify_signed(
     folder: Path,
     body_name: str,
     sig_name: str,
     keyring: Keyring,
-    trusted: set[str] | None,
-    problem: object,
+    trust: Trust,
+    problem: Callable[..., None],
     report: RecordReport,
 ) -> bytes:
-    add = problem  # callable(check, message, **kw)
     data = (folder / body_name).read_bytes()
     report.bytes_checked += len(data)
     try:
         signature = Signature.from_bytes((folder / sig_name).read_bytes())
     except (OSError, ValueError) as exc:
-        add("signature", f"{sig_name}: {exc}", path=sig_name)  # type: ignore[operator]
+        problem("signature", f"{sig_name}: {exc}", path=sig_name)
         return data
-    report.signing_key_id = signature.key_id
-    if trusted is not None and signature.key_id not in trusted:
-        add(
-            "signature",
-            f"{body_name} is signed by key {signature.key_id}, which is not trusted",  # type: ignore[operator]
-            path=sig_name,
-        )
-    why = keyring.verify(signature, data)
-    if why:
-        add(
-            "signature",
-            f"{body_name} (sha256 {sha256_bytes(data)[:16]}...): {why}",  # type: ignore[operator]
-            path=body_name,
-        )
+    check = check_signature(body_name, signature, data, keyring, trust)
+    report.signing_key_id, report.key_trust = check.key_id, check.trust
+    if check.refused:
+        problem("signature", check.refused, path=sig_name)
+    if check.invalid:
+        problem("signature", f"{body_name} (sha256 {sha256_bytes(data)[:16]}...): {check.invalid}", path=body_name)
     return data
 
 
@@ -301,16 +345,18 @@ def check_chain(links: list[Link], complete: bool = True) -> list[Problem]:
 
 def verify_store(
     root: Path,
-    trusted_key_ids: set[str] | None = None,
+    trust: Trust | None = None,
     rows: dict[str, RowInfo] | None = None,
     complete: bool = True,
 ) -> VerifyReport:
+    """Every record and the chain; `trust` None trusts the store's own keyring."""
     store = EvidenceStore(root)
-    report = VerifyReport()
-    keyring = _keyring(store, report)
+    trust = trust if trust is not None else store_trust(root)
+    report = VerifyReport(notes=list(trust.notes))
+    keyring = load_keyring(store, report)
     ids = store.record_ids()
     for rid in ids:
-        report.records.append(verify_bundle(store.bundle_dir(rid), keyring, trusted_key_ids))
+        report.records.append(verify_bundle(store.bundle_dir(rid), keyring, trust))
     links, link_problems = read_links(store, ids)
     report.chain.extend(link_problems)
     report.chain.extend(check_chain(links, complete))
@@ -329,19 +375,20 @@ def verify_store(
 def verify_record(
     root: Path,
     record_id: str,
-    trusted_key_ids: set[str] | None = None,
+    trust: Trust | None = None,
     rows: dict[str, RowInfo] | None = None,
 ) -> VerifyReport:
     """One record, its link to its predecessor and its successor's link to it."""
     store = EvidenceStore(root)
-    report = VerifyReport()
+    trust = trust if trust is not None else store_trust(root)
+    report = VerifyReport(notes=list(trust.notes))
     if not store.bundle_dir(record_id).is_dir():
         report.other.append(
             Problem("store", f"no bundle for record {record_id} in {store.records}", record_id)
         )
         return report
-    keyring = _keyring(store, report)
-    report.records.append(verify_bundle(store.bundle_dir(record_id), keyring, trusted_key_ids))
+    keyring = load_keyring(store, report)
+    report.records.append(verify_bundle(store.bundle_dir(record_id), keyring, trust))
     links, problems = read_links(store, store.record_ids())
     report.chain.extend(problems)
     by_seq = {link.sequence: link for link in links}
@@ -360,38 +407,6 @@ def verify_record(
         if rows is not None:
             report.other.extend(check_rows(store, [me], {k: v for k, v in rows.items() if k == record_id}))
     return report
-
-
-def verify_zip(zip_path: Path, trusted_key_ids: set[str] | None = None) -> VerifyReport:
-    """Verify an export in a fresh temporary folder using only what the ZIP holds (plus trusted ids)."""
-    with tempfile.TemporaryDirectory(prefix="enforce-verify-") as tmp:
-        try:
-            with zipfile.ZipFile(zip_path) as archive:
-                for name in archive.namelist():
-                    if not _safe_rel(name):
-                        report = VerifyReport()
-                        report.other.append(Problem("store", f"unsafe path {name!r} in {zip_path}"))
-                        return report
-                archive.extractall(tmp)
-        except (OSError, zipfile.BadZipFile) as exc:
-            report = VerifyReport()
-            report.other.append(Problem("store", f"cannot read {zip_path}: {exc}"))
-            return report
-        report = verify_store(Path(tmp), trusted_key_ids, complete=False)
-        listing = Path(tmp) / "export.json"
-        if listing.exists():
-            expected = json.loads(listing.read_text())["records"]
-            found = {r.record_id for r in report.records}
-            for entry in expected:
-                if entry["record_id"] not in found:
-                    report.other.append(
-                        Problem(
-                            "store",
-                            "record listed in export.json is missing from the ZIP",
-                            entry["record_id"],
-                        )
-                    )
-        return report
 
 
 def check_rows(store: EvidenceStore, links: list[Link], rows: dict[str, RowInfo]) -> list[Problem]:
@@ -474,7 +489,8 @@ def _check_head(store: EvidenceStore, links: list[Link]) -> list[Problem]:
     return []
 
 
-def _keyring(store: EvidenceStore, report: VerifyReport) -> Keyring:
+def load_keyring(store: EvidenceStore, report: VerifyReport) -> Keyring:
+    """The store's keyring; an unreadable one is a problem and an empty keyring."""
     try:
         return Keyring(store.keyring_path)
     except (OSError, ValueError, KeyError) as exc:

@@ -84,17 +84,23 @@ def media_path(bundle: Bundle, requested: str) -> tuple[ManifestFile, Path]:
     raise EvidenceError(404, f"{requested!r} is not a file of this evidence bundle")
 
 
-def bundle_zip(evidence_dir: Path, record_id: str) -> bytes:
-    """The record exported by the evidence package: manifest, signature, files and the public key(s),
-    so `enforce verify evidence.zip` checks it offline on another machine."""
+def bundle_zip(evidence_dir: Path, record_id: str, signing_key: Path) -> bytes:
+    """The record exported by the evidence package: manifest, signature, files, the public key(s) and a
+    record list signed with `signing_key`, so `enforce verify evidence.zip --trusted-key KEY.pem` checks
+    it offline on another machine."""
+    from evidence.errors import SigningKeyError
     from evidence.export import export_zip
+    from evidence.keys import Signer
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "evidence.zip"
         try:
-            export_zip(evidence_dir, [record_id], out)
+            export_zip(evidence_dir, [record_id], out, Signer.load_or_create(signing_key))
         except KeyError as exc:
             raise EvidenceError(404, f"evidence record {record_id} not found in the store") from exc
+        except SigningKeyError:
+            log.error("evidence export of record %s: the signing key cannot be loaded", record_id)
+            raise EvidenceError(502, "the evidence export cannot be signed (signing key unavailable)") from None
         return out.read_bytes()
 
 

@@ -255,7 +255,7 @@ def get_event_zip(
     that `enforce verify` checks offline; audited."""
     row = _evidence_row(session, event_id)
     load_bundle(settings.evidence_dir, row)  # a missing or unreadable manifest answers 404 / 502
-    data = bundle_zip(settings.evidence_dir, row.id)
+    data = bundle_zip(settings.evidence_dir, row.id, settings.signing_key)
     audit.record(session, user, "evidence.download", "event", event_id, now)
     return Response(
         data,

@@ -20,7 +20,9 @@ from api.auth.secrets import hash_password
 from api.db.base import session_scope
 from api.db.models import User
 from api.settings import Settings
-from evidence.verify import verify_store, verify_zip
+from evidence.trust import store_trust
+from evidence.verify import verify_store
+from evidence.verify_export import verify_zip
 from ingest.config import load_config
 
 REPO = Path(__file__).resolve().parents[2]
@@ -94,6 +96,6 @@ def test_demo_parking_scene_to_approved_exported_case(database_url: str, tmp_pat
         assert download.status_code == 200
     exported = tmp_path / "case.zip"
     exported.write_bytes(download.content)
-    report = verify_zip(exported)
+    report = verify_zip(exported, store_trust(tmp_path / "evidence", tmp_path / "keys" / "signing.key"))
     assert report.ok, report
     assert verify_store(tmp_path / "evidence").ok

@@ -37,7 +37,7 @@ def server(world: ApiWorld) -> Iterator[str]:
     config = world.tmp / "cameras.yaml"
     config.write_text(CONFIG)
     settings = Settings(config=config, database_url=world.database_url, evidence_dir=world.tmp / "evidence",
-                        upload_dir=world.tmp / "up")
+                        upload_dir=world.tmp / "up", signing_key=world.tmp / "keys" / "signing.key")
     server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_config=None))
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
     thread.start()

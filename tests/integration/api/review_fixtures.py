@@ -169,7 +169,7 @@ def make_client(world: ApiWorld, **settings_overrides: object) -> TestClient:
         database_url=world.database_url,
         evidence_dir=world.tmp / "evidence",
         upload_dir=world.tmp / "uploads",
-        **settings_overrides,
+        **{"signing_key": world.tmp / "keys" / "signing.key", **settings_overrides},
     )  # type: ignore[arg-type]
     app = create_app(settings)
     app.state.clock = world.clock

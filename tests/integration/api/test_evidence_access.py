@@ -77,13 +77,16 @@ def test_evidence_zip_holds_manifest_and_files(api: TestClient, world: ApiWorld)
     manifest = stored_manifest(world, event_id)
     assert any(n.endswith("manifest.json") for n in names) and any(n.endswith("manifest.sig") for n in names)
     assert {f["path"] for f in manifest["files"]} <= {n.split("/", 2)[-1] for n in names}
-    # the ZIP verifies offline with only what is inside it
-    from evidence.verify import verify_zip
+    # the ZIP verifies offline against the store's keys; its own keyring makes no key trusted
+    from evidence.trust import store_trust
+    from evidence.verify_export import verify_zip
 
     zip_path = world.tmp / "downloaded.zip"
     zip_path.write_bytes(response.content)
-    report = verify_zip(zip_path)
-    assert report.ok, report
+    report = verify_zip(zip_path, store_trust(world.tmp / "evidence"))
+    assert report.ok, report.lines()
+    assert report.export_signer is not None and report.export_signer.trust == "store key"
+    assert not verify_zip(zip_path).ok
     assert api.get(f"/events/{world.event()}/evidence.zip", headers=headers).status_code == 404
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from api.db.evidence_sink import DatabaseRecordSink
-from evidence.keys import Signer
+from evidence.keys import Signer, public_pem
 from evidence.synthetic import make_context
 from evidence.writer import EvidenceWriter
 from tests.integration.evidence.helpers import add_camera, small_violation
@@ -53,7 +53,11 @@ def test_verify_all_and_one_then_tamper(tmp_path: Path, database_url: str) -> No
     ok = enforce("verify", "--all", env=env)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert ok.stdout.startswith("OK: 3 records")
-    assert enforce("verify", ids[1], env=env).returncode == 0
+    kid = Signer.load(tmp_path / "k" / "s.key").key_id
+    for rid in ids:
+        assert f"record {rid}: signed by key {kid} (trusted: store key)" in ok.stdout
+    one = enforce("verify", ids[1], env=env)
+    assert one.returncode == 0 and f"record {ids[1]}: signed by key {kid} (trusted: store key)" in one.stdout
     target = tmp_path / "store" / "records" / ids[1] / "original" / "02-interval.png"
     data = bytearray(target.read_bytes())
     data[-10] ^= 0xFF
@@ -75,17 +79,20 @@ def test_export_zip_verifies_offline_in_fresh_dir(tmp_path: Path, database_url: 
     elsewhere = tmp_path / "other-machine"
     elsewhere.mkdir()
     shutil.copy(out, elsewhere / "case.zip")
+    bureau_pem = public_pem(Signer.load(tmp_path / "k" / "s.key").public_key)  # obtained from the bureau
     shutil.rmtree(tmp_path / "store")  # nothing of the original store remains
     offline = {
         "ENFORCE_EVIDENCE_DIR": str(elsewhere / "none"),
+        "ENFORCE_SIGNING_KEY": str(elsewhere / "no.key"),
         "ENFORCE_DATABASE_URL": "sqlite:///nowhere/x.db",
     }
-    result = enforce("verify", "case.zip", env=offline, cwd=elsewhere)
+    (elsewhere / "bureau.pem").write_bytes(bureau_pem)
+    result = enforce("verify", "case.zip", "--trusted-key", "bureau.pem", env=offline, cwd=elsewhere)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("OK: 2 records")
     with zipfile.ZipFile(out) as archive:
         names = set(archive.namelist())
-    assert {"keyring.json", "export.json", f"records/{ids[0]}/manifest.sig"} <= names
+    assert {"keyring.json", "export.json", "export.json.sig", f"records/{ids[0]}/manifest.sig"} <= names
     assert any(n.startswith("public_keys/") and n.endswith(".pem") for n in names)
     # tamper inside the ZIP: rewrite one member with a flipped byte
     tampered = elsewhere / "tampered.zip"
@@ -96,7 +103,7 @@ def test_export_zip_verifies_offline_in_fresh_dir(tmp_path: Path, database_url: 
             if item.filename == member:
                 data = data[:-5] + bytes([data[-5] ^ 1]) + data[-4:]
             dst.writestr(item, data)
-    bad = enforce("verify", "tampered.zip", env=offline, cwd=elsewhere)
+    bad = enforce("verify", "tampered.zip", "--trusted-key", "bureau.pem", env=offline, cwd=elsewhere)
     assert bad.returncode == 1 and f"[{ids[2]}] plate.png does not match its SHA-256" in bad.stderr
 
 

@@ -11,6 +11,7 @@ import pytest
 from evidence.errors import SigningKeyError
 from evidence.keys import Keyring, Signer, rotate_key
 from evidence.synthetic import make_context
+from evidence.trust import given_trust
 from evidence.verify import verify_store
 from tests.unit.evidence.conftest import StoreFixture, small
 
@@ -55,5 +56,5 @@ def test_rotation_keeps_old_records_verifying(store: StoreFixture) -> None:
     assert report.ok, report.lines()
     assert {r.signing_key_id for r in report.records} == {old, new}
     # pinning only the new key: the old records are named as signed by an untrusted key
-    pinned = verify_store(store.root, trusted_key_ids={new})
+    pinned = verify_store(store.root, given_trust([new]))
     assert {p.record_id for p in pinned.problems} == {r.record_id for r in store.records}
