@@ -192,6 +192,8 @@ def build_bundle(
             plate_text=plate.text if plate else None,
             plate_confidence=plate.confidence if plate else None,
             plate_votes=plate.votes if plate else None,
+            box=violation.identity.box if violation.identity else None,
+            appearance=violation.identity.appearance or None if violation.identity else None,
         ),
         photos=tuple(photos),
         plate_image=plate_image,

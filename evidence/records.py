@@ -109,6 +109,9 @@ class ObjectInfo(_Model):
     plate_text: str | None = None
     plate_confidence: float | None = None
     plate_votes: int | None = None
+    # Who it is, so a later process can tell the same object at the same place (one case per stay):
+    box: tuple[float, float, float, float] | None = None  # at confirmation, normalised [0, 1] image coords
+    appearance: tuple[float, ...] | None = None  # vision.identity signature (unit vector)
 
 
 class Details(_Model):

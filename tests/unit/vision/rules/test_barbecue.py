@@ -90,4 +90,34 @@ def test_violation_counts_people_and_has_start_and_persisted_photos() -> None:
     assert violation.photos[0].frame.captured_at == start == violation.first_seen_at
     assert {m.label for m in violation.photos[1].marks} == {"grill", "smoke"}  # no person crops or marks
     assert violation.track_id is None
-    assert violation.episode_key == "cam-1:sidewalk:open_barbecue:20260501T123000Z"
+    assert violation.episode_key == "cam-1:sidewalk:open_barbecue:20260501T123000Z@0.516,0.806"
+
+
+GRILL_B = (200.0, 520.0, 320.0, 600.0)  # a second stall further along the sidewalk
+SMOKE_B = (190.0, 400.0, 330.0, 520.0)
+
+
+def two_stalls(t: float) -> list[Obj]:
+    """Stall A burns for 10 s and stops; stall B lights up at 8 s and keeps burning."""
+    a = [Obj("grill", GRILL), Obj("smoke", SMOKE)] if t < 10 else [Obj("grill", GRILL)]
+    b = [Obj("grill", GRILL_B), Obj("smoke", SMOKE_B)] if t >= 8 else []
+    return a + b
+
+
+def test_a_case_is_one_stall() -> None:
+    """Two stalls that burn one after the other are not one long barbecue: the case is stall B's,
+    from when B lit up, and its photos show B only."""
+    start = at("20:30")
+    [violation] = run(BarbecueRule(zone(), TZ), start, 8 + PERSIST + 0.5, two_stalls)
+    assert violation.first_seen_at == at("20:30", 8)
+    for shot in violation.photos:
+        assert [m.box for m in shot.marks if m.label == "grill"] == [GRILL_B]
+    assert run(BarbecueRule(zone(), TZ), start, 8 + PERSIST - 0.5, two_stalls) == []
+
+
+def test_two_stalls_burning_together_are_two_cases() -> None:
+    def both(t: float) -> list[Obj]:
+        return [Obj("grill", GRILL), Obj("smoke", SMOKE), Obj("grill", GRILL_B), Obj("smoke", SMOKE_B)]
+
+    violations = run(BarbecueRule(zone(), TZ), at("20:30"), PERSIST + 0.5, both)
+    assert len(violations) == 2 and len({v.episode_key for v in violations}) == 2
