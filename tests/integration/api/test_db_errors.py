@@ -107,7 +107,7 @@ def writes_refused(app: FastAPI, database_url: str, request: pytest.FixtureReque
 def test_refused_writes_give_503_and_a_degraded_health(
     api: TestClient, world: ApiWorld, database_url: str, request: pytest.FixtureRequest
 ) -> None:
-    world.user("li.wei", "reviewer")
+    user = world.user("li.wei", "reviewer")
     admin = world.headers("root", "admin")
     assert api.get("/health").json() == {**api.get("/health").json(), "status": "ok", "database_write": "ok"}
     with writes_refused(api.app, database_url, request):
@@ -122,6 +122,8 @@ def test_refused_writes_give_503_and_a_degraded_health(
         created = api.post("/cameras", json={**CAMERA, "id": "cam-ro"}, headers=admin)
         assert created.status_code == 503 and created.headers["retry-after"]
         assert "INSERT" not in created.text and "cam-ro" not in created.text  # no SQL, no values
+        renamed = api.patch(f"/users/{user.id}", json={"display_name": "Li"}, headers=admin)
+        assert renamed.status_code == 503, renamed.text  # a write that fails only at the final commit
         assert api.get("/cameras", headers=admin).status_code == 200  # reads still work
     assert api.get("/health").status_code == 200
     assert api.post("/auth/login", json={"username": "li.wei", "password": PASSWORD}).status_code == 200
