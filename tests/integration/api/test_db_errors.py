@@ -128,3 +128,30 @@ def test_refused_writes_give_503_and_a_degraded_health(
     assert api.get("/health").status_code == 200
     assert api.post("/auth/login", json={"username": "li.wei", "password": PASSWORD}).status_code == 200
     assert api.post("/cameras", json={**CAMERA, "id": "cam-ro"}, headers=admin).status_code == 201
+
+
+def test_conflicts_are_described_without_values(session_factory: Any) -> None:
+    """Real constraint violations of each backend, described by table and field only."""
+    from sqlalchemy.exc import IntegrityError
+
+    from api.db.models import ApiKey, User
+    from api.routes.db_errors import describe_conflict
+
+    def violation(*rows: object) -> IntegrityError:
+        with session_factory() as session:
+            session.add_all(rows)
+            with pytest.raises(IntegrityError) as caught:
+                session.flush()
+            return caught.value
+
+    with session_factory.begin() as session:
+        session.add(User(username="li.wei", role="reviewer"))
+    unique = describe_conflict(violation(User(username="li.wei", role="admin")))
+    assert (unique.kind, unique.table, unique.columns) == ("unique", "users", ("username",))
+    assert unique.message().startswith("conflict: a user with this username already exists (users.username")
+    assert "li.wei" not in unique.message()
+    dangling = violation(ApiKey(user_id=999_999, prefix="abcd1234", key_hash="secret-hash"))
+    described = describe_conflict(dangling)
+    assert described.kind == "foreign key" and "secret-hash" not in described.message()
+    if described.table is not None:  # PostgreSQL names it; SQLite only says "FOREIGN KEY constraint failed"
+        assert (described.table, described.columns) == ("api_keys", ("user_id",))
