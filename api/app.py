@@ -18,6 +18,7 @@ from api.db.seed import seed_cameras
 from api.logging_setup import install_redaction
 from api.review_api import include_review_api, start_webhook_dispatcher, stop_webhook_dispatcher
 from api.routes import camera_health, cameras, health, survey_areas
+from api.routes.db_errors import install_database_error_handlers
 from api.settings import Settings, get_settings
 from api.source_policy import SourcePolicy
 from ingest.config import load_config
@@ -81,6 +82,7 @@ def create_app(
     )
     app.state.settings = settings
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    install_database_error_handlers(app)
     app.include_router(health.router)
     app.include_router(cameras.router)
     app.include_router(camera_health.router)

@@ -14,7 +14,6 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -70,13 +69,6 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=422, content={"detail": bounded})
 
 
-async def _unstorable_value(request: Request, exc: Exception) -> JSONResponse:
-    """A value the database refuses (e.g. a NUL character for PostgreSQL) is bad input, not a crash."""
-    log.warning("refused unstorable input on %s %s: %s", request.method, request.url.path, type(exc).__name__)
-    return JSONResponse(status_code=422, content={
-        "detail": "a value in the request cannot be stored (for example, it contains a NUL character)"})
-
-
 async def _refused(request: Request, exc: Exception) -> JSONResponse:
     """A workflow or evidence step the event's state does not allow: its own status and reason."""
     assert isinstance(exc, WorkflowError | EvidenceError)
@@ -88,7 +80,6 @@ def include_review_api(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _masked_http_error)
     app.add_exception_handler(WorkflowError, _refused)
     app.add_exception_handler(EvidenceError, _refused)
-    app.add_exception_handler(DataError, _unstorable_value)
     for module in (auth, events, exports, camera_admin, drone, admin):
         app.include_router(module.router)
     app.mount("/web", StaticFiles(directory=WEB_DIR), name="web")

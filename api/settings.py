@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     upload_dir: Path = Field(default=Path("var/uploads"), description="ENFORCE_UPLOAD_DIR: drone footage")
     session_ttl_s: int = Field(default=8 * 3600, gt=0, description="Login token lifetime")
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description='ENFORCE_TRUSTED_PROXIES, e.g. ["127.0.0.1"]: reverse proxies whose X-Forwarded-For is believed',
+    )
     claim_lease_s: int = Field(default=300, gt=0, description="How long a reviewer's claim on an event lasts")
     max_video_bytes: int = Field(default=8 * 1024**3, gt=0)
     max_still_bytes: int = Field(default=64 * 1024**2, gt=0)

@@ -1,4 +1,10 @@
-"""Who is calling: resolve a bearer token (login session or API key) to an active user."""
+"""Who is calling: resolve a bearer token (login session or API key) to an active user.
+
+A login token carries the user's `session_epoch` from when it was issued. `end_login_sessions` bumps
+the epoch (password change, disable, role change), so every older token is refused from then on,
+also after the user is re-enabled. API keys are machine credentials listed and revoked one by one
+(`DELETE /api-keys/{id}`); they stop working while their user is disabled.
+"""
 
 from __future__ import annotations
 
@@ -35,6 +41,7 @@ def open_login_session(session: Session, user: User, now: datetime, ttl_s: int) 
         token_hash=sha256_hex(token),
         created_at=now,
         expires_at=now + timedelta(seconds=ttl_s),
+        session_epoch=user.session_epoch or 0,
     )
     session.add(row)
     session.flush()
@@ -56,7 +63,14 @@ def user_for_token(session: Session, token: str, now: datetime) -> User | None:
         if login is None or login.revoked_at is not None or login.expires_at <= now:
             return None
         user = session.get(User, login.user_id)
+        if user is not None and login.session_epoch != user.session_epoch:
+            return None  # issued before a password change, disable or role change
     return user if user is not None and user.is_active else None
+
+
+def end_login_sessions(user: User) -> None:
+    """Refuse every login token issued to `user` so far (they must log in again)."""
+    user.session_epoch = (user.session_epoch or 0) + 1
 
 
 def revoke_login_token(session: Session, token: str, now: datetime) -> bool:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from api import audit
 from api.auth.deps import AdminUser, NowDep
 from api.auth.secrets import hash_password
-from api.auth.service import issue_api_key
+from api.auth.service import end_login_sessions, issue_api_key
 from api.db.models import ApiKey, AuditEntry, User
 from api.deps import SessionDep
 from api.routes.common import require_offset
@@ -82,12 +82,18 @@ def update_user(
     changed = body.model_dump(exclude_unset=True, exclude_none=True)
     if user.id == admin.id and (changed.get("is_active") is False or changed.get("role", "admin") != "admin"):
         raise HTTPException(status.HTTP_409_CONFLICT, detail="an admin cannot demote or disable themself")
-    if "password" in changed:
+    password_changed = "password" in changed
+    if password_changed:
         user.password_hash = hash_password(changed.pop("password"))
         changed["password"] = "changed"
+    disabled = changed.get("is_active") is False and user.is_active
+    role_changed = "role" in changed and changed["role"] != user.role
     for key, value in changed.items():
         if key != "password":
             setattr(user, key, value)
+    if password_changed or disabled or role_changed:
+        end_login_sessions(user)
+        changed["sessions"] = "ended"
     audit.record(
         session, admin, "user.update", "user", user.id, now, **{k: str(v) for k, v in changed.items()}
     )

@@ -2,39 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import logging
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials
-from sqlalchemy import func, select
 
 from api import audit
+from api.auth import throttle
+from api.auth.client import client_address
 from api.auth.deps import CurrentUser, NowDep, bearer_scheme
 from api.auth.service import authenticate_password, open_login_session, revoke_login_token
-from api.db.models import AuditEntry
 from api.deps import SessionDep, SettingsDep
 from api.schemas.auth import LoginRequest, TokenPublic, UserPublic
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/auth", tags=["auth"])
 _401: dict[int | str, dict[str, Any]] = {401: {"description": "Not authenticated"}}
-
-
-MAX_FAILED_LOGINS = 10
-FAILED_LOGIN_WINDOW = timedelta(minutes=15)
-
-
-def _recent_failures(session: SessionDep, username: str, now: datetime) -> int:
-    query = (
-        select(func.count())
-        .select_from(AuditEntry)
-        .where(
-            AuditEntry.action == "auth.login_failed",
-            AuditEntry.target_id == username[:64],
-            AuditEntry.at > now - FAILED_LOGIN_WINDOW,
-        )
-    )
-    return int(session.scalar(query) or 0)
 
 
 @router.post(
@@ -42,28 +26,50 @@ def _recent_failures(session: SessionDep, username: str, now: datetime) -> int:
     response_model=TokenPublic,
     responses={
         401: {"description": "Wrong username or password"},
-        429: {"description": "Too many failed attempts for this user name; wait 15 minutes"},
+        429: {
+            "description": "Too many failed logins from this address (or from it for this user name); "
+            "wait the Retry-After seconds",
+            "headers": {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}},
+        },
+        503: {"description": "The database cannot take writes just now; retry after Retry-After seconds"},
     },
 )
-def login(body: LoginRequest, session: SessionDep, settings: SettingsDep, now: NowDep) -> TokenPublic:
-    """Password login; the token expires after ENFORCE_SESSION_TTL_S (default 8 h)."""
-    if _recent_failures(session, body.username, now) >= MAX_FAILED_LOGINS:
-        raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS,
-            detail="too many failed logins for this user name; try again in 15 minutes",
-        )
+def login(
+    body: LoginRequest, request: Request, session: SessionDep, settings: SettingsDep, now: NowDep
+) -> TokenPublic:
+    """Password login; the token expires after ENFORCE_SESSION_TTL_S (default 8 h).
+
+    Failed logins are throttled per client address, per (address, user name) and, as a slow-down that
+    never stops a correct password from an address with no failures for the name, per user name.
+    """
+    client = client_address(request, frozenset(settings.trusted_proxies))
+    wait = throttle.retry_after_s(session, client, body.username, now)
+    if wait is not None:
+        log.warning("login throttled for %s s (client %s)", wait, client)
+        raise _too_many(wait)
     user = authenticate_password(session, body.username, body.password)
     if user is None:
-        audit.record(session, None, "auth.login_failed", "user", body.username[:64], now)
+        wait = throttle.record_failure(session, client, body.username, now)
+        detail = {"client": client} | ({"blocked_s": str(wait)} if wait else {})
+        audit.record(session, None, "auth.login_failed", "user", body.username[:64], now, **detail)
         session.commit()
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             detail="wrong username or password",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    throttle.record_success(session, client, body.username)
     token, row = open_login_session(session, user, now, settings.session_ttl_s)
-    audit.record(session, user, "auth.login", "user", user.id, now)
+    audit.record(session, user, "auth.login", "user", user.id, now, client=client)
     return TokenPublic(access_token=token, expires_at=row.expires_at, user=UserPublic.model_validate(user))
+
+
+def _too_many(wait_s: int) -> HTTPException:
+    return HTTPException(
+        status.HTTP_429_TOO_MANY_REQUESTS,
+        detail=f"too many failed logins; try again in {wait_s} s",
+        headers={"Retry-After": str(wait_s)},
+    )
 
 
 @router.post("/logout", status_code=204, responses=_401)

@@ -47,7 +47,7 @@ def _area(session: SessionDep, area_id: int) -> SurveyArea:
 )
 def create_area(body: SurveyAreaCreate, session: SessionDep, user: DroneUser) -> SurveyArea:
     if session.scalar(select(SurveyArea).where(SurveyArea.name == body.name)) is not None:
-        raise HTTPException(status.HTTP_409_CONFLICT, f"survey area {body.name!r} already exists")
+        raise HTTPException(status.HTTP_409_CONFLICT, f"survey area name {body.name!r} is taken")
     if body.baseline_flight_id is not None and session.get(Flight, body.baseline_flight_id) is None:
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_ENTITY, f"flight {body.baseline_flight_id} not found"

@@ -7,6 +7,7 @@ from api.db.models.drone_findings import DroneFindingRow, DroneFrameReport
 from api.db.models.event import Event, Review
 from api.db.models.evidence import EvidenceRecordRow
 from api.db.models.review_api import LoginSession, WebhookDelivery
+from api.db.models.security import LoginThrottle, WriteProbe
 from api.db.models.user import ApiKey, User
 
 __all__ = [
@@ -21,9 +22,11 @@ __all__ = [
     "EvidenceRecordRow",
     "Flight",
     "LoginSession",
+    "LoginThrottle",
     "Review",
     "SurveyArea",
     "User",
     "WebhookDelivery",
+    "WriteProbe",
     "Zone",
 ]
