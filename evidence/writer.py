@@ -62,6 +62,7 @@ class EvidenceWriter:
         self._opened = False
         self._thread_lock = threading.Lock()  # the flock serialises processes; this, threads of one writer
         self._drain_lock = threading.Lock()  # one thread at a time moves items from the spool to the store
+        self._noted_head: str | None = None  # the newest record the episode index has taken in
         self.last_recovery: RecoveryReport | None = None
 
     # public --------------------------------------------------------------------------------
@@ -118,10 +119,12 @@ class EvidenceWriter:
         self._opened = True
 
     def _rebuild_episodes(self) -> None:
+        """Take in the records written since the index last looked (at start, all recent ones): also
+        those of another process writing to the same store, so its episodes are not opened twice."""
         head = self.store.read_head()
         manifests: list[Manifest] = []
         record_id = head.record_id if head else None
-        while record_id and len(manifests) < self.episodes.policy.rebuild_limit:
+        while record_id and record_id != self._noted_head and len(manifests) < self.episodes.policy.rebuild_limit:
             link = self.store.link(record_id)
             if not link.tombstoned:
                 manifest = self.store.load_record(record_id).manifest
@@ -133,6 +136,7 @@ class EvidenceWriter:
                 break
         for manifest in reversed(manifests):
             self.episodes.note(manifest)
+        self._noted_head = head.record_id if head else None
 
     def _write(self, violation: Violation, context: RecordContext) -> EvidenceRecord:
         if violation.source_id != context.device_id:
@@ -144,6 +148,7 @@ class EvidenceWriter:
                 self._open_locked()
             for record_id in self.store.pending_ids():  # head/rows an earlier failure left behind
                 finish_marker(self.store, self.sink, record_id, RecoveryReport())
+            self._rebuild_episodes()  # records another process wrote since our last write
             head = self.store.read_head()
             episode = self.episodes.match(violation)
             record_id = str(ULID.from_datetime(violation.confirmed_at))
@@ -181,6 +186,7 @@ class EvidenceWriter:
                 fsync_dir(self.store.records)
                 self._step("committed")
                 self.store.write_head(Head(link.sequence, record_id, built.manifest_sha256))
+                self._noted_head = record_id
                 self._step("head")
             except OSError as exc:
                 log.error(

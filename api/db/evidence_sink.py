@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from ulid import ULID
 
@@ -29,6 +30,28 @@ def open_writer(settings: EvidenceSettings, **options: Any) -> EvidenceWriter:
     return writer
 
 
+def _new_event(record: EvidenceRecord) -> Event:
+    m = record.manifest
+    return Event(
+        id=str(ULID.from_datetime(m.confirmed_at)),
+        violation_type=m.violation_type,
+        camera_id=m.device_id if m.device_kind == "camera" else None,
+        flight_id=int(m.device_id) if m.device_kind == "flight" else None,
+        zone_name=m.zone_name,
+        status="pending",
+        first_seen_at=m.first_seen_at,
+        confirmed_at=m.confirmed_at,
+        plate_text=m.object.plate_text,
+        plate_confidence=m.object.plate_confidence,
+        evidence_record_id=record.record_id,
+        last_seen_at=m.confirmed_at,
+        detection_count=1,
+        episode_key=m.episode_key,
+        object_box=list(m.object.box) if m.object.box else None,
+        appearance=list(m.object.appearance) if m.object.appearance else None,
+    )
+
+
 class DatabaseRecordSink:
     def __init__(self, session_factory: sessionmaker[Session]):
         self.session_factory = session_factory
@@ -38,6 +61,19 @@ class DatabaseRecordSink:
         return cls(make_session_factory(make_engine(database_url)))
 
     def insert(self, record: EvidenceRecord) -> None:
+        """Evidence row, plus a pending event for a new episode or a count on the episode's event.
+
+        A primary record whose episode key already has an event (another process, or a restart that
+        did not recognise the stay) is counted on that event: the unique key makes the database,
+        not memory, the judge of one case per stay, also when two writers race for it."""
+        try:
+            self._insert(record)
+        except IntegrityError:
+            if record.kind != "primary" or self._event_for(record.manifest.episode_key) is None:
+                raise
+            self._insert(record)  # the event appeared meanwhile: this record now counts on it
+
+    def _insert(self, record: EvidenceRecord) -> None:
         m = record.manifest
         with session_scope(self.session_factory) as session:
             session.add(
@@ -55,29 +91,20 @@ class DatabaseRecordSink:
             )
             session.flush()
             if record.kind == "primary":
-                session.add(
-                    Event(
-                        id=str(ULID.from_datetime(m.confirmed_at)),
-                        violation_type=m.violation_type,
-                        camera_id=m.device_id if m.device_kind == "camera" else None,
-                        flight_id=int(m.device_id) if m.device_kind == "flight" else None,
-                        zone_name=m.zone_name,
-                        status="pending",
-                        first_seen_at=m.first_seen_at,
-                        confirmed_at=m.confirmed_at,
-                        plate_text=m.object.plate_text,
-                        plate_confidence=m.object.plate_confidence,
-                        evidence_record_id=record.record_id,
-                        last_seen_at=m.confirmed_at,
-                        detection_count=1,
-                    )
-                )
-                return
-            event = session.scalar(select(Event).where(Event.evidence_record_id == m.episode_record_id))
+                event = session.scalar(select(Event).where(Event.episode_key == m.episode_key))
+                if event is None:
+                    session.add(_new_event(record))
+                    return
+            else:
+                event = session.scalar(select(Event).where(Event.evidence_record_id == m.episode_record_id))
             if event is not None:
                 event.detection_count = (event.detection_count or 1) + 1
                 if event.last_seen_at is None or m.confirmed_at > event.last_seen_at:
                     event.last_seen_at = m.confirmed_at
+
+    def _event_for(self, episode_key: str) -> str | None:
+        with self.session_factory() as session:
+            return session.scalar(select(Event.id).where(Event.episode_key == episode_key))
 
     def has(self, record_id: str) -> bool:
         with self.session_factory() as session:

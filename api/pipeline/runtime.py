@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from api.db.base import session_scope
 from api.db.camera_config import enabled_cameras
+from api.db.episode_journal import DbEpisodeJournal
 from api.db.evidence_sink import open_writer
 from api.db.health_store import DbHealthReporter
 from api.drone_jobs import DroneJobRunner, start_drone_jobs
@@ -69,7 +70,7 @@ def start_camera_workers(app: FastAPI, settings: Settings, config: AppConfig, pi
     if not cameras:
         log.info("no enabled cameras")
         return
-    wiring = StreetWiring(config, settings.config)
+    wiring = StreetWiring(config, settings.config, journal=DbEpisodeJournal(app.state.session_factory))
     pipeline.sink = wiring.sink(pipeline.writer)
     supervisor = embedded_supervisor(
         cameras, wiring.analyzer_for, pipeline.sink, DbHealthReporter(app.state.session_factory)

@@ -15,6 +15,7 @@ from ingest.config.loader import config_sha256
 from vision.analyzer import StreetAnalyzer
 from vision.detectors.base import Detector
 from vision.detectors.factory import build_detector
+from vision.episodes import EpisodeJournal
 from vision.plates.reader import PlateReader
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ class StreetWiring:
 
     config: AppConfig
     config_path: Path
+    journal: EpisodeJournal | None = None  # open episodes survive restarts (one case per stay)
     models: dict[str, ModelIdentity] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -42,7 +44,7 @@ class StreetWiring:
         return detector
 
     def analyzer_for(self, camera: CameraConfig) -> StreetAnalyzer:
-        return StreetAnalyzer(camera, self.detector_for(camera), PlateReader())
+        return StreetAnalyzer(camera, self.detector_for(camera), PlateReader(), journal=self.journal)
 
     def context_for(self, camera: CameraConfig) -> RecordContext:
         return camera_context(camera, self.models[camera.id], self.config_sha256)

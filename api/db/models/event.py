@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.db.base import Base, UTCDateTime, utcnow
@@ -41,6 +41,13 @@ class Event(Base):
     # 0002: repeated detections of the same episode are counted here (their supplement records link to it).
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     detection_count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # 0006: one case per stay. The database refuses a second event for the same episode key; the
+    # object's box (normalised) and appearance let a restarted camera recognise the same stay, and
+    # episode_ended_at says when the camera saw it end (null while it may still be going on).
+    episode_key: Mapped[str | None] = mapped_column(String(200), nullable=True, unique=True)
+    episode_ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    object_box: Mapped[list[float] | None] = mapped_column(JSON, nullable=True)
+    appearance: Mapped[list[float] | None] = mapped_column(JSON, nullable=True)
 
 
 class Review(Base):
