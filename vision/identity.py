@@ -30,8 +30,8 @@ MIN_CROP_PIXELS = 12  # smaller crops carry no usable appearance
 _GRID = 4
 _WEIGHTS = {"colour": 0.4, "layout": 0.3, "shape": 0.3}
 # Same vehicle above, different vehicle below; between the two, appearance alone cannot say.
-SAME_VEHICLE_SIMILARITY = 0.86
-DIFFERENT_VEHICLE_SIMILARITY = 0.80
+SAME_VEHICLE_SIMILARITY = 0.94
+DIFFERENT_VEHICLE_SIMILARITY = 0.90
 CONFIDENT_PLATE = 0.8
 
 

@@ -8,10 +8,15 @@ from datetime import datetime, timedelta, tzinfo
 
 import numpy as np
 
+from vision.identity import Appearance, Verdict, appearance_of, compare
 from vision.rules.common import Box, anchor, episode_key, ioa, local_time, mark, normalised, photo, polygon_of
+from vision.rules.stay import covered
 from vision.types import Detections, EvidencePhoto, Frame, LabelledBox, Violation, ViolationDetails
 from vision.zones import ExitDirection, WorksiteExitZone
 
+# Same truck on consecutive analysed frames while it drives scores 0.65-0.95; a different vehicle
+# 0.35-0.92 (bench/identity_bench.py): only clearly different looks count as a swap.
+TRUCK_SWAP_SIMILARITY = 0.60
 DIRECTIONS: dict[ExitDirection, tuple[float, float]] = {
     "up": (0.0, -1.0),
     "down": (0.0, 1.0),
@@ -39,6 +44,7 @@ class _Truck:
     frames_since_exit: int = 0
     direction: str | None = None
     done: bool = False
+    look: Appearance | None = None  # its last clear sighting: the case's photos show one truck
 
 
 def mud_signs(truck: Box, detections: Detections, direction: tuple[float, float]) -> list[LabelledBox]:
@@ -79,7 +85,10 @@ class MudTruckRule:
     (mud seen plainly on the way through the gate still counts when, close to the camera at the
     exit, the detector loses it). Entering the other way is not. Frames where the truck runs into
     the bottom of the image show no mud or trail evidence (its lower body is out of the picture);
-    an uncovered load on top still counts there."""
+    an uncovered load on top still counts there. A case is one truck: when a track's clear sighting
+    looks unlike its previous one (`swap_below`; a moving truck changes view between frames, so this
+    is far looser than the parking rule's), the tracker handed the id to another truck and the
+    evidence gathered so far is dropped."""
 
     def __init__(
         self,
@@ -89,7 +98,9 @@ class MudTruckRule:
         min_travel: float = 0.05,
         edge_margin: float = 0.02,
         max_missed_seconds: float = 10.0,
+        swap_below: float = TRUCK_SWAP_SIMILARITY,
     ):
+        self.swap_below = swap_below
         self.zone = zone
         self.tz = tz
         self.min_travel = min_travel
@@ -103,16 +114,21 @@ class MudTruckRule:
     def update(self, frame: Frame, detections: Detections) -> list[Violation]:
         now = frame.captured_at
         violations = []
+        vehicles = detections.only("vehicle", "truck")
         for i, label in enumerate(detections.labels):
             track_id = int(detections.track_ids[i])
             if label != "truck" or track_id < 0:
                 continue
             box = detections.boxes[i]
             truck = self._trucks.get(track_id)
+            look = None if covered(box, vehicles, skip=_index_of(vehicles, box)) else appearance_of(frame.image, box)
+            if truck is not None and not truck.done and self._swapped(truck, look):
+                truck = None  # another truck now holds this id: start over with it
             if truck is None:
                 truck = _Truck(now, now, deque(maxlen=self.n), deque(maxlen=self.n))
                 self._trucks[track_id] = truck
             truck.last_seen = now
+            truck.look = look or truck.look
             if truck.done:
                 continue
             truck_mark = mark("truck", box, float(detections.scores[i]))
@@ -136,6 +152,10 @@ class MudTruckRule:
         for track_id in [t for t, s in self._trucks.items() if now - s.last_seen > self.max_missed]:
             del self._trucks[track_id]
         return violations
+
+    def _swapped(self, truck: _Truck, look: Appearance | None) -> bool:
+        verdict = compare(truck.look, look, same_above=self.swap_below, different_below=self.swap_below)
+        return verdict is Verdict.DIFFERENT
 
     def _follow(self, truck: _Truck, frame: Frame, box: Box, truck_mark: LabelledBox) -> None:
         """Note entry into the zone, and an exit in the configured direction."""
@@ -205,3 +225,11 @@ class MudTruckRule:
             zone_polygon=polygon_of(self.zone.polygon),
             details=ViolationDetails(mud_signs=tuple(signs), direction=truck.direction),
         )
+
+
+def _index_of(detections: Detections, box: Box) -> int | None:
+    """The row of `box` in `detections` (the same array values), so a box is not its own cover."""
+    for i in range(len(detections)):
+        if np.array_equal(detections.boxes[i], box):
+            return i
+    return None

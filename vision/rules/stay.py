@@ -11,6 +11,7 @@ from vision.rules.common import Box, anchor, box_size, ioa
 from vision.types import Detections, EvidencePhoto, Frame, ObjectIdentity
 
 OCCLUDED_SHARE = 0.25  # a box covered this much by another vehicle's box gives no clear view
+IN_FRONT_SHARE = 0.02  # nor does any overlap with a vehicle standing nearer the camera (lower bottom edge)
 
 
 @dataclass(frozen=True, eq=False)
@@ -32,8 +33,15 @@ class Sighting:
 
 
 def covered(box: Box, others: Detections, skip: int | None = None) -> bool:
-    """Whether any of `others` (another vehicle) covers `OCCLUDED_SHARE` of `box`."""
-    return any(i != skip and ioa(box, others.boxes[i]) > OCCLUDED_SHARE for i in range(len(others)))
+    """Whether another vehicle hides part of `box`: it covers `OCCLUDED_SHARE` of it, or any of it
+    while standing nearer the camera (its bottom edge lower in the image), so its pixels are in the crop."""
+    for i in range(len(others)):
+        if i == skip:
+            continue
+        share = ioa(box, others.boxes[i])
+        if share > OCCLUDED_SHARE or (share > IN_FRONT_SHARE and others.boxes[i][3] > box[3]):
+            return True
+    return False
 
 
 @dataclass

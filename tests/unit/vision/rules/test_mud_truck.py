@@ -190,3 +190,22 @@ def test_signs_seen_only_while_the_truck_runs_into_the_bottom_edge(sign: str, ex
     else:
         [violation] = violations
         assert violation.details.mud_signs == expected_signs
+
+
+def handed_over(swap: bool) -> Callable[[float], list[Obj]]:
+    """A muddy truck drives through the gate; at frame 7 the tracker gives its id to a clean white
+    truck (when `swap`) that goes on out of the gate in its place."""
+    muddy = scene(lambda i: ["mud"] if i < 7 else [])
+
+    def objects(t: float) -> list[Obj]:
+        out = muddy(t)
+        if swap and int(round(t * 2)) >= 7:
+            out = [Obj("truck", o.box, 3, look=1) if o.label == "truck" else o for o in out]
+        return out
+
+    return objects
+
+
+def test_a_case_is_one_truck_when_the_tracker_hands_its_id_over() -> None:
+    assert len(run(MudTruckRule(zone(), TZ), at("10:00"), FRAMES / 2, handed_over(swap=False))) == 1
+    assert run(MudTruckRule(zone(), TZ), at("10:00"), FRAMES / 2, handed_over(swap=True)) == []
