@@ -9,11 +9,15 @@ Every parking violation found on them is a false case.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
 
 from api.pipeline.evaluate_street import CollectingSink
 from ingest.config import CameraConfig
@@ -21,9 +25,10 @@ from ingest.readers import open_reader
 from ingest.worker import CameraWorker
 from vision.analyzer import StreetAnalyzer
 from vision.detectors.base import Detector
-from vision.detectors.config import UltralyticsDetectorConfig
+from vision.detectors.config import DetectorConfig, UltralyticsDetectorConfig
+from vision.detectors.factory import build_detector
 from vision.plates.reader import PlateReader
-from vision.types import Violation
+from vision.types import Detections, Violation
 
 REPO = Path(__file__).resolve().parents[2]
 STOP_TIMES = (5.0, 20.0)
@@ -92,6 +97,45 @@ def clip_camera(clip: NegativeClip, analysis_fps: float, root: Path | None = Non
             "zones": zones,
         }
     )
+
+
+class MemoDetector:
+    """Remembers a detector's answer per image, so one clip played at 1, 2 and 4 analysed fps runs
+    the model once per distinct frame (the worker, tracker and rules still run for every rate)."""
+
+    def __init__(self, detector: Detector):
+        self.detector = detector
+        self.labels = detector.labels
+        self._seen: dict[bytes, Detections] = {}
+
+    def detect(self, image: npt.NDArray[np.uint8]) -> Detections:
+        key = hashlib.blake2b(image.tobytes(), digest_size=16).digest()
+        if key not in self._seen:
+            self._seen[key] = self.detector.detect(image)
+        return self._seen[key]
+
+
+def detectors_under_test(root: Path | None = None) -> dict[str, DetectorConfig]:
+    """The kit's COCO INT8 detector and the shipped street detector of configs/cameras.yaml."""
+    from ingest.config.loader import load_config
+
+    return {
+        "coco-yolov8n-int8": kit_coco_detector_config(root),
+        "shipped street": load_config(REPO / "configs" / "cameras.yaml").detectors["street"],
+    }
+
+
+def false_cases(
+    fps_list: tuple[float, ...] = (1.0, 2.0, 4.0), root: Path | None = None
+) -> list[tuple[str, str, float, int]]:
+    """(detector, clip, fps, parking cases) for every detector, clip and analysed rate."""
+    rows = []
+    for name, config in detectors_under_test(root).items():
+        detector = MemoDetector(build_detector(config))
+        for clip in PARKING_NEGATIVES:
+            for fps in fps_list:
+                rows.append((name, clip.name, fps, len(play(clip_camera(clip, fps, root), detector))))
+    return rows
 
 
 def play(camera: CameraConfig, detector: Detector, plate_reader: PlateReader | None = None) -> list[Violation]:

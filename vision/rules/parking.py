@@ -5,7 +5,9 @@ and confirming it all need the same vehicle (`vision.identity`: confident plates
 confirmation compares the arrival photo's vehicle with the confirmation photo's and a mismatch ends the
 stay. While nobody claims a stay, its spot is looked at: visibly empty or holding something else for
 `vacant_frames_to_end` frames ends it; covered by a passing vehicle keeps it. A stay's anchors must stay
-inside `move_tolerance` of its box size over the whole dwell, so a crawling queue never parks.
+inside `move_tolerance` of its box size over the whole dwell, so a crawling queue never parks. A
+vehicle whose box touches the picture's edge starts no stay: its ground point and the vehicle itself
+are partly outside the photos a reviewer would get (draw zones clear of the edges).
 Reported stays are `KnownEpisode`s: after a restart `resume` hands them back, and the same vehicle at
 the same place continues its episode instead of opening a second case.
 """
@@ -18,7 +20,7 @@ from datetime import timedelta, tzinfo
 from vision.episodes import EpisodeSighting, KnownEpisode, norm_iou
 from vision.identity import Verdict, appearance_of, compare, confident_plate
 from vision.rules.common import VEHICLE_LABELS, episode_key, iou, local_time, mark, normalised, photo, polygon_of
-from vision.rules.stay import Sighting, Stay, covered
+from vision.rules.stay import Sighting, Stay, at_border, covered
 from vision.types import Detections, Frame, PlateReading, Violation
 from vision.zones import NoParkingZone
 
@@ -148,6 +150,8 @@ class ParkingRule:
     def _begun(self, sighting: Sighting, frame: Frame, claimed: set[int]) -> Stay | None:
         if not sighting.clear or sighting.appearance is None:
             return None  # a stay starts on a clear view of its vehicle: that is its identity
+        if at_border(sighting.box, frame):
+            return None  # cut by the picture's edge: neither its place nor the whole vehicle shows
         if not self.zone.contains(*normalised(sighting.point, frame)):
             return None
         if any(

@@ -44,6 +44,14 @@ def covered(box: Box, others: Detections, skip: int | None = None) -> bool:
     return False
 
 
+BORDER_SHARE = 0.005  # of the picture's width / height: a box this close to an edge is cut by it
+
+
+def at_border(box: Box, frame: Frame) -> bool:
+    mx, my = frame.width * BORDER_SHARE, frame.height * BORDER_SHARE
+    return bool(box[0] <= mx or box[1] <= my or box[2] >= frame.width - mx or box[3] >= frame.height - my)
+
+
 @dataclass
 class Stay:
     """Stationary means stationary the whole time: every clear sighting's anchor must fit in a square

@@ -79,6 +79,10 @@ def outside(t: float) -> list[Obj]:
     return [Obj("vehicle", OUTSIDE, 1)]
 
 
+def cut_by_the_picture_edge(t: float) -> list[Obj]:
+    return [Obj("vehicle", (200.0, 450.0, 440.0, 720.0), 1)]
+
+
 def two_cars(t: float) -> list[Obj]:
     return [Obj("vehicle", CAR, 1), Obj("vehicle", shift(CAR, 300), 2, look=1)]
 
@@ -153,6 +157,7 @@ Scene = Callable[[float], Iterable[Obj]]
         ("two cars, two violations", at("09:00"), 60, two_cars, 2),
         ("untracked detections are ignored", at("09:00"), 60, untracked, 0),
         ("people do not park", at("09:00"), 60, person, 0),
+        ("a vehicle cut by the picture's edge", at("09:00"), 60, cut_by_the_picture_edge, 0),
         ("a different car in the same spot", at("09:00"), 30, a_different_car_takes_the_spot, 0),
         ("another car in the same spot, then long", at("09:00"), 13 + DWELL + 0.5, a_different_car_takes_the_spot, 1),
         ("the tracker hands the id to another car", at("09:00"), 30, the_tracker_hands_the_id_to_another_car, 0),
