@@ -8,7 +8,8 @@ The signature is three parts of one unit vector, each part scaled so it weighs a
 - shape: gradient-orientation histograms of the same grid (edges of windows, lights, grille, roof).
 Colour alone cannot tell two white sedans apart; layout and shape separate different body types and
 catch most look-alike swaps, which also move the box. Each part is cheap (a 48x48 crop, a few
-OpenCV calls, about 0.1 ms), so every vehicle in a zone can be signed on every analysed frame.
+OpenCV calls, about 1 ms on a 400x300 box of a 1080p frame), so every vehicle in a zone can be
+signed on every analysed frame.
 
 The verdict combines the signature with plate readings: confident plates that differ always mean
 different vehicles; confident plates that agree mean the same one; otherwise appearance decides.
@@ -87,10 +88,10 @@ def _colour(crop: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
 
 
 def _layout(crop: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
-    lab = cv2.cvtColor(crop, cv2.COLOR_BGR2LAB).astype(np.float32)
-    cells = cv2.resize(lab, (_GRID, _GRID), interpolation=cv2.INTER_AREA).reshape(-1)
+    cells = cv2.resize(crop, (_GRID, _GRID), interpolation=cv2.INTER_AREA)
+    lab = cv2.cvtColor(cells, cv2.COLOR_BGR2LAB).astype(np.float32).reshape(-1)
     # Centre each channel on neutral grey so a dark and a light car point different ways.
-    return _unit((cells - 128.0) / 128.0 + 0.05)
+    return _unit((lab - 128.0) / 128.0 + 0.05)
 
 
 def _shape(crop: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
@@ -100,12 +101,10 @@ def _shape(crop: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
     magnitude, angle = cv2.cartToPolar(gx, gy, angleInDegrees=True)
     bins = (np.mod(angle, 180.0) / 20.0).astype(np.int32).clip(0, 8)  # 9 unsigned orientations
     cell = SIGNATURE_SIZE // _GRID
-    histogram = np.zeros((_GRID, _GRID, 9), np.float32)
-    for row in range(_GRID):
-        for col in range(_GRID):
-            window = (slice(row * cell, (row + 1) * cell), slice(col * cell, (col + 1) * cell))
-            histogram[row, col] = np.bincount(bins[window].ravel(), magnitude[window].ravel(), minlength=9)[:9]
-    return _unit(np.sqrt(histogram.ravel()))
+    rows, cols = np.indices(bins.shape)
+    cells = (rows // cell) * _GRID + cols // cell  # which of the 4x4 cells each pixel is in
+    histogram = np.bincount((cells * 9 + bins).ravel(), magnitude.ravel(), minlength=_GRID * _GRID * 9)
+    return _unit(np.sqrt(histogram).astype(np.float32))
 
 
 class Verdict(Enum):
