@@ -380,3 +380,15 @@ def test_concurrent_declarations_of_one_name_make_one_upload(server: str, world:
     assert codes == [201] + [409] * 7
     with world.factory() as s:
         assert len(s.scalars(select(DroneUpload).where(DroneUpload.flight_id == flight)).all()) == 1
+
+
+def test_flight_status_names_files_not_server_folders(
+    api: TestClient, world: ApiWorld, pilot: dict[str, str]
+) -> None:
+    from api.drone_jobs import DroneJobRunner
+
+    flight = _area_flight(api, pilot)  # nothing uploaded: the job names the flight's folder
+    runner = DroneJobRunner(world.factory, world.tmp / "uploads")
+    assert runner.process(flight).status == "failed"
+    detail = api.get(f"/flights/{flight}", headers=pilot).json()["status_detail"]
+    assert detail == f"the uploads of flight {flight}: no footage uploaded for this flight"
