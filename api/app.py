@@ -14,6 +14,7 @@ from api.bootstrap import bootstrap_admin
 from api.db.base import make_engine, make_session_factory, session_scope
 from api.db.migrate import upgrade
 from api.db.seed import seed_cameras
+from api.http_conformance import install_shared_answers
 from api.logging_setup import install_redaction
 from api.review_api import include_review_api, start_webhook_dispatcher, stop_webhook_dispatcher
 from api.routes import camera_health, cameras, health, survey_areas
@@ -82,4 +83,5 @@ def create_app(
     app.include_router(camera_health.router)
     include_review_api(app)
     app.include_router(survey_areas.router)
+    install_shared_answers(app)
     return app

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, status
@@ -28,6 +27,7 @@ from api.schemas.auth import (
     UserUpdate,
 )
 from api.schemas.ids import IdPath, IdQuery
+from api.schemas.times import QueryTime
 
 router = APIRouter(tags=["admin"])
 _AUTH: dict[int | str, dict[str, Any]] = {
@@ -151,8 +151,8 @@ def list_audit(
     action: Annotated[str | None, Query(max_length=64, examples=["event.approve"])] = None,
     target_type: Annotated[str | None, Query(max_length=32)] = None,
     target_id: Annotated[str | None, Query(max_length=64)] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: QueryTime | None = None,
+    until: QueryTime | None = None,
     cursor: Annotated[str | None, Query(max_length=40)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> AuditPage:
