@@ -5,6 +5,7 @@ body schema, content type), positive and negative examples alike; plus 405 answe
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -36,7 +37,6 @@ def fuzzed_app(world: ApiWorld) -> Iterator[TestClient]:
 
 def test_every_check_passes_on_every_operation(fuzzed_app: TestClient, world: ApiWorld) -> None:
     import schemathesis
-    from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis.errors import Unsatisfiable
     from schemathesis.checks import CHECKS, load_all_checks
     from schemathesis.generation import GenerationMode
@@ -56,20 +56,27 @@ def test_every_check_passes_on_every_operation(fuzzed_app: TestClient, world: Ap
             continue
         checks = lenient if key in BEYOND_SCHEMA else every_check
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-
-            @settings(max_examples=EXAMPLES[mode.value], deadline=None, database=None, derandomize=True,
-                      phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
-            @given(case=operation.as_strategy(generation_mode=mode))
-            def check(case: schemathesis.Case) -> None:
-                case.call_and_validate(headers=headers, checks=checks)
-
             try:
-                check()
+                _fuzz(operation, mode, headers, checks)
             except Unsatisfiable:
                 assert mode is GenerationMode.NEGATIVE  # nothing to get wrong (no parameters, no body)
             except BaseException as exc:  # noqa: BLE001 - collect every operation's failure, then report all
                 failures.append(f"{key[0]} {key[1]} ({mode.value}): {exc!s:.600}")
     assert not failures, "\n\n".join(failures)
+
+
+def _fuzz(operation: Any, mode: Any, headers: dict[str, str], checks: list[Any]) -> None:
+    """Call one operation with bounded generated examples and run the given checks on every answer."""
+    import schemathesis
+    from hypothesis import HealthCheck, Phase, given, settings
+
+    @settings(max_examples=EXAMPLES[mode.value], deadline=None, database=None, derandomize=True,
+              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    @given(case=operation.as_strategy(generation_mode=mode))
+    def check(case: schemathesis.Case) -> None:
+        case.call_and_validate(headers=headers, checks=checks)
+
+    check()
 
 
 def test_405_names_every_method_the_path_allows(fuzzed_app: TestClient) -> None:
