@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-_FLIGHT_FILE = re.compile(r"(?<![\w.~/-])flights/(\d+)(?:/([^\s/'\":,;()\[\]]+))?")
+_FLIGHT_FILE = re.compile(r"(?<![\w.~/-])(?:[^\s'\":,;()\[\]]*/)?flights/(\d+)(?:/([^\s/'\":,;()\[\]]+))?")
 _ABSOLUTE = re.compile(r"(?<![\w.~/-])/(?:[^\s/'\":,;()\[\]]+/)*[^\s/'\":,;()\[\]]+")
 
 
