@@ -7,14 +7,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from api import __version__
 from api.bootstrap import bootstrap_admin
 from api.db.base import make_engine, make_session_factory, session_scope
 from api.db.migrate import upgrade
 from api.db.seed import seed_cameras
-from api.http_conformance import install_shared_answers
+from api.http_conformance import check_query, install_shared_answers
 from api.logging_setup import install_redaction
 from api.review_api import include_review_api, start_webhook_dispatcher, stop_webhook_dispatcher
 from api.routes import camera_health, cameras, health, survey_areas
@@ -76,6 +76,7 @@ def create_app(
         version=__version__,
         description="Detections from cameras and drones, their evidence, and the reviewers' decisions.",
         lifespan=lifespan,
+        dependencies=[Depends(check_query)],
     )
     app.state.settings = settings
     app.include_router(health.router)

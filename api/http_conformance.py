@@ -1,13 +1,15 @@
-"""Answers every route shares, stated once: a 405 names all the methods its path allows (`Allow`), and
-the OpenAPI document lists the shared answers a route does not declare itself: 401 where a token is
-needed, 400 where a body cannot be parsed, and error bodies whose `detail` is a message or a list."""
+"""Answers every route shares, stated once: a 405 names all the methods its path allows (`Allow`); a query
+parameter the operation does not document, or a single-valued one given twice, is a 422 (a typo such as
+`?camera=` must not silently widen a search); and the OpenAPI document lists the shared answers a route
+does not declare itself: 401 where a token is needed, 400 where a body cannot be parsed, and error bodies
+whose `detail` is a message or a list."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -35,6 +37,57 @@ def allowed_methods(app: FastAPI, scope: dict[str, Any]) -> list[str]:
         if pattern.fullmatch(scope["path"]):
             methods |= documented
     return sorted(methods)
+
+
+def check_query(request: Request) -> None:
+    """App-wide dependency: the query holds only the operation's documented parameters, each once
+    unless it is a list."""
+    documented = _documented_query(request.app, request.url.path, request.method)
+    if documented is None:
+        return
+    problems = []
+    for name in dict.fromkeys(request.query_params.keys()):
+        if name not in documented:
+            takes = ", ".join(sorted(documented)) or "no query parameters"
+            problems.append({"type": "unknown_query_parameter", "loc": ["query", name],
+                             "msg": f"unknown query parameter; this operation takes: {takes}"})
+        elif not documented[name] and len(request.query_params.getlist(name)) > 1:
+            problems.append({"type": "repeated_query_parameter", "loc": ["query", name],
+                             "msg": "give this parameter once"})
+    if problems:
+        raise HTTPException(422, detail=problems)
+
+
+def _documented_query(app: FastAPI, path: str, method: str) -> dict[str, bool] | None:
+    """The operation's query parameters (name -> whether it takes a list), or None if undocumented."""
+    cached: dict[tuple[str, str], dict[str, bool]] | None = getattr(app.state, "documented_query", None)
+    if cached is None:
+        cached = {}
+        for template, operations in app.openapi().get("paths", {}).items():
+            for verb, operation in operations.items():
+                if verb in _METHODS:
+                    cached[(template, verb.upper())] = {
+                        p["name"]: _is_list(p.get("schema", {}))
+                        for p in operation.get("parameters", [])
+                        if p.get("in") == "query"
+                    }
+        app.state.documented_query = cached
+    for pattern, template in _templates(app):
+        if pattern.fullmatch(path) and (template, method.upper()) in cached:
+            return cached[(template, method.upper())]
+    return None
+
+
+def _is_list(schema: dict[str, Any]) -> bool:
+    return schema.get("type") == "array" or any(_is_list(s) for s in schema.get("anyOf", []))
+
+
+def _templates(app: FastAPI) -> list[tuple[re.Pattern[str], str]]:
+    cached: list[tuple[re.Pattern[str], str]] | None = getattr(app.state, "path_templates", None)
+    if cached is None:
+        cached = [(_template_pattern(path), path) for path in app.openapi().get("paths", {})]
+        app.state.path_templates = cached
+    return cached
 
 
 def _documented_paths(app: FastAPI) -> list[tuple[re.Pattern[str], set[str]]]:

@@ -74,7 +74,11 @@ def create_user(body: UserCreate, admin: AdminUser, session: SessionDep, now: No
     return UserPublic.model_validate(user)
 
 
-@router.patch("/users/{user_id}", response_model=UserPublic, responses={**_AUTH, **_404})
+@router.patch(
+    "/users/{user_id}",
+    response_model=UserPublic,
+    responses={**_AUTH, **_404, 409: {"description": "An admin cannot demote or disable themself"}},
+)
 def update_user(
     user_id: IdPath, body: UserUpdate, admin: AdminUser, session: SessionDep, now: NowDep
 ) -> UserPublic:

@@ -28,3 +28,14 @@ def test_until_must_be_a_date_time_with_offset(
         assert response.status_code == status, (path, response.text)
         if status == 422:
             assert "until" in response.text and "UTC offset" in response.text
+
+
+def test_unknown_or_repeated_query_parameters_are_named(api: TestClient, world: ApiWorld) -> None:
+    admin = world.headers("root", "admin")
+    typo = api.get("/events", params={"camera": "gate-7"}, headers=admin)  # camera_id was meant
+    assert typo.status_code == 422
+    [problem] = typo.json()["detail"]
+    assert problem["loc"] == ["query", "camera"] and "camera_id" in problem["msg"]
+    twice = api.get("/flights?survey_area_id=1&survey_area_id=2", headers=admin)
+    assert twice.status_code == 422 and twice.json()["detail"][0]["loc"] == ["query", "survey_area_id"]
+    assert api.get("/events", params={"camera_id": "gate-7"}, headers=admin).status_code == 200
