@@ -33,7 +33,15 @@ from api.deps import SessionDep, SettingsDep
 from api.routes.common import AUTH_RESPONSES
 from api.schemas.ids import IdPath
 from api.settings import Settings
-from api.uploads.content import HEAD_BYTES, ContentError, check_head, kind_for, safe_filename
+from api.uploads.content import (
+    EXTENSIONS,
+    HEAD_BYTES,
+    SAFE_NAME_PATTERN,
+    ContentError,
+    check_head,
+    kind_for,
+    safe_filename,
+)
 from api.uploads.store import final_path, move_into_place, part_path, sha256_file, upload_lock, write_chunk
 from api.uploads.verify import check_file
 
@@ -95,6 +103,14 @@ class UploadReplace(BaseModel):
     sha256: str = Field(pattern=r"^[0-9a-fA-F]{64}$", description="SHA-256 of the whole file, hex")
 
 
+def _suffix_pattern(kind: str) -> str:
+    """'.mp4' -> a case-insensitive regex of the accepted endings of a kind, for the schema."""
+    endings = "|".join(
+        "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in ending[1:]) for ending in EXTENSIONS[kind]
+    )
+    return rf"\.({endings})$"
+
+
 class UploadCreate(UploadReplace):
     model_config = ConfigDict(
         extra="forbid",
@@ -106,11 +122,23 @@ class UploadCreate(UploadReplace):
                     "size_bytes": 104857600,
                     "sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
                 }
-            ]
+            ],
+            "allOf": [  # the ending each kind accepts (content.kind_for), stated in the schema
+                {
+                    "if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
+                    "then": {"properties": {"filename": {"pattern": _suffix_pattern(kind)}}},
+                }
+                for kind in EXTENSIONS
+            ],
         },
     )
 
-    filename: str = Field(min_length=1, max_length=200)
+    filename: str = Field(
+        min_length=1,
+        max_length=200,
+        description="A plain file name: letters, digits, '_', '-', space and single dots; no folders",
+        json_schema_extra={"pattern": SAFE_NAME_PATTERN},  # checked by safe_filename, with a clearer message
+    )
     kind: Literal["video", "srt", "still"]
 
 
