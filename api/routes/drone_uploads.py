@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Header, HTTPException, Path, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InvalidRequestError
 from sqlalchemy.orm import Session
 from starlette.requests import ClientDisconnect
 from ulid import ULID
@@ -154,6 +154,15 @@ def _upload_or_404(session: Session, upload_id: str) -> DroneUpload:
     if upload is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"upload {upload_id!r} not found")
     return upload
+
+
+def _reload(session: Session, upload: DroneUpload) -> None:
+    """Re-read the row under the upload's lock; 404 if a cancel removed it meanwhile."""
+    upload_id = upload.id
+    try:
+        session.refresh(upload)
+    except InvalidRequestError:  # refresh of a row that is gone
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"upload {upload_id!r} was cancelled") from None
 
 
 def _not_busy(flight: Flight, doing: str) -> None:
@@ -299,6 +308,7 @@ def cancel_upload(
             detail=f"{upload.filename!r} is footage of processed flight {flight.id} and is kept",
         )
     with upload_lock(upload_id):
+        _reload(session, upload)
         _remove_files(settings, upload)
         session.delete(upload)
         audit.record(session, user, "upload.cancel", "drone_upload", upload_id, now, filename=upload.filename)
@@ -335,7 +345,7 @@ def replace_upload(
         )
     _check_size(settings, upload.kind, upload.filename, body.size_bytes)
     with upload_lock(upload_id):
-        session.refresh(upload)
+        _reload(session, upload)
         _remove_files(settings, upload)
         upload.size_bytes, upload.sha256 = body.size_bytes, body.sha256.lower()
         upload.bytes_received, upload.status, upload.detail = 0, "uploading", None
@@ -403,7 +413,7 @@ def _store_chunk(
 ) -> UploadPublic:
     upload = _upload_or_404(session, upload_id)
     with upload_lock(upload_id):
-        session.refresh(upload)
+        _reload(session, upload)
         _check_chunk(upload, offset, data)
         if offset == 0:
             _check_first_chunk(session, upload, data, user, now)

@@ -392,3 +392,32 @@ def test_flight_status_names_files_not_server_folders(
     assert runner.process(flight).status == "failed"
     detail = api.get(f"/flights/{flight}", headers=pilot).json()["status_detail"]
     assert detail == f"the uploads of flight {flight}: no footage uploaded for this flight"
+
+
+@pytest.mark.slow
+def test_concurrent_cancels_and_chunks_of_one_upload_give_no_server_error(server: str, world: ApiWorld) -> None:
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    headers = {"Authorization": f"Bearer {world.token(world.user('zhao.fei', 'drone_operator'))}"}
+    with httpx.Client(base_url=server, headers=headers, timeout=30) as client:
+        flight = client.post("/flights", json={"flown_on": "2026-05-01"}).json()["id"]
+        upload = client.post(f"/flights/{flight}/uploads", json={
+            "filename": "h.mp4", "kind": "video", "size_bytes": len(MP4),
+            "sha256": hashlib.sha256(MP4).hexdigest()}).json()["id"]
+    start = threading.Barrier(8)
+
+    def act(i: int) -> int:
+        with httpx.Client(base_url=server, headers=headers, timeout=30) as client:
+            start.wait()
+            if i % 2:
+                return client.delete(f"/uploads/{upload}").status_code
+            return client.patch(f"/uploads/{upload}", content=MP4[:4096], headers={"Upload-Offset": "0"}).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(act, range(8)))
+    assert max(codes) < 500, codes
+    assert [codes[i] for i in range(1, 8, 2)].count(204) == 1, codes
+    assert not (world.tmp / "up" / "partial" / f"{upload}.part").exists()
