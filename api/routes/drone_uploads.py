@@ -260,7 +260,7 @@ def create_upload(
             audit.record(session, user, "upload.replace", "drone_upload", replaced, now, by=upload.id)
         session.add(upload)
         session.flush()
-    except IntegrityError:
+    except IntegrityError:  # another declaration of the name won the race
         session.rollback()
         holder = session.scalar(
             select(DroneUpload).where(DroneUpload.flight_id == flight_id, DroneUpload.filename == filename)

@@ -379,7 +379,16 @@ def test_concurrent_declarations_of_one_name_make_one_upload(server: str, world:
         codes = sorted(pool.map(declare, range(8)))
     assert codes == [201] + [409] * 7
     with world.factory() as s:
-        assert len(s.scalars(select(DroneUpload).where(DroneUpload.flight_id == flight)).all()) == 1
+        [first] = s.scalars(select(DroneUpload).where(DroneUpload.flight_id == flight)).all()
+    with httpx.Client(base_url=server, headers=headers, timeout=30) as client:  # refused: not a video
+        assert client.patch(f"/uploads/{first.id}", content=bytes(len(MP4)), headers={"Upload-Offset": "0"}
+                            ).status_code == 415
+    with ThreadPoolExecutor(8) as pool:  # the refused name declared again, eight times at once
+        codes = sorted(pool.map(declare, range(8)))
+    assert codes == [201] + [409] * 7
+    with world.factory() as s:
+        [second] = s.scalars(select(DroneUpload).where(DroneUpload.flight_id == flight)).all()
+    assert second.id != first.id and second.status == "uploading"
 
 
 def test_flight_status_names_files_not_server_folders(
