@@ -47,6 +47,7 @@ from api.uploads.verify import check_file
 
 router = APIRouter(tags=["drone"])
 _404: dict[int | str, dict[str, Any]] = {404: {"description": "Not found"}}
+MAX_BYTES = 2**53  # sizes and offsets: exact as JSON numbers everywhere (a double's integer range)
 BUSY = ("queued", "processing")  # a flight in these states keeps its footage as it is
 UploadId = Annotated[str, Path(min_length=1, max_length=26)]
 
@@ -99,7 +100,7 @@ class UploadReplace(BaseModel):
         },
     )
 
-    size_bytes: int = Field(gt=0, le=2**62)
+    size_bytes: int = Field(gt=0, le=MAX_BYTES)
     sha256: str = Field(pattern=r"^[0-9a-fA-F]{64}$", description="SHA-256 of the whole file, hex")
 
 
@@ -401,7 +402,7 @@ async def upload_chunk(
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
-    upload_offset: Annotated[int, Header(alias="Upload-Offset", ge=0, le=2**62)],
+    upload_offset: Annotated[int, Header(alias="Upload-Offset", ge=0, le=MAX_BYTES)],
 ) -> UploadPublic:
     """Append the request body at `Upload-Offset`. A 409 carries the offset to resume from."""
     data = await _read_chunk(request, settings.max_chunk_bytes)
