@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from api import __version__
 from api.body_limit import BodySizeLimit
@@ -15,6 +15,7 @@ from api.bootstrap import bootstrap_admin
 from api.db.base import make_engine, make_session_factory, session_scope
 from api.db.migrate import upgrade
 from api.db.seed import seed_cameras
+from api.http_conformance import check_query, install_shared_answers
 from api.logging_setup import install_redaction
 from api.review_api import include_review_api, start_webhook_dispatcher, stop_webhook_dispatcher
 from api.routes import camera_health, cameras, health, survey_areas
@@ -79,6 +80,7 @@ def create_app(
         version=__version__,
         description="Detections from cameras and drones, their evidence, and the reviewers' decisions.",
         lifespan=lifespan,
+        dependencies=[Depends(check_query)],
     )
     app.state.settings = settings
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
@@ -88,4 +90,5 @@ def create_app(
     app.include_router(camera_health.router)
     include_review_api(app)
     app.include_router(survey_areas.router)
+    install_shared_answers(app)
     return app

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.db.base import session_scope
 from api.db.models import DroneFindingRow, DroneFrameReport, DroneUpload, Flight, SurveyArea
+from api.uploads.paths import hide_paths
 from ingest.config.drone import DroneConfig
 from ingest.drone.errors import FootageError
 from ingest.drone.types import TelemetryRecord
@@ -161,6 +162,8 @@ class DroneJobRunner:
 
     # --- one job ---------------------------------------------------------------------------------
     def _set(self, flight_id: int, status: str, progress: float, detail: str) -> None:
+        """Status for the operator: file names, never the server's folders."""
+        detail = hide_paths(detail, [self.upload_dir])
         with session_scope(self.sessions) as s:
             flight = s.get(Flight, flight_id)
             if flight is not None:

@@ -103,6 +103,18 @@ class EvidenceWriter:
                 log.info("spooled violation %s written as record %s", item_id, written[-1].record_id)
         return written
 
+    def finish_pending(self) -> list[str]:
+        """Finish committed records whose head or rows an earlier failure left behind (e.g. a database
+        outage), without waiting for the next write; returns the ids still pending. Cheap when none are."""
+        if not self.store.pending_ids():
+            return []
+        with self._thread_lock, self.store.locked():
+            if not self._opened:
+                self._open_locked()
+            for record_id in self.store.pending_ids():
+                finish_marker(self.store, self.sink, record_id, RecoveryReport())
+            return self.store.pending_ids()
+
     @property
     def pending_rows(self) -> list[str]:
         return self.store.pending_ids()

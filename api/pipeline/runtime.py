@@ -93,6 +93,25 @@ def start_spool_retry(pipeline: Pipeline, interval_s: float = 30.0) -> None:
     pipeline.threads.append(thread)
 
 
+def start_row_retry(pipeline: Pipeline, interval_s: float = 5.0) -> None:
+    """Records committed while the database refused their rows get them within seconds of its return,
+    not only at the next write or restart."""
+
+    def loop() -> None:
+        while not pipeline.stop_event.wait(interval_s):
+            try:
+                still = pipeline.writer.finish_pending()
+            except Exception:  # noqa: BLE001 - the pass must outlive a store or database failure
+                log.exception("finishing committed evidence records failed; retried in %.0f s", interval_s)
+                continue
+            if still:
+                log.warning("%d committed evidence record(s) still without database rows", len(still))
+
+    thread = threading.Thread(target=loop, name="evidence-row-retry", daemon=True)
+    thread.start()
+    pipeline.threads.append(thread)
+
+
 def start_drone_job_runner(app: FastAPI, settings: Settings, pipeline: Pipeline) -> None:
     """Uploaded flights become background jobs; findings go through the same evidence writer."""
     sink = FlightEvidenceSink(pipeline.writer, AERIAL_WEIGHTS, config_sha256(settings.config))
@@ -105,6 +124,7 @@ def start_pipeline(app: FastAPI, settings: Settings, config: AppConfig) -> Pipel
     start_camera_workers(app, settings, config, pipeline)
     start_drone_job_runner(app, settings, pipeline)
     start_spool_retry(pipeline)
+    start_row_retry(pipeline)
     return pipeline
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, status
@@ -28,6 +27,7 @@ from api.schemas.auth import (
     UserUpdate,
 )
 from api.schemas.ids import IdPath, IdQuery
+from api.schemas.times import QueryTime
 
 router = APIRouter(tags=["admin"])
 _AUTH: dict[int | str, dict[str, Any]] = {
@@ -74,7 +74,11 @@ def create_user(body: UserCreate, admin: AdminUser, session: SessionDep, now: No
     return UserPublic.model_validate(user)
 
 
-@router.patch("/users/{user_id}", response_model=UserPublic, responses={**_AUTH, **_404})
+@router.patch(
+    "/users/{user_id}",
+    response_model=UserPublic,
+    responses={**_AUTH, **_404, 409: {"description": "An admin cannot demote or disable themself"}},
+)
 def update_user(
     user_id: IdPath, body: UserUpdate, admin: AdminUser, session: SessionDep, now: NowDep
 ) -> UserPublic:
@@ -157,8 +161,8 @@ def list_audit(
     action: Annotated[str | None, Query(max_length=64, examples=["event.approve"])] = None,
     target_type: Annotated[str | None, Query(max_length=32)] = None,
     target_id: Annotated[str | None, Query(max_length=64)] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: QueryTime | None = None,
+    until: QueryTime | None = None,
     cursor: Annotated[str | None, Query(max_length=40)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> AuditPage:

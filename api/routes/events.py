@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response, status
@@ -35,6 +34,7 @@ from api.schemas.event import (
     VerifyPublic,
 )
 from api.schemas.ids import IdQuery
+from api.schemas.times import QueryTime
 
 router = APIRouter(tags=["review"])
 _404: dict[int | str, dict[str, Any]] = {404: {"description": "No such event"}}
@@ -53,8 +53,8 @@ def list_events(
     plate: Annotated[
         str | None, Query(max_length=16, description="Plate text prefix", examples=["浙A"])
     ] = None,
-    since: Annotated[datetime | None, Query(description="confirmed_at >= since")] = None,
-    until: Annotated[datetime | None, Query(description="confirmed_at < until")] = None,
+    since: Annotated[QueryTime | None, Query(description="confirmed_at >= since")] = None,
+    until: Annotated[QueryTime | None, Query(description="confirmed_at < until")] = None,
     claim_filter: Annotated[Literal["any", "available", "mine"], Query(alias="claim")] = "any",
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,

@@ -16,6 +16,7 @@ from api.deps import SessionDep
 from api.export.cases import CasePublic, approved_cases, cases_csv
 from api.routes.common import AUTH_RESPONSES, require_offset
 from api.schemas.ids import IdPath
+from api.schemas.times import QueryTime
 
 router = APIRouter(tags=["export"])
 
@@ -29,8 +30,8 @@ def export_cases(
     session: SessionDep,
     now: NowDep,
     format: Annotated[Literal["json", "csv"], Query()] = "json",
-    since: Annotated[datetime | None, Query(description="decided_at >= since")] = None,
-    until: Annotated[datetime | None, Query(description="decided_at < until")] = None,
+    since: Annotated[QueryTime | None, Query(description="decided_at >= since")] = None,
+    until: Annotated[QueryTime | None, Query(description="decided_at < until")] = None,
     limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
 ) -> Any:
     """Approved cases with a link to each evidence ZIP, oldest decision first."""

@@ -50,7 +50,7 @@ def create_area(body: SurveyAreaCreate, session: SessionDep, user: DroneUser) ->
         raise HTTPException(status.HTTP_409_CONFLICT, f"survey area name {body.name!r} is taken")
     if body.baseline_flight_id is not None and session.get(Flight, body.baseline_flight_id) is None:
         raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_ENTITY, f"flight {body.baseline_flight_id} not found"
+            status.HTTP_404_NOT_FOUND, f"flight {body.baseline_flight_id} not found"
         )
     area = SurveyArea(name=body.name, polygon=body.polygon, baseline_flight_id=body.baseline_flight_id)
     session.add(area)

@@ -145,7 +145,21 @@ class DecisionCreate(BaseModel):
                 {"decision": "approve"},
                 {"decision": "reject", "reason_code": "exempt_vehicle", "note": "fire engine on duty"},
                 {"decision": "reject", "reason_code": "other", "note": "camera view blocked by a bus"},
-            ]
+            ],
+            "allOf": [  # the cross-field rules of _verify_reason, stated in the schema
+                {
+                    "if": {"properties": {"decision": {"const": "approve"}}, "required": ["decision"]},
+                    "then": {"properties": {"reason_code": {"type": "null"}}},
+                },
+                {
+                    "if": {"properties": {"decision": {"const": "reject"}}, "required": ["decision"]},
+                    "then": {"required": ["reason_code"], "properties": {"reason_code": {"type": "string"}}},
+                },
+                {
+                    "if": {"properties": {"reason_code": {"const": "other"}}, "required": ["reason_code"]},
+                    "then": {"required": ["note"], "properties": {"note": {"type": "string", "pattern": "\\S"}}},
+                },
+            ],
         },
     )
 

@@ -6,13 +6,29 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.schemas.ids import MAX_ID
+
 
 class SurveyAreaCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=200)
-    polygon: list[list[float]] = Field(description="[[lat, lon], ...], at least 3 vertices")
-    baseline_flight_id: int | None = None
+    polygon: list[list[float]] = Field(
+        description="[[lat, lon], ...], at least 3 vertices",
+        json_schema_extra={
+            "minItems": 3,
+            "items": {
+                "type": "array",
+                "prefixItems": [
+                    {"type": "number", "minimum": -90, "maximum": 90},
+                    {"type": "number", "minimum": -180, "maximum": 180},
+                ],
+                "minItems": 2,
+                "maxItems": 2,
+            },
+        },
+    )
+    baseline_flight_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
     @field_validator("polygon")
     @classmethod
@@ -30,7 +46,7 @@ class SurveyAreaCreate(BaseModel):
 class BaselineUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    flight_id: int
+    flight_id: int = Field(ge=1, le=MAX_ID)
 
 
 class SurveyAreaPublic(BaseModel):

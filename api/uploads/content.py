@@ -13,6 +13,7 @@ EXTENSIONS = {
 HEAD_BYTES = 512  # enough of the first chunk to recognise every accepted format
 _SRT_START = re.compile(rb"^(\xef\xbb\xbf)?\s*\d+\s*\r?\n\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->")
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,199}$")
+SAFE_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_ -]*(\.[A-Za-z0-9_ -]+)*$"  # the same names, as the schema states them
 
 
 class ContentError(ValueError):

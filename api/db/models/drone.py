@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.db.base import Base, UTCDateTime, utcnow
@@ -37,8 +37,16 @@ class Flight(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+UPLOAD_STATUSES = ("uploading", "complete", "bad_checksum", "rejected")
+FAILED_UPLOAD_STATUSES = ("bad_checksum", "rejected")
+
+
 class DroneUpload(Base):
+    """One declared file of a flight; a file name is declared at most once per flight (a rejected one
+    is replaced by the next declaration of that name)."""
+
     __tablename__ = "drone_uploads"
+    __table_args__ = (UniqueConstraint("flight_id", "filename", name="uq_drone_uploads_flight_filename"),)
 
     id: Mapped[str] = mapped_column(String(26), primary_key=True)
     flight_id: Mapped[int] = mapped_column(ForeignKey("flights.id", ondelete="CASCADE"), index=True)
@@ -47,5 +55,6 @@ class DroneUpload(Base):
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
     bytes_received: Mapped[int] = mapped_column(BigInteger, default=0)
-    status: Mapped[str] = mapped_column(String(16), default="uploading")
+    status: Mapped[str] = mapped_column(String(16), default="uploading")  # see UPLOAD_STATUSES
+    detail: Mapped[str | None] = mapped_column(Text, nullable=True)  # why a file was rejected
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
