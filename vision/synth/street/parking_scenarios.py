@@ -343,7 +343,8 @@ def _cleared(track: Track, spot_z: float, after: float) -> float:
 def parking_lookalike_swap(seed: int = 0, fps: int = 10) -> Scenario:
     """Near spot (z 19.5): U 3.0-13.0 s, V 15.5-27.0 s. Far spot (z 27.5): X 12.0-22.0 s, Y 24.4 s to
     the end (60 s): the one violation, Y's. Each arrival stops 1.5-2 s after the car before has cleared
-    the spot (moved a car length away)."""
+    the spot (moved a car length away); every car ends its pull-in straight, so parked look-alikes
+    stand exactly alike."""
     rng = make_rng(seed, "scenario-parking-lookalike-swap")
     cam = _camera()
     lay = _street(rng, cam, (-1, 13.0, 31.0))
@@ -361,6 +362,7 @@ def parking_lookalike_swap(seed: int = 0, fps: int = 10) -> Scenario:
                 (
                     (0.0, LANE_OUT, 48.0),
                     (1.8, LANE_OUT, 27.0),
+                    (u_in - 0.4, CURB, near + 1.0),
                     (u_in, CURB, near),
                     (u_out, CURB, near),
                     (14.3, LANE_OUT, 12.0),
@@ -376,6 +378,7 @@ def parking_lookalike_swap(seed: int = 0, fps: int = 10) -> Scenario:
                 (
                     (9.0, LANE_IN, 95.0),
                     (14.3, LANE_IN, 25.0),
+                    (v_in - 0.4, CURB, near + 1.0),
                     (v_in, CURB, near),
                     (v_out, CURB, near),
                     (28.3, LANE_OUT, 12.0),
@@ -391,6 +394,7 @@ def parking_lookalike_swap(seed: int = 0, fps: int = 10) -> Scenario:
                 (
                     (6.0, LANE_OUT, 95.0),
                     (10.5, LANE_OUT, 36.0),
+                    (x_in - 0.4, CURB, far + 1.0),
                     (x_in, CURB, far),
                     (x_out, CURB, far),
                     (23.2, LANE_IN, 23.0),
@@ -402,7 +406,15 @@ def parking_lookalike_swap(seed: int = 0, fps: int = 10) -> Scenario:
         Actor(
             "car-Y",
             y,
-            Track(((18.5, LANE_OUT, 95.0), (23.1, LANE_OUT, 36.0), (y_in, CURB, far), (duration, CURB, far))),
+            Track(
+                (
+                    (18.5, LANE_OUT, 95.0),
+                    (23.1, LANE_OUT, 36.0),
+                    (y_in - 0.4, CURB, far + 1.0),
+                    (y_in, CURB, far),
+                    (duration, CURB, far),
+                )
+            ),
             "lookalike_took_the_spot_beyond_dwell",
         ),
     ]
@@ -469,7 +481,8 @@ OCCLUDED_ZONE = (-7.0, -3.8, 20.0, 40.0)
 
 def parking_occluded(seed: int = 0, fps: int = 10) -> Scenario:
     """The parked car (car-A) stands 5.5-52.0 s; trucks and vans crawl past in the lane between at
-    about 10, 17, 24.5 (around the confirmation), 31, 38 (a truck that stops 4 s beside it) and 49 s."""
+    about 10, 17, 24.5 (around the confirmation), 31, 38 (a truck that stops 3 s beside it) and 49 s,
+    hiding half of it or more for 1.5-6.5 s each (the SUV less than half)."""
     rng = make_rng(seed, "scenario-parking-occluded")
     cam = occluded_camera()
     lay = _street(rng, cam, (-1, 20.5, 39.5))
@@ -484,6 +497,7 @@ def parking_occluded(seed: int = 0, fps: int = 10) -> Scenario:
                 (
                     (1.0, LANE_OUT, 80.0),
                     (4.0, LANE_OUT, 36.0),
+                    (arrive - 0.4, CURB, OCCLUDED_SPOT_Z + 1.0),
                     (arrive, CURB, OCCLUDED_SPOT_Z),
                     (leave, CURB, OCCLUDED_SPOT_Z),
                     (53.5, LANE_OUT, 22.0),
@@ -495,7 +509,7 @@ def parking_occluded(seed: int = 0, fps: int = 10) -> Scenario:
     ]
     times = time_grid(-40.0, duration)
     lane = Lane(LANE_IN, FAR)
-    crawl = [(0.0, 7.0), (lane.s(36.0), 7.0), (lane.s(32.0), 2.5), (lane.s(12.0), 2.5), (lane.s(4.0), 7.0)]
+    crawl = [(0.0, 7.0), (lane.s(36.0), 7.0), (lane.s(32.0), 3.5), (lane.s(12.0), 3.5), (lane.s(4.0), 7.0)]
     # where the lane crosses the line of sight from the pole (x 9.5) to the parked car
     sight = lane.s(OCCLUDED_SPOT_Z * (cam.x - LANE_IN) / (cam.x - CURB))
     probe = from_profile(times, 0.0, crawl)
@@ -509,7 +523,7 @@ def parking_occluded(seed: int = 0, fps: int = 10) -> Scenario:
         ("van-1", make_car(rng, "van", (240, 240, 240)), 17.0, 0.0, "van"),
         ("truck-2", truck("dump", (30, 160, 230), (40, 140, 210), "covered"), 24.5, 0.0, "dump truck"),
         ("suv-1", make_car(rng, "suv", (20, 20, 20)), 31.0, 0.0, "SUV"),
-        ("truck-3", truck("box", (40, 120, 40), (200, 200, 190)), 38.0, 4.0, "box truck (stops 4 s beside it)"),
+        ("truck-3", truck("box", (40, 120, 40), (200, 200, 190)), 38.0, 3.0, "box truck (stops 3 s beside it)"),
         ("van-2", make_car(rng, "van", (150, 80, 20)), 49.0, 0.0, "van"),
     ]
     negatives: list[dict[str, object]] = []
