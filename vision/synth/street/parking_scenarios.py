@@ -9,12 +9,13 @@ A stay must be one vehicle, stationary over the whole dwell. Each scene here mak
   several cars stay in the zone longer than the 20 s dwell in all, none stands still that long.
   Expected: no violation.
 - ``parking_lookalike_swap`` (mixed): two look-alike pairs (same colour and body, different plates).
-  Near spot: U parks 10 s and leaves, V takes the spot 1.7 s after U has cleared it and parks 11 s: together 24 s,
-  each under the dwell, no violation. Far spot (the issue's second phase): X parks 10 s and leaves,
-  Y takes the spot 1.5 s after X has cleared it and stays to the end of the clip: exactly one violation, Y's, with
-  Y's plate, counted from Y's arrival (24.4 s), not X's (12 s).
-- ``parking_occluded`` (positive): a car parks 46 s on the far curb while slow traffic in the lane
-  between passes the camera; trucks and vans hide half of it or more for a few seconds at a time.
+  Near spot: U parks 10 s and leaves; V stops in the spot 1.6 s after U has cleared it and parks
+  11.5 s: 24 s together, each under the dwell, no violation. Far spot (the issue's second phase):
+  X parks 10 s and leaves; Y stops in the spot 1.4 s after X has cleared it and stays to the end of
+  the clip: exactly one violation, Y's, with Y's plate, counted from Y's arrival (24.4 s), not X's
+  (12 s).
+- ``parking_occluded`` (positive): a car parks 46.5 s on the far curb while slow traffic in the lane
+  between passes the camera; trucks and vans hide half of it or more for 1.5-6.5 s at a time.
   Expected: exactly one violation, with its plate, from its arrival.
 
 All use a 20 s dwell and an 1920x1080 pole camera (plates stay readable); times in the ground truth
