@@ -26,7 +26,8 @@ def eval_command(
             "--analysis-fps",
             metavar="N",
             help="Analyse N frames per second instead of each scenario camera's own rate; repeat it "
-            "(--analysis-fps 1 --analysis-fps 2 --analysis-fps 4) for one scored run per rate.",
+            "(--analysis-fps 1 --analysis-fps 2 --analysis-fps 4) for one scored run per rate, each with "
+            "per-scenario counts (--json: {\"runs\": [...]}).",
         ),
     ] = None,
 ) -> None:
