@@ -85,10 +85,11 @@ def stop_and_go(
     s_at_start: float,
     rng: np.random.Generator,
     waits: tuple[float, float],
-    creeps: tuple[float, float],
+    creeps: Sequence[tuple[float, float]],
     speeds: tuple[float, float],
 ) -> tuple[Array, list[float]]:
-    """A queue head that waits `waits` seconds, creeps `creeps` metres at `speeds` m/s, and again.
+    """A queue head that waits `waits` seconds, creeps forward at `speeds` m/s, and waits again; the
+    creep lengths are drawn from the `creeps` ranges (metres) in turn.
 
     Returns the distances and the waits drawn (seconds), in order."""
     keys_t, keys_s = [float(times[0])], [s_at_start]
@@ -98,7 +99,7 @@ def stop_and_go(
         drawn.append(wait)
         keys_t.append(keys_t[-1] + wait)
         keys_s.append(keys_s[-1])
-        creep = float(rng.uniform(*creeps))
+        creep = float(rng.uniform(*creeps[len(drawn) % len(creeps)]))
         keys_t.append(keys_t[-1] + creep / float(rng.uniform(*speeds)))
         keys_s.append(keys_s[-1] + creep)
     return np.interp(times, keys_t, keys_s), drawn
