@@ -20,6 +20,16 @@ def eval_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary.")] = False,
     drone: Annotated[bool, typer.Option("--drone", help="Score rooftop change detection instead.")] = False,
     pairs: Annotated[int, typer.Option(help="--drone: held-out before/after flight pairs.")] = 12,
+    analysis_fps: Annotated[
+        list[float] | None,
+        typer.Option(
+            "--analysis-fps",
+            metavar="N",
+            help="Analyse N frames per second instead of each scenario camera's own rate; repeat it "
+            "(--analysis-fps 1 --analysis-fps 2 --analysis-fps 4) for one scored run per rate, each with "
+            "per-scenario counts (--json: {\"runs\": [...]}).",
+        ),
+    ] = None,
 ) -> None:
     """Score street violations (parking, mud truck, barbecue) and plate reading on scenario footage;
     with --drone, new rooftop structures on held-out synthetic before/after flights."""
@@ -28,7 +38,7 @@ def eval_command(
 
         drone_eval(pairs=pairs, work_dir=Path("var/eval/drone"), as_json=as_json)
         return
-    from api.pipeline.evaluate_street import ScenarioError, evaluate, find_scenarios
+    from api.pipeline.evaluate_street import ScenarioError, at_analysis_fps, evaluate, find_scenarios
     from vision.detectors.base import DetectorError
     from vision.detectors.factory import build_detector
 
@@ -36,18 +46,44 @@ def eval_command(
     try:
         config = load_config(settings.config)
         built = build_detector(config.detectors[detector])
-        report = evaluate(find_scenarios(scenarios), built)
+        found = find_scenarios(scenarios)
+        for fps in analysis_fps or []:  # refuse a bad rate before any footage plays
+            for scenario in found:
+                at_analysis_fps(scenario, fps)
+        reports = [evaluate(found, built, fps) for fps in analysis_fps] if analysis_fps else [evaluate(found, built)]
     except (ConfigError, ScenarioError, DetectorError) as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
     except KeyError:
         typer.echo(f"no detector named {detector!r} in {settings.config}", err=True)
         raise typer.Exit(2) from None
-    summary = report.summary()
-    if as_json:
-        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    if not analysis_fps:
+        summary = reports[0].summary()
+        if as_json:
+            typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+            return
+        typer.echo(f"scenarios: {', '.join(reports[0].scenarios)}")
+        _echo_summary(summary)
         return
-    typer.echo(f"scenarios: {', '.join(report.scenarios)}")
+    runs = [
+        {"analysis_fps": r.analysis_fps, **r.summary(), "per_scenario": [c.summary() for c in r.per_scenario]}
+        for r in reports
+    ]
+    if as_json:
+        typer.echo(json.dumps({"runs": runs}, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"scenarios: {', '.join(reports[0].scenarios)}")
+    for run in runs:
+        typer.echo(f"--- analysis fps {run['analysis_fps']:g}")
+        _echo_summary(run)
+        for counts in run["per_scenario"]:  # type: ignore[attr-defined]
+            typer.echo(
+                f"  {counts['scenario']}: {counts['predictions']} reported, {counts['truths']} true, "
+                f"{counts['false_alarms']} false alarm(s), {counts['missed']} missed"
+            )
+
+
+def _echo_summary(summary: dict[str, object]) -> None:
     for kind, score in summary["per_type"].items():  # type: ignore[attr-defined]
         typer.echo(
             f"{kind:16s} precision {score['precision']:.3f}  recall {score['recall']:.3f}  "

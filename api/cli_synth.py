@@ -42,7 +42,9 @@ def scenarios(
     seed: Annotated[int, typer.Option(min=0, help="Seed for colours, plates and noise.")] = 0,
     fps: Annotated[int, typer.Option(min=1, max=30, help="Frames per second.")] = 10,
 ) -> None:
-    """Render street scenario clips (parking, worksite, barbecue, barbecue_offhours) with ground truth."""
+    """Render street scenario clips with ground truth: parking, worksite, barbecue, barbecue_offhours and
+    the hard parking scenes (parking_dense_traffic, parking_stop_and_go, parking_lookalike_swap,
+    parking_occluded)."""
     from vision.synth.street import scenarios as sc
 
     names = only or list(sc.SCENARIOS)

@@ -11,9 +11,11 @@ import json
 import logging
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+
+from pydantic import ValidationError
 
 from ingest.config import CameraConfig
 from ingest.readers import open_reader
@@ -80,6 +82,15 @@ def load_scenario(path: Path) -> Scenario:
     return Scenario(path.stem, path, camera, truths)
 
 
+def at_analysis_fps(scenario: Scenario, fps: float) -> Scenario:
+    """The scenario with its camera analysing `fps` frames per second instead of its own rate."""
+    try:
+        camera = CameraConfig.model_validate({**scenario.camera.model_dump(), "analysis_fps": fps})
+    except ValidationError as exc:
+        raise ScenarioError(f"{scenario.path}: analysis fps {fps:g} is not accepted: {exc.errors()[0]['msg']}") from exc
+    return replace(scenario, camera=camera)
+
+
 def find_scenarios(folder: Path) -> list[Scenario]:
     paths = sorted(p for p in folder.glob("*.json") if p.with_suffix(".mp4").exists())
     if not paths:
@@ -118,14 +129,37 @@ def run_scenario(scenario: Scenario, detector: Detector, plate_reader: PlateRead
     return predicted_events(sink.violations, scenario.camera.start_time)
 
 
+@dataclass(frozen=True)
+class ScenarioCounts:
+    """One scenario's events: true violations, reported ones, and how they matched."""
+
+    name: str
+    truths: int
+    predictions: int
+    matched: int
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "scenario": self.name,
+            "truths": self.truths,
+            "predictions": self.predictions,
+            "matched": self.matched,
+            "false_alarms": self.predictions - self.matched,
+            "missed": self.truths - self.matched,
+        }
+
+
 @dataclass
 class EvaluationReport:
     scenarios: list[str] = field(default_factory=list)
     result: MatchResult = field(default_factory=MatchResult)
+    analysis_fps: float | None = None  # None: each scenario camera's own rate
+    per_scenario: list[ScenarioCounts] = field(default_factory=list)
 
     def add(self, truths: Sequence[TruthEvent], predictions: Sequence[PredictedEvent], name: str) -> None:
         single = match_events(truths, predictions)
         self.scenarios.append(name)
+        self.per_scenario.append(ScenarioCounts(name, len(truths), len(predictions), len(single.pairs)))
         self.result.pairs.extend(single.pairs)
         self.result.unmatched_truth.extend(single.unmatched_truth)
         self.result.unmatched_predictions.extend(single.unmatched_predictions)
@@ -154,10 +188,15 @@ class EvaluationReport:
         }
 
 
-def evaluate(scenarios: Sequence[Scenario], detector: Detector) -> EvaluationReport:
-    report = EvaluationReport()
+def evaluate(
+    scenarios: Sequence[Scenario], detector: Detector, analysis_fps: float | None = None
+) -> EvaluationReport:
+    """Score every scenario; `analysis_fps` overrides each camera's own analysis rate."""
+    report = EvaluationReport(analysis_fps=analysis_fps)
     plate_reader = PlateReader()
     for scenario in scenarios:
+        if analysis_fps is not None:
+            scenario = at_analysis_fps(scenario, analysis_fps)
         predictions = run_scenario(scenario, detector, plate_reader)
         log.info("scenario %s: %d truths, %d predictions", scenario.name, len(scenario.truths), len(predictions))
         report.add(scenario.truths, predictions, scenario.name)

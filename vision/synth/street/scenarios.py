@@ -10,6 +10,9 @@ Scenarios (all cases of one violation type share a clip, so one camera config co
 - ``barbecue``: at night, in active hours, a grill with flame and smoke on the sidewalk inside the
   watch zone (violation) and a grill cooking behind a shop window (outside the zone: none).
 - ``barbecue_offhours``: the same stall by day, outside the zone's active hours (none).
+- ``parking_dense_traffic``, ``parking_stop_and_go``, ``parking_lookalike_swap``,
+  ``parking_occluded``: scenes where one vehicle's stay could pass to another, or a parked car is
+  hidden by traffic (`vision.synth.street.parking_scenarios`).
 
 Ground-truth JSON (``<name>.json`` beside ``<name>.mp4``)::
 
@@ -46,7 +49,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -54,252 +57,26 @@ import numpy.typing as npt
 
 from vision.synth.common.rng import make_rng
 from vision.synth.common.video import write_mp4
-from vision.synth.street.actors import Car, Person, Stall, Truck
+from vision.synth.street import parking_scenarios
+from vision.synth.street.actors import Person, Stall, Truck
 from vision.synth.street.camera import PoleCamera
 from vision.synth.street.layout import Shop, StreetLayout
 from vision.synth.street.plates import random_plate
-from vision.synth.street.scene import (
-    Conditions,
-    RenderResult,
-    StreetScene,
-    Table,
-    WindowOverlay,
-    render,
-    render_background,
+from vision.synth.street.scene import RenderResult, Table, WindowOverlay, render, render_background
+from vision.synth.street.script import (
+    FORMAT,
+    Actor,
+    Scenario,
+    Track,
+    ground_zone,
+    location,
+    make_car,
+    shop_row,
 )
 
-SCENARIOS = ("parking", "worksite", "barbecue", "barbecue_offhours")
-FORMAT = "enforce-street-scenario/1"
+SCENARIOS = ("parking", "worksite", "barbecue", "barbecue_offhours", *parking_scenarios.BUILDERS)
 WIDTH, HEIGHT = 1280, 720
-
-
-@dataclass(frozen=True)
-class Track:
-    """Piecewise-linear ground path: (t, x, z) keyframes; the thing exists from the first to the last."""
-
-    keys: tuple[tuple[float, float, float], ...]
-
-    @property
-    def first(self) -> float:
-        return self.keys[0][0]
-
-    @property
-    def last(self) -> float:
-        return self.keys[-1][0]
-
-    def at(self, t: float) -> tuple[float, float, float | None] | None:
-        """(x, z, heading in degrees or None when standing still) at time t, or None outside the track."""
-        if t < self.first or t > self.last:
-            return None
-        for (t0, x0, z0), (t1, x1, z1) in zip(self.keys, self.keys[1:], strict=False):
-            if t0 <= t <= t1:
-                f = 0.0 if t1 == t0 else (t - t0) / (t1 - t0)
-                x, z = x0 + (x1 - x0) * f, z0 + (z1 - z0) * f
-                dx, dz = x1 - x0, z1 - z0
-                heading = float(np.degrees(np.arctan2(dx, dz))) if abs(dx) + abs(dz) > 1e-6 else None
-                return x, z, heading
-        _, x, z = self.keys[-1]
-        return x, z, None
-
-
-@dataclass(frozen=True)
-class Actor:
-    id: str
-    thing: Car | Truck | Person | Stall
-    track: Track
-    role: str
-    lit_from: float = 0.0  # stalls: fire and smoke from this time
-    indoor: bool = False
-
-
-@dataclass(frozen=True)
-class Scenario:
-    name: str
-    seed: int
-    layout: StreetLayout
-    actors: tuple[Actor, ...]
-    duration_s: float
-    camera: dict[str, object]
-    violations: list[dict[str, object]]
-    negatives: list[dict[str, object]]
-    fps: int = 10
-    tables: tuple[Table, ...] = ()
-    windows: tuple[WindowOverlay, ...] = ()
-    conditions: Conditions = field(default_factory=lambda: Conditions(noise_sigma=1.5, jpeg_quality=90))
-
-    @property
-    def frames(self) -> int:
-        return int(round(self.duration_s * self.fps))
-
-    def scene_at(self, t: float) -> StreetScene:
-        cars, trucks, people, stalls = [], [], [], []
-        for actor in self.actors:
-            pos = actor.track.at(t)
-            if pos is None:
-                continue
-            x, z, heading = pos
-            if heading is None:
-                heading = _last_heading(actor, t)
-            thing = actor.thing
-            if isinstance(thing, Car):
-                cars.append(replace(thing, x=x, z=z, heading_deg=heading))
-            elif isinstance(thing, Truck):
-                trucks.append(replace(thing, x=x, z=z, heading_deg=heading))
-            elif isinstance(thing, Person):
-                walked = _distance(actor.track, t)
-                people.append(replace(thing, x=x, z=z, phase=(walked / 1.4) % 1.0))
-            else:
-                lit = t >= actor.lit_from
-                stalls.append(replace(thing, x=x, z=z, smoke=lit and thing.smoke, flame=lit and thing.flame))
-        trail = 0.0
-        for actor in self.actors:
-            if isinstance(actor.thing, Truck) and actor.thing.muddy:
-                trail = min(18.0, _distance(actor.track, t))
-        return StreetScene(
-            self.layout,
-            tuple(cars),
-            tuple(trucks),
-            tuple(people),
-            tuple(stalls),
-            self.tables,
-            self.windows,
-            self.conditions,
-            trail_m=max(trail, 0.1),
-        )
-
-    def ground_truth(self, video_name: str) -> dict[str, object]:
-        objects = []
-        for a in self.actors:
-            plate = getattr(a.thing, "plate", None)
-            objects.append(
-                {
-                    "id": a.id,
-                    "label": _label(a.thing),
-                    "plate": plate.text if plate else None,
-                    "role": a.role,
-                    "first_s": a.track.first,
-                    "last_s": a.track.last,
-                }
-            )
-        camera = dict(self.camera)
-        camera["source"] = f"file:{video_name}"
-        return {
-            "format": FORMAT,
-            "scenario": self.name,
-            "seed": self.seed,
-            "video": video_name,
-            "fps": self.fps,
-            "frames": self.frames,
-            "duration_s": self.duration_s,
-            "width": self.layout.camera.width,
-            "height": self.layout.camera.height,
-            "camera": camera,
-            "objects": objects,
-            "violations": self.violations,
-            "negatives": self.negatives,
-        }
-
-
-def _label(thing: object) -> str:
-    return {Car: "vehicle", Truck: "truck", Person: "person", Stall: "grill"}[type(thing)]
-
-
-def _distance(track: Track, t: float) -> float:
-    total = 0.0
-    for (t0, x0, z0), (t1, x1, z1) in zip(track.keys, track.keys[1:], strict=False):
-        if t <= t0:
-            break
-        f = 1.0 if t >= t1 else (t - t0) / max(t1 - t0, 1e-9)
-        total += float(np.hypot(x1 - x0, z1 - z0)) * f
-    return total
-
-
-def _last_heading(actor: Actor, t: float) -> float:
-    heading = float(getattr(actor.thing, "heading_deg", 0.0))
-    for (t0, x0, z0), (_t1, x1, z1) in zip(actor.track.keys, actor.track.keys[1:], strict=False):
-        if t0 > t:
-            break
-        if abs(x1 - x0) + abs(z1 - z0) > 1e-6:
-            heading = float(np.degrees(np.arctan2(x1 - x0, z1 - z0)))
-    return heading
-
-
-# ---- zones ---------------------------------------------------------------------------------------
-
-
-def ground_zone(camera: PoleCamera, x0: float, x1: float, z0: float, z1: float) -> list[list[float]]:
-    """The normalised image polygon of a ground rectangle, clipped to the image."""
-    pts, _ = camera.project(np.array([[x0, 0, z0], [x1, 0, z0], [x1, 0, z1], [x0, 0, z1]], np.float64))
-    poly = [(float(u) / camera.width, float(v) / camera.height) for u, v in pts]
-    poly = _clip_unit(poly)
-    return [[round(x, 3), round(y, 3)] for x, y in poly]
-
-
-def _clip_unit(poly: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Sutherland-Hodgman clip against [0, 1] x [0, 1]."""
-
-    def clip(
-        points: list[tuple[float, float]], axis: int, bound: float, keep_less: bool
-    ) -> list[tuple[float, float]]:
-        out: list[tuple[float, float]] = []
-        for i, cur in enumerate(points):
-            prev = points[i - 1]
-            cin = cur[axis] <= bound if keep_less else cur[axis] >= bound
-            pin = prev[axis] <= bound if keep_less else prev[axis] >= bound
-            if cin != pin:
-                f = (bound - prev[axis]) / (cur[axis] - prev[axis])
-                out.append((prev[0] + (cur[0] - prev[0]) * f, prev[1] + (cur[1] - prev[1]) * f))
-            if cin:
-                out.append(cur)
-        return out
-
-    for axis in (0, 1):
-        poly = clip(poly, axis, 0.0, False)
-        poly = clip(poly, axis, 1.0, True)
-    return poly
-
-
-def _location(address: str, grid: str, unit: str, lat: float, lon: float) -> dict[str, object]:
-    return {"lat": lat, "lon": lon, "address": address, "grid_code": grid, "responsible_unit": unit}
-
-
-def _shops(rng: np.random.Generator, names: list[str], side_lengths: float = 8.0) -> tuple[Shop, ...]:
-    out = []
-    for side in (-1, 1):
-        z = -4.0
-        k = 0
-        while z < 150:
-            out.append(
-                Shop(
-                    side,
-                    z,
-                    z + side_lengths,
-                    wall=tuple(int(c) for c in rng.integers(90, 220, 3)),  # type: ignore[arg-type]
-                    sign=tuple(int(c) for c in rng.integers(30, 200, 3)),  # type: ignore[arg-type]
-                    name=names[(k + (side > 0) * 3) % len(names)],
-                    window_lit=True,
-                )
-            )
-            z += side_lengths
-            k += 1
-    return tuple(out)
-
-
-def _car(
-    rng: np.random.Generator,
-    body: str = "sedan",
-    colour: tuple[int, int, int] | None = None,
-    green: bool = False,
-) -> Car:
-    colours = [(240, 240, 240), (20, 20, 20), (160, 160, 165), (40, 40, 170), (150, 80, 20), (30, 120, 200)]
-    return Car(
-        0.0,
-        0.0,
-        180.0,
-        body,
-        colour or colours[int(rng.integers(0, len(colours)))],  # type: ignore[arg-type]
-        random_plate(rng, "green" if green else "blue"),
-    )
+__all__ = ["FORMAT", "SCENARIOS", "Actor", "Scenario", "Track", "build", "frames", "ground_zone", "write"]
 
 
 # ---- the scenarios -------------------------------------------------------------------------------
@@ -314,7 +91,7 @@ def parking(seed: int = 0, fps: int = 10) -> Scenario:
         lane_width=3.5,
         sidewalk_left=4.0,
         sidewalk_right=4.0,
-        shops=_shops(rng, ["兴旺超市", "大药房", "面包房", "五金建材", "水果店", "理发店"]),
+        shops=shop_row(rng, ["兴旺超市", "大药房", "面包房", "五金建材", "水果店", "理发店"]),
         no_parking=((-1, 13.0, 31.0),),
         gate=None,
         gate_across_z=None,
@@ -327,13 +104,13 @@ def parking(seed: int = 0, fps: int = 10) -> Scenario:
     )
     curb, lane_out, lane_in = -5.9, -5.25, -1.75
     dwell = 20.0
-    a = _car(rng, "sedan", (40, 40, 170))
-    b = _car(rng, "suv", (240, 240, 240), green=True)
-    c = _car(rng, "hatchback", (20, 20, 20))
-    d = _car(rng, "sedan", (160, 160, 165))
-    e = _car(rng, "van", (150, 80, 20))
-    f = replace(_car(rng, "suv", (30, 120, 200)), heading_deg=0.0)
-    g = _car(rng, "sedan", (240, 240, 240))
+    a = make_car(rng, "sedan", (40, 40, 170))
+    b = make_car(rng, "suv", (240, 240, 240), green=True)
+    c = make_car(rng, "hatchback", (20, 20, 20))
+    d = make_car(rng, "sedan", (160, 160, 165))
+    e = make_car(rng, "van", (150, 80, 20))
+    f = replace(make_car(rng, "suv", (30, 120, 200)), heading_deg=0.0)
+    g = make_car(rng, "sedan", (240, 240, 240))
     actors = (
         Actor("car-D", d, Track(((0.0, lane_out, 62.0), (6.0, lane_out, 2.0))), "passing_through"),
         Actor(
@@ -385,7 +162,7 @@ def parking(seed: int = 0, fps: int = 10) -> Scenario:
         "timezone": "Asia/Shanghai",
         "start_time": "2026-05-01T09:00:00+08:00",
         "analysis_fps": 2,
-        "location": _location(
+        "location": location(
             "人民路 128号 东侧", "330102001003", "上城区城管执法队 一中队", 30.27415, 120.15515
         ),
         "detectors": ["street"],
@@ -431,7 +208,7 @@ def worksite(seed: int = 0, fps: int = 10) -> Scenario:
         lane_width=3.6,
         sidewalk_left=3.0,
         sidewalk_right=3.0,
-        shops=_shops(rng, ["五金建材", "快递驿站", "早餐店", "烟酒茶"]),
+        shops=shop_row(rng, ["五金建材", "快递驿站", "早餐店", "烟酒茶"]),
         no_parking=(),
         gate=None,
         gate_across_z=34.0,
@@ -489,7 +266,7 @@ def worksite(seed: int = 0, fps: int = 10) -> Scenario:
         "timezone": "Asia/Shanghai",
         "start_time": "2026-05-01T10:00:00+08:00",
         "analysis_fps": 4,
-        "location": _location(
+        "location": location(
             "江南大道 工地北门", "330108002011", "滨江区城管执法队 渣土中队", 30.20811, 120.21092
         ),
         "detectors": ["street"],
@@ -538,7 +315,7 @@ def worksite(seed: int = 0, fps: int = 10) -> Scenario:
 
 def _barbecue_layout(rng: np.random.Generator, night: bool) -> tuple[StreetLayout, Shop]:
     cam = PoleCamera(WIDTH, HEIGHT, mount_height=4.5, tilt_deg=20.0, hfov_deg=60.0, x=-4.5, yaw_deg=-5.0)
-    shops = list(_shops(rng, ["小吃店", "兰州拉面", "烟酒茶", "老王烧烤", "便利店", "川菜馆"], 7.0))
+    shops = list(shop_row(rng, ["小吃店", "兰州拉面", "烟酒茶", "老王烧烤", "便利店", "川菜馆"], 7.0))
     indoor = next(s for s in shops if s.side < 0 and s.z0 <= 31.0 < s.z1)
     lay = StreetLayout(
         cam,
@@ -567,7 +344,7 @@ def _barbecue_camera(cam: PoleCamera, start_time: str) -> dict[str, object]:
         "timezone": "Asia/Shanghai",
         "start_time": start_time,
         "analysis_fps": 2,
-        "location": _location(
+        "location": location(
             "河坊街 与 中河路 交叉口", "330102004007", "上城区城管执法队 二中队", 30.25961, 120.16422
         ),
         "detectors": ["street"],
@@ -703,6 +480,7 @@ BUILDERS = {
     "worksite": worksite,
     "barbecue": barbecue,
     "barbecue_offhours": barbecue_offhours,
+    **parking_scenarios.BUILDERS,
 }
 
 
