@@ -46,6 +46,10 @@ def eval_command(
     try:
         config = load_config(settings.config)
         built = build_detector(config.detectors[detector])
+        if analysis_fps and len(analysis_fps) > 1:
+            from vision.detectors.memo import MemoDetector
+
+            built = MemoDetector(built)  # the model runs once per distinct frame across the rates
         found = find_scenarios(scenarios)
         for fps in analysis_fps or []:  # refuse a bad rate before any footage plays
             for scenario in found:

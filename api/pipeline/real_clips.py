@@ -9,15 +9,11 @@ Every parking violation found on them is a false case.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-
-import numpy as np
-import numpy.typing as npt
 
 from api.pipeline.evaluate_street import CollectingSink
 from ingest.config import CameraConfig
@@ -27,8 +23,9 @@ from vision.analyzer import StreetAnalyzer
 from vision.detectors.base import Detector
 from vision.detectors.config import DetectorConfig, UltralyticsDetectorConfig
 from vision.detectors.factory import build_detector
+from vision.detectors.memo import MemoDetector
 from vision.plates.reader import PlateReader
-from vision.types import Detections, Violation
+from vision.types import Violation
 
 REPO = Path(__file__).resolve().parents[2]
 STOP_TIMES = (5.0, 20.0)
@@ -97,22 +94,6 @@ def clip_camera(clip: NegativeClip, analysis_fps: float, root: Path | None = Non
             "zones": zones,
         }
     )
-
-
-class MemoDetector:
-    """Remembers a detector's answer per image, so one clip played at 1, 2 and 4 analysed fps runs
-    the model once per distinct frame (the worker, tracker and rules still run for every rate)."""
-
-    def __init__(self, detector: Detector):
-        self.detector = detector
-        self.labels = detector.labels
-        self._seen: dict[bytes, Detections] = {}
-
-    def detect(self, image: npt.NDArray[np.uint8]) -> Detections:
-        key = hashlib.blake2b(image.tobytes(), digest_size=16).digest()
-        if key not in self._seen:
-            self._seen[key] = self.detector.detect(image)
-        return self._seen[key]
 
 
 def detectors_under_test(root: Path | None = None) -> dict[str, DetectorConfig]:
