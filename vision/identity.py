@@ -71,7 +71,7 @@ def appearance_of(image: npt.NDArray[np.uint8], box: Box) -> Appearance | None:
     crop = np.asarray(cv2.resize(image[top:bottom, left:right], size, interpolation=cv2.INTER_AREA), np.uint8)
     parts = (_colour(crop), _layout(crop), _shape(crop))
     weighted = [part * np.sqrt(_WEIGHTS[name]) for part, name in zip(parts, ("colour", "layout", "shape"), strict=True)]
-    return Appearance(np.concatenate(weighted).astype(np.float32))
+    return Appearance(_unit(np.concatenate(weighted).astype(np.float32)))  # a flat crop has no shape part
 
 
 def _unit(vector: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
