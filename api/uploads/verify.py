@@ -90,13 +90,29 @@ def _decodes(stream: VideoStream, packets: list[Packet]) -> bool:
 
 
 def _check_still(path: Path, filename: str) -> None:
-    from PIL import Image, UnidentifiedImageError
+    """Open with the format's own PIL plugin, chosen by the file name's ending, not `Image.open`:
+    Ultralytics replaces `Image.open` with one that tries to install an extra package on an
+    unknown image (a download at run time), and the upload's partial file has no ending of its own."""
+    from PIL import Image, JpegImagePlugin, PngImagePlugin, TiffImagePlugin
 
+    Opener = type[JpegImagePlugin.JpegImageFile | PngImagePlugin.PngImageFile | TiffImagePlugin.TiffImageFile]
+    openers: dict[str, Opener] = {
+        ".jpg": JpegImagePlugin.JpegImageFile,
+        ".jpeg": JpegImagePlugin.JpegImageFile,
+        ".png": PngImagePlugin.PngImageFile,
+        ".tif": TiffImagePlugin.TiffImageFile,
+        ".tiff": TiffImagePlugin.TiffImageFile,
+        ".dng": TiffImagePlugin.TiffImageFile,
+    }
+    suffix = Path(filename).suffix.lower()
+    opener = openers.get(suffix)
+    if opener is None:
+        raise ContentError(f"{filename!r} is not a photo type the product reads ({', '.join(openers)})")
     try:
-        with Image.open(path) as image:
-            if path.suffix.lower() in _PHOTO_DECODED:
+        with opener(str(path)) as image:
+            if suffix in _PHOTO_DECODED:
                 image.load()
-    except (OSError, UnidentifiedImageError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise ContentError(f"{filename!r} cannot be decoded as a photo ({exc}); upload the whole file") from None
 
 
