@@ -4,7 +4,7 @@
 #   GStreamer rtsp-server + gi    a real RTSP server for camera tests
 #   gstreamer plugins (x264 etc.) encoding the streams that server serves
 #   fonts-wqy-microhei            CJK font for licence plates and overlays
-#   ffmpeg                        inspecting footage by hand (not needed by the code)
+#   ffmpeg                        test footage (tests/e2e/test_restart_one_case.py) and inspecting footage by hand
 set -euo pipefail
 PACKAGES=(
   chromium
