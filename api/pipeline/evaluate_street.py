@@ -116,17 +116,21 @@ def predicted_events(violations: Sequence[Violation], start: datetime) -> list[P
     ]
 
 
-def run_scenario(scenario: Scenario, detector: Detector, plate_reader: PlateReader) -> list[PredictedEvent]:
-    """Play the scenario footage through a real camera worker until the file ends."""
+def play_footage(camera: CameraConfig, detector: Detector, plate_reader: PlateReader | None) -> list[Violation]:
+    """Every violation a real camera worker confirms on the camera's file, played to its end."""
     sink = CollectingSink()
-    analyzer = StreetAnalyzer(scenario.camera, detector, plate_reader)
-    worker = CameraWorker(scenario.camera, open_reader, analyzer, sink)
+    worker = CameraWorker(camera, open_reader, StreetAnalyzer(camera, detector, plate_reader), sink)
     state = worker.run(threading.Event())
     if state != "finished":
-        health = worker.health()
-        raise ScenarioError(f"{scenario.path}: footage did not play to the end ({state}: {health.last_error})")
+        raise ScenarioError(f"{camera.source}: footage did not play to the end ({state}: {worker.health().last_error})")
+    return sink.violations
+
+
+def run_scenario(scenario: Scenario, detector: Detector, plate_reader: PlateReader) -> list[PredictedEvent]:
+    """Play the scenario footage through a real camera worker until the file ends."""
+    violations = play_footage(scenario.camera, detector, plate_reader)
     assert scenario.camera.start_time is not None
-    return predicted_events(sink.violations, scenario.camera.start_time)
+    return predicted_events(violations, scenario.camera.start_time)
 
 
 @dataclass(frozen=True)

@@ -10,16 +10,12 @@ Every parking violation found on them is a false case.
 from __future__ import annotations
 
 import os
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from api.pipeline.evaluate_street import CollectingSink
+from api.pipeline.evaluate_street import play_footage
 from ingest.config import CameraConfig
-from ingest.readers import open_reader
-from ingest.worker import CameraWorker
-from vision.analyzer import StreetAnalyzer
 from vision.detectors.base import Detector
 from vision.detectors.config import DetectorConfig, UltralyticsDetectorConfig
 from vision.detectors.factory import build_detector
@@ -120,10 +116,5 @@ def false_cases(
 
 
 def play(camera: CameraConfig, detector: Detector, plate_reader: PlateReader | None = None) -> list[Violation]:
-    """Every violation the real camera worker confirms on the whole clip."""
-    sink = CollectingSink()
-    worker = CameraWorker(camera, open_reader, StreetAnalyzer(camera, detector, plate_reader), sink)
-    state = worker.run(threading.Event())
-    if state != "finished":
-        raise RuntimeError(f"{camera.name}: footage did not play to the end ({state}: {worker.health().last_error})")
-    return [v for v in sink.violations if v.violation_type == "illegal_parking"]
+    """Every parking violation the real camera worker confirms on the whole clip."""
+    return [v for v in play_footage(camera, detector, plate_reader) if v.violation_type == "illegal_parking"]

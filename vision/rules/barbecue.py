@@ -16,6 +16,7 @@ from vision.rules.common import (
     local_time,
     mark,
     normalised,
+    normalised_box,
     photo,
     polygon_of,
 )
@@ -120,7 +121,6 @@ class BarbecueRule:
         return violations
 
     def _violation(self, episode: _Episode, burning: BurningGrill, frame: Frame) -> Violation:
-        box = burning.grill.box
         where = normalised(anchor(episode.grill), frame)
         return Violation(
             violation_type="open_barbecue",
@@ -134,7 +134,5 @@ class BarbecueRule:
             photos=(episode.start_photo, photo("persisted", frame, burning.marks)),
             zone_polygon=polygon_of(self.zone.polygon),
             details=ViolationDetails(people_count=episode.people),
-            identity=ObjectIdentity(
-                (box[0] / frame.width, box[1] / frame.height, box[2] / frame.width, box[3] / frame.height)
-            ),
+            identity=ObjectIdentity(normalised_box(np.asarray(burning.grill.box, np.float32), frame)),
         )

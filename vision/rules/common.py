@@ -34,6 +34,12 @@ def normalised(point: tuple[float, float], frame: Frame) -> tuple[float, float]:
     return point[0] / frame.width, point[1] / frame.height
 
 
+def normalised_box(box: Box, frame: Frame) -> tuple[float, float, float, float]:
+    """A pixel box in normalised [0, 1] image coordinates."""
+    x1, y1, x2, y2 = (float(v) for v in box[:4])
+    return x1 / frame.width, y1 / frame.height, x2 / frame.width, y2 / frame.height
+
+
 def box_size(box: Box) -> float:
     """Geometric mean of width and height, the scale movements are judged against."""
     return float(np.sqrt(max(box[2] - box[0], 1.0) * max(box[3] - box[1], 1.0)))

@@ -114,14 +114,14 @@ class MudTruckRule:
     def update(self, frame: Frame, detections: Detections) -> list[Violation]:
         now = frame.captured_at
         violations = []
-        vehicles = detections.only("vehicle", "truck")
-        for i, label in enumerate(detections.labels):
-            track_id = int(detections.track_ids[i])
+        vehicles = detections.only("vehicle", "truck")  # the trucks' rows and what may hide them
+        for i, label in enumerate(vehicles.labels):
+            track_id = int(vehicles.track_ids[i])
             if label != "truck" or track_id < 0:
                 continue
-            box = detections.boxes[i]
+            box = vehicles.boxes[i]
             truck = self._trucks.get(track_id)
-            look = None if covered(box, vehicles, skip=_index_of(vehicles, box)) else appearance_of(frame.image, box)
+            look = None if covered(box, vehicles, skip=i) else appearance_of(frame.image, box)
             if truck is not None and not truck.done and self._swapped(truck, look):
                 truck = None  # another truck now holds this id: start over with it
             if truck is None:
@@ -131,7 +131,7 @@ class MudTruckRule:
             truck.look = look or truck.look
             if truck.done:
                 continue
-            truck_mark = mark("truck", box, float(detections.scores[i]))
+            truck_mark = mark("truck", box, float(vehicles.scores[i]))
             self._follow(truck, frame, box, truck_mark)
             if truck.entry is None:  # not (or no longer) on its way out through the gate: no evidence
                 truck.signs.clear()
@@ -226,10 +226,3 @@ class MudTruckRule:
             details=ViolationDetails(mud_signs=tuple(signs), direction=truck.direction),
         )
 
-
-def _index_of(detections: Detections, box: Box) -> int | None:
-    """The row of `box` in `detections` (the same array values), so a box is not its own cover."""
-    for i in range(len(detections)):
-        if np.array_equal(detections.boxes[i], box):
-            return i
-    return None

@@ -19,7 +19,17 @@ from datetime import timedelta, tzinfo
 
 from vision.episodes import EpisodeSighting, KnownEpisode, norm_iou
 from vision.identity import Verdict, appearance_of, compare, confident_plate
-from vision.rules.common import VEHICLE_LABELS, episode_key, iou, local_time, mark, normalised, photo, polygon_of
+from vision.rules.common import (
+    VEHICLE_LABELS,
+    episode_key,
+    iou,
+    local_time,
+    mark,
+    normalised,
+    normalised_box,
+    photo,
+    polygon_of,
+)
 from vision.rules.stay import Sighting, Stay, at_border, covered
 from vision.types import Detections, Frame, PlateReading, Violation
 from vision.zones import NoParkingZone
@@ -171,12 +181,7 @@ class ParkingRule:
         return stay
 
     def _known_match(self, sighting: Sighting, frame: Frame) -> KnownEpisode | None:
-        box = (
-            float(sighting.box[0]) / frame.width,
-            float(sighting.box[1]) / frame.height,
-            float(sighting.box[2]) / frame.width,
-            float(sighting.box[3]) / frame.height,
-        )
+        box = normalised_box(sighting.box, frame)
         for known in self._known:
             if norm_iou(known.box, box) < self.reassociate_iou:
                 continue

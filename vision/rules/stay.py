@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from vision.episodes import NormBox
 from vision.identity import Appearance, Verdict, compare
-from vision.rules.common import Box, anchor, box_size, ioa
+from vision.rules.common import Box, anchor, box_size, ioa, normalised_box
 from vision.types import Detections, EvidencePhoto, Frame, ObjectIdentity
 
 OCCLUDED_SHARE = 0.25  # a box covered this much by another vehicle's box gives no clear view
@@ -113,10 +112,6 @@ class Stay:
         if self.plate is None:
             self.plate = sighting.plate
 
-    def norm_box(self, frame: Frame) -> NormBox:
-        b = [float(v) for v in self.last_box]
-        return (b[0] / frame.width, b[1] / frame.height, b[2] / frame.width, b[3] / frame.height)
-
     def identity_record(self, frame: Frame) -> ObjectIdentity:
         seen = self.recent or self.arrival
-        return ObjectIdentity(self.norm_box(frame), tuple(seen.to_list()) if seen else (), self.plate)
+        return ObjectIdentity(normalised_box(self.last_box, frame), tuple(seen.to_list()) if seen else (), self.plate)
