@@ -10,6 +10,7 @@ import logging
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,12 @@ class TrainRequest:
     workers: int = 2
     time_hours: float | None = None  # stop after this long (overrides epochs), as ultralytics does
     seed: int = 0
-    cache: bool = False
+    cache: bool | str = False  # True/"ram" or "disk"
+    freeze: int | None = None  # freeze the first N modules (10 = the YOLOv8 backbone)
+    lr0: float | None = None  # initial learning rate; None lets ultralytics choose with the optimiser
+    optimizer: str = "auto"
+    keep_architecture: bool = False  # train the base model object as it is (see _AsIsTrainer)
+    extra: dict[str, object] | None = None  # any other ultralytics train argument, e.g. {"mosaic": 0.5}
 
 
 def _skip_amp_download() -> None:
@@ -34,6 +40,53 @@ def _skip_amp_download() -> None:
     from ultralytics.engine import trainer
 
     trainer.check_amp = lambda *args, **kwargs: True  # type: ignore[attr-defined]
+
+
+def _read_results_without_polars() -> None:
+    """Ultralytics reads its results.csv with polars when saving a checkpoint; where polars is not
+    installed (a bare GPU machine), read it with the csv module instead."""
+    try:
+        import polars  # noqa: F401
+    except ImportError:
+        import csv
+
+        from ultralytics.engine import trainer
+
+        def read_results_csv(self: object) -> dict[str, list[object]]:
+            path = Path(self.csv)  # type: ignore[attr-defined]
+            if not path.is_file():
+                return {}
+            with path.open(newline="") as handle:
+                rows = list(csv.DictReader(handle))
+            return {key.strip(): [row[key] for row in rows] for key in (rows[0] if rows else {})}
+
+        trainer.BaseTrainer.read_results_csv = read_results_csv  # type: ignore[method-assign]
+
+
+def _as_is_trainer() -> type:
+    """A detection trainer that trains the base model object itself.
+
+    Ultralytics rebuilds a model from its yaml for the dataset's class count and copies over only
+    the weights whose shapes still match. A model whose classifier was retargeted to new classes
+    (`vision.head_transfer`) keeps COCO's classifier width, so a rebuild would throw those weights
+    away; this trainer keeps them.
+    """
+    import copy
+
+    from ultralytics.models.yolo.detect import DetectionTrainer
+
+    class _AsIsTrainer(DetectionTrainer):  # type: ignore[misc]
+        def get_model(self, cfg: Any = None, weights: Any = None, verbose: bool = True) -> Any:
+            if weights is None:
+                return super().get_model(cfg=cfg, weights=weights, verbose=verbose)
+            model = copy.deepcopy(weights).float()
+            if int(model.nc) != int(self.data["nc"]):
+                raise ValueError(f"base model predicts {model.nc} classes, the dataset has {self.data['nc']}")
+            for parameter in model.parameters():
+                parameter.requires_grad_(True)
+            return model
+
+    return _AsIsTrainer
 
 
 def train(request: TrainRequest) -> Path:
@@ -46,6 +99,7 @@ def train(request: TrainRequest) -> Path:
     from ultralytics import YOLO
 
     _skip_amp_download()
+    _read_results_without_polars()
     model = YOLO(base)
     run_dir = request.out / "run"
     kwargs: dict[str, object] = dict(
@@ -66,7 +120,13 @@ def train(request: TrainRequest) -> Path:
     )
     if request.time_hours:
         kwargs["time"] = request.time_hours
-    model.train(**kwargs)
+    if request.freeze is not None:
+        kwargs["freeze"] = request.freeze
+    if request.lr0 is not None:
+        kwargs["lr0"] = request.lr0
+    kwargs["optimizer"] = request.optimizer
+    kwargs.update(request.extra or {})
+    model.train(trainer=_as_is_trainer() if request.keep_architecture else None, **kwargs)
     best = run_dir / "weights" / "best.pt"
     if not best.is_file():
         raise RuntimeError(f"training finished without {best}")

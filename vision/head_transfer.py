@@ -1,0 +1,58 @@
+"""Give a pretrained detector a new class list while keeping what it knew about shared classes.
+
+Fine-tuning COCO weights on the pipeline's labels normally throws the classification layers away
+(their shape changes with the class count) and learns "vehicle" and "person" again from scratch,
+mostly from synthetic scenes. Here the new model starts with every weight of the source, and each
+new class that has a source class (vehicle <- car, truck <- truck, person <- person) starts with
+that class's rows of the final classification convolutions. Classes without a source start as
+Ultralytics initialises them (a low prior).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+
+def retarget_classes(source: Any, names: Sequence[str], init_from: Mapping[str, str]) -> Any:
+    """A copy of `source` (an Ultralytics DetectionModel) predicting `names`.
+
+    `init_from` maps a new class name to the source class name whose classifier rows it inherits.
+    """
+    import torch
+
+    source_ids = {str(n): int(i) for i, n in source.names.items()}
+    unknown = sorted(set(init_from.values()) - set(source_ids))
+    if unknown:
+        raise ValueError(f"source model has no classes {unknown}; it has {sorted(source_ids)[:10]}...")
+    extra = sorted(set(init_from) - set(names))
+    if extra:
+        raise ValueError(f"init_from names classes {extra} that are not in the new class list")
+    model = copy.deepcopy(source)
+    head = model.model[-1]
+    new_count = len(names)
+    with torch.no_grad():
+        for branch, stride in zip(head.cv3, head.stride.tolist(), strict=True):
+            old = branch[-1]
+            new = torch.nn.Conv2d(old.in_channels, new_count, kernel_size=1, bias=True)
+            new_bias, old_bias = new.bias, old.bias
+            assert new_bias is not None and old_bias is not None
+            new.weight.zero_()
+            # Ultralytics' prior: about 5 objects per 640x640 image over the class count
+            new_bias.fill_(math.log(5 / new_count / (640 / stride) ** 2))
+            for row, name in enumerate(names):
+                if name in init_from:
+                    src = source_ids[init_from[name]]
+                    new.weight[row] = old.weight[src]
+                    new_bias[row] = old_bias[src]
+                else:
+                    torch.nn.init.normal_(new.weight[row], std=0.01)
+            branch[-1] = new
+    head.nc = new_count
+    head.no = new_count + head.reg_max * 4
+    model.nc = new_count
+    model.names = dict(enumerate(names))
+    model.yaml = {**model.yaml, "nc": new_count}
+    return model
