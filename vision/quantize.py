@@ -125,14 +125,34 @@ def street_calibration_images(count: int, seed0: int = CALIBRATION_SEED0) -> Ite
         yield render_sample(seed)[0]
 
 
+def folder_images(folder: Path, count: int) -> Iterator[npt.NDArray[np.uint8]]:
+    """Up to `count` photos from a folder (sorted by name), for calibrating on real frames."""
+    import cv2
+
+    paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in {".jpg", ".jpeg", ".png"})
+    if not paths:
+        raise ValueError(f"no .jpg/.png images in {folder}")
+    step = max(1, len(paths) // count)
+    for path in paths[::step][:count]:
+        image = cv2.imread(str(path))
+        if image is None:
+            raise ValueError(f"calibration image {path} does not decode")
+        yield image
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("source", type=Path, help="float ONNX export")
     parser.add_argument("target", type=Path, help="where the INT8 model goes")
     parser.add_argument("--count", type=int, default=64, help="calibration frames (street generator)")
     parser.add_argument("--imgsz", type=int, default=640, help="the image_size the detector will run at")
+    parser.add_argument("--real-images", type=Path, help="a folder of real frames to calibrate on as well")
+    parser.add_argument("--real-count", type=int, default=64, help="how many of those real frames")
     args = parser.parse_args()
-    out = quantize_detector(args.source, args.target, street_calibration_images(args.count), args.imgsz)
+    frames: Iterable[npt.NDArray[np.uint8]] = street_calibration_images(args.count)
+    if args.real_images:
+        frames = itertools.chain(frames, folder_images(args.real_images, args.real_count))
+    out = quantize_detector(args.source, args.target, frames, args.imgsz)
     sys.stdout.write(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)\n")
 
 

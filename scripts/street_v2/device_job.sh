@@ -19,8 +19,10 @@ $PY scripts/street_v2/train_street_v2.py --real var/device/street_real --base va
   --out /tmp/v2a --render-only --synth /tmp/street_synth --synth-train $SYNTH_TRAIN --synth-val $SYNTH_VAL || exit 1
 echo "street synth rendered after $(( $(date +%s) - start )) s"
 $PY scripts/street_v2/train_street_v2.py --real var/device/street_real --base var/device/street-v2-base.pt \
-  --out /tmp/v2a --synth /tmp/street_synth --freeze 10 --hours "$HOURS" --workers 6 $EXTRA >/tmp/v2a.log 2>&1 &
+  --out /tmp/v2a --synth /tmp/street_synth --freeze ${FREEZE_A:-10} --hours "$HOURS" --workers ${WORKERS_A:-6} --real-repeats ${REPEATS_A:-2} $EXTRA >/tmp/v2a.log 2>&1 &
 A=$!
+if [ -n "${ONLY_A:-}" ]; then wait $A; echo "v2a exit $?"; cp /tmp/v2a/best.pt $OUT/v2a.pt; cp /tmp/v2a/results.csv $OUT/v2a.csv
+  tr '\r' '\n' </tmp/v2a.log | grep -v "━" | tail -30; exit 0; fi
 $PY scripts/street_v2/train_street_v2.py --real var/device/street_real --base var/device/street-v2-base.pt \
   --out /tmp/v2b --synth /tmp/street_synth --freeze 0 --hours "$HOURS" --workers 6 $EXTRA >/tmp/v2b.log 2>&1 &
 B=$!
