@@ -64,7 +64,7 @@ def _issues_from(exc: ValidationError, root: yaml.Node | None) -> list[ConfigIss
     return issues
 
 
-_UNION_TAGS = {"no_parking", "worksite_exit", "barbecue_watch", "ultralytics", "onnx"}
+_UNION_TAGS = {"no_parking", "worksite_exit", "barbecue_watch", "ultralytics", "onnx", "openvino"}
 
 
 def load_config_text(text: str, source: str = "<string>", base_dir: Path | None = None) -> AppConfig:
