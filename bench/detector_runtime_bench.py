@@ -34,7 +34,7 @@ def photos(count: int) -> list[npt.NDArray[np.uint8]]:
     folder = realdata_root() / "datasets" / "coco128" / "images" / "train2017"
     if folder.is_dir():
         images = [cv2.imread(str(p)) for p in sorted(folder.glob("*.jpg"))[:count]]
-        return [i for i in images if i is not None]
+        return [np.asarray(i, np.uint8) for i in images if i is not None]
     rng = np.random.default_rng(0)  # no kit: noise frames of a CCTV size
     return [rng.integers(0, 255, (540, 960, 3), dtype=np.uint8) for _ in range(count)]
 
