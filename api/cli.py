@@ -70,13 +70,20 @@ def run(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
 def config_check(
     file: Annotated[Path | None, typer.Argument(help="Cameras YAML (default: ENFORCE_CONFIG).")] = None,
 ) -> None:
-    """Validate a cameras file; print every problem with its line and field."""
+    """Validate a cameras file and check that the weights and `file:` footage it names exist on this
+    machine; print every problem with its line and field (exit status 2 if there is any)."""
+    from ingest.config.files import missing_files
+
     path = file or get_settings().config
     try:
         config = load_config(path)
     except ConfigError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
+    missing = missing_files(config, Path(path).read_text(encoding="utf-8"))
+    if missing:
+        typer.echo(str(ConfigError(str(path), missing)), err=True)
+        raise typer.Exit(2)
     zones = sum(len(c.zones) for c in config.cameras)
     detectors = len(config.detectors)
     typer.echo(f"{path}: ok ({len(config.cameras)} cameras, {zones} zones, {detectors} detectors)")

@@ -30,9 +30,36 @@ def eval_command(
             "per-scenario counts (--json: {\"runs\": [...]}).",
         ),
     ] = None,
+    real: Annotated[
+        bool,
+        typer.Option(
+            "--real",
+            help="Measure detectors on the real-data kit (ENFORCE_REALDATA, default ../shared/realdata): AP50 "
+            "per label on its labelled images and each clip against its expected outcome, the --detector of "
+            "the cameras file beside the kit's COCO teacher and any --weights.",
+        ),
+    ] = False,
+    weights: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--weights",
+            metavar="PATH",
+            help="--real: also measure these weights (.onnx, OpenVINO .xml or *_openvino_model/, .pt); repeat it.",
+        ),
+    ] = None,
+    clips: Annotated[
+        list[str] | None,
+        typer.Option("--clips", metavar="NAME", help="--real: only these kit clips (repeat it); 'none' for none."),
+    ] = None,
+    images: Annotated[int, typer.Option(help="--real: images per labelled set for AP (0: skip AP).", min=0)] = 200,
+    plates: Annotated[bool, typer.Option("--plates", help="--real: also print plate reading figures.")] = False,
 ) -> None:
     """Score street violations (parking, mud truck, barbecue) and plate reading on scenario footage;
-    with --drone, new rooftop structures on held-out synthetic before/after flights."""
+    with --drone, new rooftop structures on held-out synthetic before/after flights; with --real,
+    detectors on the real-data kit."""
+    if real:
+        _real(detector, weights or [], clips, images, analysis_fps, plates, as_json)
+        return
     if drone:
         from api.cli_drone import drone_eval
 
@@ -85,6 +112,40 @@ def eval_command(
                 f"  {counts['scenario']}: {counts['predictions']} reported, {counts['truths']} true, "
                 f"{counts['false_alarms']} false alarm(s), {counts['missed']} missed"
             )
+
+
+def _real(
+    detector: str,
+    weights: list[Path],
+    clips: list[str] | None,
+    images: int,
+    analysis_fps: list[float] | None,
+    plates: bool,
+    as_json: bool,
+) -> None:
+    from api.cli_eval_real import real_eval
+    from vision.detectors.base import DetectorError
+
+    if analysis_fps and len(analysis_fps) > 1:
+        typer.echo("--real takes one --analysis-fps", err=True)
+        raise typer.Exit(2)
+    try:
+        real_eval(
+            get_settings().config,
+            detector,
+            weights,
+            clips,
+            images,
+            analysis_fps[0] if analysis_fps else None,
+            plates,
+            as_json,
+        )
+    except (ConfigError, DetectorError, FileNotFoundError, ValueError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    except KeyError as exc:
+        typer.echo(str(exc.args[0]), err=True)
+        raise typer.Exit(2) from None
 
 
 def _echo_summary(summary: dict[str, object]) -> None:

@@ -1,20 +1,20 @@
 """Real negative footage for the parking rule: clips in which a person sees no vehicle stop.
 
 The clips are the real-data kit's (`../shared/realdata/clips`, or `ENFORCE_REALDATA`; see its
-MANIFEST §3); they are read where they lie and never copied into the product. Each clip gets a
-no-parking zone over its traffic lanes with two stop times (5 s and 20 s), and is played through a
-real camera worker (reader, sampling, motion gate, ring buffer, analyzer) at a chosen analysed rate.
-Every parking violation found on them is a false case.
+MANIFEST §3); they are read where they lie and never copied into the product. Each clip gets its
+zones from `api.pipeline.kit_clips` (for these: a no-parking zone over the traffic lanes with 5 s and
+20 s stop times) and is played through a real camera worker (reader, sampling, motion gate, ring
+buffer, analyzer) at a chosen analysed rate. Every parking violation found on them is a false case.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from api.pipeline.evaluate_street import play_footage
+from api.pipeline.kit_clips import KitClip, kit_clip
 from ingest.config import CameraConfig
 from vision.detectors.base import Detector
 from vision.detectors.config import DetectorConfig, UltralyticsDetectorConfig
@@ -24,7 +24,7 @@ from vision.plates.reader import PlateReader
 from vision.types import Violation
 
 REPO = Path(__file__).resolve().parents[2]
-STOP_TIMES = (5.0, 20.0)
+CLIP_START = datetime(2026, 5, 1, 2, 0, tzinfo=UTC)  # 10:00 in the clips' Asia/Shanghai: inside any hours
 COCO_VEHICLES = {"car": "vehicle", "bus": "vehicle", "truck": "truck"}
 
 
@@ -32,29 +32,13 @@ def realdata_root() -> Path:
     return Path(os.environ.get("ENFORCE_REALDATA", REPO.parent / "shared" / "realdata"))
 
 
-@dataclass(frozen=True)
-class NegativeClip:
-    name: str  # file stem under clips/
-    lanes: tuple[tuple[float, float], ...]  # normalised polygon over the carriageways
-    seen: str  # what a person sees (MANIFEST §3)
-
-
-PARKING_NEGATIVES = (
-    NegativeClip(
+PARKING_NEGATIVES = tuple(
+    kit_clip(name)
+    for name in (
         "cn_expressway_gantry_cctv_sichuan",
-        ((0.02, 0.40), (0.98, 0.40), (0.98, 0.99), (0.02, 0.99)),
-        "expressway dome camera, light free-flowing traffic; nothing stops",
-    ),
-    NegativeClip(
         "motorway_overpass_along_axis",
-        ((0.02, 0.05), (0.98, 0.05), (0.98, 0.99), (0.02, 0.99)),
-        "motorway from an overpass, 0-6 cars all moving towards the camera; nothing stops",
-    ),
-    NegativeClip(
         "cn_beijing_traffic_closeup_plates",
-        ((0.01, 0.01), (0.99, 0.01), (0.99, 0.99), (0.01, 0.99)),
-        "telephoto on one lane of slow queuing traffic; every vehicle moves (slowly)",
-    ),
+    )
 )
 
 
@@ -64,26 +48,24 @@ def kit_coco_detector_config(root: Path | None = None) -> UltralyticsDetectorCon
     return UltralyticsDetectorConfig(type="ultralytics", weights=weights, class_map=COCO_VEHICLES, device="cpu")
 
 
-def clip_camera(clip: NegativeClip, analysis_fps: float, root: Path | None = None) -> CameraConfig:
-    """A camera playing the clip, with one no-parking zone over the lanes per stop time."""
+def clip_camera(clip: KitClip, analysis_fps: float, root: Path | None = None) -> CameraConfig:
+    """A camera playing the clip, with the clip's zones (`api.pipeline.kit_clips`)."""
     video = (root or realdata_root()) / "clips" / f"{clip.name}.mp4"
-    zones = [
-        {
-            "name": f"lanes-{int(stop)}s",
-            "kind": "no_parking",
-            "polygon": [list(p) for p in clip.lanes],
-            "dwell_seconds": stop,
-            "photo_interval_seconds": stop / 2,
-        }
-        for stop in STOP_TIMES
-    ]
+    zones: list[dict[str, object]] = []
+    for zone in clip.zones:
+        timing: dict[str, object] = (
+            {"dwell_seconds": zone.seconds, "photo_interval_seconds": zone.seconds / 2}
+            if zone.kind == "no_parking"
+            else {"persistence_seconds": zone.seconds}
+        )
+        zones.append({"name": zone.name, "kind": zone.kind, "polygon": [list(p) for p in zone.polygon], **timing})
     return CameraConfig.model_validate(
         {
             "id": clip.name.replace("_", "-")[:60],
             "name": clip.name,
             "source": f"file:{video}",
             "timezone": "Asia/Shanghai",
-            "start_time": datetime(2026, 5, 1, 2, 0, tzinfo=UTC),
+            "start_time": CLIP_START,
             "location": {"lat": 0.0, "lon": 0.0, "address": clip.name, "grid_code": "test", "responsible_unit": "test"},
             "analysis_fps": analysis_fps,
             "detectors": ["under-test"],

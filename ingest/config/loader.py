@@ -23,7 +23,7 @@ def _field_path(loc: Sequence[int | str]) -> str:
     return path or "(root)"
 
 
-def _yaml_line(root: yaml.Node | None, loc: Sequence[int | str]) -> int | None:
+def yaml_line(root: yaml.Node | None, loc: Sequence[int | str]) -> int | None:
     """Follow a pydantic error location through the YAML node tree; return the deepest line found."""
     node = root
     line = node.start_mark.line + 1 if node is not None else None
@@ -60,11 +60,11 @@ def _issues_from(exc: ValidationError, root: yaml.Node | None) -> list[ConfigIss
             message = f"unknown value {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags')}"
         # Drop the member tags pydantic inserts into the location of tagged-union members.
         shown = [p for p in loc if not (isinstance(p, str) and p in _UNION_TAGS)]
-        issues.append(ConfigIssue(field=_field_path(shown), message=message, line=_yaml_line(root, shown)))
+        issues.append(ConfigIssue(field=_field_path(shown), message=message, line=yaml_line(root, shown)))
     return issues
 
 
-_UNION_TAGS = {"no_parking", "worksite_exit", "barbecue_watch", "ultralytics", "onnx"}
+_UNION_TAGS = {"no_parking", "worksite_exit", "barbecue_watch", "ultralytics", "onnx", "openvino"}
 
 
 def load_config_text(text: str, source: str = "<string>", base_dir: Path | None = None) -> AppConfig:

@@ -143,3 +143,34 @@ def test_run_starts_pipeline_bootstraps_admin_and_stops_on_sigterm(tmp_path: Pat
     output = proc.stdout.read() if proc.stdout else ""
     assert "pipeline stopped" in output  # the lifespan's stop step ran: cameras and jobs stopped cleanly
     assert secret.read_text().strip() not in output  # the password never reaches the log
+
+
+def test_config_check_names_missing_weights_and_footage(tmp_path: Path) -> None:
+    (tmp_path / "here.mp4").write_bytes(b"")
+    (tmp_path / "half_openvino_model").mkdir()
+    (tmp_path / "half_openvino_model" / "m.xml").write_text("<net/>")
+    cfg = tmp_path / "cams.yaml"
+    cfg.write_text(
+        "detectors:\n"
+        "  gone: {type: onnx, weights: models/gone.onnx}\n"
+        "  half: {type: openvino, weights: half_openvino_model}\n"
+        "  ir: {type: openvino, weights: half_openvino_model/m.xml}\n"
+        "cameras:\n"
+        "  - id: c1\n    name: a\n    source: file:here.mp4\n"
+        "    location: {lat: 1, lon: 1, address: a, grid_code: g, responsible_unit: u}\n"
+        "    detectors: [gone]\n"
+        "  - id: c2\n    name: b\n    source: file:clips/away.mp4\n"
+        "    location: {lat: 1, lon: 1, address: a, grid_code: g, responsible_unit: u}\n"
+        "    detectors: [half]\n"
+    )
+    result = run_cli("config", "check", str(cfg))
+    assert result.returncode == 2, result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert lines == [
+        f"{cfg}:2: detectors.gone.weights: weights {tmp_path}/models/gone.onnx not found "
+        "(nothing is downloaded at run time)",
+        f"{cfg}:3: detectors.half.weights: weights folder {tmp_path}/half_openvino_model is not an OpenVINO "
+        "export: no *.bin, metadata.yaml",
+        f"{cfg}:4: detectors.ir.weights: OpenVINO IR {tmp_path}/half_openvino_model/m.xml has no m.bin beside it",
+        f"{cfg}:13: cameras[1].source: camera 'c2': footage file {tmp_path}/clips/away.mp4 not found",
+    ]

@@ -19,7 +19,7 @@ class Detector(Protocol):
 
     model_name: str  # e.g. 'street-v1' (the weights file stem)
     weights_sha256: str  # of the weights file, recorded with every event
-    detector_type: str  # 'ultralytics' / 'onnx'
+    detector_type: str  # 'ultralytics' / 'onnx' / 'openvino'
     labels: tuple[str, ...]  # pipeline labels this detector can output
 
     def detect(self, image: npt.NDArray[np.uint8]) -> Detections: ...

@@ -86,6 +86,23 @@ class OnnxDetectorConfig(_DetectorBase):
     )
 
 
+class OpenVinoDetectorConfig(_DetectorBase):
+    """An OpenVINO IR: a `.xml` (its `.bin` beside it) or an Ultralytics `*_openvino_model/` folder.
+    Class names come from the folder's (or the `.xml`'s folder's) metadata.yaml, else the IR's own
+    Ultralytics metadata."""
+
+    type: Literal["openvino"]
+    device: str = Field(default="CPU", min_length=1, max_length=64, description="OpenVINO device, e.g. 'CPU', 'GPU'.")
+    threads: int | None = Field(
+        default=None, ge=1, le=256, description="OpenVINO inference threads; empty: the runtime's default."
+    )
+    precision: Literal["f32", "bf16", "f16", "auto"] = Field(
+        default="f32",
+        description="Inference precision of the layers the IR keeps in float: 'f32' gives the ONNX backend's "
+        "detections; 'auto' takes the device's default (bf16 on CPUs that have it: faster, scores move a little).",
+    )
+
+
 DetectorConfig = Annotated[
-    UltralyticsDetectorConfig | OnnxDetectorConfig, Field(discriminator="type")
+    UltralyticsDetectorConfig | OnnxDetectorConfig | OpenVinoDetectorConfig, Field(discriminator="type")
 ]

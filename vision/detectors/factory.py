@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from vision.detectors.base import Detector
-from vision.detectors.config import DetectorConfig, OnnxDetectorConfig, UltralyticsDetectorConfig
+from vision.detectors.config import (
+    DetectorConfig,
+    OnnxDetectorConfig,
+    OpenVinoDetectorConfig,
+    UltralyticsDetectorConfig,
+)
 
 
 def _build_onnx(config: DetectorConfig) -> Detector:
@@ -13,6 +18,13 @@ def _build_onnx(config: DetectorConfig) -> Detector:
 
     assert isinstance(config, OnnxDetectorConfig)
     return OnnxDetector(config)
+
+
+def _build_openvino(config: DetectorConfig) -> Detector:
+    from vision.detectors.openvino_backend import OpenVinoDetector
+
+    assert isinstance(config, OpenVinoDetectorConfig)
+    return OpenVinoDetector(config)
 
 
 def _build_ultralytics(config: DetectorConfig) -> Detector:
@@ -24,6 +36,7 @@ def _build_ultralytics(config: DetectorConfig) -> Detector:
 
 BACKENDS: dict[str, Callable[[DetectorConfig], Detector]] = {
     "onnx": _build_onnx,
+    "openvino": _build_openvino,
     "ultralytics": _build_ultralytics,
 }
 

@@ -12,10 +12,8 @@ import onnxruntime as ort
 from vision.detectors.base import DetectorError, file_sha256, label_table, to_detections, verify_weights
 from vision.detectors.config import OnnxDetectorConfig
 from vision.detectors.letterbox import model_input
-from vision.detectors.nms import nms
+from vision.detectors.yolo_output import decode
 from vision.types import Detections
-
-MAX_DET = 300
 
 
 def _metadata_names(session: ort.InferenceSession, path: Path) -> dict[int, str]:
@@ -58,31 +56,5 @@ class OnnxDetector:
     def detect(self, image: npt.NDArray[np.uint8]) -> Detections:
         tensor, box = model_input(image, self._shape, self.config.image_size)
         output = self._session.run(None, {self._input_name: tensor.astype(self._input_dtype)})[0][0]
-        output = output.astype(np.float32)
-        if self._end2end or (output.ndim == 2 and output.shape[1] == 6 and output.shape[0] > 6):
-            boxes, scores, class_ids = self._decode_end2end(output)
-        else:
-            boxes, scores, class_ids = self._decode_anchors(output)
+        boxes, scores, class_ids = decode(output, self.config.score_floor, self.config.iou, end2end=self._end2end)
         return to_detections(box.unmap(boxes), scores, class_ids, self._table, self.config.min_score)
-
-    def _decode_anchors(
-        self, output: npt.NDArray[np.float32]
-    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32], npt.NDArray[np.int64]]:
-        """(4 + nc, anchors): cx, cy, w, h in input pixels, then per-class scores."""
-        class_scores = output[4:]
-        class_ids = class_scores.argmax(axis=0)
-        scores = class_scores[class_ids, np.arange(class_scores.shape[1])]
-        keep = scores > self.config.score_floor
-        xywh, scores, class_ids = output[:4, keep].T, scores[keep], class_ids[keep].astype(np.int64)
-        boxes = np.empty_like(xywh)
-        boxes[:, :2] = xywh[:, :2] - xywh[:, 2:] / 2
-        boxes[:, 2:] = xywh[:, :2] + xywh[:, 2:] / 2
-        kept = nms(boxes, scores, class_ids, self.config.iou, MAX_DET)
-        return boxes[kept], scores[kept], class_ids[kept]
-
-    def _decode_end2end(
-        self, output: npt.NDArray[np.float32]
-    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32], npt.NDArray[np.int64]]:
-        """(max_det, 6): x1, y1, x2, y2, score, class; NMS already done inside the model."""
-        keep = output[:, 4] > self.config.score_floor
-        return output[keep, :4], output[keep, 4], output[keep, 5].astype(np.int64)

@@ -124,3 +124,21 @@ def test_label_confidence_sets_a_minimum_score_per_label(coco_test_model: BuiltM
 def test_bad_label_confidence_is_named(coco_test_model: BuiltModel, label_confidence, message: str) -> None:  # noqa: ANN001
     with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("]", r"\]")):
         OnnxDetectorConfig(type="onnx", weights=coco_test_model.onnx, label_confidence=label_confidence)
+
+
+def test_ultralytics_type_runs_an_onnx_export(coco_test_model: BuiltModel) -> None:
+    """Bring your own model: the `ultralytics` type takes an exported .onnx as well as a .pt. On a square
+    image both backends feed the model the same input, so they find the same boxes."""
+    common = {"image_size": IMAGE_SIZE, "class_map": COCO_STREET_MAP}
+    ultra = build_detector(
+        UltralyticsDetectorConfig(type="ultralytics", weights=coco_test_model.onnx, device="cpu", **common)
+    )
+    onnx = build_detector(OnnxDetectorConfig(type="onnx", weights=coco_test_model.onnx, **common))
+    assert ultra.weights_sha256 == onnx.weights_sha256
+    total = 0
+    for seed in SCENES:
+        image = scene(seed, width=IMAGE_SIZE, height=IMAGE_SIZE)
+        a, b = ultra.detect(image), onnx.detect(image)
+        assert unmatched(a, b) == [] and unmatched(b, a) == [], f"scene {seed}"
+        total += len(a)
+    assert total >= 3

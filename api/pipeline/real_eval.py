@@ -1,0 +1,200 @@
+"""`enforce eval --real`: detectors measured on the real-data kit, side by side.
+
+Three parts, each a plain function returning typed rows (the CLI and the bench print them):
+- `measure_ap`: AP50 per pipeline label on the kit's labelled images (`kit_datasets`), every detector
+  run through its product backend at a low confidence (so the whole precision-recall curve is seen),
+  640 px, its own NMS;
+- `measure_clip`: each kit clip played through a real camera worker with its zones (`kit_clips`),
+  the outcome judged against what a person sees (MANIFEST §3);
+- `plate_figures`: the hook for plate reading figures (not measured here yet).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from api.pipeline.evaluate_street import play_footage
+from api.pipeline.kit_clips import KIT_CLIPS, ClipOutcome, KitClip
+from api.pipeline.kit_datasets import KitDataset, samples
+from api.pipeline.real_clips import CLIP_START, clip_camera
+from ingest.config import load_config
+from ingest.readers import open_reader
+from vision.detectors.base import Detector, DetectorError
+from vision.detectors.config import (
+    PIPELINE_LABELS,
+    DetectorConfig,
+    OnnxDetectorConfig,
+    OpenVinoDetectorConfig,
+    UltralyticsDetectorConfig,
+)
+from vision.detectors.factory import build_detector
+from vision.evaluation.ap import APAccumulator
+
+EVAL_CONFIDENCE = 0.001
+EVAL_IMAGE_SIZE = 640
+COCO_STREET = {"car": "vehicle", "bus": "vehicle", "truck": "truck", "person": "person"}
+TEACHER_WEIGHTS = Path("weights/coco_detectors/yolov8n_int8_openvino_model")
+
+
+@dataclass(frozen=True)
+class DetectorUnderTest:
+    name: str
+    config: DetectorConfig
+
+
+def shipped_detector(config_file: Path, name: str) -> DetectorUnderTest:
+    """A detector of the cameras file (e.g. 'street')."""
+    detectors = load_config(config_file).detectors
+    if name not in detectors:
+        raise DetectorError(f"no detector named {name!r} in {config_file}; known: {sorted(detectors)}")
+    return DetectorUnderTest(name, detectors[name])
+
+
+def teacher_detector(root: Path) -> DetectorUnderTest:
+    """The kit's COCO YOLOv8n INT8 OpenVINO export, car/bus -> vehicle, truck, person."""
+    config = OpenVinoDetectorConfig(type="openvino", weights=root / TEACHER_WEIGHTS, class_map=COCO_STREET)
+    return DetectorUnderTest("coco-yolov8n-int8", config)
+
+
+def weights_detector(path: Path) -> DetectorUnderTest:
+    """Any weights given by path: the backend from the file (`.onnx`: ONNX Runtime; `.xml` or an
+    export folder: OpenVINO; else Ultralytics), the class map from the model's names (pipeline labels
+    kept as they are, COCO car/bus/truck/person mapped, the rest dropped)."""
+    config: DetectorConfig
+    if path.suffix.lower() == ".onnx":
+        config = OnnxDetectorConfig(type="onnx", weights=path)
+    elif path.is_dir() or path.suffix.lower() == ".xml":
+        config = OpenVinoDetectorConfig(type="openvino", weights=path)
+    else:
+        config = UltralyticsDetectorConfig(type="ultralytics", weights=path)
+    names = build_detector(config).labels  # no class map: the model's own names
+    class_map = {n: n for n in names if n in PIPELINE_LABELS} | {n: COCO_STREET[n] for n in names if n in COCO_STREET}
+    if not class_map:
+        raise DetectorError(f"{path}: none of the model's classes is a pipeline label or a COCO street class")
+    return DetectorUnderTest(path.stem, config.model_copy(update={"class_map": class_map}))
+
+
+def at_eval_threshold(config: DetectorConfig) -> DetectorConfig:
+    """The config at AP settings: every score down to EVAL_CONFIDENCE, EVAL_IMAGE_SIZE px."""
+    return config.model_copy(
+        update={"confidence": EVAL_CONFIDENCE, "label_confidence": {}, "image_size": EVAL_IMAGE_SIZE}
+    )
+
+
+@dataclass(frozen=True)
+class APRow:
+    detector: str
+    dataset: str
+    label: str
+    ap: float | None  # None: the detector has no such label, or the set has no such truth
+    truths: int
+    images: int
+
+
+def measure_ap(name: str, detector: Detector, dataset: KitDataset, root: Path, limit: int | None) -> list[APRow]:
+    """AP50 per scored label of `dataset` for one detector (built at `at_eval_threshold`)."""
+    accumulator = APAccumulator(dataset.scored)
+    images = 0
+    for _name, image, truth in samples(dataset, root, limit):
+        accumulator.add(detector.detect(image), truth)
+        images += 1
+    return [
+        APRow(
+            name,
+            dataset.name,
+            label,
+            accumulator.ap(label) if label in detector.labels else None,
+            accumulator.truths(label),
+            images,
+        )
+        for label in dataset.scored
+    ]
+
+
+@dataclass(frozen=True)
+class ClipRow:
+    detector: str
+    clip: str
+    expectation: str
+    outcome: str
+    passed: bool | None  # None: the detector cannot test this clip (it lacks a label the clip needs)
+
+
+def clip_outcome(clip: KitClip, detector: Detector, root: Path, analysis_fps: float | None = None) -> ClipOutcome:
+    """Play the clip through a real camera worker with its zones; also note when each label is seen
+    (a second pass over the same sampled frames; use a `MemoDetector` so the model runs once)."""
+    camera = clip_camera(clip, analysis_fps or clip.analysis_fps, root)
+    parking: dict[str, list[float]] = {z.name: [] for z in clip.zones if z.kind == "no_parking"}
+    barbecue: dict[str, int] = {z.name: 0 for z in clip.zones if z.kind == "barbecue_watch"}
+    for violation in play_footage(camera, detector, None):
+        zone = violation.zone_name or ""
+        if violation.violation_type == "illegal_parking":
+            parking.setdefault(zone, []).append((violation.first_seen_at - CLIP_START).total_seconds())
+        elif violation.violation_type == "open_barbecue":
+            barbecue[zone] = barbecue.get(zone, 0) + 1
+    seen: dict[str, list[float]] = {}
+    with open_reader(camera) as reader:
+        for frame in reader:
+            second = (frame.captured_at - CLIP_START).total_seconds()
+            for label in set(detector.detect(frame.image).labels):
+                seen.setdefault(label, []).append(second)
+    return ClipOutcome(
+        {k: tuple(sorted(v)) for k, v in parking.items()}, barbecue, {k: tuple(v) for k, v in seen.items()}
+    )
+
+
+def describe(clip: KitClip, outcome: ClipOutcome) -> str:
+    parts = []
+    for zone, firsts in outcome.parking.items():
+        when = f" (first seen {', '.join(f'{t:.1f}' for t in firsts)} s)" if firsts else ""
+        parts.append(f"{zone}: {len(firsts)} parking case(s){when}")
+    parts += [f"{zone}: {count} barbecue case(s)" for zone, count in outcome.barbecue.items()]
+    if any(z.kind == "barbecue_watch" for z in clip.zones):
+        parts += [
+            f"{label} seen in {len(outcome.seen_at.get(label, ()))} frame(s)"
+            + (f" ({outcome.seen_between(label, 16.0, 22.0)} in 16-22 s)" if label == "grill" else "")
+            for label in ("grill", "smoke", "fire")
+        ]
+    return "; ".join(parts)
+
+
+def measure_clip(
+    name: str, clip: KitClip, detector: Detector, root: Path, analysis_fps: float | None = None
+) -> ClipRow:
+    missing = [label for label in clip.needs if label not in detector.labels]
+    if missing:
+        return ClipRow(name, clip.name, clip.expectation, f"n/a (no {', '.join(missing)} label)", None)
+    outcome = clip_outcome(clip, detector, root, analysis_fps)
+    return ClipRow(name, clip.name, clip.expectation, describe(clip, outcome), clip.judge(outcome))
+
+
+def select_clips(names: list[str] | None) -> tuple[KitClip, ...]:
+    """The named kit clips (all by default; 'none' for none); an unknown name is a KeyError."""
+    if not names:
+        return KIT_CLIPS
+    if names == ["none"]:
+        return ()
+    known = {c.name: c for c in KIT_CLIPS}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise KeyError(f"no kit clip {unknown}; known: {', '.join(known)}")
+    return tuple(known[n] for n in names)
+
+
+@dataclass(frozen=True)
+class PlateFigure:
+    """One plate-reading figure of one detector/reader pair on one source (e.g. exact match)."""
+
+    detector: str
+    source: str  # e.g. 'datasets/lprnet_plates_cn' or 'clips/cn_beijing_traffic_closeup_plates'
+    metric: str  # e.g. 'exact match'
+    value: float | None
+    count: int  # plates scored
+
+
+def plate_figures(detectors: list[DetectorUnderTest], root: Path) -> list[PlateFigure]:
+    """HOOK: plate exact match on datasets/lprnet_plates_cn and on the Beijing clip's plates (MANIFEST
+    §3.2) goes here; `enforce eval --real --plates` prints whatever this returns. Not measured yet."""
+    del detectors, root
+    return []

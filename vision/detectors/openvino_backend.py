@@ -1,0 +1,103 @@
+"""OpenVINO Runtime backend: an IR (`.xml` + `.bin`) or an Ultralytics `*_openvino_model/` folder;
+letterbox, run, decode the raw YOLO output, NMS, class map (as the ONNX backend)."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import openvino as ov
+import yaml
+
+from vision.detectors.base import DetectorError, file_sha256, label_table, to_detections, verify_weights
+from vision.detectors.config import OpenVinoDetectorConfig
+from vision.detectors.letterbox import model_input
+from vision.detectors.yolo_output import decode
+from vision.types import Detections
+
+
+def ir_file(path: Path) -> Path:
+    """The `.xml` of an IR given as the file or as an export folder holding exactly one."""
+    if path.is_dir():
+        found = sorted(path.glob("*.xml"))
+        if len(found) != 1:
+            raise DetectorError(f"OpenVINO folder {str(path)!r} must hold exactly one .xml, found {len(found)}")
+        path = found[0]
+    if path.suffix.lower() != ".xml":
+        raise DetectorError(f"OpenVINO weights {str(path)!r} must be an IR .xml or an *_openvino_model folder")
+    if not path.with_suffix(".bin").is_file():
+        raise DetectorError(f"OpenVINO IR {str(path)!r} has no {path.with_suffix('.bin').name!r} beside it")
+    return path
+
+
+def _names_from(value: Any, where: str) -> dict[int, str]:
+    names = ast.literal_eval(value) if isinstance(value, str) else value
+    if not isinstance(names, dict) or not names:
+        raise DetectorError(f"{where} has unreadable class names")
+    return {int(k): str(v) for k, v in names.items()}
+
+
+def model_names(xml: Path, model: ov.Model) -> dict[int, str]:
+    """Class names from metadata.yaml beside the IR (Ultralytics export), else the IR's own metadata."""
+    metadata = xml.parent / "metadata.yaml"
+    if metadata.is_file():
+        try:
+            data = yaml.safe_load(metadata.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise DetectorError(f"cannot read {str(metadata)!r}: {exc}") from exc
+        if isinstance(data, dict) and "names" in data:
+            return _names_from(data["names"], str(metadata))
+    if model.has_rt_info(["framework", "names"]):
+        return _names_from(model.get_rt_info(["framework", "names"]).astype(str), f"OpenVINO IR {xml.name!r}")
+    raise DetectorError(
+        f"OpenVINO IR {str(xml)!r} has no class names: no metadata.yaml beside it and no Ultralytics metadata"
+    )
+
+
+def _ir_sha256(xml: Path) -> str:
+    """SHA-256 over the IR's two files, .xml then .bin (the graph and the weights)."""
+    digest = hashlib.sha256()
+    for part in (xml, xml.with_suffix(".bin")):
+        digest.update(bytes.fromhex(file_sha256(part)))
+    return digest.hexdigest()
+
+
+class OpenVinoDetector:
+    detector_type = "openvino"
+
+    def __init__(self, config: OpenVinoDetectorConfig):
+        path = verify_weights(config.weights)
+        xml = ir_file(path)
+        self.config = config
+        self.model_name = path.stem
+        self.weights_sha256 = file_sha256(path) if path.is_dir() else _ir_sha256(xml)
+        core = ov.Core()
+        try:
+            model = core.read_model(str(xml))
+            properties: dict[str, Any] = {"PERFORMANCE_HINT": "LATENCY"}
+            if config.precision != "auto":
+                properties["INFERENCE_PRECISION_HINT"] = config.precision
+            if config.threads is not None:
+                properties["INFERENCE_NUM_THREADS"] = config.threads
+            self._compiled = core.compile_model(model, config.device, properties)
+        except RuntimeError as exc:  # OpenVINO reports every load problem as RuntimeError
+            raise DetectorError(f"cannot load OpenVINO model {str(xml)!r}: {exc}") from exc
+        shape = model.input(0).get_partial_shape()
+        # a fixed input size is the model's; a dynamic one gets the smallest rectangle per frame
+        self._shape = (shape[2].get_length(), shape[3].get_length()) if shape.is_static else None
+        self._end2end = model.has_rt_info(["framework", "end2end"]) and str(
+            model.get_rt_info(["framework", "end2end"]).astype(str)
+        ) == "True"
+        self._table = label_table(model_names(xml, model), config.class_map)
+        self.labels = tuple(sorted(set(self._table.values())))
+        self._request = self._compiled.create_infer_request()
+
+    def detect(self, image: npt.NDArray[np.uint8]) -> Detections:
+        tensor, box = model_input(image, self._shape, self.config.image_size)
+        output = self._request.infer({0: tensor})[self._compiled.output(0)][0]
+        boxes, scores, class_ids = decode(output, self.config.score_floor, self.config.iou, end2end=self._end2end)
+        return to_detections(box.unmap(boxes), scores, class_ids, self._table, self.config.min_score)
