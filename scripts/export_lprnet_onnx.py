@@ -119,7 +119,7 @@ def main() -> None:
         opset_version=17,
         dynamo=False,
     )
-    print(f"wrote {args.out} sha256 {hashlib.sha256(args.out.read_bytes()).hexdigest()}")
+    print(f"wrote {args.out} sha256 {hashlib.sha256(args.out.read_bytes()).hexdigest()}")  # noqa: T201
 
 
 if __name__ == "__main__":

@@ -68,7 +68,7 @@ def decode_rows(
     layers = rows[:, 13:15] * rows[:, 4:5]
     scores = layers.max(axis=1)
     cx, cy, w, h = rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3]
-    boxes = np.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], axis=1)
+    boxes = np.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], axis=1).astype(np.float32)
     offset = np.array([left, top], np.float32)
     plates = []
     for i in _nms(boxes, scores, iou):

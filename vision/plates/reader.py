@@ -67,7 +67,7 @@ def one_row(plate: Image) -> Image:
     h = plate.shape[0]
     top, bottom = plate[: int(h * 0.4)], plate[int(h * 0.4) :]
     scale = bottom.shape[0] / max(top.shape[0], 1)
-    top = cv2.resize(top, (max(int(top.shape[1] * scale * 0.6), 1), bottom.shape[0]))
+    top = cv2.resize(top, (max(int(top.shape[1] * scale * 0.6), 1), bottom.shape[0]))  # type: ignore[assignment]
     return np.ascontiguousarray(np.hstack([top, bottom]))
 
 
@@ -87,6 +87,7 @@ class PlateReader:
         *,
         intel_model: Path | None = None,
         colour_source: ColourSource = "classifier",
+        views: int = 2,
         ocr: PlateOcr | None = None,
         sure: float = 0.95,
     ):
@@ -99,6 +100,7 @@ class PlateReader:
         self.sure = sure
         self.ocr = ocr or PlateOcr()
         self._intel_model = intel_model
+        self.views = views
         self._locator: PlateLocator | None = None
         self._recogniser: PlateRecogniser | None = None
         self._classifier: PlateColourClassifier | None = None
@@ -112,7 +114,7 @@ class PlateReader:
     @property
     def recogniser(self) -> PlateRecogniser:
         if self._recogniser is None:
-            self._recogniser = PlateRecogniser(intel=self._intel_model)
+            self._recogniser = PlateRecogniser(intel=self._intel_model, views=self.views)
         return self._recogniser
 
     def read(self, image: Image, vehicle_box: Box, plate_boxes: Sequence[Box] = ()) -> PlateCandidate | None:
@@ -137,7 +139,7 @@ class PlateReader:
             quads = [_Quad(p.corners + offset, None, p.double_layer) for p in self.locator.locate(crop)]
         if not quads:
             boxes = sorted(plate_boxes, key=lambda b: -float(b[3]))  # lowest (front/rear) plate first
-            quads = [_Quad(_rectangle(b)) for b in boxes if _inside(b, vehicle_box)][:2]
+            quads = [_Quad(_rectangle([float(v) for v in b])) for b in boxes if _inside(b, vehicle_box)][:2]
         if not quads:
             found = find_by_colour(crop)
             if found is not None:
@@ -157,14 +159,23 @@ class PlateReader:
         best = int(np.argmax(scores))
         return ("blue", "green", "yellow")[best] if float(scores[best]) >= SURE_COLOUR else None  # type: ignore[return-value]
 
+    def read_plate(
+        self, plate: Image, colour: PlateColour | None = None, crop: Image | None = None, double_layer: bool = False
+    ) -> PlateCandidate | None:
+        """Read an upright plate image (a rectified or tightly cut plate) with LPRNet; `crop` is the
+        close-up to keep as evidence (the plate itself by default)."""
+        if plate.ndim != 3 or plate.shape[2] != 3 or plate.shape[0] < 6 or plate.shape[1] < 16:
+            raise ValueError(f"a plate image must be BGR, at least 16 x 6 px; got shape {plate.shape}")
+        colour = self._colour(plate, colour)
+        read = self.recogniser.read(one_row(plate) if double_layer else plate, colour)
+        return self._candidate(OcrLine(read.text, read.confidence), plate if crop is None else crop, colour)
+
     def _read_lprnet(self, image: Image, quad: _Quad) -> PlateCandidate | None:
         crop = self._close_up(image, quad)
         plate = rectify(image, quad.corners)
-        if crop.shape[0] < 8 or crop.shape[1] < 16 or plate.shape[0] < 6:
+        if crop.shape[0] < 8 or crop.shape[1] < 16 or plate.shape[0] < 6 or plate.shape[1] < 16:
             return None
-        colour = self._colour(plate, quad.colour)
-        read = self.recogniser.read(one_row(plate) if quad.double_layer else plate, colour)
-        return self._candidate(OcrLine(read.text, read.confidence), crop, colour)
+        return self.read_plate(plate, quad.colour, crop, quad.double_layer)
 
     def _read_rapidocr(self, image: Image, quad: _Quad) -> PlateCandidate | None:
         crop = self._close_up(image, quad)
