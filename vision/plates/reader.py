@@ -167,7 +167,10 @@ class PlateReader:
         if plate.ndim != 3 or plate.shape[2] != 3 or plate.shape[0] < 6 or plate.shape[1] < 16:
             raise ValueError(f"a plate image must be BGR, at least 16 x 6 px; got shape {plate.shape}")
         colour = self._colour(plate, colour)
-        read = self.recogniser.read(one_row(plate) if double_layer else plate, colour)
+        # green only opens the 8-character layouts: over-exposed and night-time blue plates look green to
+        # the classifier (2 of 30 CCPD photos), and a forced 8-character read of a blue plate is always wrong
+        layouts = None if colour == "green" else colour
+        read = self.recogniser.read(one_row(plate) if double_layer else plate, layouts)
         return self._candidate(OcrLine(read.text, read.confidence), plate if crop is None else crop, colour)
 
     def _read_lprnet(self, image: Image, quad: _Quad) -> PlateCandidate | None:
