@@ -3,8 +3,8 @@ border (log-probabilities averaged, then decoded in the layouts of the plate's c
 configured, the Intel recogniser's text taken when LPRNet finds it nearly as likely as its own.
 
 Measured on the real-data kit's 1,000 real crops with the colour from the classifier
-(bench/real_plates_bench.py): one view 0.928 exact, two views 0.944; Intel alone 0.798; two views with
-Intel 0.955.
+(bench/real_plates_bench.py): one view 0.933 exact, two views 0.948; Intel alone 0.798; two views with
+Intel 0.959.
 """
 
 from __future__ import annotations
