@@ -8,18 +8,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import cv2
 import numpy as np
 import numpy.typing as npt
 
+from vision.plates.config import PlateEngine
 from vision.plates.formats import PlateColour, PlateFormat, normalise_plate, plate_format, repair_province
 from vision.plates.hyperlpr import PlateColourClassifier, PlateLocator, rectify
-from vision.plates.locate import PlateRegion, colour_of, find_by_colour, pad_box
+from vision.plates.locate import colour_of, find_by_colour, pad_box
 from vision.plates.ocr import OcrLine, PlateOcr, brightened, equalised, plate_view
 from vision.plates.recognise import PlateRecogniser
 
 Image = npt.NDArray[np.uint8]
 Box = Sequence[float] | npt.NDArray[np.float32]
-Engine = Literal["lprnet", "rapidocr"]
 ColourSource = Literal["classifier", "hsv"]
 VARIANTS: tuple[Callable[[Image], Image], ...] = (lambda view: view, equalised, brightened)
 SURE_COLOUR = 0.8  # classifier probability below which the colour is left open
@@ -62,8 +63,6 @@ def _rectangle(box: Sequence[float]) -> npt.NDArray[np.float32]:
 
 def one_row(plate: Image) -> Image:
     """A two-row plate (top 40 %: province and letter) laid out as one row, as the recogniser reads."""
-    import cv2
-
     h = plate.shape[0]
     top, bottom = plate[: int(h * 0.4)], plate[int(h * 0.4) :]
     scale = bottom.shape[0] / max(top.shape[0], 1)
@@ -81,7 +80,7 @@ class PlateReader:
 
     def __init__(
         self,
-        engine: Engine = "lprnet",
+        engine: PlateEngine = "lprnet",
         min_confidence: float = 0.5,
         margin: float = 0.08,
         *,
@@ -206,5 +205,3 @@ class PlateReader:
             return None
         return PlateCandidate(text, confidence, crop, colour, fmt)
 
-
-__all__ = ["PlateCandidate", "PlateReader", "PlateRegion"]

@@ -1,4 +1,4 @@
-"""Layout-constrained CTC decoding and the plate warp, on made-up inputs."""
+"""Layout-constrained CTC decoding, the plate warp, two-row layout and Intel ids, on made-up inputs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import pytest
 
 from vision.plates.ctc import constrained, greedy, log_softmax
 from vision.plates.hyperlpr import rectify
+from vision.plates.intel import decode as intel_decode
 from vision.plates.lprnet import ALPHABET, BLANK, LAYOUTS, decode
+from vision.plates.reader import one_row
 
 
 def _log_probs(path: list[tuple[str, float]]) -> np.ndarray:
@@ -64,3 +66,17 @@ def test_rectify_undoes_a_perspective_warp() -> None:
     assert 2.5 <= upright.shape[1] / upright.shape[0] <= 3.5
     half = upright.shape[1] // 2
     assert upright[:, 5 : half - 5, 0].mean() > 200 and upright[:, half + 5 : -5, 0].mean() < 30
+
+
+def test_two_row_plate_is_laid_out_as_one_row() -> None:
+    plate = np.zeros((100, 220, 3), np.uint8)
+    plate[:40] = 255  # the top row (province and letter) is the top 40 %
+    row = one_row(plate)
+    assert row.shape[0] == 60 and row.shape[1] > 220
+    assert row[:, :10].mean() == 255 and row[:, -10:].mean() == 0
+
+
+def test_intel_ids_decode_to_text_up_to_the_end_mark() -> None:
+    ids = np.array([10, 44, 1, 2, 3, 4, 5, -1, 7], np.float32)  # <Anhui>, A, 1..5, end
+    assert intel_decode(ids) == "皖A12345"
+    assert intel_decode(np.array([-1, 3], np.float32)) == ""

@@ -57,7 +57,7 @@ def test_ccpd_photos_read_through_the_product_path(reader: PlateReader) -> None:
             candidate = reader.read(image, (0.0, 0.0, float(image.shape[1]), float(image.shape[0])))
             if candidate is not None:
                 assert plate_format(candidate.text) == candidate.plate_format
-                assert candidate.crop.shape[0] >= 20 and candidate.crop.shape[1] >= 40  # axis-aligned: rotated plates are tall
+                assert candidate.crop.shape[0] >= 20 and candidate.crop.shape[1] >= 40  # rotated ones: tall boxes
             reads.append(candidate is not None)
     assert sum(reads) >= 27  # of 30 (measured: 30; the photos carry red corner marks)
 
