@@ -107,7 +107,7 @@ def main() -> None:
     from rapidocr_onnxruntime import RapidOCR
 
     ocr = RapidOCR()
-    product = PlateReader()
+    product = PlateReader("rapidocr")  # rendered plates: the engine the synthetic demo keeps
     buckets: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     kinds: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     misses: list[tuple[str, str]] = []

@@ -50,12 +50,18 @@ def main() -> int:
     parser.add_argument("--config", type=Path, default=Path("configs/cameras.yaml"))
     parser.add_argument("--detector", default="street")
     parser.add_argument("--decode", choices=("full", "keyframe"), default=None)
+    parser.add_argument(
+        "--plate-engine", choices=("config", "lprnet", "rapidocr"), default="config",
+        help="plate reader; 'config': the camera's engine in --config (the demo cameras keep rapidocr)",
+    )
     args = parser.parse_args()
 
     scenario = load_scenario(args.scenario)
     camera = scenario.camera if args.decode is None else scenario.camera.model_copy(update={"decode": args.decode})
     detector = build_detector(load_config(args.config).detectors[args.detector])
-    analyzer = StreetAnalyzer(camera, detector, PlateReader())
+    plates = load_config(args.config).plates
+    engine = plates.engine_for(camera.id) if args.plate_engine == "config" else args.plate_engine
+    analyzer = StreetAnalyzer(camera, detector, PlateReader(engine, intel_model=plates.intel_model))
     detector.detect = timed("detect", detector.detect)  # type: ignore[method-assign]
     analyzer.tracker.update = timed("track", analyzer.tracker.update)  # type: ignore[method-assign]
     for rule in analyzer.rules:

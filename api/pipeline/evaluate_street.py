@@ -197,7 +197,8 @@ def evaluate(
 ) -> EvaluationReport:
     """Score every scenario; `analysis_fps` overrides each camera's own analysis rate."""
     report = EvaluationReport(analysis_fps=analysis_fps)
-    plate_reader = PlateReader()
+    # the scenarios render plates in a desktop CJK font: RapidOCR reads it, LPRNet (real plates) does not
+    plate_reader = PlateReader("rapidocr")
     for scenario in scenarios:
         if analysis_fps is not None:
             scenario = at_analysis_fps(scenario, analysis_fps)

@@ -44,7 +44,9 @@ class StreetWiring:
         return detector
 
     def analyzer_for(self, camera: CameraConfig) -> StreetAnalyzer:
-        return StreetAnalyzer(camera, self.detector_for(camera), PlateReader(), journal=self.journal)
+        plates = self.config.plates
+        reader = PlateReader(plates.engine_for(camera.id), intel_model=plates.intel_model)
+        return StreetAnalyzer(camera, self.detector_for(camera), reader, journal=self.journal)
 
     def context_for(self, camera: CameraConfig) -> RecordContext:
         return camera_context(camera, self.models[camera.id], self.config_sha256)

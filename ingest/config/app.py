@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from ingest.config.camera import CameraConfig
 from ingest.config.errors import FieldError
 from vision.detectors.config import DetectorConfig
+from vision.plates.config import PlatesConfig
 
 
 def verify_unique_camera_ids(cameras: list[CameraConfig]) -> None:
@@ -34,6 +35,7 @@ class AppConfig(BaseModel):
     version: int = Field(default=1, ge=1, le=1)
     detectors: dict[str, DetectorConfig] = Field(default_factory=dict)
     cameras: list[CameraConfig] = Field(default_factory=list)
+    plates: PlatesConfig = Field(default_factory=PlatesConfig)
 
     @model_validator(mode="after")
     def _verify(self) -> AppConfig:

@@ -108,6 +108,9 @@ def resolve_paths(config: AppConfig, base_dir: Path) -> AppConfig:
     for camera in config.cameras:
         if camera.source.startswith("file:") and not camera.source.startswith("file:/"):
             camera.source = "file:" + str((base_dir / camera.source[len("file:") :]).resolve())
+    intel = config.plates.intel_model
+    if intel is not None and not intel.is_absolute():
+        config.plates.intel_model = (base_dir / intel).resolve()
     return config
 
 

@@ -27,7 +27,8 @@ from ingest.config import load_config
 
 REPO = Path(__file__).resolve().parents[2]
 SCENE = REPO / "demo" / "parking.json"
-SHIPPED_DETECTOR = load_config(REPO / "configs" / "cameras.yaml").detectors["street"]
+SHIPPED = load_config(REPO / "configs" / "cameras.yaml")
+SHIPPED_DETECTOR = SHIPPED.detectors["street"]
 PASSWORD = "correct horse battery staple"
 
 
@@ -38,6 +39,7 @@ def demo_config(tmp_path: Path) -> tuple[Path, dict]:  # type: ignore[type-arg]
     config = {
         "detectors": {"street": SHIPPED_DETECTOR.model_dump(mode="json")},
         "cameras": [camera],
+        "plates": SHIPPED.plates.model_dump(mode="json"),  # the demo camera's plate engine, as shipped
     }
     path = tmp_path / "cameras.yaml"
     path.write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")  # JSON is valid YAML

@@ -1,4 +1,5 @@
-"""Licence plates: locate in a vehicle crop, read with RapidOCR, validate, vote across a track."""
+"""Licence plates: locate in a vehicle crop (HyperLPR3 corners), warp upright, read with LPRNet (or
+the former RapidOCR engine), validate, vote across a track."""
 
 from vision.plates.formats import is_valid_plate, normalise_plate, plate_format
 from vision.plates.reader import PlateCandidate, PlateReader

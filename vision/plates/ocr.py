@@ -30,7 +30,7 @@ def plate_view(image: Image, box: Sequence[float]) -> Image:
     h, w = image.shape[:2]
     crop = image[int(max(0, y1 - my)) : int(min(h, y2 + my)), int(max(0, x1 - mx)) : int(min(w, x2 + mx))]
     scale = VIEW_HEIGHT / max(1, crop.shape[0])
-    crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)  # type: ignore[assignment]
     return cv2.copyMakeBorder(crop, *(VIEW_BORDER,) * 4, cv2.BORDER_REPLICATE)  # type: ignore[return-value]
 
 

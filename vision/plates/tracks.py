@@ -52,6 +52,10 @@ class TrackPlates:
         state = self._tracks.get(track_id)
         return state.voter.best() if state else None
 
+    def readings(self) -> dict[int, PlateReading]:
+        """The voted reading of every remembered track that has one."""
+        return {t: r for t in self._tracks if (r := self.reading(t)) is not None}
+
     def prune(self, now: datetime) -> None:
         stale = [
             t for t, s in self._tracks.items() if s.last_seen is None or now - s.last_seen > self.forget_after

@@ -150,3 +150,18 @@ def test_relative_paths_resolve_against_config_folder(tmp_path: Path) -> None:
     config = load_config(path)
     assert config.cameras[0].source == f"file:{tmp_path / 'footage' / 'a.mp4'}"
     assert config.detectors["street"].weights == tmp_path / "m.onnx"
+
+
+def test_plates_section() -> None:
+    assert load_config_text(render()).plates.engine_for("cam-1") == "lprnet"  # the default
+    text = render() + "plates:\n  engine: rapidocr\n  intel_model: ir/lpr.xml\n  camera_engines: {cam-1: lprnet}\n"
+    plates = load_config_text(text, base_dir=Path("/cfg")).plates
+    assert (plates.engine_for("cam-1"), plates.engine_for("other")) == ("lprnet", "rapidocr")
+    assert plates.intel_model == Path("/cfg/ir/lpr.xml")
+    shipped = load_config(REPO / "configs" / "cameras.yaml").plates
+    assert shipped.engine == "lprnet" and shipped.engine_for("demo-parking") == "rapidocr"
+
+
+def test_bad_plate_engine_names_field() -> None:
+    with pytest.raises(ConfigError, match="plates.engine"):
+        load_config_text(render() + "plates:\n  engine: tesseract\n", source="cams.yaml")

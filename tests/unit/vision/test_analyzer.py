@@ -75,7 +75,7 @@ def play(
 
 def test_static_scene_confirms_parking_from_carried_detections_with_the_plate() -> None:
     detector = ScriptedDetector(lambda call: boxes(("vehicle", VEHICLE)))
-    analyzer = StreetAnalyzer(camera(PARKING), detector, PlateReader())
+    analyzer = StreetAnalyzer(camera(PARKING), detector, PlateReader("rapidocr"))
     violations = play(analyzer, street_with_vehicle("浙A·12345"), 25, detect=lambda i: i == 0)
     assert detector.calls == 1  # the motion gate said static after the first frame
     [violation] = violations
@@ -97,7 +97,7 @@ def test_detector_runs_on_every_frame_when_asked() -> None:
 
 def test_plate_read_on_the_photos_when_the_track_had_no_vote() -> None:
     detector = ScriptedDetector(lambda call: boxes(("vehicle", VEHICLE)))
-    analyzer = StreetAnalyzer(camera(PARKING), detector, PlateReader(), plate_interval_seconds=3600)
+    analyzer = StreetAnalyzer(camera(PARKING), detector, PlateReader("rapidocr"), plate_interval_seconds=3600)
     image = street_with_vehicle("", colour="green")  # the same car, its plate not yet readable
     plated = street_with_vehicle("粤B·D12345", colour="green")
     violations = []

@@ -14,7 +14,7 @@ from vision.types import Frame
 
 @pytest.fixture(scope="module")
 def reader() -> PlateReader:
-    return PlateReader()
+    return PlateReader("rapidocr")
 
 
 @pytest.mark.parametrize(
