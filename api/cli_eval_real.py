@@ -129,7 +129,7 @@ def _echo_clips(rows: list[ClipRow], names: list[str]) -> None:
 def _echo_plates(figures: list[PlateFigure]) -> None:
     typer.echo("\nplate reading")
     if not figures:
-        typer.echo("  not measured yet (hook: api.pipeline.real_eval.plate_figures)")
+        typer.echo("  no plate figures")
     for f in figures:
         value = "n/a" if f.value is None else f"{f.value:.3f}"
         typer.echo(f"  {f.detector[:COLUMN]:{COLUMN}s} {f.source}: {f.metric} {value} ({f.count} plates)")

@@ -6,7 +6,7 @@ Three parts, each a plain function returning typed rows (the CLI and the bench p
   640 px, its own NMS;
 - `measure_clip`: each kit clip played through a real camera worker with its zones (`kit_clips`),
   the outcome judged against what a person sees (MANIFEST §3);
-- `plate_figures`: the hook for plate reading figures (not measured here yet).
+- `plate_figures`: the plate path's figures on the kit's real crops and the Beijing clip.
 """
 
 from __future__ import annotations
@@ -194,7 +194,28 @@ class PlateFigure:
 
 
 def plate_figures(detectors: list[DetectorUnderTest], root: Path) -> list[PlateFigure]:
-    """HOOK: plate exact match on datasets/lprnet_plates_cn and on the Beijing clip's plates (MANIFEST
-    §3.2) goes here; `enforce eval --real --plates` prints whatever this returns. Not measured yet."""
-    del detectors, root
-    return []
+    """The product's plate path on the kit: exact match of its reader on the 1,000 real crops
+    (datasets/lprnet_plates_cn), and the listed plates (MANIFEST §3.2) it reads from the Beijing clip
+    with the kit's COCO detector finding the vehicles (5 analysed fps, one vote per track). Plates do
+    not depend on the scene detectors under test, so the figures are printed once."""
+    del detectors
+    from api.pipeline.real_plates import BEIJING_CLIP, BEIJING_PLATES, TimedReader, beijing_clip_plates, plate_crops
+    from vision.plates.reader import PlateReader
+
+    reader = PlateReader()
+    crops = plate_crops(root)
+    exact = 0
+    for text, crop in crops:
+        candidate = reader.read_plate(crop)
+        exact += int(candidate is not None and candidate.text == text)
+    clip = beijing_clip_plates(TimedReader(), fps=5.0, root=root)
+    return [
+        PlateFigure(f"plates ({reader.engine})", "datasets/lprnet_plates_cn", "exact match", exact / len(crops), len(crops)),
+        PlateFigure(
+            f"plates ({reader.engine}) + kit COCO",
+            f"clips/{BEIJING_CLIP}",
+            "listed plates read",
+            len(clip.found()) / len(BEIJING_PLATES),
+            len(BEIJING_PLATES),
+        ),
+    ]

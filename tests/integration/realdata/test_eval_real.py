@@ -40,7 +40,10 @@ def test_eval_real_prints_detectors_side_by_side(kit: Path) -> None:
     assert "expected: 8 parking cases in the lot" in out
     verdicts = [line.split()[0] for line in out.splitlines() if line.startswith("  ") and "lot:" in line]
     assert len(verdicts) == 2 and set(verdicts) <= {"PASS", "FAIL"}
-    assert "plate reading\n  not measured yet" in out
+    crops = next(line for line in out.splitlines() if "datasets/lprnet_plates_cn: exact match" in line)
+    assert crops.strip().startswith("plates (lprnet)") and crops.endswith("(1000 plates)"), crops
+    clip = next(line for line in out.splitlines() if "cn_beijing_traffic_closeup_plates: listed plates read" in line)
+    assert clip.endswith("(7 plates)"), clip
 
 
 @pytest.mark.slow
