@@ -16,8 +16,30 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("YOLO_OFFLINE", "1")
+
+
+def _read_results_without_polars() -> None:
+    """Ultralytics reads results.csv back with polars when it saves a checkpoint; the GPU machine has
+    no polars, so read it with the csv module there (the stub the aerial-v1 run used)."""
+    try:
+        import polars  # noqa: F401
+    except ImportError:
+        import csv
+
+        from ultralytics.engine import trainer
+
+        def read_results_csv(self: Any) -> dict[str, list[object]]:
+            path = Path(self.csv)
+            if not path.is_file():
+                return {}
+            with path.open(newline="") as handle:
+                rows = list(csv.DictReader(handle))
+            return {key.strip(): [row[key] for row in rows] for key in (rows[0] if rows else {})}
+
+        trainer.BaseTrainer.read_results_csv = read_results_csv  # type: ignore[method-assign]
 
 
 def main() -> None:
@@ -43,6 +65,7 @@ def main() -> None:
     from ultralytics import YOLO
 
     trainer_mod.check_amp = lambda model: True  # type: ignore[attr-defined]  # the check downloads weights
+    _read_results_without_polars()
     model = YOLO(str(args.base))
     started = time.time()
     kw = {"time": args.hours} if args.hours > 0 else {}
