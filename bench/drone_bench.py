@@ -1,6 +1,7 @@
 """Drone pipeline figures on held-out synthetic data (prints them; no pass/fail).
 
     PYTHONPATH=. YOLO_OFFLINE=1 python bench/drone_bench.py [--pairs 12] [--map-areas 50] [--skip-video]
+        [--weights candidate.pt]   # also measure a candidate (.pt; its .onnx beside it for the change figures)
 
 1. New-structure precision / recall, median area error, median position error on held-out
    before/after flights (seeds from vision.synth.aerial.pairs.EVAL_SEEDS).
@@ -22,12 +23,13 @@ REPO = Path(__file__).resolve().parents[1]
 MODEL_DIR = REPO / "vision" / "models" / "aerial-v1"
 
 
-def change_figures(work: Path, pairs: int) -> dict[str, float]:
+def change_figures(work: Path, pairs: int, weights: Path | None = None) -> dict[str, float]:
     from vision.change.evaluate import evaluate
 
-    r = evaluate(work / "pairs", pairs)
+    r = evaluate(work / "pairs", pairs, weights=weights)
+    name = weights.parent.name if weights else "aerial-v1"
     print(
-        f"[change] {r.pairs} held-out pairs: precision {r.precision:.3f}  recall {r.recall:.3f}  "
+        f"[change] {name}: {r.pairs} held-out pairs: precision {r.precision:.3f}  recall {r.recall:.3f}  "
         f"median area error {r.median_area_error:.1%}  "
         f"median position error {r.median_position_error_m:.2f} m  "
         f"({r.true_positive}/{r.truth} true structures found, {r.found} reported, {r.seconds:.0f} s)"
@@ -40,7 +42,20 @@ def change_figures(work: Path, pairs: int) -> dict[str, float]:
     }
 
 
-def detector_figures(work: Path, areas: int) -> dict[str, float]:
+def candidate_map(yaml: Path, areas: int, weights: Path) -> dict[str, float]:
+    from ultralytics import YOLO
+
+    m = YOLO(str(weights)).val(
+        data=str(yaml), split="test", imgsz=640, batch=16, device="cpu", plots=False, verbose=False, workers=0
+    )
+    print(
+        f"[detector] {weights} on {areas * 4} held-out test images (seeds 2000000+): "
+        f"mAP50 {m.box.map50:.3f}  mAP50-95 {m.box.map:.3f}  P {m.box.mp:.3f}  R {m.box.mr:.3f}"
+    )
+    return {"candidate_map50": float(m.box.map50), "candidate_map50_95": float(m.box.map)}
+
+
+def detector_figures(work: Path, areas: int, weights: Path | None = None) -> dict[str, float]:
     import cv2
     import numpy as np
     from ultralytics import YOLO
@@ -82,12 +97,15 @@ def detector_figures(work: Path, areas: int) -> dict[str, float]:
         f"{ms_1080:.1f} ms/frame at 1920x1080 (imgsz 640)"
     )
     del np
-    return {
+    figures = {
         "map50": float(m.box.map50),
         "map50_95": float(m.box.map),
         "onnx_ms_960x540": ms,
         "onnx_ms_1080p": ms_1080,
     }
+    if weights is not None:
+        figures |= candidate_map(yaml, areas, weights)
+    return figures
 
 
 def video_figures(work: Path) -> dict[str, float]:
@@ -140,14 +158,21 @@ def main() -> None:
     ap.add_argument("--skip-map", action="store_true")
     ap.add_argument("--skip-change", action="store_true")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    ap.add_argument("--weights", type=Path, default=None, help="a candidate .pt, measured beside aerial-v1")
     args = ap.parse_args()
     logging.basicConfig(level=logging.ERROR)
     args.work.mkdir(parents=True, exist_ok=True)
     out: dict[str, float] = {}
     if not args.skip_change:
         out |= change_figures(args.work, args.pairs)
+        if args.weights is not None:
+            onnx = args.weights.with_suffix(".onnx")
+            if not onnx.is_file():
+                raise SystemExit(f"change figures need the candidate's ONNX export beside it: {onnx}")
+            cand = change_figures(args.work, args.pairs, onnx)
+            out |= {f"candidate_{k}": v for k, v in cand.items()}
     if not args.skip_map:
-        out |= detector_figures(args.work, args.map_areas)
+        out |= detector_figures(args.work, args.map_areas, args.weights)
     if not args.skip_video:
         out |= video_figures(args.work)
     if args.json:
