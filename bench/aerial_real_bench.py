@@ -10,8 +10,9 @@ tests only; overhead_lot_lane_cars_passing: CC BY 4.0, also used as training neg
 and on the public-domain Chía drone frames that scripts/fetch_aerial_real.py puts in --real (split
 `test`: never trained on; split `review`: dense low-rise roofs that may carry real add-ons, no truth,
 so their count is printed but is not a false-box figure). Every box on the clips and on `test` is
-false: no structure is new there. aerial-v1 is always measured, beside any --weights (.pt weights are
-exported to ONNX first so both run through the same product code).
+false: no structure is new there. aerial-v1 and the shipped model (vision.change.detector.DEFAULT_WEIGHTS)
+are always measured, beside any --weights (.pt weights are exported to ONNX first so all run through the
+same product code).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pathlib import Path
 import cv2
 
 from ingest.config.drone import DroneConfig
-from vision.change.detector import DEFAULT_WEIGHTS, AerialDetector
+from vision.change.detector import AERIAL_V1, DEFAULT_WEIGHTS, AerialDetector
 from vision.change.real_negatives import AERIAL_NEGATIVES, false_boxes
 
 REPO = Path(__file__).resolve().parents[1]
@@ -67,7 +68,9 @@ def main() -> None:
     thresholds = [product, *[c for c in args.confidence if c != product]]
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        models = {"aerial-v1": DEFAULT_WEIGHTS}
+        models = {"aerial-v1": AERIAL_V1, f"{DEFAULT_WEIGHTS.stem} (shipped)": DEFAULT_WEIGHTS}
+        if DEFAULT_WEIGHTS == AERIAL_V1:
+            models = {"aerial-v1 (shipped)": AERIAL_V1}
         for w in args.weights:
             models[f"{w.parent.name}/{w.name}"] = onnx_for(w, Path(tmp))
         have_real = (args.real / "manifest.tsv").is_file()

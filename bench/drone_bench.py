@@ -1,11 +1,12 @@
 """Drone pipeline figures on held-out synthetic data (prints them; no pass/fail).
 
     PYTHONPATH=. YOLO_OFFLINE=1 python bench/drone_bench.py [--pairs 12] [--map-areas 50] [--skip-video]
-        [--weights candidate.pt]   # also measure a candidate (.pt; its .onnx beside it for the change figures)
+        [--weights other.pt]   # also measure another model (.pt; its .onnx beside it for the change figures)
 
 1. New-structure precision / recall, median area error, median position error on held-out
    before/after flights (seeds from vision.synth.aerial.pairs.EVAL_SEEDS).
-2. aerial-v1 mAP50 / mAP50-95 for roof_structure on the held-out test seeds, and ONNX ms/frame.
+2. The shipped model's (aerial-v2) mAP50 / mAP50-95 for roof_structure on the held-out test seeds, and
+   ONNX ms/frame; with --weights (e.g. vision/models/aerial-v1/aerial-v1.pt) another model's beside it.
 3. Time to process a 2-minute 1080p flight video (30 fps) against its 2-minute baseline on this machine.
 """
 
@@ -20,14 +21,17 @@ from pathlib import Path
 
 os.environ.setdefault("YOLO_OFFLINE", "1")
 REPO = Path(__file__).resolve().parents[1]
-MODEL_DIR = REPO / "vision" / "models" / "aerial-v1"
+from vision.change.detector import DEFAULT_WEIGHTS  # noqa: E402 - after YOLO_OFFLINE is set
+
+SHIPPED = DEFAULT_WEIGHTS.stem  # the drone pipeline's model; --weights measures another beside it
+MODEL_DIR = DEFAULT_WEIGHTS.parent
 
 
 def change_figures(work: Path, pairs: int, weights: Path | None = None) -> dict[str, float]:
     from vision.change.evaluate import evaluate
 
     r = evaluate(work / "pairs", pairs, weights=weights)
-    name = weights.parent.name if weights else "aerial-v1"
+    name = weights.parent.name if weights else SHIPPED
     print(
         f"[change] {name}: {r.pairs} held-out pairs: precision {r.precision:.3f}  recall {r.recall:.3f}  "
         f"median area error {r.median_area_error:.1%}  "
@@ -72,7 +76,7 @@ def detector_figures(work: Path, areas: int, weights: Path | None = None) -> dic
                 "train: train/images\nval: val/images\n", "train: test/images\nval: test/images\n"
             )
         )
-    m = YOLO(str(MODEL_DIR / "aerial-v1.pt")).val(
+    m = YOLO(str(MODEL_DIR / f"{SHIPPED}.pt")).val(
         data=str(yaml), split="test", imgsz=640, batch=16, device="cpu", plots=False, verbose=False, workers=0
     )
     det = AerialDetector()
@@ -89,7 +93,7 @@ def detector_figures(work: Path, areas: int, weights: Path | None = None) -> dic
         det.detect(big)
     ms_1080 = (time.perf_counter() - t) / 10 * 1000
     print(
-        f"[detector] aerial-v1 on {areas * 4} held-out test images (seeds 2000000+): "
+        f"[detector] {SHIPPED} on {areas * 4} held-out test images (seeds 2000000+): "
         f"mAP50 {m.box.map50:.3f}  mAP50-95 {m.box.map:.3f}  P {m.box.mp:.3f}  R {m.box.mr:.3f}"
     )
     print(
@@ -158,7 +162,7 @@ def main() -> None:
     ap.add_argument("--skip-map", action="store_true")
     ap.add_argument("--skip-change", action="store_true")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
-    ap.add_argument("--weights", type=Path, default=None, help="a candidate .pt, measured beside aerial-v1")
+    ap.add_argument("--weights", type=Path, default=None, help="another .pt, measured beside the shipped model")
     args = ap.parse_args()
     logging.basicConfig(level=logging.ERROR)
     args.work.mkdir(parents=True, exist_ok=True)
