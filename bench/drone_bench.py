@@ -1,10 +1,12 @@
 """Drone pipeline figures on held-out synthetic data (prints them; no pass/fail).
 
     PYTHONPATH=. YOLO_OFFLINE=1 python bench/drone_bench.py [--pairs 12] [--map-areas 50] [--skip-video]
+        [--weights other.pt]   # also measure another model (.pt; its .onnx beside it for the change figures)
 
 1. New-structure precision / recall, median area error, median position error on held-out
    before/after flights (seeds from vision.synth.aerial.pairs.EVAL_SEEDS).
-2. aerial-v1 mAP50 / mAP50-95 for roof_structure on the held-out test seeds, and ONNX ms/frame.
+2. The shipped model's (aerial-v2) mAP50 / mAP50-95 for roof_structure on the held-out test seeds, and
+   ONNX ms/frame; with --weights (e.g. vision/models/aerial-v1/aerial-v1.pt) another model's beside it.
 3. Time to process a 2-minute 1080p flight video (30 fps) against its 2-minute baseline on this machine.
 """
 
@@ -19,15 +21,19 @@ from pathlib import Path
 
 os.environ.setdefault("YOLO_OFFLINE", "1")
 REPO = Path(__file__).resolve().parents[1]
-MODEL_DIR = REPO / "vision" / "models" / "aerial-v1"
+from vision.change.detector import DEFAULT_WEIGHTS  # noqa: E402 - after YOLO_OFFLINE is set
+
+SHIPPED = DEFAULT_WEIGHTS.stem  # the drone pipeline's model; --weights measures another beside it
+MODEL_DIR = DEFAULT_WEIGHTS.parent
 
 
-def change_figures(work: Path, pairs: int) -> dict[str, float]:
+def change_figures(work: Path, pairs: int, weights: Path | None = None) -> dict[str, float]:
     from vision.change.evaluate import evaluate
 
-    r = evaluate(work / "pairs", pairs)
+    r = evaluate(work / "pairs", pairs, weights=weights)
+    name = weights.parent.name if weights else SHIPPED
     print(
-        f"[change] {r.pairs} held-out pairs: precision {r.precision:.3f}  recall {r.recall:.3f}  "
+        f"[change] {name}: {r.pairs} held-out pairs: precision {r.precision:.3f}  recall {r.recall:.3f}  "
         f"median area error {r.median_area_error:.1%}  "
         f"median position error {r.median_position_error_m:.2f} m  "
         f"({r.true_positive}/{r.truth} true structures found, {r.found} reported, {r.seconds:.0f} s)"
@@ -40,7 +46,20 @@ def change_figures(work: Path, pairs: int) -> dict[str, float]:
     }
 
 
-def detector_figures(work: Path, areas: int) -> dict[str, float]:
+def candidate_map(yaml: Path, areas: int, weights: Path) -> dict[str, float]:
+    from ultralytics import YOLO
+
+    m = YOLO(str(weights)).val(
+        data=str(yaml), split="test", imgsz=640, batch=16, device="cpu", plots=False, verbose=False, workers=0
+    )
+    print(
+        f"[detector] {weights} on {areas * 4} held-out test images (seeds 2000000+): "
+        f"mAP50 {m.box.map50:.3f}  mAP50-95 {m.box.map:.3f}  P {m.box.mp:.3f}  R {m.box.mr:.3f}"
+    )
+    return {"candidate_map50": float(m.box.map50), "candidate_map50_95": float(m.box.map)}
+
+
+def detector_figures(work: Path, areas: int, weights: Path | None = None) -> dict[str, float]:
     import cv2
     import numpy as np
     from ultralytics import YOLO
@@ -57,7 +76,7 @@ def detector_figures(work: Path, areas: int) -> dict[str, float]:
                 "train: train/images\nval: val/images\n", "train: test/images\nval: test/images\n"
             )
         )
-    m = YOLO(str(MODEL_DIR / "aerial-v1.pt")).val(
+    m = YOLO(str(MODEL_DIR / f"{SHIPPED}.pt")).val(
         data=str(yaml), split="test", imgsz=640, batch=16, device="cpu", plots=False, verbose=False, workers=0
     )
     det = AerialDetector()
@@ -74,7 +93,7 @@ def detector_figures(work: Path, areas: int) -> dict[str, float]:
         det.detect(big)
     ms_1080 = (time.perf_counter() - t) / 10 * 1000
     print(
-        f"[detector] aerial-v1 on {areas * 4} held-out test images (seeds 2000000+): "
+        f"[detector] {SHIPPED} on {areas * 4} held-out test images (seeds 2000000+): "
         f"mAP50 {m.box.map50:.3f}  mAP50-95 {m.box.map:.3f}  P {m.box.mp:.3f}  R {m.box.mr:.3f}"
     )
     print(
@@ -82,12 +101,15 @@ def detector_figures(work: Path, areas: int) -> dict[str, float]:
         f"{ms_1080:.1f} ms/frame at 1920x1080 (imgsz 640)"
     )
     del np
-    return {
+    figures = {
         "map50": float(m.box.map50),
         "map50_95": float(m.box.map),
         "onnx_ms_960x540": ms,
         "onnx_ms_1080p": ms_1080,
     }
+    if weights is not None:
+        figures |= candidate_map(yaml, areas, weights)
+    return figures
 
 
 def video_figures(work: Path) -> dict[str, float]:
@@ -140,14 +162,21 @@ def main() -> None:
     ap.add_argument("--skip-map", action="store_true")
     ap.add_argument("--skip-change", action="store_true")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    ap.add_argument("--weights", type=Path, default=None, help="another .pt, measured beside the shipped model")
     args = ap.parse_args()
     logging.basicConfig(level=logging.ERROR)
     args.work.mkdir(parents=True, exist_ok=True)
     out: dict[str, float] = {}
     if not args.skip_change:
         out |= change_figures(args.work, args.pairs)
+        if args.weights is not None:
+            onnx = args.weights.with_suffix(".onnx")
+            if not onnx.is_file():
+                raise SystemExit(f"change figures need the candidate's ONNX export beside it: {onnx}")
+            cand = change_figures(args.work, args.pairs, onnx)
+            out |= {f"candidate_{k}": v for k, v in cand.items()}
     if not args.skip_map:
-        out |= detector_figures(args.work, args.map_areas)
+        out |= detector_figures(args.work, args.map_areas, args.weights)
     if not args.skip_video:
         out |= video_figures(args.work)
     if args.json:

@@ -10,7 +10,9 @@ import numpy.typing as npt
 
 from vision.types import Detections
 
-DEFAULT_WEIGHTS = Path(__file__).resolve().parents[1] / "models" / "aerial-v1" / "aerial-v1.onnx"
+MODELS = Path(__file__).resolve().parents[1] / "models"
+DEFAULT_WEIGHTS = MODELS / "aerial-v2" / "aerial-v2.onnx"  # shipped; see its MODEL_CARD.md
+AERIAL_V1 = MODELS / "aerial-v1" / "aerial-v1.onnx"  # synthetic-only predecessor, kept for comparison
 
 
 class AerialDetector:
