@@ -14,8 +14,9 @@ the same place continues its episode instead of opening a second case.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
-from datetime import timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from vision.episodes import EpisodeSighting, KnownEpisode, norm_iou
 from vision.identity import Verdict, appearance_of, compare, confident_plate
@@ -34,6 +35,7 @@ from vision.rules.stay import Sighting, Stay, at_border, covered
 from vision.types import Detections, Frame, PlateReading, Violation
 from vision.zones import NoParkingZone
 
+log = logging.getLogger(__name__)
 MAX_INTERVAL_PHOTOS = 3  # each photo holds a full-resolution frame until the violation is out
 PlateLookup = Callable[[int], PlateReading | None]  # a track's voted plate reading
 
@@ -105,6 +107,7 @@ class ParkingRule:
                 violations.append(violation)
         self._look_at_unclaimed(frame, detections, claimed)
         for stay in [s for s in self._stays if now - s.last_seen > self.max_missed]:
+            _say(now, stay, "ends: unseen too long")
             self._end(stay)
         expired = [k for k in self._known if now - k.last_seen_at > self.resume_within]
         self._known = [k for k in self._known if k not in expired]
@@ -119,7 +122,7 @@ class ParkingRule:
             box = vehicles.boxes[i]
             if track_id < 0:
                 continue
-            near = track_id in owned or any(iou(s.last_box, box) > 0 for s in self._stays)
+            near = track_id in owned or any(iou(s.place, box) > 0 for s in self._stays)
             if not near and not self.zone.contains(*normalised((float(box[0] + box[2]) / 2, float(box[3])), frame)):
                 continue
             clear = not covered(box, vehicles, skip=i)
@@ -127,17 +130,25 @@ class ParkingRule:
             plate = confident_plate(reading.text, reading.confidence) if reading else None
             appearance = appearance_of(frame.image, box) if clear else None
             label, score = vehicles.labels[i], float(vehicles.scores[i])
-            found.append(Sighting(i, track_id, label, box, score, clear, appearance, plate))
+            found.append(Sighting(i, track_id, label, box, score, clear, appearance, plate, reading))
         return found
 
     def _continued(self, stay: Stay | None, sighting: Sighting) -> Stay | None:
-        if stay is None or not sighting.clear:
+        if stay is None:
+            return None
+        if stay.vacant_frames:
+            _say(stay.last_seen, stay, "ends: its spot was seen empty since", sighting)
+            self._end(stay)  # whatever stands there now came after: the tracker kept the id, not the vehicle
+            return None
+        if not sighting.clear:
             return stay  # a hidden vehicle keeps its stay; nothing about it can be judged now
         moved = stay.would_move(sighting.point, self.move_tolerance)
         if moved and not stay.adopted:
+            _say(stay.last_seen, stay, "ends: its vehicle moved", sighting)
             self._end(stay)  # the vehicle itself drove off
             return None
         if moved or stay.identity(sighting) is Verdict.DIFFERENT:
+            _say(stay.last_seen, stay, f"left by its track (moved={moved})", sighting)
             stay.track_id = None  # the track now shows another vehicle (an id swap): leave the stay
             return None
         return stay
@@ -148,13 +159,15 @@ class ParkingRule:
             s
             for s in self._stays
             if id(s) not in claimed
-            and iou(s.last_box, sighting.box) >= self.reassociate_iou
+            and not s.vacant_frames  # the spot was seen empty since its vehicle was: a newcomer
+            and iou(s.place, sighting.box) >= self.reassociate_iou
             and not s.would_move(sighting.point, self.move_tolerance)
             and s.identity(sighting) is Verdict.SAME
         ]
-        stay = max(candidates, key=lambda s: iou(s.last_box, sighting.box), default=None)
+        stay = max(candidates, key=lambda s: iou(s.place, sighting.box), default=None)
         if stay is not None:
             stay.adopted = stay.track_id != sighting.track_id
+            _say(stay.last_seen, stay, f"taken over (adopted={stay.adopted})", sighting)
         return stay
 
     def _begun(self, sighting: Sighting, frame: Frame, claimed: set[int]) -> Stay | None:
@@ -166,12 +179,14 @@ class ParkingRule:
             return None
         if any(
             id(s) not in claimed
-            and iou(s.last_box, sighting.box) >= self.reassociate_iou
+            and not s.vacant_frames
+            and iou(s.place, sighting.box) >= self.reassociate_iou
             and s.identity(sighting) is Verdict.UNSURE
             for s in self._stays
         ):
             return None  # maybe the vehicle of an unclaimed stay: neither take it over nor start a second one
         stay = Stay.begin(sighting, frame.captured_at)
+        _say(frame.captured_at, stay, "begins", sighting)
         self._stays.append(stay)
         known = self._known_match(sighting, frame)
         if known is not None:  # the same stay as before a restart: its case exists already
@@ -198,6 +213,7 @@ class ParkingRule:
         if stay.counting_since is None:
             if not sighting.clear or sighting.appearance is None:
                 return None  # the arrival photo must show its vehicle
+            _say(now, stay, "starts counting", sighting)
             stay.counting_since, stay.next_photo_at = now, now + self.photo_step
             stay.arrival = sighting.appearance
             where = normalised(sighting.point, frame)
@@ -219,6 +235,7 @@ class ParkingRule:
         assert stay.counting_since is not None
         now = frame.captured_at
         verdict = stay.identity(sighting, reference=stay.arrival) if sighting.clear else Verdict.UNSURE
+        _say(now, stay, f"confirmation check: {verdict.value}", sighting)
         if verdict is Verdict.DIFFERENT:
             self._end(stay)
             return None
@@ -252,9 +269,10 @@ class ParkingRule:
         """A stay nobody claimed: covered by a vehicle means hidden; otherwise its spot is looked at."""
         vehicles = detections.only(*VEHICLE_LABELS)
         for stay in [s for s in self._stays if id(s) not in claimed]:
-            if covered(stay.last_box, vehicles):
+            if covered(stay.place, vehicles):
                 continue
-            verdict = compare(stay.recent, appearance_of(frame.image, stay.last_box))
+            verdict = compare(stay.recent, appearance_of(frame.image, stay.place))
+            _say(frame.captured_at, stay, f"unclaimed, spot looks {verdict.value} (vacant {stay.vacant_frames})")
             if verdict is Verdict.SAME:  # still there, only the detector missed it
                 stay.last_seen, stay.vacant_frames = frame.captured_at, 0
             elif verdict is Verdict.DIFFERENT:
@@ -267,3 +285,27 @@ class ParkingRule:
             self._stays.remove(stay)
         if stay.reported:
             self._ended.append(EpisodeSighting(stay.key, stay.last_seen))
+
+
+def _say(now: datetime, stay: Stay, what: str, sighting: Sighting | None = None) -> None:
+    """Debug trace of the rule's decisions (logger `vision.rules.parking` at DEBUG)."""
+    if not log.isEnabledFor(logging.DEBUG):
+        return
+    seen = ""
+    if sighting is not None:
+        similarity = stay.recent.similarity(sighting.appearance) if stay.recent and sighting.appearance else None
+        seen = (
+            f" | track {sighting.track_id} box {[round(float(v)) for v in sighting.box]} clear={sighting.clear} "
+            f"plate={sighting.plate} sim={similarity if similarity is None else round(similarity, 3)}"
+        )
+    log.debug(
+        "%s stay %s (track %s, plate %s, counting %s, adopted %s): %s%s",
+        now.strftime("%H:%M:%S.%f")[:-5],
+        hex(id(stay))[-5:],
+        stay.track_id,
+        stay.plate,
+        stay.counting_since,
+        stay.adopted,
+        what,
+        seen,
+    )

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from vision.identity import Appearance, Verdict, compare
+from vision.identity import Appearance, Verdict, compare, plates_conflict
 from vision.rules.common import Box, anchor, box_size, ioa, normalised_box
-from vision.types import Detections, EvidencePhoto, Frame, ObjectIdentity
+from vision.types import Detections, EvidencePhoto, Frame, ObjectIdentity, PlateReading
 
 OCCLUDED_SHARE = 0.25  # a box covered this much by another vehicle's box gives no clear view
 IN_FRONT_SHARE = 0.02  # nor does any overlap with a vehicle standing nearer the camera (lower bottom edge)
+REPEATED_READ = 2  # votes: a plate read this often is the plate of the vehicle on the track, not a misread
 
 
 @dataclass(frozen=True, eq=False)
@@ -25,6 +26,7 @@ class Sighting:
     clear: bool  # no other vehicle covers it: its crop shows this vehicle only
     appearance: Appearance | None  # None when not clear or too small
     plate: str | None  # the track's confident plate reading, if any
+    read: PlateReading | None = None  # the track's voted reading at any confidence
 
     @property
     def point(self) -> tuple[float, float]:
@@ -60,6 +62,7 @@ class Stay:
     label: str
     size: float
     last_box: Box
+    place: Box  # the last clear box: where the whole vehicle stands (a partly hidden box shows part of it)
     last_seen: datetime
     extent: list[float]  # min x, min y, max x, max y of the anchors seen clearly
     arrival: Appearance | None  # the vehicle in the arrival photo
@@ -81,6 +84,7 @@ class Stay:
             sighting.label,
             box_size(sighting.box),
             sighting.box,
+            sighting.box,
             now,
             [x, y, x, y],
             sighting.appearance,
@@ -96,13 +100,26 @@ class Stay:
 
     def identity(self, sighting: Sighting, reference: Appearance | None = None) -> Verdict:
         """Is `sighting` this stay's vehicle? Plates first, then appearance (of `reference`, default
-        the last clear sighting)."""
-        return compare(reference or self.recent, sighting.appearance, self.plate, sighting.plate)
+        the last clear sighting). A track whose plate votes name another plate than the stay's, though not
+        yet confidently, is never the same vehicle by looks alone: a look-alike took the id (different
+        once that plate was read on `REPEATED_READ` frames) or the reading is unclear (unsure)."""
+        verdict = compare(reference or self.recent, sighting.appearance, self.plate, sighting.plate)
+        read = sighting.read
+        if (
+            verdict is Verdict.SAME
+            and self.plate
+            and not sighting.plate
+            and read
+            and plates_conflict(self.plate, read.text)
+        ):
+            return Verdict.DIFFERENT if read.votes >= REPEATED_READ else Verdict.UNSURE
+        return verdict
 
     def observe(self, sighting: Sighting, now: datetime) -> None:
         self.track_id, self.last_box, self.last_seen, self.vacant_frames = sighting.track_id, sighting.box, now, 0
         if not sighting.clear:
             return  # a partly hidden box moves its anchor and its crop shows the other vehicle too
+        self.place = sighting.box
         x, y = sighting.point
         self.extent = [min(self.extent[0], x), min(self.extent[1], y), max(self.extent[2], x), max(self.extent[3], y)]
         if sighting.appearance is not None:
@@ -114,4 +131,4 @@ class Stay:
 
     def identity_record(self, frame: Frame) -> ObjectIdentity:
         seen = self.recent or self.arrival
-        return ObjectIdentity(normalised_box(self.last_box, frame), tuple(seen.to_list()) if seen else (), self.plate)
+        return ObjectIdentity(normalised_box(self.place, frame), tuple(seen.to_list()) if seen else (), self.plate)
