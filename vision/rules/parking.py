@@ -55,6 +55,7 @@ class ParkingRule:
         vacant_frames_to_end: int = 2,
         confirm_wait_seconds: float = 30.0,
         resume_within_seconds: float = 900.0,
+        adoption_hold_seconds: float = 3.0,
     ):
         self.zone, self.tz, self.plate_of = zone, tz, plate_of
         self.move_tolerance = move_tolerance
@@ -63,6 +64,7 @@ class ParkingRule:
         self.vacant_frames_to_end = vacant_frames_to_end
         self.confirm_wait = timedelta(seconds=confirm_wait_seconds)
         self.resume_within = timedelta(seconds=resume_within_seconds)
+        self.adoption_hold = timedelta(seconds=adoption_hold_seconds)
         self.dwell = timedelta(seconds=zone.dwell_seconds)
         self.photo_step = timedelta(seconds=min(zone.photo_interval_seconds, zone.dwell_seconds / 2))
         self._stays: list[Stay] = []
@@ -92,7 +94,7 @@ class ParkingRule:
         for sighting in sightings:
             stay = self._continued(owned.get(sighting.track_id), sighting)
             if stay is None:
-                stay = self._taken_over(sighting, claimed)
+                stay = self._taken_over(sighting, claimed, now)
             if stay is None:
                 stay = self._begun(sighting, frame, claimed)
             if stay is None:
@@ -153,7 +155,7 @@ class ParkingRule:
             return None
         return stay
 
-    def _taken_over(self, sighting: Sighting, claimed: set[int]) -> Stay | None:
+    def _taken_over(self, sighting: Sighting, claimed: set[int], now: datetime) -> Stay | None:
         """A stay whose vehicle went unseen or changed id: same place, overlapping box, same vehicle."""
         candidates = [
             s
@@ -166,7 +168,7 @@ class ParkingRule:
         ]
         stay = max(candidates, key=lambda s: iou(s.place, sighting.box), default=None)
         if stay is not None:
-            stay.adopted = stay.track_id != sighting.track_id
+            stay.adopt(sighting, now)
             _say(stay.last_seen, stay, f"taken over (adopted={stay.adopted})", sighting)
         return stay
 
@@ -243,6 +245,8 @@ class ParkingRule:
             if now - stay.counting_since - self.dwell > self.confirm_wait:
                 stay.counting_since, stay.photos = None, []  # cannot prove it: count again from a clear view
             return None
+        if not stay.proved_since_adoption(sighting, now, self.adoption_hold):
+            return None  # wait: the vehicle that took the stay over has not shown it stands there yet
         known = self._known_match(sighting, frame)
         if known is not None:
             self._known.remove(known)

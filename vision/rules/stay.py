@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from vision.identity import Appearance, Verdict, compare, plates_conflict
 from vision.rules.common import Box, anchor, box_size, ioa, normalised_box
@@ -74,6 +74,8 @@ class Stay:
     photos: list[EvidencePhoto] = field(default_factory=list)
     reported: bool = False
     adopted: bool = False  # taken over by another track id after its own went unseen
+    adopted_at: datetime | None = None  # when the track that owns it now took it over
+    adopted_views: int = 0  # clear sightings of that track since
     vacant_frames: int = 0  # consecutive frames the spot was visibly empty or held something else
 
     @classmethod
@@ -120,6 +122,7 @@ class Stay:
         if not sighting.clear:
             return  # a partly hidden box moves its anchor and its crop shows the other vehicle too
         self.place = sighting.box
+        self.adopted_views += 1
         x, y = sighting.point
         self.extent = [min(self.extent[0], x), min(self.extent[1], y), max(self.extent[2], x), max(self.extent[3], y)]
         if sighting.appearance is not None:
@@ -128,6 +131,18 @@ class Stay:
                 self.arrival = sighting.appearance
         if self.plate is None:
             self.plate = sighting.plate
+
+    def adopt(self, sighting: Sighting, now: datetime) -> None:
+        """A new track id takes the stay over; it must prove itself (`proved_since_adoption`)."""
+        if sighting.track_id != self.track_id:
+            self.adopted, self.adopted_at, self.adopted_views = True, now, 0
+
+    def proved_since_adoption(self, sighting: Sighting, now: datetime, hold: timedelta) -> bool:
+        """One look at a look-alike passing through the spot is no proof: the adopting track must show
+        the same confident plate, or stand still, the same vehicle, on clear views spanning `hold`."""
+        if self.adopted_at is None or (self.plate is not None and sighting.plate == self.plate):
+            return True
+        return self.adopted_views >= 2 and now - self.adopted_at >= hold
 
     def identity_record(self, frame: Frame) -> ObjectIdentity:
         seen = self.recent or self.arrival

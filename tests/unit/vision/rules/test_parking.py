@@ -148,6 +148,16 @@ def look_alike_keeps_the_id_after_an_empty_spot(t: float) -> list[Obj]:
     return [] if t < 13 else [Obj("vehicle", shift(CAR, 6), 1)]
 
 
+def a_look_alike_rolls_through_the_hidden_spot(t: float, stays: bool = False) -> list[Obj]:
+    """Car A parks 8 s, then a van standing in the lane hides its spot (A leaves unseen); at 21 s, the stop
+    time over, a look-alike B with a new id rolls through the spot: one frame there, then it moves on."""
+    if t < 8:
+        return [Obj("vehicle", CAR, 1)]
+    if t < 21:
+        return [Obj("vehicle", (150.0, 500.0, 450.0, 710.0), 9, look=2)]  # its ground point is outside the zone
+    return [Obj("vehicle", shift(CAR, 6 if stays else 6 + 60 * (t - 21)), 5)]
+
+
 def untracked(t: float) -> list[Obj]:
     return [Obj("vehicle", CAR, -1)]
 
@@ -194,6 +204,22 @@ def test_parking_boundaries(case: str, start, seconds: float, scene: Scene, expe
     violations = run(ParkingRule(zone(), TZ), start, seconds, scene)
     assert len(violations) == expected, case
     assert len({v.episode_key for v in violations}) == expected
+
+
+@pytest.mark.parametrize("fps", [1, 2, 4])
+def test_a_look_alike_passing_through_does_not_confirm_a_taken_over_stay(fps: int) -> None:
+    assert run(ParkingRule(zone(), TZ), at("09:00"), 30, a_look_alike_rolls_through_the_hidden_spot, fps=fps) == []
+
+
+def test_a_taken_over_stay_is_confirmed_once_its_vehicle_stood_still() -> None:
+    """The same scene with B standing: B may be A found again under a new id, and looks alone cannot tell
+    (the plate tests below can), so the stay is confirmed, but only once B stood still 3 s."""
+
+    def stays(t: float) -> list[Obj]:
+        return a_look_alike_rolls_through_the_hidden_spot(t, stays=True)
+
+    [violation] = run(ParkingRule(zone(), TZ), at("09:00"), 30, stays)
+    assert violation.confirmed_at == at("09:00", 24)
 
 
 def test_a_partly_hidden_car_is_taken_over_by_its_whole_box() -> None:
