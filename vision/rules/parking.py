@@ -3,11 +3,17 @@
 A stay belongs to one vehicle. Continuing it on a track, handing it to a new track id after occlusion,
 and confirming it all need the same vehicle (`vision.identity`: confident plates, else appearance);
 confirmation compares the arrival photo's vehicle with the confirmation photo's and a mismatch ends the
-stay. While nobody claims a stay, its spot is looked at: visibly empty or holding something else for
-`vacant_frames_to_end` frames ends it; covered by a passing vehicle keeps it. A stay's anchors must stay
-inside `move_tolerance` of its box size over the whole dwell, so a crawling queue never parks. A
-vehicle whose box touches the picture's edge starts no stay: its ground point and the vehicle itself
-are partly outside the photos a reviewer would get (draw zones clear of the edges).
+stay. While nobody claims a stay, its spot (its last clear box: a partly hidden box shows only part of
+the vehicle) is looked at: visibly empty or holding something else for `vacant_frames_to_end` frames
+ends it; covered by a passing vehicle keeps it; seen empty on even one frame, no track continues or
+takes it over (at a low rate the tracker hands a leaving car's id to the look-alike that parks next).
+A track whose plate votes name another plate than the stay's is not proved its vehicle by looks (and
+is another one once that plate was read twice). A new track id that took a stay over must show the
+stay's confident plate, or stand still as the same vehicle over `adoption_hold_seconds` of clear views,
+before the stay is confirmed: one look at a look-alike rolling through a hidden spot proves nothing.
+A stay's anchors must stay inside `move_tolerance` of its box size over the whole dwell, so a crawling
+queue never parks. A vehicle whose box touches the picture's edge starts no stay: its ground point and
+the vehicle itself are partly outside the photos a reviewer would get (draw zones clear of the edges).
 Reported stays are `KnownEpisode`s: after a restart `resume` hands them back, and the same vehicle at
 the same place continues its episode instead of opening a second case.
 """
