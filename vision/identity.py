@@ -11,8 +11,9 @@ catch most look-alike swaps, which also move the box. Each part is cheap (a 48x4
 OpenCV calls, about 1 ms on a 400x300 box of a 1080p frame), so every vehicle in a zone can be
 signed on every analysed frame.
 
-The verdict combines the signature with plate readings: confident plates that differ always mean
-different vehicles; confident plates that agree mean the same one; otherwise appearance decides.
+The verdict combines the signature with plate readings: confident plates that differ in more than one
+character mean different vehicles; confident plates that agree mean the same one; otherwise (one
+character apart is the commonest OCR confusion, J/1, 0/D, 8/B) appearance decides.
 Thresholds are calibrated in `bench/identity_bench.py` (figures in the parking rule's docstring).
 """
 
@@ -117,6 +118,19 @@ def confident_plate(text: str | None, confidence: float | None) -> str | None:
     return text if text and confidence is not None and confidence >= CONFIDENT_PLATE else None
 
 
+def plates_conflict(a: str, b: str) -> bool:
+    """Two readings that cannot be one plate misread: more than one character apart (edit distance)."""
+    if abs(len(a) - len(b)) > 1:
+        return True
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1] > 1
+
+
 def compare(
     a: Appearance | None,
     b: Appearance | None,
@@ -128,7 +142,10 @@ def compare(
 ) -> Verdict:
     """Plates first (pass only confident readings, see `confident_plate`), then appearance."""
     if plate_a and plate_b:
-        return Verdict.SAME if plate_a == plate_b else Verdict.DIFFERENT
+        if plate_a == plate_b:
+            return Verdict.SAME
+        if plates_conflict(plate_a, plate_b):
+            return Verdict.DIFFERENT
     if a is None or b is None:
         return Verdict.UNSURE
     similarity = a.similarity(b)

@@ -3,19 +3,26 @@
 A stay belongs to one vehicle. Continuing it on a track, handing it to a new track id after occlusion,
 and confirming it all need the same vehicle (`vision.identity`: confident plates, else appearance);
 confirmation compares the arrival photo's vehicle with the confirmation photo's and a mismatch ends the
-stay. While nobody claims a stay, its spot is looked at: visibly empty or holding something else for
-`vacant_frames_to_end` frames ends it; covered by a passing vehicle keeps it. A stay's anchors must stay
-inside `move_tolerance` of its box size over the whole dwell, so a crawling queue never parks. A
-vehicle whose box touches the picture's edge starts no stay: its ground point and the vehicle itself
-are partly outside the photos a reviewer would get (draw zones clear of the edges).
+stay. While nobody claims a stay, its spot (its last clear box: a partly hidden box shows only part of
+the vehicle) is looked at: visibly empty or holding something else for `vacant_frames_to_end` frames
+ends it; covered by a passing vehicle keeps it; seen empty on even one frame, no track continues or
+takes it over (at a low rate the tracker hands a leaving car's id to the look-alike that parks next).
+A track whose plate votes name another plate than the stay's is not proved its vehicle by looks (and
+is another one once that plate was read twice). A new track id that took a stay over must show the
+stay's confident plate, or stand still as the same vehicle over `adoption_hold_seconds` of clear views,
+before the stay is confirmed: one look at a look-alike rolling through a hidden spot proves nothing.
+A stay's anchors must stay inside `move_tolerance` of its box size over the whole dwell, so a crawling
+queue never parks. A vehicle whose box touches the picture's edge starts no stay: its ground point and
+the vehicle itself are partly outside the photos a reviewer would get (draw zones clear of the edges).
 Reported stays are `KnownEpisode`s: after a restart `resume` hands them back, and the same vehicle at
 the same place continues its episode instead of opening a second case.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
-from datetime import timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from vision.episodes import EpisodeSighting, KnownEpisode, norm_iou
 from vision.identity import Verdict, appearance_of, compare, confident_plate
@@ -34,6 +41,7 @@ from vision.rules.stay import Sighting, Stay, at_border, covered
 from vision.types import Detections, Frame, PlateReading, Violation
 from vision.zones import NoParkingZone
 
+log = logging.getLogger(__name__)
 MAX_INTERVAL_PHOTOS = 3  # each photo holds a full-resolution frame until the violation is out
 PlateLookup = Callable[[int], PlateReading | None]  # a track's voted plate reading
 
@@ -53,6 +61,7 @@ class ParkingRule:
         vacant_frames_to_end: int = 2,
         confirm_wait_seconds: float = 30.0,
         resume_within_seconds: float = 900.0,
+        adoption_hold_seconds: float = 3.0,
     ):
         self.zone, self.tz, self.plate_of = zone, tz, plate_of
         self.move_tolerance = move_tolerance
@@ -61,6 +70,7 @@ class ParkingRule:
         self.vacant_frames_to_end = vacant_frames_to_end
         self.confirm_wait = timedelta(seconds=confirm_wait_seconds)
         self.resume_within = timedelta(seconds=resume_within_seconds)
+        self.adoption_hold = timedelta(seconds=adoption_hold_seconds)
         self.dwell = timedelta(seconds=zone.dwell_seconds)
         self.photo_step = timedelta(seconds=min(zone.photo_interval_seconds, zone.dwell_seconds / 2))
         self._stays: list[Stay] = []
@@ -90,7 +100,7 @@ class ParkingRule:
         for sighting in sightings:
             stay = self._continued(owned.get(sighting.track_id), sighting)
             if stay is None:
-                stay = self._taken_over(sighting, claimed)
+                stay = self._taken_over(sighting, claimed, now)
             if stay is None:
                 stay = self._begun(sighting, frame, claimed)
             if stay is None:
@@ -105,6 +115,7 @@ class ParkingRule:
                 violations.append(violation)
         self._look_at_unclaimed(frame, detections, claimed)
         for stay in [s for s in self._stays if now - s.last_seen > self.max_missed]:
+            _say(now, stay, "ends: unseen too long")
             self._end(stay)
         expired = [k for k in self._known if now - k.last_seen_at > self.resume_within]
         self._known = [k for k in self._known if k not in expired]
@@ -119,7 +130,7 @@ class ParkingRule:
             box = vehicles.boxes[i]
             if track_id < 0:
                 continue
-            near = track_id in owned or any(iou(s.last_box, box) > 0 for s in self._stays)
+            near = track_id in owned or any(iou(s.place, box) > 0 for s in self._stays)
             if not near and not self.zone.contains(*normalised((float(box[0] + box[2]) / 2, float(box[3])), frame)):
                 continue
             clear = not covered(box, vehicles, skip=i)
@@ -127,34 +138,44 @@ class ParkingRule:
             plate = confident_plate(reading.text, reading.confidence) if reading else None
             appearance = appearance_of(frame.image, box) if clear else None
             label, score = vehicles.labels[i], float(vehicles.scores[i])
-            found.append(Sighting(i, track_id, label, box, score, clear, appearance, plate))
+            found.append(Sighting(i, track_id, label, box, score, clear, appearance, plate, reading))
         return found
 
     def _continued(self, stay: Stay | None, sighting: Sighting) -> Stay | None:
-        if stay is None or not sighting.clear:
+        if stay is None:
+            return None
+        if stay.vacant_frames:
+            _say(stay.last_seen, stay, "ends: its spot was seen empty since", sighting)
+            self._end(stay)  # whatever stands there now came after: the tracker kept the id, not the vehicle
+            return None
+        if not sighting.clear:
             return stay  # a hidden vehicle keeps its stay; nothing about it can be judged now
         moved = stay.would_move(sighting.point, self.move_tolerance)
         if moved and not stay.adopted:
+            _say(stay.last_seen, stay, "ends: its vehicle moved", sighting)
             self._end(stay)  # the vehicle itself drove off
             return None
         if moved or stay.identity(sighting) is Verdict.DIFFERENT:
+            _say(stay.last_seen, stay, f"left by its track (moved={moved})", sighting)
             stay.track_id = None  # the track now shows another vehicle (an id swap): leave the stay
             return None
         return stay
 
-    def _taken_over(self, sighting: Sighting, claimed: set[int]) -> Stay | None:
+    def _taken_over(self, sighting: Sighting, claimed: set[int], now: datetime) -> Stay | None:
         """A stay whose vehicle went unseen or changed id: same place, overlapping box, same vehicle."""
         candidates = [
             s
             for s in self._stays
             if id(s) not in claimed
-            and iou(s.last_box, sighting.box) >= self.reassociate_iou
+            and not s.vacant_frames  # the spot was seen empty since its vehicle was: a newcomer
+            and iou(s.place, sighting.box) >= self.reassociate_iou
             and not s.would_move(sighting.point, self.move_tolerance)
             and s.identity(sighting) is Verdict.SAME
         ]
-        stay = max(candidates, key=lambda s: iou(s.last_box, sighting.box), default=None)
+        stay = max(candidates, key=lambda s: iou(s.place, sighting.box), default=None)
         if stay is not None:
-            stay.adopted = stay.track_id != sighting.track_id
+            stay.adopt(sighting, now)
+            _say(stay.last_seen, stay, f"taken over (adopted={stay.adopted})", sighting)
         return stay
 
     def _begun(self, sighting: Sighting, frame: Frame, claimed: set[int]) -> Stay | None:
@@ -166,12 +187,14 @@ class ParkingRule:
             return None
         if any(
             id(s) not in claimed
-            and iou(s.last_box, sighting.box) >= self.reassociate_iou
+            and not s.vacant_frames
+            and iou(s.place, sighting.box) >= self.reassociate_iou
             and s.identity(sighting) is Verdict.UNSURE
             for s in self._stays
         ):
             return None  # maybe the vehicle of an unclaimed stay: neither take it over nor start a second one
         stay = Stay.begin(sighting, frame.captured_at)
+        _say(frame.captured_at, stay, "begins", sighting)
         self._stays.append(stay)
         known = self._known_match(sighting, frame)
         if known is not None:  # the same stay as before a restart: its case exists already
@@ -198,6 +221,7 @@ class ParkingRule:
         if stay.counting_since is None:
             if not sighting.clear or sighting.appearance is None:
                 return None  # the arrival photo must show its vehicle
+            _say(now, stay, "starts counting", sighting)
             stay.counting_since, stay.next_photo_at = now, now + self.photo_step
             stay.arrival = sighting.appearance
             where = normalised(sighting.point, frame)
@@ -219,6 +243,7 @@ class ParkingRule:
         assert stay.counting_since is not None
         now = frame.captured_at
         verdict = stay.identity(sighting, reference=stay.arrival) if sighting.clear else Verdict.UNSURE
+        _say(now, stay, f"confirmation check: {verdict.value}", sighting)
         if verdict is Verdict.DIFFERENT:
             self._end(stay)
             return None
@@ -226,6 +251,8 @@ class ParkingRule:
             if now - stay.counting_since - self.dwell > self.confirm_wait:
                 stay.counting_since, stay.photos = None, []  # cannot prove it: count again from a clear view
             return None
+        if not stay.proved_since_adoption(sighting, now, self.adoption_hold):
+            return None  # wait: the vehicle that took the stay over has not shown it stands there yet
         known = self._known_match(sighting, frame)
         if known is not None:
             self._known.remove(known)
@@ -252,9 +279,10 @@ class ParkingRule:
         """A stay nobody claimed: covered by a vehicle means hidden; otherwise its spot is looked at."""
         vehicles = detections.only(*VEHICLE_LABELS)
         for stay in [s for s in self._stays if id(s) not in claimed]:
-            if covered(stay.last_box, vehicles):
+            if covered(stay.place, vehicles):
                 continue
-            verdict = compare(stay.recent, appearance_of(frame.image, stay.last_box))
+            verdict = compare(stay.recent, appearance_of(frame.image, stay.place))
+            _say(frame.captured_at, stay, f"unclaimed, spot looks {verdict.value} (vacant {stay.vacant_frames})")
             if verdict is Verdict.SAME:  # still there, only the detector missed it
                 stay.last_seen, stay.vacant_frames = frame.captured_at, 0
             elif verdict is Verdict.DIFFERENT:
@@ -267,3 +295,27 @@ class ParkingRule:
             self._stays.remove(stay)
         if stay.reported:
             self._ended.append(EpisodeSighting(stay.key, stay.last_seen))
+
+
+def _say(now: datetime, stay: Stay, what: str, sighting: Sighting | None = None) -> None:
+    """Debug trace of the rule's decisions (logger `vision.rules.parking` at DEBUG)."""
+    if not log.isEnabledFor(logging.DEBUG):
+        return
+    seen = ""
+    if sighting is not None:
+        similarity = stay.recent.similarity(sighting.appearance) if stay.recent and sighting.appearance else None
+        seen = (
+            f" | track {sighting.track_id} box {[round(float(v)) for v in sighting.box]} clear={sighting.clear} "
+            f"plate={sighting.plate} sim={similarity if similarity is None else round(similarity, 3)}"
+        )
+    log.debug(
+        "%s stay %s (track %s, plate %s, counting %s, adopted %s): %s%s",
+        now.strftime("%H:%M:%S.%f")[:-5],
+        hex(id(stay))[-5:],
+        stay.track_id,
+        stay.plate,
+        stay.counting_since,
+        stay.adopted,
+        what,
+        seen,
+    )

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from vision.identity import Appearance, Verdict, compare
+from vision.identity import Appearance, Verdict, compare, plates_conflict
 from vision.rules.common import Box, anchor, box_size, ioa, normalised_box
-from vision.types import Detections, EvidencePhoto, Frame, ObjectIdentity
+from vision.types import Detections, EvidencePhoto, Frame, ObjectIdentity, PlateReading
 
 OCCLUDED_SHARE = 0.25  # a box covered this much by another vehicle's box gives no clear view
 IN_FRONT_SHARE = 0.02  # nor does any overlap with a vehicle standing nearer the camera (lower bottom edge)
+REPEATED_READ = 2  # votes: a plate read this often is the plate of the vehicle on the track, not a misread
 
 
 @dataclass(frozen=True, eq=False)
@@ -25,6 +26,7 @@ class Sighting:
     clear: bool  # no other vehicle covers it: its crop shows this vehicle only
     appearance: Appearance | None  # None when not clear or too small
     plate: str | None  # the track's confident plate reading, if any
+    read: PlateReading | None = None  # the track's voted reading at any confidence
 
     @property
     def point(self) -> tuple[float, float]:
@@ -60,6 +62,7 @@ class Stay:
     label: str
     size: float
     last_box: Box
+    place: Box  # the last clear box: where the whole vehicle stands (a partly hidden box shows part of it)
     last_seen: datetime
     extent: list[float]  # min x, min y, max x, max y of the anchors seen clearly
     arrival: Appearance | None  # the vehicle in the arrival photo
@@ -71,6 +74,8 @@ class Stay:
     photos: list[EvidencePhoto] = field(default_factory=list)
     reported: bool = False
     adopted: bool = False  # taken over by another track id after its own went unseen
+    adopted_at: datetime | None = None  # when the track that owns it now took it over
+    adopted_views: int = 0  # clear sightings of that track since
     vacant_frames: int = 0  # consecutive frames the spot was visibly empty or held something else
 
     @classmethod
@@ -80,6 +85,7 @@ class Stay:
             sighting.track_id,
             sighting.label,
             box_size(sighting.box),
+            sighting.box,
             sighting.box,
             now,
             [x, y, x, y],
@@ -96,13 +102,27 @@ class Stay:
 
     def identity(self, sighting: Sighting, reference: Appearance | None = None) -> Verdict:
         """Is `sighting` this stay's vehicle? Plates first, then appearance (of `reference`, default
-        the last clear sighting)."""
-        return compare(reference or self.recent, sighting.appearance, self.plate, sighting.plate)
+        the last clear sighting). A track whose plate votes name another plate than the stay's, though not
+        yet confidently, is never the same vehicle by looks alone: a look-alike took the id (different
+        once that plate was read on `REPEATED_READ` frames) or the reading is unclear (unsure)."""
+        verdict = compare(reference or self.recent, sighting.appearance, self.plate, sighting.plate)
+        read = sighting.read
+        if (
+            verdict is Verdict.SAME
+            and self.plate
+            and not sighting.plate
+            and read
+            and plates_conflict(self.plate, read.text)
+        ):
+            return Verdict.DIFFERENT if read.votes >= REPEATED_READ else Verdict.UNSURE
+        return verdict
 
     def observe(self, sighting: Sighting, now: datetime) -> None:
         self.track_id, self.last_box, self.last_seen, self.vacant_frames = sighting.track_id, sighting.box, now, 0
         if not sighting.clear:
             return  # a partly hidden box moves its anchor and its crop shows the other vehicle too
+        self.place = sighting.box
+        self.adopted_views += 1
         x, y = sighting.point
         self.extent = [min(self.extent[0], x), min(self.extent[1], y), max(self.extent[2], x), max(self.extent[3], y)]
         if sighting.appearance is not None:
@@ -112,6 +132,18 @@ class Stay:
         if self.plate is None:
             self.plate = sighting.plate
 
+    def adopt(self, sighting: Sighting, now: datetime) -> None:
+        """A new track id takes the stay over; it must prove itself (`proved_since_adoption`)."""
+        if sighting.track_id != self.track_id:
+            self.adopted, self.adopted_at, self.adopted_views = True, now, 0
+
+    def proved_since_adoption(self, sighting: Sighting, now: datetime, hold: timedelta) -> bool:
+        """One look at a look-alike passing through the spot is no proof: the adopting track must show
+        the same confident plate, or stand still, the same vehicle, on clear views spanning `hold`."""
+        if self.adopted_at is None or (self.plate is not None and sighting.plate == self.plate):
+            return True
+        return self.adopted_views >= 2 and now - self.adopted_at >= hold
+
     def identity_record(self, frame: Frame) -> ObjectIdentity:
         seen = self.recent or self.arrival
-        return ObjectIdentity(normalised_box(self.last_box, frame), tuple(seen.to_list()) if seen else (), self.plate)
+        return ObjectIdentity(normalised_box(self.place, frame), tuple(seen.to_list()) if seen else (), self.plate)

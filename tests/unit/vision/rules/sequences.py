@@ -2,7 +2,8 @@
 
 Every object is painted on the frame with its `look` (body colour, window band, stripe), so rules that
 judge identity by appearance see what the detections say: two objects with the same look are
-look-alikes, a `detected=False` object is in the picture but missed by the detector.
+look-alikes, a `detected=False` object is in the picture but missed by the detector, a `painted=False`
+one is a detection of part of an object painted in full (the part of a vehicle the detector still sees).
 """
 
 from __future__ import annotations
@@ -37,12 +38,15 @@ class Obj:
     look: int = 0  # index into LOOKS
     detected: bool = True  # False: painted, but the detector missed it
     colour: tuple[int, int, int] | None = None  # BGR body colour in place of the look's
+    painted: bool = True  # False: a detection of something painted as another object (a partly hidden vehicle)
 
 
 def paint(objects: Iterable[Obj]) -> np.ndarray:
     """The frame: road texture, then each object in order (later ones in front)."""
     image = _ROAD.copy()
     for o in objects:
+        if not o.painted:
+            continue
         body, stripe, top, bottom = LOOKS[o.look]
         body = o.colour or body
         x1, y1, x2, y2 = (int(round(v)) for v in o.box)

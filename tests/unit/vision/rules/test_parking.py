@@ -125,6 +125,39 @@ def colour_drifts_from_red_to_blue(t: float) -> list[Obj]:
     return [Obj("vehicle", CAR, 1, colour=colour)]
 
 
+def partly_hidden_then_a_new_id(t: float) -> list[Obj]:
+    """A van stops in front of the parked car's left part for 3 s; the detector boxes the part it still
+    sees (a third of the car), then the tracker gives the whole car a new id."""
+    if t < 8:
+        return [Obj("vehicle", CAR, 1)]
+    if t < 11:
+        van = Obj("vehicle", (150.0, 440.0, 360.0, 620.0), 9, look=2)
+        return [
+            Obj("vehicle", CAR, 1, detected=False),
+            van,
+            Obj("vehicle", (350.0, 450.0, 440.0, 600.0), 1, painted=False),
+        ]
+    return [Obj("vehicle", CAR, 7)]
+
+
+def look_alike_keeps_the_id_after_an_empty_spot(t: float) -> list[Obj]:
+    """At 1 fps car A is gone on one frame (12 s) and its look-alike B stands in the spot on the next;
+    the tracker hands A's id to B."""
+    if t < 12:
+        return [Obj("vehicle", CAR, 1)]
+    return [] if t < 13 else [Obj("vehicle", shift(CAR, 6), 1)]
+
+
+def a_look_alike_rolls_through_the_hidden_spot(t: float, stays: bool = False) -> list[Obj]:
+    """Car A parks 8 s, then a van standing in the lane hides its spot (A leaves unseen); at 21 s, the stop
+    time over, a look-alike B with a new id rolls through the spot: one frame there, then it moves on."""
+    if t < 8:
+        return [Obj("vehicle", CAR, 1)]
+    if t < 21:
+        return [Obj("vehicle", (150.0, 500.0, 450.0, 710.0), 9, look=2)]  # its ground point is outside the zone
+    return [Obj("vehicle", shift(CAR, 6 if stays else 6 + 60 * (t - 21)), 5)]
+
+
 def untracked(t: float) -> list[Obj]:
     return [Obj("vehicle", CAR, -1)]
 
@@ -171,6 +204,36 @@ def test_parking_boundaries(case: str, start, seconds: float, scene: Scene, expe
     violations = run(ParkingRule(zone(), TZ), start, seconds, scene)
     assert len(violations) == expected, case
     assert len({v.episode_key for v in violations}) == expected
+
+
+@pytest.mark.parametrize("fps", [1, 2, 4])
+def test_a_look_alike_passing_through_does_not_confirm_a_taken_over_stay(fps: int) -> None:
+    assert run(ParkingRule(zone(), TZ), at("09:00"), 30, a_look_alike_rolls_through_the_hidden_spot, fps=fps) == []
+
+
+def test_a_taken_over_stay_is_confirmed_once_its_vehicle_stood_still() -> None:
+    """The same scene with B standing: B may be A found again under a new id, and looks alone cannot tell
+    (the plate tests below can), so the stay is confirmed, but only once B stood still 3 s."""
+
+    def stays(t: float) -> list[Obj]:
+        return a_look_alike_rolls_through_the_hidden_spot(t, stays=True)
+
+    [violation] = run(ParkingRule(zone(), TZ), at("09:00"), 30, stays)
+    assert violation.confirmed_at == at("09:00", 24)
+
+
+def test_a_partly_hidden_car_is_taken_over_by_its_whole_box() -> None:
+    """The stay's place is its last clear box, not the third of the car seen past the van."""
+    [violation] = run(ParkingRule(zone(), TZ), at("09:00"), DWELL + 0.5, partly_hidden_then_a_new_id)
+    assert violation.first_seen_at == at("09:00") and violation.track_id == 7
+
+
+@pytest.mark.parametrize(("seconds", "expected"), [(30, 0), (13 + DWELL + 1, 1)])
+def test_an_id_kept_across_an_empty_spot_is_a_new_stay(seconds: float, expected: int) -> None:
+    """Seen empty on one frame, then a look-alike with the same id: its own stay, from its own arrival."""
+    violations = run(ParkingRule(zone(), TZ), at("09:00"), seconds, look_alike_keeps_the_id_after_an_empty_spot, fps=1)
+    assert len(violations) == expected
+    assert all(v.first_seen_at == at("09:00", 13) for v in violations)
 
 
 def test_violation_carries_the_evidence_a_reviewer_needs() -> None:
@@ -221,9 +284,7 @@ def test_photos_keep_their_pixels_when_the_frame_buffer_is_reused() -> None:
         frame = Frame("cam-1", index, at("09:00", index / 2), slot)
         violations += rule.update(frame, detections(parked(0)))
     [violation] = violations
-    assert [int(p.frame.image[0, 0, 0]) for p in violation.photos] == [
-        p.frame.index for p in violation.photos
-    ]
+    assert [int(p.frame.image[0, 0, 0]) for p in violation.photos] == [p.frame.index for p in violation.photos]
 
 
 # -- identity by plate ------------------------------------------------------------------------------
@@ -252,6 +313,7 @@ def look_alike_with_the_same_id(t: float) -> list[Obj]:
 def test_a_look_alike_with_another_plate_is_another_vehicle() -> None:
     plates: dict[int, PlateReading] = {}
     rule = ParkingRule(zone(), TZ, plate_of=plates.get)
+
     def plate(t: float) -> str:
         return "浙A11111" if t < 12 else "浙B22222"
 
@@ -260,6 +322,59 @@ def test_a_look_alike_with_another_plate_is_another_vehicle() -> None:
     rule = ParkingRule(zone(), TZ, plate_of=plates.get)
     [violation] = run_with_plates(rule, plates, 34, look_alike_with_the_same_id, plate)
     assert violation.first_seen_at == at("09:00", 12)
+
+
+def run_with_readings(
+    rule: ParkingRule,
+    plates: dict[int, PlateReading],
+    seconds: float,
+    scene: Scene,
+    reading_at: Callable[[float], PlateReading],
+) -> list:  # noqa: ANN001
+    """Like `run_with_plates`, with the whole voted reading (text, confidence, votes) given per time."""
+    violations = []
+    for index in range(int(seconds * 2) + 1):
+        t = index / 2
+        objects = list(scene(t))
+        for o in objects:
+            plates[o.track_id] = reading_at(t)
+        frame = Frame("cam-1", index, at("09:00", t), paint(objects))
+        violations += rule.update(frame, detections(objects))
+    return violations
+
+
+def look_alike_read_under_the_same_id(t: float) -> PlateReading:
+    """The track's votes: the first car's plate, then the look-alike's winning without confidence yet
+    (the track holds both cars' reads)."""
+    if t < 12:
+        return PlateReading("浙A11111", 0.95, votes=2)
+    return PlateReading("浙B22222", 0.7, votes=1 if t < 14 else 3)
+
+
+def test_a_look_alike_whose_plate_wins_the_vote_unsure_is_another_vehicle() -> None:
+    plates: dict[int, PlateReading] = {}
+    rule = ParkingRule(zone(), TZ, plate_of=plates.get)
+    assert run_with_readings(rule, plates, 30, look_alike_with_the_same_id, look_alike_read_under_the_same_id) == []
+    rule = ParkingRule(zone(), TZ, plate_of=plates.get)
+    [violation] = run_with_readings(rule, plates, 35, look_alike_with_the_same_id, look_alike_read_under_the_same_id)
+    assert violation.first_seen_at == at("09:00", 14)  # read twice at 14 s: its own stay from there
+
+
+def test_one_read_of_another_plate_holds_the_confirmation() -> None:
+    def one_other_read(t: float) -> PlateReading:
+        return PlateReading("浙A11111", 0.95, votes=2) if t < 12 else PlateReading("浙B22222", 0.5, votes=1)
+
+    plates: dict[int, PlateReading] = {}
+    rule = ParkingRule(zone(), TZ, plate_of=plates.get)
+    assert run_with_readings(rule, plates, 40, look_alike_with_the_same_id, one_other_read) == []
+
+
+def test_a_plate_misread_by_one_character_keeps_the_stay() -> None:
+    """J read as 1 on a later frame: one character apart is a misread, and the look is the same car's."""
+    plates: dict[int, PlateReading] = {}
+    rule = ParkingRule(zone(), TZ, plate_of=plates.get)
+    violations = run_with_plates(rule, plates, DWELL + 0.5, parked, lambda t: "皖F327J5" if t < 8 else "皖F32715")
+    assert len(violations) == 1 and violations[0].first_seen_at == at("09:00")
 
 
 def test_without_plates_look_alikes_cannot_be_told_apart() -> None:
