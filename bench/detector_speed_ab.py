@@ -39,8 +39,9 @@ def main() -> None:
     if missing:
         parser.error(f"no such ONNX file: {', '.join(missing)}")
     frames = [render_sample(30_000_000 + i)[0] for i in range(args.frames + WARM_UP)]
-    h, w = rect_shape(*frames[0].shape[:2], args.imgsz)
-    print(f"{args.frames} frames {frames[0].shape[1]}x{frames[0].shape[0]}, input {w}x{h}, "
+    height, width = frames[0].shape[:2]
+    h, w = rect_shape(height, width, args.imgsz)
+    print(f"{args.frames} frames {width}x{height}, input {w}x{h}, "
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     print(f"{'threads':>7s}  {'model':28s} {'median ms':>9s} {'mean':>7s} {'p95':>7s} {'x baseline':>10s}")
     for threads in args.threads:
