@@ -16,7 +16,7 @@ from vision.detectors.onnx_backend import OnnxDetector
 from vision.quantize import float_head_nodes, quantize_detector
 from vision.types import Detections
 
-STREET = Path(__file__).resolve().parents[4] / "vision" / "models" / "street-v1"
+MODELS = Path(__file__).resolve().parents[4] / "vision" / "models"
 
 
 def _confident(found: Detections, threshold: float) -> Detections:
@@ -87,12 +87,13 @@ def test_quantising_without_calibration_images_is_an_error(coco_test_model: Buil
 
 
 @pytest.mark.slow
-def test_shipped_int8_street_model_agrees_with_the_float_one_on_held_out_frames() -> None:
+@pytest.mark.parametrize("name", ["street-v1", "street-v2"])
+def test_shipped_int8_street_model_agrees_with_the_float_one_on_held_out_frames(name: str) -> None:
     from vision.synth.street.dataset import TEST_SEED0, render_sample
 
     config = {"type": "onnx", "image_size": 640}
-    float_model = OnnxDetector(OnnxDetectorConfig(weights=STREET / "street-v1.onnx", **config))
-    int8_model = OnnxDetector(OnnxDetectorConfig(weights=STREET / "street-v1-int8.onnx", **config))
+    float_model = OnnxDetector(OnnxDetectorConfig(weights=MODELS / name / f"{name}.onnx", **config))
+    int8_model = OnnxDetector(OnnxDetectorConfig(weights=MODELS / name / f"{name}-int8.onnx", **config))
     images = [render_sample(TEST_SEED0 + 900 + i)[0] for i in range(8)]
     total, missed = _agreement(float_model, int8_model, images, 0.7)
     assert total >= 40
