@@ -137,7 +137,7 @@ def folder_images(folder: Path, count: int) -> Iterator[npt.NDArray[np.uint8]]:
         image = cv2.imread(str(path))
         if image is None:
             raise ValueError(f"calibration image {path} does not decode")
-        yield image
+        yield np.asarray(image, dtype=np.uint8)
 
 
 def main() -> None:

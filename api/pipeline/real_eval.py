@@ -210,7 +210,9 @@ def plate_figures(detectors: list[DetectorUnderTest], root: Path) -> list[PlateF
         exact += int(candidate is not None and candidate.text == text)
     clip = beijing_clip_plates(TimedReader(), fps=5.0, root=root)
     return [
-        PlateFigure(f"plates ({reader.engine})", "datasets/lprnet_plates_cn", "exact match", exact / len(crops), len(crops)),
+        PlateFigure(
+            f"plates ({reader.engine})", "datasets/lprnet_plates_cn", "exact match", exact / len(crops), len(crops)
+        ),
         PlateFigure(
             f"plates ({reader.engine}) + kit COCO",
             f"clips/{BEIJING_CLIP}",
