@@ -30,7 +30,8 @@ import numpy as np
 NAMES = ("vehicle", "truck", "person", "license_plate", "mud", "uncovered_load", "smoke", "grill", "fire")
 ID = {n: i for i, n in enumerate(NAMES)}
 TEACHER_MAP = {"car": "vehicle", "bus": "vehicle", "truck": "truck", "person": "person"}
-MAX_SIDE = 704
+# (longest side, JPEG quality) per source: small enough that the set travels to a GPU machine (~30 MB)
+STORED = {"atl": (704, 72), "fire8": (480, 70), "ccpd": (704, 72)}
 ATL_STEM = re.compile(r"^(?P<stem>.+?)_(?:png|jpg)\.rf\.")
 
 
@@ -158,13 +159,12 @@ class PlateBoxes:
         return rows
 
 
-def shrink(image: np.ndarray) -> np.ndarray:
-    scale = MAX_SIDE / max(image.shape[:2])
+def shrink(image: np.ndarray, side: int) -> np.ndarray:
+    scale = side / max(image.shape[:2])
     if scale >= 1:
         return image
-    return cv2.resize(
-        image, (round(image.shape[1] * scale), round(image.shape[0] * scale)), interpolation=cv2.INTER_AREA
-    )
+    size = (round(image.shape[1] * scale), round(image.shape[0] * scale))
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
 
 
 def main() -> None:
@@ -191,10 +191,11 @@ def main() -> None:
         split = "val" if (digest % 1000) / 1000 < args.val_share else "train"
         (args.out / split / "images").mkdir(parents=True, exist_ok=True)
         (args.out / split / "labels").mkdir(parents=True, exist_ok=True)
+        side, quality = STORED[sample.name.split("_", 1)[0]]
         cv2.imwrite(
             str(args.out / split / "images" / f"{sample.name}.jpg"),
-            shrink(sample.image),
-            [cv2.IMWRITE_JPEG_QUALITY, 72],
+            shrink(sample.image, side),
+            [cv2.IMWRITE_JPEG_QUALITY, quality],
         )
         (args.out / split / "labels" / f"{sample.name}.txt").write_text(
             "".join(f"{c} {x:.6f} {y:.6f} {w:.6f} {h:.6f}\n" for c, x, y, w, h in sample.labels)
