@@ -31,6 +31,7 @@ from ingest.config import load_config
 from vision.detectors.base import Detector
 from vision.detectors.factory import build_detector
 from vision.evaluation.matching import match_events
+from vision.plates.config import PlateEngine
 from vision.plates.reader import Box, PlateCandidate, PlateReader
 from vision.types import Detections
 
@@ -67,8 +68,8 @@ class CachedDetector(_Stored):
 
 
 class CachedPlateReader(PlateReader):
-    def __init__(self, path: Path):
-        super().__init__()
+    def __init__(self, path: Path, engine: PlateEngine = "rapidocr"):
+        super().__init__(engine)
         self.store = _Stored(path)
 
     def read(
@@ -87,6 +88,12 @@ def main() -> None:
     parser.add_argument("--detector", default="street", help="detector name in the cameras file")
     parser.add_argument("--cache", type=Path, default=Path("var/cache"))
     parser.add_argument("--trace", action="store_true", help="print the parking rule's decisions")
+    parser.add_argument(
+        "--plate-engine",
+        choices=("rapidocr", "lprnet"),
+        default="rapidocr",
+        help="rapidocr, as `enforce eval` reads the rendered plates (LPRNet misreads their province)",
+    )
     args = parser.parse_args()
     if args.trace:
         logging.basicConfig(level=logging.WARNING, format="%(message)s")
@@ -95,7 +102,7 @@ def main() -> None:
     config = load_config(get_settings().config)
     stem = f"{scenario.name}-{args.detector}"
     detector = CachedDetector(build_detector(config.detectors[args.detector]), args.cache / f"{stem}.detections.pkl")
-    plates = CachedPlateReader(args.cache / f"{stem}.plates.pkl")
+    plates = CachedPlateReader(args.cache / f"{stem}-{args.plate_engine}.plates.pkl", args.plate_engine)
     for fps in args.fps:
         started = time.perf_counter()
         at_rate = at_analysis_fps(scenario, fps)

@@ -28,6 +28,7 @@ from vision.episodes import EpisodeSighting, KnownEpisode, norm_iou
 from vision.identity import Verdict, appearance_of, compare, confident_plate
 from vision.rules.common import (
     VEHICLE_LABELS,
+    Box,
     episode_key,
     iou,
     local_time,
@@ -74,6 +75,7 @@ class ParkingRule:
         self.dwell = timedelta(seconds=zone.dwell_seconds)
         self.photo_step = timedelta(seconds=min(zone.photo_interval_seconds, zone.dwell_seconds / 2))
         self._stays: list[Stay] = []
+        self._origins: dict[int, tuple[Box, datetime]] = {}  # track id -> first clear box, last seen
         self._known: list[KnownEpisode] = []
         self._ended: list[EpisodeSighting] = []
 
@@ -94,6 +96,7 @@ class ParkingRule:
         active = self.zone.active_at(local_time(frame, self.tz))
         owned = {s.track_id: s for s in self._stays if s.track_id is not None}
         sightings = self._sightings(frame, detections, owned)
+        self._note_origins(sightings, now)
         sightings.sort(key=lambda s: s.track_id not in owned)  # known ids first: new ones take leftovers
         claimed: set[int] = set()
         violations = []
@@ -171,12 +174,29 @@ class ParkingRule:
             and iou(s.place, sighting.box) >= self.reassociate_iou
             and not s.would_move(sighting.point, self.move_tolerance)
             and s.identity(sighting) is Verdict.SAME
+            and self._arrived_at(sighting.track_id, s.place)
         ]
         stay = max(candidates, key=lambda s: iou(s.place, sighting.box), default=None)
         if stay is not None:
             stay.adopt(sighting, now)
             _say(stay.last_seen, stay, f"taken over (adopted={stay.adopted})", sighting)
         return stay
+
+    def _note_origins(self, sightings: Sequence[Sighting], now: datetime) -> None:
+        for sighting in sightings:
+            first = self._origins.get(sighting.track_id)
+            if first is not None:
+                self._origins[sighting.track_id] = (first[0], now)
+            elif sighting.clear:
+                self._origins[sighting.track_id] = (sighting.box, now)
+        self._origins = {t: o for t, o in self._origins.items() if now - o[1] <= self.max_missed}
+
+    def _arrived_at(self, track_id: int, place: Box) -> bool:
+        """Whether the track was first seen clearly at `place`. A stay's vehicle found again under a new
+        id (after an occlusion or an id change) appears where it stands; a track first seen elsewhere
+        drove in, so it is a newcomer, however much it looks like the stay's vehicle."""
+        origin = self._origins.get(track_id)
+        return origin is None or iou(origin[0], place) >= self.reassociate_iou
 
     def _begun(self, sighting: Sighting, frame: Frame, claimed: set[int]) -> Stay | None:
         if not sighting.clear or sighting.appearance is None:

@@ -441,3 +441,23 @@ def test_a_reported_stay_that_drives_off_is_reported_ended() -> None:
     run(rule, at("09:00", 30.5), 5, lambda t: [])
     [ended] = rule.take_ended()
     assert ended.key == violation.episode_key and ended.seen_at == at("09:00", 30)
+
+
+def a_look_alike_drives_in_as_the_first_leaves(t: float) -> list[Obj]:
+    """Car A (id 2) parks; at 10 s it pulls out unseen by the detector while its look-alike B (id 8) comes
+    from upstream, so the spot is never seen empty; B stands in it from 12 s."""
+    if t < 10:
+        return [Obj("vehicle", CAR, 2)]
+    if t < 12:
+        a_leaving = Obj("vehicle", shift(CAR, 100 * (t - 10)), 2, detected=False)
+        return [a_leaving, Obj("vehicle", shift(CAR, -150 + 75 * (t - 10)), 8)]
+    return [Obj("vehicle", shift(CAR, 6), 8)]
+
+
+@pytest.mark.parametrize(("seconds", "expected"), [(30, 0), (12 + DWELL + 4, 1)])
+def test_a_look_alike_that_drove_in_does_not_take_over_the_stay(seconds: float, expected: int) -> None:
+    """B was first seen away from the spot: it drove in, so it is not A under a new id. Its own stay
+    counts from its own arrival, never from A's."""
+    violations = run(ParkingRule(zone(), TZ), at("09:00"), seconds, a_look_alike_drives_in_as_the_first_leaves)
+    assert len(violations) == expected
+    assert all(v.first_seen_at >= at("09:00", 12) and v.track_id == 8 for v in violations)
