@@ -13,33 +13,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import time
 from pathlib import Path
-from typing import Any
 
 os.environ.setdefault("YOLO_OFFLINE", "1")
-
-
-def _read_results_without_polars() -> None:
-    """Ultralytics reads results.csv back with polars when it saves a checkpoint; the GPU machine has
-    no polars, so read it with the csv module there (the stub the aerial-v1 run used)."""
-    try:
-        import polars  # noqa: F401
-    except ImportError:
-        import csv
-
-        from ultralytics.engine import trainer
-
-        def read_results_csv(self: Any) -> dict[str, list[object]]:
-            path = Path(self.csv)
-            if not path.is_file():
-                return {}
-            with path.open(newline="") as handle:
-                rows = list(csv.DictReader(handle))
-            return {key.strip(): [row[key] for row in rows] for key in (rows[0] if rows else {})}
-
-        trainer.BaseTrainer.read_results_csv = read_results_csv  # type: ignore[method-assign]
 
 
 def main() -> None:
@@ -61,49 +38,47 @@ def main() -> None:
         if not path.is_file():
             raise SystemExit(f"not found: {path}")
 
-    import ultralytics.engine.trainer as trainer_mod
-    from ultralytics import YOLO
+    from vision.training import TrainRequest, train
 
-    trainer_mod.check_amp = lambda model: True  # type: ignore[attr-defined]  # the check downloads weights
-    _read_results_without_polars()
-    model = YOLO(str(args.base))
     started = time.time()
-    kw = {"time": args.hours} if args.hours > 0 else {}
-    model.train(
-        data=str(args.data),
-        epochs=args.epochs,
-        imgsz=args.imgsz,
-        batch=args.batch,
-        device=args.device,
-        workers=args.workers,
-        project=str(args.out.resolve()),
-        name="run",
-        exist_ok=True,
-        plots=False,
-        cache=False if args.cache == "none" else args.cache,
-        single_cls=True,
-        seed=0,
-        deterministic=False,
-        patience=100,
-        verbose=False,
-        warmup_epochs=1.0,
-        close_mosaic=5,
-        degrees=180.0,
-        flipud=0.5,
-        fliplr=0.5,
-        scale=0.3,
-        freeze=args.freeze or None,
-        fraction=args.fraction,
-        **kw,
+    train(
+        TrainRequest(
+            data=args.data,
+            out=args.out.resolve(),
+            base=str(args.base),
+            epochs=args.epochs,
+            imgsz=args.imgsz,
+            batch=args.batch,
+            device=args.device,
+            workers=args.workers,
+            time_hours=args.hours or None,
+            seed=0,
+            cache=False if args.cache == "none" else args.cache,
+            freeze=args.freeze or None,
+            extra={  # aerial-v1's augmentations: a roof seen from above has no up
+                "single_cls": True,
+                "patience": 100,
+                "warmup_epochs": 1.0,
+                "close_mosaic": 5,
+                "degrees": 180.0,
+                "flipud": 0.5,
+                "fliplr": 0.5,
+                "scale": 0.3,
+                "fraction": args.fraction,
+            },
+        )
     )
     seconds = time.time() - started
-    best = args.out / "run" / "weights" / "best.pt"
-    if not best.is_file():
-        raise SystemExit(f"training finished without {best}")
-    shutil.copyfile(best, args.out / "best.pt")
-    result = {"train_s": round(seconds, 1), "epochs_requested": args.epochs, "hours_cap": args.hours,
-              "imgsz": args.imgsz, "batch": args.batch, "freeze": args.freeze, "base": str(args.base),
-              "data": str(args.data)}
+    result = {
+        "train_s": round(seconds, 1),
+        "epochs_requested": args.epochs,
+        "hours_cap": args.hours,
+        "imgsz": args.imgsz,
+        "batch": args.batch,
+        "freeze": args.freeze,
+        "base": str(args.base),
+        "data": str(args.data),
+    }
     (args.out / "result.json").write_text(json.dumps(result, indent=2))
     print(json.dumps(result), flush=True)  # noqa: T201 - a script
 

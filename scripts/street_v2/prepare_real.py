@@ -27,6 +27,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from vision.plates.hyperlpr import PlateLocator
+
 NAMES = ("vehicle", "truck", "person", "license_plate", "mud", "uncovered_load", "smoke", "grill", "fire")
 ID = {n: i for i, n in enumerate(NAMES)}
 TEACHER_MAP = {"car": "vehicle", "bus": "vehicle", "truck": "truck", "person": "person"}
@@ -130,33 +132,14 @@ class Teacher:
         return rows
 
 
-class PlateBoxes:
-    """HyperLPR3 y5fu plate detector (Apache-2.0): plate boxes on whole photos."""
-
-    def __init__(self, onnx: Path, size: int = 640, confidence: float = 0.5) -> None:
-        import onnxruntime as ort
-
-        self.session = ort.InferenceSession(str(onnx), providers=["CPUExecutionProvider"])
-        self.size, self.confidence = size, confidence
-
-    def boxes(self, image: np.ndarray) -> list[tuple[int, float, float, float, float]]:
-        h, w = image.shape[:2]
-        scale = self.size / max(h, w)
-        resized = cv2.resize(image, (round(w * scale), round(h * scale)))
-        canvas = np.full((self.size, self.size, 3), 114, np.uint8)
-        canvas[: resized.shape[0], : resized.shape[1]] = resized
-        blob = cv2.cvtColor(canvas, cv2.COLOR_BGR2RGB).transpose(2, 0, 1)[None].astype(np.float32) / 255
-        out = self.session.run(None, {self.session.get_inputs()[0].name: blob})[0][0]
-        keep = out[out[:, 4] >= self.confidence]
-        if len(keep) == 0:
-            return []
-        xyxy = np.stack([keep[:, 0] - keep[:, 2] / 2, keep[:, 1] - keep[:, 3] / 2, keep[:, 2], keep[:, 3]], 1)
-        idx = cv2.dnn.NMSBoxes(xyxy.tolist(), keep[:, 4].tolist(), self.confidence, 0.4)
-        rows = []
-        for i in np.array(idx).reshape(-1):
-            cx, cy, bw, bh = keep[i, :4] / scale
-            rows.append((ID["license_plate"], cx / w, cy / h, bw / w, bh / h))
-        return rows
+def plate_boxes(locator: PlateLocator, image: np.ndarray) -> list[tuple[int, float, float, float, float]]:
+    """License-plate labels (normalised centre and size) from the product's HyperLPR3 locator."""
+    h, w = image.shape[:2]
+    rows = []
+    for quad in locator.locate(image.astype(np.uint8)):
+        x1, y1, x2, y2 = quad.box
+        rows.append((ID["license_plate"], (x1 + x2) / 2 / w, (y1 + y2) / 2 / h, (x2 - x1) / w, (y2 - y1) / h))
+    return rows
 
 
 def shrink(image: np.ndarray, side: int) -> np.ndarray:
@@ -175,7 +158,7 @@ def main() -> None:
     parser.add_argument("--val-share", type=float, default=0.1)
     args = parser.parse_args()
     teacher = Teacher(args.kit / "weights/coco_detectors/yolov8n_int8_openvino_model")
-    plates = PlateBoxes(args.kit / "weights/plates/hyperlpr3/y5fu_640x_sim.onnx")
+    plates = PlateLocator(args.kit / "weights/plates/hyperlpr3/y5fu_640x_sim.onnx", threshold=0.5, iou=0.4)
     index = []
     counts: dict[str, int] = {}
     for sample in [*atl_samples(args.atl_git, args.kit), *fire8_samples(args.kit), *ccpd_samples(args.kit)]:
@@ -185,7 +168,7 @@ def main() -> None:
         sample.labels += teacher.boxes(sample.image, wanted)
         sample.pseudo = sorted(wanted)
         if sample.name.startswith("ccpd_"):
-            sample.labels += plates.boxes(sample.image)
+            sample.labels += plate_boxes(plates, sample.image)
             sample.pseudo.append("license_plate")
         digest = int(hashlib.sha256(sample.name.encode()).hexdigest(), 16)
         split = "val" if (digest % 1000) / 1000 < args.val_share else "train"

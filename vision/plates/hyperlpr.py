@@ -10,6 +10,8 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from vision.plates.onnx_model import LazyOnnxSession
+
 Image = npt.NDArray[np.uint8]
 MODELS = Path(__file__).resolve().parents[1] / "models" / "plates"
 DETECTOR_320 = MODELS / "y5fu_320x_sim.onnx"
@@ -88,39 +90,20 @@ def decode_rows(
 class PlateLocator:
     """Finds plates (box + corners) in a frame or a vehicle crop with the y5fu ONNX detector."""
 
-    def __init__(
-        self, model: Path = DETECTOR_320, threshold: float = 0.5, iou: float = 0.5, threads: int = 1
-    ):
-        if not model.is_file():
-            raise FileNotFoundError(f"plate detector model not found: {model}")
-        self.model = model
+    def __init__(self, model: Path = DETECTOR_320, threshold: float = 0.5, iou: float = 0.5, threads: int = 1):
+        self._onnx = LazyOnnxSession(model, "plate detector model", threads)
         self.threshold = threshold
         self.iou = iou
-        self.threads = threads
-        self._session: object | None = None
-        self._size = 0
-
-    def _get(self) -> object:
-        if self._session is None:
-            import onnxruntime as ort
-
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = self.threads
-            options.log_severity_level = 3  # the classifier lists its weights as inputs: a warning per weight
-            session = ort.InferenceSession(str(self.model), options, providers=["CPUExecutionProvider"])
-            self._size = int(session.get_inputs()[0].shape[2])
-            self._session = session
-        return self._session
 
     def locate(self, image: Image) -> list[PlateQuad]:
         """Plates in a BGR image, most confident first."""
         if image.ndim != 3 or image.shape[2] != 3 or min(image.shape[:2]) < 8:
             raise ValueError(f"plate search needs a BGR image of at least 8 x 8 px, got shape {image.shape}")
-        session = self._get()
-        boxed, scale, left, top = letterbox(image, self._size)
+        session = self._onnx.session
+        boxed, scale, left, top = letterbox(image, int(session.get_inputs()[0].shape[2]))
         blob = (boxed[:, :, ::-1].transpose(2, 0, 1)[None].astype(np.float32)) / 255.0
-        name = session.get_inputs()[0].name  # type: ignore[attr-defined]
-        rows = session.run(None, {name: blob})[0][0]  # type: ignore[attr-defined]
+        name = session.get_inputs()[0].name
+        rows = session.run(None, {name: blob})[0][0]
         return decode_rows(rows, scale, left, top, self.threshold, self.iou)
 
 
@@ -148,28 +131,14 @@ class PlateColourClassifier:
     """HyperLPR3's plate type classifier (96 x 96 BGR / 255): blue, green (new energy) or yellow."""
 
     def __init__(self, model: Path = CLASSIFIER, threads: int = 1):
-        if not model.is_file():
-            raise FileNotFoundError(f"plate colour classifier not found: {model}")
-        self.model = model
-        self.threads = threads
-        self._session: object | None = None
-
-    def _get(self) -> object:
-        if self._session is None:
-            import onnxruntime as ort
-
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = self.threads
-            options.log_severity_level = 3  # the classifier lists its weights as inputs: a warning per weight
-            self._session = ort.InferenceSession(str(self.model), options, providers=["CPUExecutionProvider"])
-        return self._session
+        self._onnx = LazyOnnxSession(model, "plate colour classifier", threads)
 
     def scores(self, plate: Image) -> npt.NDArray[np.float32]:
         """Class scores (blue, green, yellow) of a rectified plate."""
-        session = self._get()
+        session = self._onnx.session
         blob = (cv2.resize(plate, (96, 96)).astype(np.float32) / 255.0).transpose(2, 0, 1)[None]
-        name = session.get_inputs()[0].name  # type: ignore[attr-defined]
-        return session.run(None, {name: blob})[0][0]  # type: ignore[attr-defined,no-any-return]
+        name = session.get_inputs()[0].name
+        return session.run(None, {name: blob})[0][0]  # type: ignore[no-any-return]
 
     def colour(self, plate: Image) -> str:
         return CLASSIFIER_COLOURS[int(np.argmax(self.scores(plate)))]

@@ -12,6 +12,7 @@ import numpy.typing as npt
 
 from vision.plates.ctc import CtcText, constrained, greedy, log_softmax
 from vision.plates.formats import PlateColour, plate_format
+from vision.plates.onnx_model import LazyOnnxSession
 
 Image = npt.NDArray[np.uint8]
 MODEL = Path(__file__).resolve().parents[1] / "models" / "plates" / "lprnet.onnx"
@@ -67,26 +68,11 @@ class LprNet:
     """One ONNX Runtime session, opened on first use; reads a batch of views of plates at once."""
 
     def __init__(self, model: Path = MODEL, threads: int = 1):
-        if not model.is_file():
-            raise FileNotFoundError(f"LPRNet model not found: {model}")
-        self.model = model
-        self.threads = threads
-        self._session: object | None = None
-
-    def _get(self) -> object:
-        if self._session is None:
-            import onnxruntime as ort
-
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = self.threads
-            options.log_severity_level = 3  # the classifier lists its weights as inputs: a warning per weight
-            self._session = ort.InferenceSession(str(self.model), options, providers=["CPUExecutionProvider"])
-        return self._session
+        self._onnx = LazyOnnxSession(model, "LPRNet model", threads)
 
     def logits(self, plates: Sequence[Image]) -> npt.NDArray[np.float32]:
         """N x 68 x 18 raw scores for N BGR plate images (any size; resized to 94 x 24)."""
-        session = self._get()
-        return session.run(None, {"image": preprocess(plates)})[0]  # type: ignore[attr-defined,no-any-return]
+        return self._onnx.session.run(None, {"image": preprocess(plates)})[0]  # type: ignore[no-any-return]
 
     def read(self, plates: Sequence[Image], colour: PlateColour | None = None) -> list[CtcText]:
         return [decode(row, colour) for row in self.logits(plates)]

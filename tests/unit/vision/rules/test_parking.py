@@ -294,15 +294,7 @@ def run_with_plates(
     rule: ParkingRule, plates: dict[int, PlateReading], seconds: float, scene: Scene, plate_at: Callable[[float], str]
 ) -> list:  # noqa: ANN001
     """Like `run`, with the tracks' voted plate set to `plate_at(t)` (confidence 0.95) before each frame."""
-    violations = []
-    for index in range(int(seconds * 2) + 1):
-        t = index / 2
-        objects = list(scene(t))
-        for o in objects:
-            plates[o.track_id] = PlateReading(plate_at(t), 0.95)
-        frame = Frame("cam-1", index, at("09:00", t), paint(objects))
-        violations += rule.update(frame, detections(objects))
-    return violations
+    return run_with_readings(rule, plates, seconds, scene, lambda t: PlateReading(plate_at(t), 0.95))
 
 
 def look_alike_with_the_same_id(t: float) -> list[Obj]:
