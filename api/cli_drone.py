@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from ingest.config import AppConfig
 
 synth_aerial_app = typer.Typer(
     help="Synthetic aerial data: YOLO dataset, before/after flights.", no_args_is_help=True
@@ -63,10 +66,17 @@ def drone_eval(
     ),
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Precision, recall, median area and position error on held-out synthetic flights."""
-    from vision.change.evaluate import evaluate
+    """Precision, recall, median area and position error on held-out synthetic flights, with the
+    cameras file's `drone:` section and the detector it names."""
+    from api.pipeline.evaluate_drone import evaluate
+    from vision.detectors.base import DetectorError
 
-    result = evaluate(work_dir, pairs)
+    config = _app_config()
+    try:
+        result = evaluate(work_dir, pairs, drone=config.drone, detector=config.drone_detector())
+    except DetectorError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
     if as_json:
         typer.echo(result.to_json())
         return
@@ -87,19 +97,31 @@ def drone_process(
     """Process flights now (idempotent): compare with the baseline, store findings."""
     from api.db.base import make_engine, make_session_factory
     from api.db.evidence_sink import open_writer
-    from api.drone_jobs import DroneJobRunner, upload_root
+    from api.drone_jobs import drone_runner, upload_root
     from api.pipeline.sinks import FlightEvidenceSink
     from api.settings import get_settings
     from ingest.config.loader import config_sha256
-    from vision.change.detector import DEFAULT_WEIGHTS
 
     settings = get_settings()
+    config = _app_config()
     engine = make_engine(settings.database_url)
-    sink = FlightEvidenceSink(open_writer(settings), DEFAULT_WEIGHTS, config_sha256(settings.config))
-    runner = DroneJobRunner(make_session_factory(engine), upload_root(settings), sink)
+    sink = FlightEvidenceSink(open_writer(settings), config_sha256(settings.config))
+    runner = drone_runner(make_session_factory(engine), upload_root(settings), config, sink)
     results = [runner.process(f) for f in flight_ids] if flight_ids else runner.resume()
     for r in results:
         typer.echo(json.dumps({"flight_id": r.flight_id, "status": r.status, "detail": r.detail}))
     engine.dispose()
     if any(r.status == "failed" for r in results):
         raise typer.Exit(1)
+
+
+def _app_config() -> AppConfig:
+    """The cameras file (ENFORCE_CONFIG); a bad one exits naming the file, line and field."""
+    from api.settings import get_settings
+    from ingest.config import ConfigError, load_config
+
+    try:
+        return load_config(get_settings().config)
+    except ConfigError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None

@@ -19,13 +19,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.db.base import session_scope
 from api.db.models import DroneFindingRow, DroneFrameReport, DroneUpload, Flight, SurveyArea
+from api.pipeline.context import FlightSource, ModelIdentity
 from api.uploads.paths import hide_paths
-from ingest.config.drone import DroneConfig
+from ingest.config import AppConfig
 from ingest.drone.errors import FootageError
-from ingest.drone.types import TelemetryRecord
+from vision.change.config import DroneConfig, aerial_detector_config
+from vision.change.frames import TelemetryRecord
 from vision.change.pipeline import ChangeReport
-from vision.change.sink import ViolationSink
+from vision.detectors.base import Detector
 from vision.geometry.geo import LocalFrame
+from vision.sink import ViolationSink
+
+FlightSink = ViolationSink[FlightSource]
+DetectorFactory = Callable[[], Detector]
 
 log = logging.getLogger(__name__)
 PENDING = ("queued", "processing")
@@ -109,21 +115,32 @@ class JobResult:
     new_findings: int = 0
 
 
+def shipped_detector() -> Detector:
+    """The shipped aerial model (what a `drone:` section without `detector` runs)."""
+    from vision.change.detector import roof_detector
+
+    return roof_detector(aerial_detector_config())
+
+
 class DroneJobRunner:
-    """Processes queued flights one at a time; `start()` runs it on a background thread."""
+    """Processes queued flights one at a time; `start()` runs it on a background thread.
+
+    `config` is the `drone:` section; `detector_factory` builds its detector on the first job (a
+    missing weights file fails that job, not the server).
+    """
 
     def __init__(
         self,
         session_factory: sessionmaker[Session],
         upload_dir: Path,
-        sink: ViolationSink | None = None,
+        sink: FlightSink | None = None,
         config: DroneConfig | None = None,
-        detector_factory: Callable[[], object] | None = None,
+        detector_factory: DetectorFactory = shipped_detector,
     ):
         self.sessions, self.upload_dir, self.sink = session_factory, upload_dir, sink
         self.config = config or DroneConfig()
         self._detector_factory = detector_factory
-        self._detector: object | None = None
+        self._detector: Detector | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -169,14 +186,9 @@ class DroneJobRunner:
             if flight is not None:
                 flight.status, flight.progress, flight.status_detail = status, progress, detail[:4000]
 
-    def detector(self) -> object:
+    def detector(self) -> Detector:
         if self._detector is None:
-            if self._detector_factory is not None:
-                self._detector = self._detector_factory()
-            else:
-                from vision.change.detector import AerialDetector
-
-                self._detector = AerialDetector(confidence=self.config.detector_confidence)
+            self._detector = self._detector_factory()
         return self._detector
 
     def process(self, flight_id: int) -> JobResult:
@@ -192,7 +204,7 @@ class DroneJobRunner:
             return JobResult(flight_id, "failed", detail)
 
     def _process(self, flight_id: int) -> JobResult:
-        from vision.change.flights import load_folder
+        from ingest.drone.flights import load_folder
         from vision.change.pipeline import ChangeDetector
 
         with session_scope(self.sessions) as s:
@@ -225,7 +237,7 @@ class DroneJobRunner:
         self._set(flight_id, "processing", 0.05, "decoding footage")
         new = load_folder(str(flight_id), folder, self.config)
         base = load_folder(str(baseline_id), flight_folder(self.upload_dir, baseline_id), self.config)
-        report = ChangeDetector(self.detector(), self.config).compare(  # type: ignore[arg-type]
+        report = ChangeDetector(self.detector(), self.config).compare(
             base, new, frame, progress=lambda p, msg: self._set(flight_id, "processing", 0.1 + 0.8 * p, msg)
         )
         added = self._store(flight_id, baseline_id, area, report, new.date, base.date)
@@ -320,7 +332,8 @@ class DroneJobRunner:
                 flight_dates=(base_date, new_date),
                 area_name=area.name,
             )
-            self.sink.submit(violation)
+            source = FlightSource(str(flight_id), area.name, self.config.timezone, ModelIdentity.of(self.detector()))
+            self.sink.submit(violation, source)
             with session_scope(self.sessions) as s:
                 frow = s.scalar(
                     select(DroneFindingRow).where(
@@ -332,13 +345,26 @@ class DroneJobRunner:
         return added
 
 
-def start_drone_jobs(app: object, settings: object, sink: ViolationSink | None = None) -> DroneJobRunner:
+def drone_runner(
+    session_factory: sessionmaker[Session], upload_dir: Path, config: AppConfig, sink: FlightSink | None = None
+) -> DroneJobRunner:
+    """A runner with the config file's `drone:` section and the detector it names."""
+    from vision.change.detector import roof_detector
+
+    return DroneJobRunner(
+        session_factory, upload_dir, sink, config.drone, lambda: roof_detector(config.drone_detector())
+    )
+
+
+def start_drone_jobs(
+    app: object, settings: object, config: AppConfig, sink: FlightSink | None = None
+) -> DroneJobRunner:
     """Start the background runner for an app (call from the lifespan; `runner.stop()` on shutdown).
 
     It first resumes flights a restart left queued or processing, then polls for newly queued ones.
     """
     state = app.state  # type: ignore[attr-defined]
-    runner = DroneJobRunner(state.session_factory, upload_root(settings), sink)
+    runner = drone_runner(state.session_factory, upload_root(settings), config, sink)
     state.drone_jobs = runner
     runner.start()
     return runner

@@ -21,16 +21,17 @@ from pathlib import Path
 
 os.environ.setdefault("YOLO_OFFLINE", "1")
 REPO = Path(__file__).resolve().parents[1]
-from vision.change.detector import DEFAULT_WEIGHTS  # noqa: E402 - after YOLO_OFFLINE is set
+from vision.change.config import AERIAL_V2  # noqa: E402 - after YOLO_OFFLINE is set
 
-SHIPPED = DEFAULT_WEIGHTS.stem  # the drone pipeline's model; --weights measures another beside it
-MODEL_DIR = DEFAULT_WEIGHTS.parent
+SHIPPED = AERIAL_V2.stem  # the drone pipeline's model; --weights measures another beside it
+MODEL_DIR = AERIAL_V2.parent
 
 
 def change_figures(work: Path, pairs: int, weights: Path | None = None) -> dict[str, float]:
-    from vision.change.evaluate import evaluate
+    from api.pipeline.evaluate_drone import evaluate
+    from vision.change.config import aerial_detector_config
 
-    r = evaluate(work / "pairs", pairs, weights=weights)
+    r = evaluate(work / "pairs", pairs, detector=aerial_detector_config(weights) if weights else None)
     name = weights.parent.name if weights else SHIPPED
     print(
         f"[change] {name}: {r.pairs} held-out pairs: precision {r.precision:.3f}  recall {r.recall:.3f}  "
@@ -64,7 +65,8 @@ def detector_figures(work: Path, areas: int, weights: Path | None = None) -> dic
     import numpy as np
     from ultralytics import YOLO
 
-    from vision.change.detector import AerialDetector
+    from vision.change.config import aerial_detector_config
+    from vision.change.detector import roof_detector
     from vision.synth.aerial.dataset import build_dataset
 
     data = work / "testset"
@@ -79,7 +81,7 @@ def detector_figures(work: Path, areas: int, weights: Path | None = None) -> dic
     m = YOLO(str(MODEL_DIR / f"{SHIPPED}.pt")).val(
         data=str(yaml), split="test", imgsz=640, batch=16, device="cpu", plots=False, verbose=False, workers=0
     )
-    det = AerialDetector()
+    det = roof_detector(aerial_detector_config())
     images = sorted((data / "test" / "images").glob("*.jpg"))[:40]
     frame = cv2.imread(str(images[0]))
     det.detect(frame)
@@ -113,9 +115,10 @@ def detector_figures(work: Path, areas: int, weights: Path | None = None) -> dic
 
 
 def video_figures(work: Path) -> dict[str, float]:
-    from ingest.config.drone import DroneConfig
-    from vision.change.detector import AerialDetector
-    from vision.change.flights import load_video_flight
+    from ingest.drone.flights import load_video_flight
+    from ingest.drone.srt import parse_srt
+    from vision.change.config import DroneConfig, aerial_detector_config
+    from vision.change.detector import roof_detector
     from vision.change.pipeline import ChangeDetector
     from vision.geometry.geo import LocalFrame
     from vision.synth.aerial.pairs import PairOptions, make_pair
@@ -129,7 +132,7 @@ def video_figures(work: Path) -> dict[str, float]:
     truth = json.loads((folder / "truth.json").read_text())
     config = DroneConfig()
     origin = LocalFrame(*truth["origin"])
-    detector = ChangeDetector(AerialDetector(confidence=config.detector_confidence), config)
+    detector = ChangeDetector(roof_detector(aerial_detector_config()), config)
     t0 = time.perf_counter()
     before = load_video_flight("before", folder / "before.mp4", folder / "before.SRT", config, origin)
     t1 = time.perf_counter()
@@ -140,7 +143,7 @@ def video_figures(work: Path) -> dict[str, float]:
     frames = truth["flights"]["after"]["frames"]
     from vision.change.evaluate import match_findings, photographed
 
-    seen = photographed(truth["new_structures"], folder / "after.SRT", 1920, 1080, config, origin)
+    seen = photographed(truth["new_structures"], parse_srt(folder / "after.SRT"), 1920, 1080, config.camera, origin)
     tp = match_findings(report.findings, seen)[0]
     print(
         f"[video] 2-minute 1080p30 flight ({frames} frames) vs its 2-minute baseline: "

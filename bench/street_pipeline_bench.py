@@ -61,7 +61,7 @@ def main() -> int:
     detector = build_detector(load_config(args.config).detectors[args.detector])
     plates = load_config(args.config).plates
     engine = plates.engine_for(camera.id) if args.plate_engine == "config" else args.plate_engine
-    analyzer = StreetAnalyzer(camera, detector, PlateReader(engine, intel_model=plates.intel_model))
+    analyzer = StreetAnalyzer(camera.analysis_setup(), detector, PlateReader(engine, intel_model=plates.intel_model))
     detector.detect = timed("detect", detector.detect)  # type: ignore[method-assign]
     analyzer.tracker.update = timed("track", analyzer.tracker.update)  # type: ignore[method-assign]
     for rule in analyzer.rules:

@@ -129,7 +129,7 @@ def main() -> None:
         reader = PlateReader(engine)
         reader.read(plated, VEHICLE)
         print(f"plate   locate + {engine:9s} rec {median_ms(timed(lambda r=reader: r.read(plated, VEHICLE), 10))}")
-    analyzer = StreetAnalyzer(camera, onnx)
+    analyzer = StreetAnalyzer(camera.analysis_setup(), onnx)
     whole = timed(lambda: analyzer.process(frames[0], detect=True), args.frames)
     carried = timed(lambda: analyzer.process(frames[0], detect=False), args.frames)
     print(f"analyzer.process detect=True    {median_ms(whole)}")

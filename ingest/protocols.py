@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from ingest.config import CameraConfig
+from vision.sink import ViolationSink as Sink
 from vision.types import Frame, Violation
 
 
@@ -16,11 +17,8 @@ class FrameAnalyzer(Protocol):
     def process(self, frame: Frame, detect: bool) -> list[Violation]: ...
 
 
-@runtime_checkable
-class ViolationSink(Protocol):
-    """Turns a violation into an evidence record and a pending event. Must not lose what it accepted."""
-
-    def submit(self, violation: Violation, camera: CameraConfig) -> None: ...
+# The one violation sink protocol (vision/sink.py), for violations that come from a camera.
+ViolationSink = Sink[CameraConfig]
 
 
 @runtime_checkable

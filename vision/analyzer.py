@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import numpy.typing as npt
 
-from ingest.config.camera import CameraConfig
+from vision.camera_setup import CameraSetup
 from vision.detectors.base import Detector
 from vision.episodes import EpisodeAware, EpisodeJournal
 from vision.plates import PlateReader, TrackPlates
@@ -33,7 +33,7 @@ class StreetAnalyzer:
 
     def __init__(
         self,
-        camera: CameraConfig,
+        camera: CameraSetup,
         detector: Detector,
         plate_reader: PlateReader | None = None,
         *,
@@ -53,7 +53,7 @@ class StreetAnalyzer:
         self.heartbeat = timedelta(seconds=heartbeat_seconds)
         self._last_heartbeat: datetime | None = None
         if journal is not None:
-            known = journal.open_episodes(camera.id)
+            known = journal.open_episodes(camera.camera_id)
             for rule in self.rules:
                 if isinstance(rule, EpisodeAware):
                     rule.resume(known)

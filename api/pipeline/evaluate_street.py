@@ -119,7 +119,7 @@ def predicted_events(violations: Sequence[Violation], start: datetime) -> list[P
 def play_footage(camera: CameraConfig, detector: Detector, plate_reader: PlateReader | None) -> list[Violation]:
     """Every violation a real camera worker confirms on the camera's file, played to its end."""
     sink = CollectingSink()
-    worker = CameraWorker(camera, open_reader, StreetAnalyzer(camera, detector, plate_reader), sink)
+    worker = CameraWorker(camera, open_reader, StreetAnalyzer(camera.analysis_setup(), detector, plate_reader), sink)
     state = worker.run(threading.Event())
     if state != "finished":
         raise ScenarioError(f"{camera.source}: footage did not play to the end ({state}: {worker.health().last_error})")

@@ -95,7 +95,7 @@ def beijing_clip_plates(reader: TimedReader, fps: float = 5.0, root: Path | None
     over the whole frame, plates read at most once a second per track) and return every track's vote."""
     clip = next(c for c in PARKING_NEGATIVES if c.name == BEIJING_CLIP)
     camera = clip_camera(clip, fps, root)
-    analyzer = StreetAnalyzer(camera, build_detector(kit_coco_detector_config(root)), reader)
+    analyzer = StreetAnalyzer(camera.analysis_setup(), build_detector(kit_coco_detector_config(root)), reader)
     assert analyzer.plates is not None and camera.start_time is not None
     video = cv2.VideoCapture(camera.source[len("file:") :])
     if not video.isOpened():

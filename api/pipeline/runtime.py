@@ -25,7 +25,6 @@ from evidence.writer import EvidenceWriter
 from ingest.config import AppConfig, CameraConfig
 from ingest.config.loader import config_sha256
 from ingest.supervisor import Supervisor, embedded_supervisor
-from vision.change.detector import DEFAULT_WEIGHTS as AERIAL_WEIGHTS
 
 log = logging.getLogger(__name__)
 
@@ -112,17 +111,18 @@ def start_row_retry(pipeline: Pipeline, interval_s: float = 5.0) -> None:
     pipeline.threads.append(thread)
 
 
-def start_drone_job_runner(app: FastAPI, settings: Settings, pipeline: Pipeline) -> None:
-    """Uploaded flights become background jobs; findings go through the same evidence writer."""
-    sink = FlightEvidenceSink(pipeline.writer, AERIAL_WEIGHTS, config_sha256(settings.config))
-    pipeline.drone_jobs = start_drone_jobs(app, settings, sink)
+def start_drone_job_runner(app: FastAPI, settings: Settings, config: AppConfig, pipeline: Pipeline) -> None:
+    """Uploaded flights become background jobs (the `drone:` section and its detector); findings go
+    through the same evidence writer."""
+    sink = FlightEvidenceSink(pipeline.writer, config_sha256(settings.config))
+    pipeline.drone_jobs = start_drone_jobs(app, settings, config, sink)
 
 
 def start_pipeline(app: FastAPI, settings: Settings, config: AppConfig) -> Pipeline:
     pipeline = Pipeline(writer=start_evidence(settings))
     app.state.evidence_writer = pipeline.writer
     start_camera_workers(app, settings, config, pipeline)
-    start_drone_job_runner(app, settings, pipeline)
+    start_drone_job_runner(app, settings, config, pipeline)
     start_spool_retry(pipeline)
     start_row_retry(pipeline)
     return pipeline

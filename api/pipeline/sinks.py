@@ -1,18 +1,16 @@
-"""The camera workers' violation sink: every violation becomes a signed evidence record + pending event."""
+"""The violation sinks of camera workers and drone jobs: every violation becomes a signed evidence
+record + pending event."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from pathlib import Path
 
-from api import __version__
-from api.pipeline.context import ModelIdentity
+from api.pipeline.context import FlightSource, flight_context
 from evidence.errors import StoreUnavailableError
-from evidence.records import Place, RecordContext
+from evidence.records import RecordContext
 from evidence.writer import EvidenceWriter
 from ingest.config import CameraConfig
-from vision.detectors.base import file_sha256
 from vision.types import Violation
 
 log = logging.getLogger(__name__)
@@ -52,39 +50,13 @@ class EvidenceSink:
 
 
 class FlightEvidenceSink:
-    """The drone job runner's sink: each new rooftop structure becomes a signed record + pending event.
+    """The drone job runner's sink: each new rooftop structure becomes a signed record + pending event,
+    described by the flight it came from (its area, time zone and the detector that found it)."""
 
-    Survey areas carry no address, grid code or responsible unit yet, so the place is the finding's
-    own position; a reviewer sees lat/lon and the area name in the record.
-    """
-
-    def __init__(self, writer: EvidenceWriter, weights: Path, config_sha256: str):
+    def __init__(self, writer: EvidenceWriter, config_sha256: str):
         self.writer = writer
-        self.model = ModelIdentity(weights.stem, file_sha256(weights), "onnx")
         self.config_sha256 = config_sha256
 
-    def context_for(self, violation: Violation) -> RecordContext:
-        details = violation.details
-        lat, lon = details.lat or 0.0, details.lon or 0.0
-        return RecordContext(
-            device_kind="flight",
-            device_id=violation.source_id,
-            place=Place(
-                lat=lat,
-                lon=lon,
-                address=f"rooftop at {lat:.6f}, {lon:.6f} ({violation.zone_name or 'survey area'})",
-                grid_code="unassigned",
-                responsible_unit="unassigned",
-            ),
-            timezone="Asia/Shanghai",
-            model_name=self.model.name,
-            weights_sha256=self.model.weights_sha256,
-            detector_type=self.model.detector_type,
-            config_sha256=self.config_sha256,
-            software_version=__version__,
-        )
-
-    def submit(self, violation: Violation, **meta: object) -> object:
-        record = self.writer.write(violation, self.context_for(violation))
-        log.info("rooftop structure on flight %s -> evidence record %s", violation.source_id, record.record_id)
-        return record.record_id
+    def submit(self, violation: Violation, flight: FlightSource) -> None:
+        record = self.writer.write(violation, flight_context(violation, flight, self.config_sha256))
+        log.info("rooftop structure on flight %s -> evidence record %s", flight.flight_id, record.record_id)

@@ -46,7 +46,7 @@ class StreetWiring:
     def analyzer_for(self, camera: CameraConfig) -> StreetAnalyzer:
         plates = self.config.plates
         reader = PlateReader(plates.engine_for(camera.id), intel_model=plates.intel_model)
-        return StreetAnalyzer(camera, self.detector_for(camera), reader, journal=self.journal)
+        return StreetAnalyzer(camera.analysis_setup(), self.detector_for(camera), reader, journal=self.journal)
 
     def context_for(self, camera: CameraConfig) -> RecordContext:
         return camera_context(camera, self.models[camera.id], self.config_sha256)

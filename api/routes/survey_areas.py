@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, Request, status
 from sqlalchemy import select
 
 from api.auth.deps import DroneUser, require_role
@@ -20,7 +20,6 @@ from api.schemas.survey_area import (
     SurveyAreaCreate,
     SurveyAreaPublic,
 )
-from ingest.config.drone import DroneConfig
 from ingest.drone.errors import FootageError
 
 router = APIRouter(prefix="/survey-areas", tags=["survey areas"])
@@ -74,9 +73,15 @@ def get_area(area_id: IdPath, session: SessionDep, user: AreaReader) -> SurveyAr
     responses={**NOT_FOUND, 422: {"description": "The flight does not cover the area"}},
 )
 def set_baseline(
-    area_id: IdPath, body: BaselineUpdate, session: SessionDep, settings: SettingsDep, user: DroneUser
+    area_id: IdPath,
+    body: BaselineUpdate,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: DroneUser,
 ) -> SurveyArea:
-    """Make a flight the area's baseline; its footage (where uploaded) must lie over the area."""
+    """Make a flight the area's baseline; its footage (where uploaded) must lie over the area (by the
+    `drone:` section's minimum coverage)."""
     area = _area(session, area_id)
     flight = session.get(Flight, body.flight_id)
     if flight is None:
@@ -88,7 +93,7 @@ def set_baseline(
                 read_track(folder),
                 area,
                 flight.id,
-                DroneConfig().min_area_coverage,
+                request.app.state.app_config.drone.min_area_coverage,
                 list(session.scalars(select(SurveyArea))),
             )
         except (AreaMismatchError, FootageError) as exc:

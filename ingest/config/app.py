@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ingest.config.camera import CameraConfig
 from ingest.config.errors import FieldError
+from vision.change.config import DroneConfig, aerial_detector_config
 from vision.detectors.config import DetectorConfig
 from vision.plates.config import PlatesConfig
 
@@ -29,6 +30,23 @@ def verify_detector_references(cameras: list[CameraConfig], detectors: dict[str,
                 )
 
 
+def verify_drone_detector(drone: DroneConfig, detectors: dict[str, DetectorConfig]) -> None:
+    """The drone's detector is one of `detectors:` and, where its class map says, yields roof_structure."""
+    if drone.detector is None:
+        return
+    if drone.detector not in detectors:
+        known = ", ".join(sorted(detectors)) or "(none defined)"
+        raise FieldError(
+            ("drone", "detector"), f"drone detector {drone.detector!r} is not defined; defined detectors: {known}"
+        )
+    class_map = detectors[drone.detector].class_map
+    if class_map and "roof_structure" not in class_map.values():
+        raise FieldError(
+            ("drone", "detector"),
+            f"drone detector {drone.detector!r} maps no model class to 'roof_structure' in its class_map",
+        )
+
+
 class AppConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -36,12 +54,20 @@ class AppConfig(BaseModel):
     detectors: dict[str, DetectorConfig] = Field(default_factory=dict)
     cameras: list[CameraConfig] = Field(default_factory=list)
     plates: PlatesConfig = Field(default_factory=PlatesConfig)
+    drone: DroneConfig = Field(default_factory=DroneConfig)
 
     @model_validator(mode="after")
     def _verify(self) -> AppConfig:
         verify_unique_camera_ids(self.cameras)
         verify_detector_references(self.cameras, dict(self.detectors))
+        verify_drone_detector(self.drone, dict(self.detectors))
         return self
+
+    def drone_detector(self) -> DetectorConfig:
+        """The drone's detector configuration: its `detectors:` entry, else the shipped aerial model."""
+        if self.drone.detector is None:
+            return aerial_detector_config()
+        return self.detectors[self.drone.detector]
 
     def camera(self, camera_id: str) -> CameraConfig:
         for camera in self.cameras:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ingest.config.errors import FieldError
 from ingest.redact import mask_url
+from vision.camera_setup import CameraSetup
 from vision.zones import ZoneConfig
 
 SOURCE_SCHEMES = ("rtsp", "rtsps", "http", "https", "file", "device")
@@ -130,3 +131,7 @@ class CameraConfig(BaseModel):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def analysis_setup(self) -> CameraSetup:
+        """What the street analyzer needs of this camera (zones, local time zone, analysis rate)."""
+        return CameraSetup(self.id, tuple(self.zones), self.tz, self.analysis_fps)

@@ -1,6 +1,5 @@
-"""Drone footage readers: DJI-style SRT telemetry with video, geotagged stills, frame selection."""
+"""Drone footage readers: DJI-style SRT telemetry with video, geotagged stills, a flight's frames."""
 
 from ingest.drone.errors import FootageError, TelemetryError
-from ingest.drone.types import GeoFrame, TelemetryRecord
 
-__all__ = ["FootageError", "GeoFrame", "TelemetryError", "TelemetryRecord"]
+__all__ = ["FootageError", "TelemetryError"]

@@ -11,7 +11,7 @@ import numpy as np
 import piexif
 
 from ingest.drone.errors import TelemetryError
-from ingest.drone.types import GeoFrame, TelemetryRecord
+from vision.change.frames import GeoFrame, TelemetryRecord
 from vision.types import Frame
 
 _XMP = {

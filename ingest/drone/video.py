@@ -10,7 +10,7 @@ import numpy as np
 
 from ingest.drone.errors import FootageError
 from ingest.drone.srt import parse_srt
-from ingest.drone.types import GeoFrame, TelemetryRecord
+from vision.change.frames import GeoFrame, TelemetryRecord
 from vision.types import Frame
 
 

@@ -1,20 +1,20 @@
-"""Score the change pipeline on held-out synthetic before/after flights (ground truth from the generator)."""
+"""Score the change pipeline's findings against the generator's ground truth (held-out synthetic
+before/after flights); api/pipeline/evaluate_drone.py reads the footage and runs the pipeline."""
 
 from __future__ import annotations
 
 import json
-import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 import numpy as np
 
-from ingest.config.drone import DroneConfig
-from vision.change.detector import AerialDetector
-from vision.change.flights import load_video_flight
-from vision.change.pipeline import ChangeDetector, Finding
+from vision.change.config import DroneCameraConfig
+from vision.change.frames import TelemetryRecord
+from vision.change.pipeline import ChangeReport, Finding
+from vision.change.selection import pose_of
+from vision.geometry.camera import apply_h, ground_to_image
 from vision.geometry.geo import LocalFrame, distance_m
-from vision.synth.aerial.pairs import EVAL_SEEDS, PairOptions, make_pair
 
 MATCH_RADIUS_M = 4.0
 
@@ -69,16 +69,17 @@ def match_findings(findings: list[Finding], truth: list[dict]) -> tuple[int, lis
 
 
 def photographed(
-    truth: list[dict], srt: Path, width: int, height: int, config: DroneConfig, origin: LocalFrame
+    truth: list[dict],
+    records: Sequence[TelemetryRecord],
+    width: int,
+    height: int,
+    camera: DroneCameraConfig,
+    origin: LocalFrame,
 ) -> list[dict]:
     """The true structures whose centre appears in at least one frame of the flight (by its telemetry):
     a structure the drone never photographed cannot be found, so it is not scored."""
-    from ingest.drone.selection import pose_of
-    from ingest.drone.srt import parse_srt
-    from vision.geometry.camera import apply_h, ground_to_image
-
-    intr = config.camera.intrinsics(width, height)
-    homographies = [ground_to_image(intr, pose_of(r, origin)) for r in parse_srt(srt)]
+    intr = camera.intrinsics(width, height)
+    homographies = [ground_to_image(intr, pose_of(r, origin)) for r in records]
     out = []
     for s in truth:
         e, n = origin.to_en(s["lat"], s["lon"])
@@ -90,60 +91,21 @@ def photographed(
     return out
 
 
-def evaluate_pair(folder: Path, detector: ChangeDetector, config: DroneConfig, seed: int) -> PairResult:
-    truth = json.loads((folder / "truth.json").read_text())
-    t0 = time.perf_counter()
-    origin = LocalFrame(*truth["origin"])
-    before = load_video_flight(f"{seed}-before", folder / "before.mp4", folder / "before.SRT", config, origin)
-    after = load_video_flight(f"{seed}-after", folder / "after.mp4", folder / "after.SRT", config, origin)
-    report = detector.compare(before, after, origin)
-    frame = after.frames[0].frame
-    scored = photographed(
-        truth["new_structures"], folder / "after.SRT", frame.width, frame.height, config, origin
-    )
+def score_pair(seed: int, report: ChangeReport, scored: list[dict], seconds: float) -> PairResult:
+    """One pair's figures: `scored` are the true structures the new flight photographed."""
     tp, area, pos = match_findings(report.findings, scored)
-    return PairResult(
-        seed,
-        len(scored),
-        len(report.findings),
-        tp,
-        area,
-        pos,
-        len(report.unregistered),
-        time.perf_counter() - t0,
-    )
+    return PairResult(seed, len(scored), len(report.findings), tp, area, pos, len(report.unregistered), seconds)
 
 
-def evaluate(
-    work_dir: Path,
-    pairs: int = 12,
-    first_seed: int = EVAL_SEEDS,
-    options: PairOptions | None = None,
-    weights: Path | None = None,
-) -> DroneEval:
-    """Generate (or reuse) `pairs` held-out pairs under work_dir and score the pipeline on them."""
-    config = DroneConfig()
-    det = (
-        AerialDetector(weights, confidence=config.detector_confidence)
-        if weights
-        else AerialDetector(confidence=config.detector_confidence)
-    )
-    detector = ChangeDetector(det, config)
-    results = []
-    t0 = time.perf_counter()
-    for k in range(pairs):
-        seed = first_seed + k
-        folder = work_dir / f"pair-{seed}"
-        if not (folder / "truth.json").is_file():
-            make_pair(seed, folder, options)
-        results.append(evaluate_pair(folder, detector, config, seed))
+def summarise(results: list[PairResult], seconds: float) -> DroneEval:
+    """Pooled precision and recall, median area and position errors over the pairs."""
     truth = sum(r.truth for r in results)
     found = sum(r.found for r in results)
     tp = sum(r.true_positive for r in results)
     area = [e for r in results for e in r.area_errors]
     pos = [e for r in results for e in r.position_errors]
     return DroneEval(
-        pairs=pairs,
+        pairs=len(results),
         precision=tp / found if found else 1.0,
         recall=tp / truth if truth else 1.0,
         median_area_error=float(np.median(area)) if area else float("nan"),
@@ -151,6 +113,6 @@ def evaluate(
         truth=truth,
         found=found,
         true_positive=tp,
-        seconds=time.perf_counter() - t0,
+        seconds=seconds,
         per_pair=results,
     )

@@ -10,37 +10,26 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
 
 import cv2
 import numpy as np
 import numpy.typing as npt
 
-from ingest.config.drone import DroneConfig
-from ingest.drone.selection import ground_polygon, overlap, pose_of
-from ingest.drone.types import GeoFrame
 from vision.change.compare import Candidate, new_structures
+from vision.change.config import DroneConfig
+from vision.change.detector import ROOF_LABEL
+from vision.change.frames import FlightFrames, GeoFrame
 from vision.change.register import Registrar, Registration
+from vision.change.selection import ground_polygon, overlap, pose_of
+from vision.detectors.base import Detector
 from vision.geometry.camera import Intrinsics, apply_h, image_to_ground
 from vision.geometry.geo import LocalFrame, polygon_area_m2
 from vision.types import Detections
 
 log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
-
-
-class Detector(Protocol):
-    def detect(self, image: npt.NDArray[np.uint8]) -> Detections: ...
-
-
-@dataclass(frozen=True)
-class FlightFrames:
-    flight_id: str
-    date: str  # ISO date the flight was flown
-    frames: Sequence[GeoFrame]
-
 
 @dataclass(frozen=True, eq=False)
 class Observation:
@@ -117,7 +106,7 @@ class ChangeDetector:
             overlaps = [overlap(poly, base_poly) for base_poly in base_polys]
             ranked = sorted(range(len(baseline.frames)), key=lambda i: -overlaps[i])[:2]
             ranked = [i for i in ranked if overlaps[i] > 0.2]
-            det_new = self.detector.detect(gf.frame.image)
+            det_new = self.detector.detect(gf.frame.image).only(ROOF_LABEL)
             registered_any: Registration | None = None
             first_reason = "no baseline frame covers this ground"
             for bi in ranked:
@@ -130,7 +119,7 @@ class ChangeDetector:
                     registered_any = reg
                     report.frames.append(FrameReport(gf.frame.index, base.frame.index, True, reg.quality))
                 if bi not in base_dets:
-                    base_dets[bi] = self.detector.detect(base.frame.image)
+                    base_dets[bi] = self.detector.detect(base.frame.image).only(ROOF_LABEL)
                 for cand in new_structures(
                     gf.frame.image,
                     base.frame.image,

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from api.db.base import make_engine, make_session_factory, session_scope
 from api.db.models import DroneFindingRow, DroneUpload, Flight, SurveyArea
 from api.drone_jobs import DroneJobRunner, flight_folder
-from vision.change.sink import ListSink
+from api.pipeline.context import FlightSource
+from vision.sink import ListSink
 
 
 @pytest.fixture
@@ -74,7 +75,7 @@ def _count(factory, flight_id: int) -> int:  # noqa: ANN001
 @pytest.mark.slow
 def test_rerun_adds_no_findings_and_interrupted_job_resumes(world) -> None:  # noqa: ANN001
     factory, uploads, ids, truth = world
-    sink = ListSink()
+    sink: ListSink[FlightSource] = ListSink()
     runner = DroneJobRunner(factory, uploads, sink)
     first = runner.process(ids["before"])
     assert first.status == "done" and "baseline" in first.detail

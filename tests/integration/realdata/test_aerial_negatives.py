@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.config.drone import DroneConfig
-from vision.change.detector import AerialDetector
+from vision.change.config import aerial_detector_config
+from vision.change.detector import roof_detector
 from vision.change.real_negatives import clip_path, false_boxes
 
 pytestmark = pytest.mark.slow
@@ -28,7 +28,7 @@ FRAMES = 30
 )
 def test_shipped_aerial_detector_is_quiet_on_real_footage_without_new_structures(clip: str, bound: float) -> None:
     clip_path(clip)  # a missing kit fails here with the path it looked at
-    detector = AerialDetector(confidence=DroneConfig().detector_confidence)
+    detector = roof_detector(aerial_detector_config())  # what an empty `drone.detector` runs
     result = false_boxes(detector, clip, FRAMES)
     assert result.frames == FRAMES
     assert result.per_frame <= bound, f"{result.boxes} false roof_structure boxes on {result.frames} frames"

@@ -11,6 +11,7 @@ from ingest.config.camera import CameraConfig, Location
 from tests.support.plates import VEHICLE, street_with_vehicle
 from tests.support.yolo_test_model import COCO_STREET_MAP, IMAGE_SIZE, BuiltModel, scene
 from vision.analyzer import StreetAnalyzer
+from vision.camera_setup import CameraSetup
 from vision.detectors import build_detector
 from vision.detectors.config import OnnxDetectorConfig
 from vision.plates import PlateReader
@@ -23,10 +24,10 @@ PLACE = Location(
 )
 
 
-def camera(*zones: dict[str, object]) -> CameraConfig:
+def camera(*zones: dict[str, object]) -> CameraSetup:
     return CameraConfig.model_validate(
         {"id": "cam-1", "name": "test", "source": "file:x.mp4", "location": PLACE, "zones": list(zones)}
-    )
+    ).analysis_setup()
 
 
 PARKING = {
@@ -153,7 +154,7 @@ def test_every_demo_camera_gets_a_rule_per_zone() -> None:
     kinds = {"no_parking": ParkingRule, "worksite_exit": MudTruckRule, "barbecue_watch": BarbecueRule}
     config = load_config(REPO / "configs" / "cameras.yaml")
     for cam in config.cameras:
-        analyzer = StreetAnalyzer(cam, ScriptedDetector(lambda call: boxes()))
+        analyzer = StreetAnalyzer(cam.analysis_setup(), ScriptedDetector(lambda call: boxes()))
         assert [type(r) for r in analyzer.rules] == [kinds[z.kind] for z in cam.zones]
         frame = Frame(cam.id, 0, START, np.zeros((72, 128, 3), np.uint8))
         assert analyzer.process(frame) == []

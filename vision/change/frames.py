@@ -1,7 +1,11 @@
-"""Typed values of the drone path: one telemetry record per frame, a frame with its pose."""
+"""Typed values of the drone path: one telemetry record per frame, a frame with its pose, a flight.
+
+Readers (ingest/drone) build them from footage; the change pipeline only reads them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,3 +34,12 @@ class GeoFrame:
     frame: Frame
     telemetry: TelemetryRecord
     source: str  # file name, for messages and evidence
+
+
+@dataclass(frozen=True)
+class FlightFrames:
+    """The selected, decoded frames of one flight."""
+
+    flight_id: str
+    date: str  # ISO date the flight was flown
+    frames: Sequence[GeoFrame]

@@ -1,11 +1,11 @@
-"""Choose frames by ground overlap (from telemetry alone), not every frame."""
+"""Frame geometry from telemetry alone: pose, ground footprint, overlap, and choosing frames by overlap."""
 
 from __future__ import annotations
 
 import cv2
 import numpy as np
 
-from ingest.drone.types import TelemetryRecord
+from vision.change.frames import TelemetryRecord
 from vision.geometry.camera import Intrinsics, Pose, footprint
 from vision.geometry.geo import LocalFrame
 

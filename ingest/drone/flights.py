@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from ingest.config.drone import DroneConfig
 from ingest.drone.errors import FootageError
-from ingest.drone.selection import select_by_overlap
 from ingest.drone.stills import read_still
-from ingest.drone.types import GeoFrame, TelemetryRecord
 from ingest.drone.video import FlightVideo
-from vision.change.pipeline import FlightFrames
+from vision.change.config import DroneConfig
+from vision.change.frames import FlightFrames, TelemetryRecord
+from vision.change.selection import select_by_overlap
 from vision.geometry.geo import LocalFrame
 
 STILL_SUFFIXES = {".jpg", ".jpeg"}
@@ -63,6 +62,3 @@ def track(frames: FlightFrames) -> list[TelemetryRecord]:
 
 def flight_date(frames: FlightFrames) -> date:
     return date.fromisoformat(frames.date)
-
-
-__all__ = ["GeoFrame", "load_folder", "load_stills_flight", "load_video_flight", "track"]
