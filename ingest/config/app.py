@@ -37,7 +37,7 @@ def verify_drone_detector(drone: DroneConfig, detectors: dict[str, DetectorConfi
     if drone.detector not in detectors:
         known = ", ".join(sorted(detectors)) or "(none defined)"
         raise FieldError(
-            ("drone", "detector"), f"drone detector {drone.detector!r} is not defined; defined detectors: {known}"
+            ("drone", "detector"), f"drone detector {drone.detector!r} is not defined; defined: {known}"
         )
     class_map = detectors[drone.detector].class_map
     if class_map and "roof_structure" not in class_map.values():

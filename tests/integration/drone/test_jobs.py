@@ -13,7 +13,9 @@ from sqlalchemy import func, select
 from api.db.base import make_engine, make_session_factory, session_scope
 from api.db.models import DroneFindingRow, DroneUpload, Flight, SurveyArea
 from api.drone_jobs import DroneJobRunner, flight_folder
-from api.pipeline.context import FlightSource
+from api.pipeline.context import FlightSource, ModelIdentity
+from vision.change.config import AERIAL_V2, DroneConfig
+from vision.detectors.base import file_sha256
 from vision.sink import ListSink
 
 
@@ -76,7 +78,7 @@ def _count(factory, flight_id: int) -> int:  # noqa: ANN001
 def test_rerun_adds_no_findings_and_interrupted_job_resumes(world) -> None:  # noqa: ANN001
     factory, uploads, ids, truth = world
     sink: ListSink[FlightSource] = ListSink()
-    runner = DroneJobRunner(factory, uploads, sink)
+    runner = DroneJobRunner(factory, uploads, sink, DroneConfig(timezone="Asia/Urumqi"))
     first = runner.process(ids["before"])
     assert first.status == "done" and "baseline" in first.detail
     with session_scope(factory) as s:  # a restart left the new flight half done
@@ -94,6 +96,10 @@ def test_rerun_adds_no_findings_and_interrupted_job_resumes(world) -> None:  # n
     assert [p.role for p in v.photos][:2] == ["before", "after"]
     assert v.photos[0].frame.image.shape == v.photos[1].frame.image.shape
     assert v.details.baseline_flight_id == str(ids["before"])
+    shipped = ModelIdentity("aerial-v2", file_sha256(AERIAL_V2), "onnx")  # the detector that ran
+    assert {source for _, source in sink.submitted} == {
+        FlightSource(str(ids["after"]), "block-a", "Asia/Urumqi", shipped)  # the configured time zone
+    }
     again = runner.process(ids["after"])
     assert again.status == "done" and again.new_findings == 0
     assert _count(factory, ids["after"]) == found
