@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 from vision.change.config import AERIAL_CONFIDENCE, AERIAL_V1, AERIAL_V2, aerial_detector_config
 from vision.change.detector import roof_detector
@@ -54,7 +55,8 @@ def still_counts(detector: Detector, real: Path, use: str) -> tuple[int, int]:
     with (real / "manifest.tsv").open() as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             if row["use"] == use:
-                boxes += len(detector.detect(cv2.imread(str(real / row["file"]))).only("roof_structure"))
+                image = np.asarray(cv2.imread(str(real / row["file"])), np.uint8)
+                boxes += len(detector.detect(image).only("roof_structure"))
                 frames += 1
     return frames, boxes
 

@@ -83,13 +83,13 @@ def detector_figures(work: Path, areas: int, weights: Path | None = None) -> dic
     )
     det = roof_detector(aerial_detector_config())
     images = sorted((data / "test" / "images").glob("*.jpg"))[:40]
-    frame = cv2.imread(str(images[0]))
+    frame = np.asarray(cv2.imread(str(images[0])), np.uint8)
     det.detect(frame)
     t = time.perf_counter()
     for p in images:
-        det.detect(cv2.imread(str(p)))
+        det.detect(np.asarray(cv2.imread(str(p)), np.uint8))
     ms = (time.perf_counter() - t) / len(images) * 1000
-    big = cv2.resize(frame, (1920, 1080))
+    big = np.asarray(cv2.resize(frame, (1920, 1080)), np.uint8)
     t = time.perf_counter()
     for _ in range(10):
         det.detect(big)
@@ -102,7 +102,6 @@ def detector_figures(work: Path, areas: int, weights: Path | None = None) -> dic
         f"[detector] ONNX Runtime CPU: {ms:.1f} ms/frame (960x540 incl. jpeg decode), "
         f"{ms_1080:.1f} ms/frame at 1920x1080 (imgsz 640)"
     )
-    del np
     figures = {
         "map50": float(m.box.map50),
         "map50_95": float(m.box.map),

@@ -59,7 +59,7 @@ def main() -> None:
         from ultralytics import YOLO
 
         args.onnx = Path(YOLO(str(model.pt)).export(format="onnx", imgsz=args.image_size, verbose=False))
-    image = cv2.resize(scene(12), (1920, 1080))
+    image = np.asarray(cv2.resize(scene(12), (1920, 1080)), np.uint8)
     class_map = COCO_STREET_MAP
     print(f"frame 1920x1080, detector input {args.image_size}, {args.frames} frames, medians")
     onnx = build_detector(

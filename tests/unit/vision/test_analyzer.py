@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -24,7 +24,7 @@ PLACE = Location(
 )
 
 
-def camera(*zones: dict[str, object]) -> CameraSetup:
+def camera(*zones: Mapping[str, object]) -> CameraSetup:
     return CameraConfig.model_validate(
         {"id": "cam-1", "name": "test", "source": "file:x.mp4", "location": PLACE, "zones": list(zones)}
     ).analysis_setup()
@@ -45,7 +45,7 @@ class ScriptedDetector:
     detector_type = "scripted"
     model_name = "scripted"
     weights_sha256 = "0" * 64
-    labels = ("license_plate", "mud", "truck", "vehicle")
+    labels: tuple[str, ...] = ("license_plate", "mud", "truck", "vehicle")
 
     def __init__(self, script: Callable[[int], Detections]):
         self.script = script

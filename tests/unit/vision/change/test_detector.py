@@ -36,7 +36,7 @@ def test_shipped_aerial_detector_finds_a_held_out_structure(tmp_path: Path) -> N
     (tmp_path / "images").mkdir()
     (tmp_path / "labels").mkdir()
     seed = next(s for s in TEST_SEEDS if render_seed(s, tmp_path, views=1) > 0)
-    image = cv2.imread(str(tmp_path / "images" / f"s{seed:07d}_v0.jpg"))
+    image = np.asarray(cv2.imread(str(tmp_path / "images" / f"s{seed:07d}_v0.jpg")), np.uint8)
     height, width = image.shape[:2]
     rows = np.loadtxt(tmp_path / "labels" / f"s{seed:07d}_v0.txt", ndmin=2)[:, 1:]
     truth = np.stack(
