@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-ViolationType = Literal["illegal_parking", "mud_truck", "open_barbecue", "rooftop_structure"]
+from vision.violations.base import DetailsBase
+
+ViolationType = str  # a registered kind's type: vision.violations.registry.types()
 BoxXYXY = tuple[float, float, float, float]  # pixels: x1, y1, x2, y2
 
 
@@ -106,19 +108,12 @@ class PlateReading:
     votes: int = 1
 
 
-@dataclass(frozen=True)
-class ViolationDetails:
-    """Type-specific facts; fields that do not apply to a violation type stay None."""
+def ViolationDetails(**facts: Any) -> DetailsBase:  # noqa: N802 - the old class's name
+    """Transitional: the rooftop details of vision/change/violation.py, which item 4 of issue #15
+    rewrites; new code builds its kind's details model (vision/violations/<kind>.py) directly."""
+    from vision.violations.rooftop import RooftopDetails
 
-    people_count: int | None = None  # barbecue (count only, never face crops)
-    mud_signs: tuple[str, ...] = ()  # mud_truck: 'mud', 'uncovered_load', 'trail'
-    direction: str | None = None  # mud_truck: observed direction of travel
-    lat: float | None = None  # rooftop: finding position
-    lon: float | None = None
-    area_m2: float | None = None
-    baseline_flight_id: str | None = None
-    flight_dates: tuple[str, ...] = ()
-    registration_quality: float | None = None
+    return RooftopDetails(**facts)
 
 
 @dataclass(frozen=True)
@@ -147,5 +142,12 @@ class Violation:
     clip_frames: tuple[Frame, ...] = ()
     plate: PlateReading | None = None
     zone_polygon: tuple[tuple[float, float], ...] | None = None  # normalised image coordinates
-    details: ViolationDetails = field(default_factory=ViolationDetails)
     identity: ObjectIdentity | None = None
+    details: DetailsBase = field(kw_only=True)  # the kind's details model; `kind` == violation_type
+
+    def __post_init__(self) -> None:
+        if self.details.kind != self.violation_type:
+            raise ValueError(
+                f"a {self.violation_type} violation carries {self.details.kind} details "
+                f"({type(self.details).__name__})"
+            )
