@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import time
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 
 from vision.geometry.polygon import Point, contains, self_intersection, signed_area
 
@@ -70,6 +70,10 @@ class ZoneBase(BaseModel):
         if isinstance(value, list):
             return [TimeWindow.parse(v) if isinstance(v, str) else v for v in value]
         return value
+
+    @field_serializer("active_hours", when_used="json")
+    def _windows_as_text(self, windows: list[TimeWindow]) -> list[str]:
+        return [str(w) for w in windows]
 
     @field_validator("polygon")
     @classmethod
