@@ -16,7 +16,7 @@ from vision.types import ViolationType
 from vision.violations import registry
 from vision.violations.unions import KindDetails
 
-MANIFEST_FORMAT = "enforce-evidence/2"
+MANIFEST_FORMAT: Literal["enforce-evidence/2"] = "enforce-evidence/2"  # written; format 1 is read too
 ManifestFormat = Literal["enforce-evidence/1", "enforce-evidence/2"]
 FileKind = Literal["original", "annotated", "plate", "clip"]
 RecordKind = Literal["primary", "supplement"]

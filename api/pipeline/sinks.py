@@ -14,6 +14,7 @@ from evidence.writer import EvidenceWriter
 from ingest.config import CameraConfig
 from vision.detectors.base import file_sha256
 from vision.types import Violation
+from vision.violations.rooftop import RooftopDetails
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,9 @@ class FlightEvidenceSink:
 
     def context_for(self, violation: Violation) -> RecordContext:
         details = violation.details
-        lat, lon = details.lat or 0.0, details.lon or 0.0
+        if not isinstance(details, RooftopDetails):
+            raise ValueError(f"a flight's record needs rooftop details, not {details.kind}")
+        lat, lon = details.lat, details.lon
         return RecordContext(
             device_kind="flight",
             device_id=violation.source_id,

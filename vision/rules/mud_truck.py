@@ -223,6 +223,6 @@ class MudTruckRule:
             confirmed_at=frame.captured_at,
             photos=tuple(sorted([*evidence, truck.exit_photo], key=lambda p: p.frame.captured_at)),
             zone_polygon=polygon_of(self.zone.polygon),
-            details=MudTruckDetails(mud_signs=tuple(signs), direction=truck.direction),
+            details=MudTruckDetails.model_validate({"mud_signs": signs, "direction": truck.direction}),
         )
 

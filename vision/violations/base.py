@@ -80,6 +80,9 @@ class ParamsBase(BaseModel):
 
 
 RuleBuilder = Callable[[Any, RuleContext], "Rule"]
+ZoneModel = type[ZoneBase]  # aliases: inside ViolationKind, `type` is a field's name
+ParamsModel = type[ParamsBase]
+DetailsModel = type[DetailsBase]
 
 
 @dataclass(frozen=True)
@@ -87,9 +90,9 @@ class ViolationKind:
     type: str  # Violation.violation_type, e.g. "open_barbecue"
     source: Source
     zone_kind: str | None  # config discriminator, e.g. "barbecue_watch" (None for drone kinds)
-    zone_model: type[ZoneBase] | None  # the zone: ZoneBase + params_model + `kind: Literal[zone_kind]`
-    params_model: type[ParamsBase] | None  # the rule parameters alone (stored as a zone's JSON params)
-    details_model: type[DetailsBase]  # field `kind: Literal[type]`
+    zone_model: ZoneModel | None  # the zone: ZoneBase + params_model + `kind: Literal[zone_kind]`
+    params_model: ParamsModel | None  # the rule parameters alone (stored as a zone's JSON params)
+    details_model: DetailsModel  # field `kind: Literal[type]`
     build_rule: RuleBuilder | None  # (zone of zone_model, context) -> Rule
     names: KindNames
     evidence: EvidenceNeeds

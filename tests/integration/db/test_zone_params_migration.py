@@ -24,18 +24,21 @@ OLD_COLUMNS = (
 # name, kind, active hours, the 0008 columns that are set (the rest stay NULL), the zone read back
 ZONES: list[tuple[str, str, list[str], dict[str, Any], Any]] = [
     ("curb", "no_parking", ["07:00-19:00"], {"dwell_seconds": 300.0, "photo_interval_seconds": 60.0},
-     NoParkingZone(kind="no_parking", name="curb", polygon=POLYGON, active_hours=["07:00-19:00"],
-                   dwell_seconds=300.0, photo_interval_seconds=60.0)),
+     NoParkingZone.model_validate({"kind": "no_parking", "name": "curb", "polygon": POLYGON,
+                                   "active_hours": ["07:00-19:00"], "dwell_seconds": 300.0,
+                                   "photo_interval_seconds": 60.0})),
     ("lane", "no_parking", [], {"dwell_seconds": 12.5, "photo_interval_seconds": 2.5},
-     NoParkingZone(kind="no_parking", name="lane", polygon=POLYGON, dwell_seconds=12.5,
-                   photo_interval_seconds=2.5)),
+     NoParkingZone.model_validate({"kind": "no_parking", "name": "lane", "polygon": POLYGON,
+                                   "dwell_seconds": 12.5, "photo_interval_seconds": 2.5})),
     ("gate", "worksite_exit", ["22:00-06:00"],
      {"exit_direction": "down", "min_evidence_frames": 2, "evidence_window_frames": 5},
-     WorksiteExitZone(kind="worksite_exit", name="gate", polygon=POLYGON, active_hours=["22:00-06:00"],
-                      exit_direction="down", min_evidence_frames=2, evidence_window_frames=5)),
+     WorksiteExitZone.model_validate({"kind": "worksite_exit", "name": "gate", "polygon": POLYGON,
+                                      "active_hours": ["22:00-06:00"], "exit_direction": "down",
+                                      "min_evidence_frames": 2, "evidence_window_frames": 5})),
     ("square", "barbecue_watch", ["18:00-02:00", "11:00-13:00"], {"persistence_seconds": 120.0},
-     BarbecueWatchZone(kind="barbecue_watch", name="square", polygon=POLYGON,
-                       active_hours=["18:00-02:00", "11:00-13:00"], persistence_seconds=120.0)),
+     BarbecueWatchZone.model_validate({"kind": "barbecue_watch", "name": "square", "polygon": POLYGON,
+                                       "active_hours": ["18:00-02:00", "11:00-13:00"],
+                                       "persistence_seconds": 120.0})),
 ]
 
 
