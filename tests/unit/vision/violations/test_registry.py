@@ -54,11 +54,12 @@ def test_unions_are_derived_from_the_registry() -> None:
 @pytest.mark.parametrize("kind", registry.camera_kinds(), ids=lambda k: k.type)
 def test_params_round_trip_through_the_zone_model(kind: ViolationKind) -> None:
     assert kind.params_model is not None and kind.zone_model is not None
-    example: dict[str, Any] = {
+    examples: dict[str, dict[str, Any]] = {
         "no_parking": {"dwell_seconds": 90.0, "photo_interval_seconds": 30.0},
         "worksite_exit": {"exit_direction": "left", "min_evidence_frames": 2, "evidence_window_frames": 4},
         "barbecue_watch": {"persistence_seconds": 45.0},
-    }[str(kind.zone_kind)]
+    }
+    example = examples[str(kind.zone_kind)]
     zone = TypeAdapter(unions.ZoneConfig).validate_python(
         {"name": "z", "kind": kind.zone_kind, "polygon": POLYGON, "active_hours": ["08:00-20:00"], **example}
     )
