@@ -2,6 +2,12 @@
 
 Lookups read `KINDS` when called; `vision.violations.unions` builds the pydantic unions from it once,
 at its import.
+
+Adding a kind: write `vision/violations/<kind>.py` ending in `KIND = ViolationKind(...)` (zone and
+params models, details model, rule builder, names, evidence needs, reject reasons, case codes; the rule
+itself may live in `vision/rules/<kind>.py`) and add `<kind>.KIND` below. The config union, build_rule,
+zone params in the database (no migration), GET /kinds and the web page, reject reasons, overlay
+names, plate handling, `enforce eval`'s kinds, export codes and manifest details follow.
 """
 
 from __future__ import annotations
