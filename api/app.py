@@ -18,7 +18,7 @@ from api.db.seed import seed_cameras
 from api.http_conformance import check_query, install_shared_answers
 from api.logging_setup import install_redaction
 from api.review_api import include_review_api, start_webhook_dispatcher, stop_webhook_dispatcher
-from api.routes import camera_health, cameras, health, survey_areas
+from api.routes import camera_health, cameras, health, kinds, survey_areas
 from api.routes.db_errors import install_database_error_handlers
 from api.settings import Settings, get_settings
 from api.source_policy import SourcePolicy
@@ -88,6 +88,7 @@ def create_app(
     app.include_router(health.router)
     app.include_router(cameras.router)
     app.include_router(camera_health.router)
+    app.include_router(kinds.router)
     include_review_api(app)
     app.include_router(survey_areas.router)
     install_shared_answers(app)

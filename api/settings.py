@@ -8,8 +8,11 @@ from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from vision.violations import registry
+from vision.violations.base import CaseCodes
 
 REPO_DEMO = Path(__file__).resolve().parents[1] / "demo"
 SourceScheme = Literal["rtsp", "rtsps", "http", "https", "file", "device"]
@@ -17,6 +20,19 @@ SourceScheme = Literal["rtsp", "rtsps", "http", "https", "file", "device"]
 
 def _every_scheme() -> list[SourceScheme]:
     return ["rtsp", "rtsps", "http", "https", "file", "device"]
+
+
+_CODE = r"^[0-9A-Za-z_.-]{1,32}$"
+
+
+class CaseCodeSetting(BaseModel):
+    """One violation type's category codes in the bureau's case system (大类 / 小类)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    major: str = Field(pattern=_CODE)
+    minor: str = Field(pattern=_CODE)
+    major_name: str = Field(default="", max_length=64)
+    minor_name: str = Field(default="", max_length=64)
 
 
 class Settings(BaseSettings):
@@ -59,6 +75,26 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1024**2, gt=0, description="ENFORCE_MAX_BODY_BYTES: request body limit (upload chunks excepted)"
     )
+
+    case_codes: dict[str, CaseCodeSetting] = Field(
+        default_factory=dict,
+        description='ENFORCE_CASE_CODES, e.g. {"illegal_parking": {"major": "05", "minor": "0510"}}: case-system '
+        "category codes per violation type, replacing the kind's defaults (vision/violations/<kind>.py)",
+    )
+
+    @field_validator("case_codes")
+    @classmethod
+    def _registered_types(cls, value: dict[str, CaseCodeSetting]) -> dict[str, CaseCodeSetting]:
+        for violation_type in value:
+            registry.kind_of(violation_type)  # a ValueError naming the known types
+        return value
+
+    def case_codes_for(self, violation_type: str) -> CaseCodes:
+        """The configured codes of a violation type, else its kind's defaults."""
+        configured = self.case_codes.get(violation_type)
+        if configured is not None:
+            return CaseCodes(**configured.model_dump())
+        return registry.kind_of(violation_type).case_codes
 
     @field_validator("media_roots", "source_schemes", "source_allowed_networks", mode="before")
     @classmethod

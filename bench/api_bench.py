@@ -32,9 +32,10 @@ from api.auth.service import open_login_session
 from api.db.base import make_engine, make_session_factory, session_scope
 from api.db.migrate import upgrade
 from api.db.models import Event, User
+from vision.violations import registry
 
 REPO = Path(__file__).resolve().parents[1]
-TYPES = ("illegal_parking", "mud_truck", "open_barbecue")
+TYPES = tuple(k.type for k in registry.camera_kinds())
 CONFIG = """\
 detectors:
   street: {type: onnx, weights: m.onnx}

@@ -26,7 +26,6 @@ from evidence.keys import Signer, sign
 from evidence.overlay import Caption, annotate
 from evidence.records import (
     ClipEntry,
-    Details,
     FileEntry,
     FileKind,
     Manifest,
@@ -167,7 +166,6 @@ def build_bundle(
             first_captured_at=utc(frames[0].captured_at),
             last_captured_at=utc(frames[-1].captured_at),
         )
-    d = violation.details
     fields: dict[str, Any] = dict(
         kind=kind,
         record_id=link.record_id,
@@ -198,17 +196,7 @@ def build_bundle(
         photos=tuple(photos),
         plate_image=plate_image,
         clip=clip,
-        details=Details(
-            people_count=d.people_count,
-            mud_signs=d.mud_signs,
-            direction=d.direction,
-            lat=d.lat,
-            lon=d.lon,
-            area_m2=d.area_m2,
-            baseline_flight_id=d.baseline_flight_id,
-            flight_dates=d.flight_dates,
-            registration_quality=d.registration_quality,
-        ),
+        details=violation.details,
         model_name=context.model_name,
         weights_sha256=context.weights_sha256,
         detector_type=context.detector_type,

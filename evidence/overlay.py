@@ -18,15 +18,10 @@ import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFont
 
 from vision.types import LabelledBox
+from vision.violations import registry
 
 log = logging.getLogger(__name__)
 FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
-VIOLATION_NAMES = {
-    "illegal_parking": "违法停车",
-    "mud_truck": "渣土车带泥上路/未覆盖",
-    "open_barbecue": "露天烧烤",
-    "rooftop_structure": "屋顶违建",
-}
 BOX_COLOURS = {"license_plate": (0, 255, 255), "person": (255, 128, 0)}  # BGR
 DEFAULT_BOX = (0, 0, 255)
 ZONE_COLOUR = (0, 255, 0)
@@ -47,7 +42,7 @@ class Caption:
     def lines(self) -> list[str]:
         local = self.captured_at.astimezone(ZoneInfo(self.timezone))
         offset = local.strftime("%z")
-        name = VIOLATION_NAMES.get(self.violation_type, self.violation_type)
+        name = registry.kind_of(self.violation_type).names.zh
         return [
             f"时间 {local:%Y-%m-%d %H:%M:%S} (UTC{offset[:3]}:{offset[3:]} {self.timezone})"
             f"  照片 {self.role}",

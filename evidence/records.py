@@ -7,14 +7,17 @@ Times are stored as timezone-aware UTC; the overlay shows them in `timezone` (lo
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from vision.types import ViolationType
+from vision.violations import registry
+from vision.violations.unions import KindDetails
 
-MANIFEST_FORMAT = "enforce-evidence/1"
+MANIFEST_FORMAT: Literal["enforce-evidence/2"] = "enforce-evidence/2"  # written; format 1 is read too
+ManifestFormat = Literal["enforce-evidence/1", "enforce-evidence/2"]
 FileKind = Literal["original", "annotated", "plate", "clip"]
 RecordKind = Literal["primary", "supplement"]
 SHA256_HEX = r"^[0-9a-f]{64}$"
@@ -114,7 +117,9 @@ class ObjectInfo(_Model):
     appearance: tuple[float, ...] | None = None  # vision.identity signature (unit vector)
 
 
-class Details(_Model):
+class LegacyDetails(_Model):
+    """Format 1's flat bag of every kind's optional facts: read (and verified) only, never written."""
+
     people_count: int | None = None
     mud_signs: tuple[str, ...] = ()
     direction: str | None = None
@@ -138,7 +143,7 @@ class Manifest(_Model):
     """Everything about one record. `content_sha256` covers all of it except annotated files' entries,
     `content_sha256` and `verification_code`; the code burned into the annotated photos derives from it."""
 
-    format: Literal["enforce-evidence/1"] = "enforce-evidence/1"
+    format: ManifestFormat = MANIFEST_FORMAT
     kind: RecordKind = "primary"
     record_id: str
     sequence: int = Field(ge=1)
@@ -160,7 +165,8 @@ class Manifest(_Model):
     photos: tuple[PhotoEntry, ...]
     plate_image: str | None = None
     clip: ClipEntry | None = None
-    details: Details = Details()
+    # Format 2: the kind's details model, chosen by `kind`; format 1: the flat bag.
+    details: Annotated[KindDetails | LegacyDetails, Field(union_mode="left_to_right")]
     model_name: str
     weights_sha256: str
     detector_type: str
@@ -170,6 +176,22 @@ class Manifest(_Model):
     files: tuple[FileEntry, ...]
     content_sha256: str = Field(pattern=SHA256_HEX)
     verification_code: str
+
+
+    @field_validator("violation_type")
+    @classmethod
+    def _registered_type(cls, value: str) -> str:
+        registry.kind_of(value)  # raises naming the known types
+        return value
+
+    @model_validator(mode="after")
+    def _details_match(self) -> Manifest:
+        if self.format == "enforce-evidence/1":
+            if not isinstance(self.details, LegacyDetails):
+                raise ValueError("an enforce-evidence/1 manifest has the flat details of format 1")
+        elif isinstance(self.details, LegacyDetails) or self.details.kind != self.violation_type:
+            raise ValueError(f"details must be the {self.violation_type} kind's details (details.kind)")
+        return self
 
 
 class EvidenceRecord(_Model):

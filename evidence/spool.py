@@ -17,11 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from pydantic import TypeAdapter
 from ulid import ULID
 
 from evidence.hashing import fsync_dir
 from evidence.records import RecordContext
-from vision.types import EvidencePhoto, Frame, LabelledBox, PlateReading, Violation, ViolationDetails
+from vision.types import EvidencePhoto, Frame, LabelledBox, PlateReading, Violation
+from vision.violations import registry
+from vision.violations.base import DetailsBase
+from vision.violations.unions import KindDetails
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +87,7 @@ def dump(violation: Violation, context: RecordContext) -> tuple[dict[str, Any], 
         "clip_frames": clip,
         "plate": plate,
         "zone_polygon": [list(p) for p in violation.zone_polygon] if violation.zone_polygon else None,
-        "details": asdict(violation.details),
+        "details": violation.details.model_dump(mode="json"),
         "context": context.model_dump(mode="json"),
     }
     return meta, arrays
@@ -102,10 +106,7 @@ def load(meta: dict[str, Any], arrays: Any) -> tuple[Violation, RecordContext]:
     if meta["plate"] is not None:
         p = meta["plate"]
         plate = PlateReading(p["text"], p["confidence"], arrays["plate"] if p["crop"] else None, p["votes"])
-    d = meta["details"]
-    details = ViolationDetails(
-        **{**d, "mud_signs": tuple(d["mud_signs"]), "flight_dates": tuple(d["flight_dates"])}
-    )
+    details = _details(meta["violation_type"], meta["details"])
     violation = Violation(
         violation_type=meta["violation_type"],
         source_id=meta["source_id"],
@@ -178,3 +179,16 @@ class Spool:
 
     def __len__(self) -> int:
         return len(self.ids())
+
+
+_DETAILS: TypeAdapter[DetailsBase] = TypeAdapter(KindDetails)
+
+
+def _details(violation_type: str, data: dict[str, Any]) -> DetailsBase:
+    """The kind's details; an item spooled before details became per kind holds the flat bag of
+    every kind's fields, of which the kind's own are kept."""
+    if "kind" in data:
+        return _DETAILS.validate_python(data)
+    model = registry.kind_of(violation_type).details_model
+    own = {k: v for k, v in data.items() if k in model.model_fields and v not in (None, [])}
+    return model.model_validate({**own, "kind": violation_type})

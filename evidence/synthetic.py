@@ -9,6 +9,7 @@ import numpy as np
 
 from evidence.records import Place, RecordContext
 from vision.types import EvidencePhoto, Frame, LabelledBox, PlateReading, Violation
+from vision.violations.parking import ParkingDetails
 
 
 def scene(width: int, height: int, t: int, seed: int = 0) -> np.ndarray:
@@ -77,4 +78,5 @@ def make_violation(
         clip_frames=clip,
         plate=PlateReading(plate_text, 0.93, crop, 5),
         zone_polygon=((0.1, 0.5), (0.9, 0.5), (0.9, 0.95), (0.1, 0.95)),
+        details=ParkingDetails(),
     )

@@ -16,9 +16,7 @@ from vision.rules import Rule, build_rule
 from vision.rules.common import VEHICLE_LABELS, anchor, normalised
 from vision.tracking import Tracker
 from vision.types import Detections, Frame, PlateReading, Violation
-from vision.zones import NoParkingZone, WorksiteExitZone
-
-PLATE_VIOLATIONS = ("illegal_parking", "mud_truck")
+from vision.violations import registry
 
 
 class StreetAnalyzer:
@@ -47,7 +45,8 @@ class StreetAnalyzer:
         self.tracker = tracker or Tracker(lost_frames=max(int(camera.analysis_fps * 10), 10))
         self.plates = TrackPlates(plate_reader, plate_interval_seconds) if plate_reader else None
         self.rules: list[Rule] = [build_rule(zone, camera.tz, self._plate_of) for zone in camera.zones]
-        self._plate_zones = [z for z in camera.zones if isinstance(z, NoParkingZone | WorksiteExitZone)]
+        plate_zone_kinds = {k.zone_kind for k in registry.KINDS if k.evidence.needs_plate}
+        self._plate_zones = [z for z in camera.zones if z.kind in plate_zone_kinds]
         self.last_detections: Detections | None = None
         self.journal = journal
         self.heartbeat = timedelta(seconds=heartbeat_seconds)
@@ -104,7 +103,7 @@ class StreetAnalyzer:
     def _with_plate(self, violation: Violation) -> Violation:
         if self.plates is None or violation.track_id is None:
             return violation
-        if violation.violation_type not in PLATE_VIOLATIONS:
+        if violation.violation_type not in registry.plate_types():
             return violation
         reading = self.plates.reading(violation.track_id) or self._read_now(violation)
         return dataclasses.replace(violation, plate=reading) if reading else violation

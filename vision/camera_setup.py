@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from vision.zones import ZoneConfig
+from vision.violations.unions import ZoneConfig
 
 
 @dataclass(frozen=True)

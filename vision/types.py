@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
-ViolationType = Literal["illegal_parking", "mud_truck", "open_barbecue", "rooftop_structure"]
+from vision.violations.base import DetailsBase
+
+ViolationType = str  # a registered kind's type: vision.violations.registry.types()
 BoxXYXY = tuple[float, float, float, float]  # pixels: x1, y1, x2, y2
 
 
@@ -107,21 +108,6 @@ class PlateReading:
 
 
 @dataclass(frozen=True)
-class ViolationDetails:
-    """Type-specific facts; fields that do not apply to a violation type stay None."""
-
-    people_count: int | None = None  # barbecue (count only, never face crops)
-    mud_signs: tuple[str, ...] = ()  # mud_truck: 'mud', 'uncovered_load', 'trail'
-    direction: str | None = None  # mud_truck: observed direction of travel
-    lat: float | None = None  # rooftop: finding position
-    lon: float | None = None
-    area_m2: float | None = None
-    baseline_flight_id: str | None = None
-    flight_dates: tuple[str, ...] = ()
-    registration_quality: float | None = None
-
-
-@dataclass(frozen=True)
 class ObjectIdentity:
     """Who the violation is about, so a later process can tell the same object at the same place:
     its box at confirmation (normalised [0, 1] image coordinates) and its appearance signature."""
@@ -147,5 +133,12 @@ class Violation:
     clip_frames: tuple[Frame, ...] = ()
     plate: PlateReading | None = None
     zone_polygon: tuple[tuple[float, float], ...] | None = None  # normalised image coordinates
-    details: ViolationDetails = field(default_factory=ViolationDetails)
     identity: ObjectIdentity | None = None
+    details: DetailsBase = field(kw_only=True)  # the kind's details model; `kind` == violation_type
+
+    def __post_init__(self) -> None:
+        if self.details.kind != self.violation_type:
+            raise ValueError(
+                f"a {self.violation_type} violation carries {self.details.kind} details "
+                f"({type(self.details).__name__})"
+            )

@@ -1,4 +1,7 @@
-"""Zone configuration: where a rule applies, which rule, and the rule's parameters.
+"""Zone configuration shared by every kind: where a rule applies and when.
+
+Each kind's zone model (its `kind` and rule parameters) lives in its module under vision/violations/;
+the config union of all zones is `vision.violations.unions.ZoneConfig`.
 
 Polygons are in normalised [0, 1] image coordinates so a zone survives a change of stream
 resolution. Active hours are in the camera's local time; a window may wrap past midnight.
@@ -8,9 +11,8 @@ from __future__ import annotations
 
 import re
 from datetime import time
-from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 
 from vision.geometry.polygon import Point, contains, self_intersection, signed_area
 
@@ -47,9 +49,13 @@ class TimeWindow(BaseModel):
         return f"{self.start:%H:%M}-{self.end:%H:%M}"
 
 
-class _ZoneBase(BaseModel):
+class ZoneBase(BaseModel):
+    """What every zone has: a name, a polygon and active hours. Each violation kind adds its `kind`
+    discriminator and rule parameters (vision/violations/<kind>.py)."""
+
     model_config = ConfigDict(extra="forbid")
 
+    kind: str  # each kind narrows it to Literal[its zone kind]
     name: str = Field(min_length=1, max_length=80)
     polygon: list[Point] = Field(min_length=3, max_length=64)
     active_hours: list[TimeWindow] = Field(
@@ -64,6 +70,10 @@ class _ZoneBase(BaseModel):
         if isinstance(value, list):
             return [TimeWindow.parse(v) if isinstance(v, str) else v for v in value]
         return value
+
+    @field_serializer("active_hours", when_used="json")
+    def _windows_as_text(self, windows: list[TimeWindow]) -> list[str]:
+        return [str(w) for w in windows]
 
     @field_validator("polygon")
     @classmethod
@@ -85,46 +95,3 @@ class _ZoneBase(BaseModel):
 
     def active_at(self, local: time) -> bool:
         return not self.active_hours or any(w.covers(local) for w in self.active_hours)
-
-
-class NoParkingZone(_ZoneBase):
-    kind: Literal["no_parking"]
-    dwell_seconds: float = Field(gt=0, description="Permitted stop time before parking is a violation.")
-    photo_interval_seconds: float = Field(
-        default=60.0, gt=0, description="Interval between the in-between photos of a parked vehicle."
-    )
-
-    @model_validator(mode="after")
-    def _verify_interval(self) -> NoParkingZone:
-        if self.photo_interval_seconds > self.dwell_seconds:
-            raise ValueError("photo_interval_seconds must not exceed dwell_seconds")
-        return self
-
-
-ExitDirection = Literal["up", "down", "left", "right"]
-
-
-class WorksiteExitZone(_ZoneBase):
-    kind: Literal["worksite_exit"]
-    exit_direction: ExitDirection = Field(
-        description="Image direction a truck moves in when it leaves the worksite."
-    )
-    min_evidence_frames: int = Field(default=3, ge=1, description="k: frames that must show mud/load.")
-    evidence_window_frames: int = Field(default=6, ge=1, description="n: frames looked at.")
-
-    @model_validator(mode="after")
-    def _verify_k_of_n(self) -> WorksiteExitZone:
-        if self.min_evidence_frames > self.evidence_window_frames:
-            raise ValueError("min_evidence_frames must not exceed evidence_window_frames")
-        return self
-
-
-class BarbecueWatchZone(_ZoneBase):
-    kind: Literal["barbecue_watch"]
-    persistence_seconds: float = Field(gt=0, description="How long smoke/flame must persist.")
-
-
-ZoneConfig = Annotated[
-    NoParkingZone | WorksiteExitZone | BarbecueWatchZone, Field(discriminator="kind")
-]
-ZONE_KINDS = ("no_parking", "worksite_exit", "barbecue_watch")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from api.db.models import Camera
+from api.db.zones import zone_dict
 from ingest.config import CameraConfig
 from ingest.redact import mask_text
 
@@ -18,25 +19,6 @@ log = logging.getLogger(__name__)
 
 def camera_config_dict(camera: Camera) -> dict[str, Any]:
     """The row as the cameras-file mapping (credentials included: for workers, never for responses)."""
-    zones = []
-    for z in camera.zones:
-        zone: dict[str, Any] = {
-            "name": z.name,
-            "kind": z.kind,
-            "polygon": z.polygon,
-            "active_hours": z.active_hours,
-        }
-        for key in (
-            "dwell_seconds",
-            "photo_interval_seconds",
-            "exit_direction",
-            "min_evidence_frames",
-            "evidence_window_frames",
-            "persistence_seconds",
-        ):
-            if getattr(z, key) is not None:
-                zone[key] = getattr(z, key)
-        zones.append(zone)
     return {
         "id": camera.id,
         "name": camera.name,
@@ -53,7 +35,7 @@ def camera_config_dict(camera: Camera) -> dict[str, Any]:
         "decode": camera.decode,
         "enabled": camera.enabled,
         "detectors": list(camera.detectors),
-        "zones": zones,
+        "zones": [zone_dict(z) for z in camera.zones],
         "start_time": camera.start_time,
     }
 

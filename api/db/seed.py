@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.db.models import Camera, Zone
+from api.db.zones import zone_row, zone_signature
 from ingest.config import AppConfig, CameraConfig
-from vision.zones import BarbecueWatchZone, NoParkingZone, WorksiteExitZone, ZoneConfig
 
 log = logging.getLogger(__name__)
 
@@ -24,26 +24,6 @@ class SeedReport:
     inserted: int
     updated: int
     unchanged: int
-
-
-def zone_row(zone: ZoneConfig, position: int) -> Zone:
-    row = Zone(
-        position=position,
-        name=zone.name,
-        kind=zone.kind,
-        polygon=[[x, y] for x, y in zone.polygon],
-        active_hours=[str(w) for w in zone.active_hours],
-    )
-    if isinstance(zone, NoParkingZone):
-        row.dwell_seconds = zone.dwell_seconds
-        row.photo_interval_seconds = zone.photo_interval_seconds
-    elif isinstance(zone, WorksiteExitZone):
-        row.exit_direction = zone.exit_direction
-        row.min_evidence_frames = zone.min_evidence_frames
-        row.evidence_window_frames = zone.evidence_window_frames
-    elif isinstance(zone, BarbecueWatchZone):
-        row.persistence_seconds = zone.persistence_seconds
-    return row
 
 
 def _camera_fields(cfg: CameraConfig) -> dict[str, object]:
@@ -65,11 +45,7 @@ def _camera_fields(cfg: CameraConfig) -> dict[str, object]:
 
 
 def _zones_signature(rows: list[Zone]) -> list[tuple[object, ...]]:
-    return [
-        (z.name, z.kind, z.polygon, z.active_hours, z.dwell_seconds, z.photo_interval_seconds,
-         z.exit_direction, z.min_evidence_frames, z.evidence_window_frames, z.persistence_seconds)
-        for z in rows
-    ]
+    return [zone_signature(z) for z in rows]
 
 
 def seed_cameras(session: Session, config: AppConfig) -> SeedReport:

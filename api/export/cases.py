@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import datetime
 
 from pydantic import BaseModel, Field
@@ -11,10 +12,13 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from api.db.models import Camera, Event, Review
+from vision.violations.base import CaseCodes
 
 CASE_FIELDS = (
     "event_id",
     "violation_type",
+    "case_major",
+    "case_minor",
     "status",
     "camera_id",
     "flight_id",
@@ -37,6 +41,8 @@ CASE_FIELDS = (
 class CasePublic(BaseModel):
     event_id: str = Field(examples=["01JAB3C4D5E6F7G8H9J0K1M2N3"])
     violation_type: str = Field(examples=["illegal_parking"])
+    case_major: str = Field(description="Case-system category code 大类 (ENFORCE_CASE_CODES)", examples=["05"])
+    case_minor: str = Field(description="Case-system category code 小类 (ENFORCE_CASE_CODES)", examples=["0510"])
     status: str = Field(examples=["approved"])
     camera_id: str | None
     flight_id: int | None
@@ -55,11 +61,19 @@ class CasePublic(BaseModel):
     evidence_zip_url: str | None = Field(description="Authorised ZIP of the evidence bundle")
 
 
-def case_of(event: Event, camera: Camera | None, reviewer_id: int | None, base_url: str) -> CasePublic:
+CodesOf = Callable[[str], CaseCodes]  # violation type -> its case-system codes (Settings.case_codes_for)
+
+
+def case_of(
+    event: Event, camera: Camera | None, reviewer_id: int | None, base_url: str, codes_of: CodesOf
+) -> CasePublic:
     base = base_url.rstrip("/")
+    codes = codes_of(event.violation_type)
     return CasePublic(
         event_id=event.id,
         violation_type=event.violation_type,
+        case_major=codes.major,
+        case_minor=codes.minor,
         status=event.status,
         camera_id=event.camera_id,
         flight_id=event.flight_id,
@@ -96,7 +110,12 @@ def approved_cases_query(
 
 
 def approved_cases(
-    session: Session, since: datetime | None, until: datetime | None, base_url: str, limit: int
+    session: Session,
+    since: datetime | None,
+    until: datetime | None,
+    base_url: str,
+    limit: int,
+    codes_of: CodesOf,
 ) -> list[CasePublic]:
     rows = list(session.execute(approved_cases_query(since, until).limit(limit)))
     ids = [event.id for event, _ in rows]
@@ -106,7 +125,7 @@ def approved_cases(
             select(Review).where(Review.event_id.in_(ids), Review.decision == "approve").order_by(Review.id)
         ):
             approvers[review.event_id] = review.reviewer_id
-    return [case_of(event, camera, approvers.get(event.id), base_url) for event, camera in rows]
+    return [case_of(event, camera, approvers.get(event.id), base_url, codes_of) for event, camera in rows]
 
 
 def cases_csv(cases: list[CasePublic]) -> str:

@@ -20,17 +20,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.db.base import utcnow
 from api.db.models import Camera, Event, Review, WebhookDelivery
-from api.export.cases import case_of
+from api.export.cases import CodesOf, case_of
 from ingest.redact import mask_text
 
 log = logging.getLogger(__name__)
 
 
 def enqueue_case(
-    session: Session, event: Event, review: Review, url: str, base_url: str, now: datetime
+    session: Session, event: Event, review: Review, url: str, base_url: str, now: datetime, codes_of: CodesOf
 ) -> WebhookDelivery:
     camera = session.get(Camera, event.camera_id) if event.camera_id else None
-    case = case_of(event, camera, review.reviewer_id, base_url)
+    case = case_of(event, camera, review.reviewer_id, base_url, codes_of)
     delivery = WebhookDelivery(
         event_id=event.id,
         idempotency_key=f"case-{event.id}-review-{review.id}",

@@ -9,6 +9,7 @@ from evidence.records import Place, RecordContext
 from ingest.config import CameraConfig
 from vision.detectors.base import Detector
 from vision.types import Violation
+from vision.violations.rooftop import RooftopDetails
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,10 @@ class FlightSource:
 def flight_context(violation: Violation, flight: FlightSource, config_sha256: str) -> RecordContext:
     """Survey areas carry no address, grid code or responsible unit yet, so the place is the
     finding's own position; a reviewer sees lat/lon and the area name in the record."""
-    lat, lon = violation.details.lat or 0.0, violation.details.lon or 0.0
+    details = violation.details
+    if not isinstance(details, RooftopDetails):
+        raise ValueError(f"a flight's record needs rooftop details, not {details.kind}")
+    lat, lon = details.lat, details.lon
     return RecordContext(
         device_kind="flight",
         device_id=flight.flight_id,

@@ -25,10 +25,11 @@ from vision.detectors.base import Detector
 from vision.evaluation.matching import MatchResult, PredictedEvent, TruthEvent, match_events
 from vision.plates.reader import PlateReader
 from vision.types import Violation
+from vision.violations import registry
+from vision.violations.parking import KIND as PARKING
 
 log = logging.getLogger(__name__)
 SCENARIO_FORMAT = "enforce-street-scenario/1"
-VIOLATION_TYPES = ("illegal_parking", "mud_truck", "open_barbecue")
 
 
 class ScenarioError(ValueError):
@@ -170,7 +171,7 @@ class EvaluationReport:
 
     def summary(self) -> dict[str, object]:
         per_type = {}
-        for kind in VIOLATION_TYPES:
+        for kind in (k.type for k in registry.camera_kinds()):
             score = self.result.score(kind)
             per_type[kind] = {
                 "precision": round(score.precision, 4),
@@ -179,7 +180,7 @@ class EvaluationReport:
                 "false_positives": score.false_positives,
                 "false_negatives": score.false_negatives,
             }
-        exact, total = self.result.plate_exact_matches("illegal_parking")
+        exact, total = self.result.plate_exact_matches(PARKING.type)  # the plate figure is parking's
         return {
             "scenarios": self.scenarios,
             "per_type": per_type,

@@ -15,15 +15,9 @@ from sqlalchemy.orm import Session
 
 from api import audit
 from api.db.models import Event, Review, User
+from vision.violations import registry
 
-REASON_CODES = (
-    "not_a_violation",
-    "exempt_vehicle",
-    "duplicate",
-    "insufficient_evidence",
-    "wrong_location",
-    "other",
-)
+REASON_CODES = tuple(r.code for r in registry.all_reject_reasons())  # any kind's; each kind allows its own
 
 
 class WorkflowError(Exception):
@@ -87,7 +81,10 @@ def release(session: Session, event_id: str, user: User, now: datetime) -> None:
 
 
 def decide(session: Session, event_id: str, user: User, decision: Decision, now: datetime) -> Review:
-    """Approve or reject a pending event the caller holds (or that nobody holds)."""
+    """Approve or reject a pending event the caller holds (or that nobody holds); a rejection's reason
+    must be one of the event's kind."""
+    if decision.reason_code is not None:
+        _verify_reason(session, event_id, decision.reason_code)
     status = "approved" if decision.approve else "rejected"
     result = session.execute(
         update(Event)
@@ -118,6 +115,17 @@ def decide(session: Session, event_id: str, user: User, decision: Decision, now:
     )
     session.flush()
     return review
+
+
+def _verify_reason(session: Session, event_id: str, reason_code: str) -> None:
+    event = session.get(Event, event_id)
+    if event is None:
+        raise WorkflowError(404, f"event {event_id!r} not found")
+    allowed = [r.code for r in registry.kind_of(event.violation_type).reject_reasons]
+    if reason_code not in allowed:
+        raise WorkflowError(
+            422, f"reason_code {reason_code!r} does not apply to {event.violation_type}; one of {', '.join(allowed)}"
+        )
 
 
 def reopen(session: Session, event_id: str, admin: User, note: str, now: datetime) -> Review:

@@ -19,7 +19,8 @@ from api import audit
 from api.auth.deps import IntegratorUser, NowDep
 from api.db.camera_config import camera_config_dict as _config_of
 from api.db.models import Camera
-from api.db.seed import _camera_fields, zone_row
+from api.db.seed import _camera_fields
+from api.db.zones import zone_row
 from api.deps import SessionDep, SettingsDep, SourcePolicyDep
 from api.routes.common import AUTH_RESPONSES
 from api.schemas.camera import CameraPublic
@@ -35,7 +36,7 @@ from ingest.config.camera import (
 )
 from ingest.redact import mask_text
 from ingest.snapshot import SnapshotError, SnapshotTimeout, grab_snapshot
-from vision.zones import ZoneConfig
+from vision.violations.unions import ZoneConfig
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/cameras", tags=["cameras"])

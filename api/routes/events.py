@@ -306,7 +306,9 @@ def decide_event(
     if review.decision == "approve" and settings.webhook_url:
         event = session.get(Event, event_id, populate_existing=True)
         assert event is not None
-        enqueue_case(session, event, review, settings.webhook_url, str(request.base_url), now)
+        enqueue_case(
+            session, event, review, settings.webhook_url, str(request.base_url), now, settings.case_codes_for
+        )
     return ReviewPublic.model_validate(review).model_copy(update={"reviewer": user.username})
 
 

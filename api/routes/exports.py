@@ -12,7 +12,7 @@ from sqlalchemy import select
 from api import audit
 from api.auth.deps import AdminUser, NowDep, ReviewerUser
 from api.db.models import WebhookDelivery
-from api.deps import SessionDep
+from api.deps import SessionDep, SettingsDep
 from api.export.cases import CasePublic, approved_cases, cases_csv
 from api.routes.common import AUTH_RESPONSES, require_offset
 from api.schemas.ids import IdPath
@@ -28,6 +28,7 @@ def export_cases(
     request: Request,
     user: ReviewerUser,
     session: SessionDep,
+    settings: SettingsDep,
     now: NowDep,
     format: Annotated[Literal["json", "csv"], Query()] = "json",
     since: Annotated[QueryTime | None, Query(description="decided_at >= since")] = None,
@@ -36,7 +37,12 @@ def export_cases(
 ) -> Any:
     """Approved cases with a link to each evidence ZIP, oldest decision first."""
     cases = approved_cases(
-        session, require_offset(since, "since"), require_offset(until, "until"), str(request.base_url), limit
+        session,
+        require_offset(since, "since"),
+        require_offset(until, "until"),
+        str(request.base_url),
+        limit,
+        settings.case_codes_for,
     )
     audit.record(session, user, "export.cases", "export", format, now, count=str(len(cases)))
     if format == "csv":

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from api.db.models import Camera
+from api.db.zones import zone_config
 from ingest.redact import mask_text
+from vision.violations.unions import ZoneConfig
 
 
 class LocationPublic(BaseModel):
@@ -18,19 +20,7 @@ class LocationPublic(BaseModel):
     responsible_unit: str
 
 
-class ZonePublic(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    name: str
-    kind: str
-    polygon: list[list[float]]
-    active_hours: list[str]
-    dwell_seconds: float | None = None
-    photo_interval_seconds: float | None = None
-    exit_direction: str | None = None
-    min_evidence_frames: int | None = None
-    evidence_window_frames: int | None = None
-    persistence_seconds: float | None = None
+ZonePublic = ZoneConfig  # a zone as the cameras file has it: common fields + its kind's parameters
 
 
 class CameraPublic(BaseModel):
@@ -66,6 +56,6 @@ class CameraPublic(BaseModel):
             detectors=list(camera.detectors),
             enabled=camera.enabled,
             origin=camera.origin,
-            zones=[ZonePublic.model_validate(z) for z in camera.zones],
+            zones=[zone_config(z) for z in camera.zones],
             updated_at=camera.updated_at,
         )

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from api.review.workflow import REASON_CODES
 
-ReasonCode = Literal[
-    "not_a_violation", "exempt_vehicle", "duplicate", "insufficient_evidence", "wrong_location", "other"
+ReasonCode = Annotated[
+    str,
+    Field(
+        max_length=32,
+        json_schema_extra={"enum": list(REASON_CODES)},
+        description="A reject reason of the event's kind (GET /kinds lists each kind's)",
+    ),
 ]
-assert set(REASON_CODES) == set(ReasonCode.__args__)  # type: ignore[attr-defined]
 
 _EVENT_EXAMPLE: dict[str, Any] = {
     "id": "01JAB3C4D5E6F7G8H9J0K1M2N3",
@@ -168,6 +172,13 @@ class DecisionCreate(BaseModel):
         default=None, description="Required to reject; not allowed to approve"
     )
     note: str | None = Field(default=None, max_length=2000)
+
+    @field_validator("reason_code")
+    @classmethod
+    def _known_reason(cls, value: str | None) -> str | None:
+        if value is not None and value not in REASON_CODES:
+            raise ValueError(f"unknown reason_code {value!r}; one of {', '.join(REASON_CODES)}")
+        return value
 
     @model_validator(mode="after")
     def _verify_reason(self) -> DecisionCreate:

@@ -1,4 +1,5 @@
-// Reviewer web page: plain JS against the review API. Labels come from the one LABELS table.
+// Reviewer web page: plain JS against the review API. Labels come from the one LABELS table; violation
+// kinds and their reject reasons (names in both languages) come from GET /kinds.
 "use strict";
 
 const LABELS = {
@@ -16,10 +17,6 @@ const LABELS = {
   rejected: { en: "rejected", zh: "已驳回" },
   type: { en: "Type", zh: "类型" },
   all: { en: "all", zh: "全部" },
-  illegal_parking: { en: "illegal parking", zh: "违法停车" },
-  mud_truck: { en: "mud / uncovered truck", zh: "渣土车带泥/未覆盖" },
-  open_barbecue: { en: "open-air barbecue", zh: "露天烧烤" },
-  rooftop_structure: { en: "rooftop structure", zh: "屋顶违建" },
   camera: { en: "Camera", zh: "摄像机" },
   zone: { en: "Zone", zh: "区域" },
   plate: { en: "Plate", zh: "车牌" },
@@ -34,7 +31,7 @@ const LABELS = {
   back: { en: "Back (Esc)", zh: "返回 (Esc)" },
   approve_key: { en: "Approve (A)", zh: "通过 (A)" },
   reject_key: { en: "Reject (R)", zh: "驳回 (R)" },
-  choose_reason: { en: "Reason — press 1-6 (Esc cancels):", zh: "驳回理由 — 按 1-6（Esc 取消）：" },
+  choose_reason: { en: "Reason — press its number (Esc cancels):", zh: "驳回理由 — 按序号（Esc 取消）：" },
   note: { en: "Note", zh: "备注" },
   clip: { en: "Clip", zh: "视频" },
   manifest: { en: "Manifest", zh: "证据清单" },
@@ -46,12 +43,6 @@ const LABELS = {
   approve: { en: "approve", zh: "通过" },
   reject: { en: "reject", zh: "驳回" },
   reopen: { en: "reopen", zh: "重新审核" },
-  not_a_violation: { en: "Not a violation", zh: "不构成违法" },
-  exempt_vehicle: { en: "Exempt vehicle", zh: "特种/豁免车辆" },
-  duplicate: { en: "Duplicate", zh: "重复" },
-  insufficient_evidence: { en: "Insufficient evidence", zh: "证据不足" },
-  wrong_location: { en: "Wrong location", zh: "位置错误" },
-  other: { en: "Other (note required)", zh: "其他（须填写备注）" },
   verify_ok: { en: "Evidence verified", zh: "证据校验通过" },
   verify_failed: { en: "Evidence verification FAILED", zh: "证据校验失败" },
   verify_unavailable: { en: "Verification unavailable", zh: "无法校验" },
@@ -64,23 +55,54 @@ const LABELS = {
   no_evidence: { en: "No evidence bundle", zh: "无证据包" },
   note_required: { en: "Reason 'other' needs a note", zh: "“其他”须填写备注" },
 };
-const REASONS = ["not_a_violation", "exempt_vehicle", "duplicate", "insufficient_evidence", "wrong_location", "other"];
 
 const state = {
   lang: localStorage.getItem("enforce.lang") || "zh",
   token: sessionStorage.getItem("enforce.token"),
   user: JSON.parse(sessionStorage.getItem("enforce.user") || "null"),
   events: [], selected: 0, cursor: null, current: null, choosingReason: false, objectUrls: [],
+  kinds: null, names: {}, reasons: [],  // from GET /kinds: type -> kind; code -> {en, zh}; reasons on offer
 };
 const $ = (sel) => document.querySelector(sel);
-const t = (key) => (LABELS[key] ? LABELS[key][state.lang] : key);
+const t = (key) => (LABELS[key] ? LABELS[key][state.lang] : state.names[key] ? state.names[key][state.lang] : key);
 
 function applyLabels() {
   document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
   document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
   $("#lang").textContent = state.lang === "zh" ? "EN" : "中文";
+  renderKindOptions();
+  renderReasons();
+}
+
+// ---- violation kinds (GET /kinds) ----
+async function loadKinds() {
+  if (state.kinds) return;
+  const response = await api("/kinds");
+  if (!response.ok) return;
+  state.kinds = {};
+  for (const kind of await response.json()) {
+    state.kinds[kind.type] = kind;
+    state.names[kind.type] = kind.names;
+    for (const r of kind.reject_reasons) state.names[r.code] = state.names[r.code] || { en: r.en, zh: r.zh };
+  }
+  renderKindOptions();
+}
+
+function renderKindOptions() {
+  const select = $("#filters select[name=violation_type]");
+  const chosen = select.value;
+  select.querySelectorAll("option[data-kind]").forEach((o) => o.remove());
+  for (const type of Object.keys(state.kinds || {})) {
+    const option = document.createElement("option");
+    option.value = type; option.dataset.kind = "1"; option.textContent = t(type);
+    select.appendChild(option);
+  }
+  select.value = chosen;
+}
+
+function renderReasons() {
   $("#reason-list").innerHTML = "";
-  REASONS.forEach((code) => {
+  state.reasons.forEach((code) => {
     const li = document.createElement("li");
     li.textContent = t(code);
     li.dataset.code = code;
@@ -188,7 +210,7 @@ function openQueue() {
   state.current = null; state.choosingReason = false;
   $("#whoami").textContent = state.user ? `${state.user.display_name || state.user.username} (${state.user.role})` : "";
   show("queue-view");
-  loadQueue();
+  loadKinds().then(() => loadQueue());
 }
 
 // ---- event ----
@@ -292,6 +314,9 @@ function approve() { decide({ decision: "approve" }); }
 
 function startReject() {
   if (!state.current || state.current.status !== "pending") return;
+  const kind = state.kinds && state.kinds[state.current.violation_type];
+  state.reasons = kind ? kind.reject_reasons.map((r) => r.code) : [];
+  renderReasons();
   state.choosingReason = true; $("#reasons").hidden = false;
 }
 
@@ -329,7 +354,7 @@ document.addEventListener("keydown", (ev) => {
   if (!$("#event-view").hidden) {
     if (ev.key === "Escape") { ev.preventDefault(); if (state.choosingReason) { state.choosingReason = false; $("#reasons").hidden = true; } else back(); return; }
     if (typing) return;
-    if (state.choosingReason && /^[1-6]$/.test(ev.key)) { ev.preventDefault(); reject(REASONS[Number(ev.key) - 1]); return; }
+    if (state.choosingReason && /^[1-9]$/.test(ev.key) && state.reasons[Number(ev.key) - 1]) { ev.preventDefault(); reject(state.reasons[Number(ev.key) - 1]); return; }
     if (ev.key === "a" || ev.key === "A") { ev.preventDefault(); approve(); }
     if (ev.key === "r" || ev.key === "R") { ev.preventDefault(); startReject(); }
     return;

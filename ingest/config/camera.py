@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from ingest.config.errors import FieldError
 from ingest.redact import mask_url
 from vision.camera_setup import CameraSetup
-from vision.zones import ZoneConfig
+from vision.violations.unions import ZoneConfig
 
 SOURCE_SCHEMES = ("rtsp", "rtsps", "http", "https", "file", "device")
 CAMERA_ID = r"^[a-z0-9][a-z0-9-]{1,62}$"

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from ingest.config.app import AppConfig
 from ingest.config.errors import ConfigError, ConfigIssue, FieldError
+from vision.violations.unions import ZONE_KINDS
 
 
 def _field_path(loc: Sequence[int | str]) -> str:
@@ -64,7 +65,7 @@ def _issues_from(exc: ValidationError, root: yaml.Node | None) -> list[ConfigIss
     return issues
 
 
-_UNION_TAGS = {"no_parking", "worksite_exit", "barbecue_watch", "ultralytics", "onnx", "openvino"}
+_UNION_TAGS = {*ZONE_KINDS, "ultralytics", "onnx", "openvino"}
 
 
 def load_config_text(text: str, source: str = "<string>", base_dir: Path | None = None) -> AppConfig:

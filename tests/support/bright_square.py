@@ -20,6 +20,7 @@ import numpy as np
 
 from ingest.config import CameraConfig
 from vision.types import EvidencePhoto, Frame, Violation
+from vision.violations.parking import ParkingDetails
 
 
 def bright_fraction(frame: Frame, level: int = 200) -> float:
@@ -65,6 +66,7 @@ class BrightSquareAnalyzer:
                 first_seen_at=start.captured_at,
                 confirmed_at=frame.captured_at,
                 photos=(EvidencePhoto("arrival", start), EvidencePhoto("confirmation", frame)),
+                details=ParkingDetails(),
             )
         ]
 

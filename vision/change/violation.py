@@ -9,7 +9,8 @@ import numpy as np
 
 from vision.change.compare import warp_box
 from vision.change.pipeline import Finding
-from vision.types import EvidencePhoto, Frame, LabelledBox, Violation, ViolationDetails
+from vision.types import EvidencePhoto, Frame, LabelledBox, Violation
+from vision.violations.rooftop import RooftopDetails
 
 CROP_MIN_PX = 160
 
@@ -60,7 +61,7 @@ def finding_to_violation(
             "after_full", new, (LabelledBox("roof_structure", obs.candidate.box, obs.candidate.score),)
         ),
     )
-    details = ViolationDetails(
+    details = RooftopDetails(
         lat=finding.lat,
         lon=finding.lon,
         area_m2=round(finding.area_m2, 2),

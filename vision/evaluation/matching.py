@@ -66,7 +66,7 @@ class MatchResult:
             sum(1 for t in self.unmatched_truth if t.violation_type == violation_type),
         )
 
-    def plate_exact_matches(self, violation_type: str = "illegal_parking") -> tuple[int, int]:
+    def plate_exact_matches(self, violation_type: str) -> tuple[int, int]:
         """(exactly read plates, confirmed violations with a true plate) among matched pairs."""
         with_plate = [(t, p) for t, p in self.pairs if t.violation_type == violation_type and t.plate]
         return sum(1 for t, p in with_plate if p.plate == t.plate), len(with_plate)

@@ -20,8 +20,8 @@ from vision.rules.common import (
     photo,
     polygon_of,
 )
-from vision.types import Detections, EvidencePhoto, Frame, LabelledBox, ObjectIdentity, Violation, ViolationDetails
-from vision.zones import BarbecueWatchZone
+from vision.types import Detections, EvidencePhoto, Frame, LabelledBox, ObjectIdentity, Violation
+from vision.violations.barbecue import BarbecueDetails, BarbecueWatchZone
 
 
 @dataclass
@@ -133,6 +133,6 @@ class BarbecueRule:
             confirmed_at=frame.captured_at,
             photos=(episode.start_photo, photo("persisted", frame, burning.marks)),
             zone_polygon=polygon_of(self.zone.polygon),
-            details=ViolationDetails(people_count=episode.people),
+            details=BarbecueDetails(people_count=episode.people),
             identity=ObjectIdentity(normalised_box(np.asarray(burning.grill.box, np.float32), frame)),
         )

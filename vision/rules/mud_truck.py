@@ -11,8 +11,8 @@ import numpy as np
 from vision.identity import Appearance, Verdict, appearance_of, compare
 from vision.rules.common import Box, anchor, episode_key, ioa, local_time, mark, normalised, photo, polygon_of
 from vision.rules.stay import covered
-from vision.types import Detections, EvidencePhoto, Frame, LabelledBox, Violation, ViolationDetails
-from vision.zones import ExitDirection, WorksiteExitZone
+from vision.types import Detections, EvidencePhoto, Frame, LabelledBox, Violation
+from vision.violations.mud_truck import ExitDirection, MudTruckDetails, WorksiteExitZone
 
 # Same truck on consecutive analysed frames while it drives scores 0.65-0.95; a different vehicle
 # 0.35-0.92 (bench/identity_bench.py): only clearly different looks count as a swap.
@@ -223,6 +223,6 @@ class MudTruckRule:
             confirmed_at=frame.captured_at,
             photos=tuple(sorted([*evidence, truck.exit_photo], key=lambda p: p.frame.captured_at)),
             zone_polygon=polygon_of(self.zone.polygon),
-            details=ViolationDetails(mud_signs=tuple(signs), direction=truck.direction),
+            details=MudTruckDetails.model_validate({"mud_signs": signs, "direction": truck.direction}),
         )
 

@@ -21,7 +21,7 @@ the same place continues its episode instead of opening a second case.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
 
 from vision.episodes import EpisodeSighting, KnownEpisode, norm_iou
@@ -39,12 +39,12 @@ from vision.rules.common import (
     polygon_of,
 )
 from vision.rules.stay import Sighting, Stay, at_border, covered
-from vision.types import Detections, Frame, PlateReading, Violation
-from vision.zones import NoParkingZone
+from vision.types import Detections, Frame, Violation
+from vision.violations.base import PlateLookup
+from vision.violations.parking import NoParkingZone, ParkingDetails
 
 log = logging.getLogger(__name__)
 MAX_INTERVAL_PHOTOS = 3  # each photo holds a full-resolution frame until the violation is out
-PlateLookup = Callable[[int], PlateReading | None]  # a track's voted plate reading
 
 
 class ParkingRule:
@@ -293,6 +293,7 @@ class ParkingRule:
             photos=photos,
             zone_polygon=polygon_of(self.zone.polygon),
             identity=stay.identity_record(frame),
+            details=ParkingDetails(),
         )
 
     def _look_at_unclaimed(self, frame: Frame, detections: Detections, claimed: set[int]) -> None:

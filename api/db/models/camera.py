@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -38,7 +39,8 @@ class Camera(Base):
 
 
 class Zone(Base):
-    """A zone's rule parameters are columns, not a blob; unused ones are NULL for the kind."""
+    """`params` holds the rule parameters of the zone's kind as JSON, validated by that kind's params
+    model (vision/violations/<kind>.py) on write and on read (api/db/zones.py)."""
 
     __tablename__ = "zones"
     __table_args__ = (UniqueConstraint("camera_id", "name"),)
@@ -50,12 +52,7 @@ class Zone(Base):
     kind: Mapped[str] = mapped_column(String(32))
     polygon: Mapped[list[list[float]]] = mapped_column(JSON)
     active_hours: Mapped[list[str]] = mapped_column(JSON, default=list)
-    dwell_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
-    photo_interval_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
-    exit_direction: Mapped[str | None] = mapped_column(String(8), nullable=True)
-    min_evidence_frames: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    evidence_window_frames: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    persistence_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
 
     camera: Mapped[Camera] = relationship(back_populates="zones")
 

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from api.db.base import Base, UTCDateTime, utcnow
 
 EVENT_STATUSES = ("pending", "approved", "rejected")
-VIOLATION_TYPES = ("illegal_parking", "mud_truck", "open_barbecue", "rooftop_structure")
 
 
 class Event(Base):

@@ -62,3 +62,41 @@ def test_review_an_event_with_the_keyboard(server: str, world: ApiWorld) -> None
         review = s.scalars(select(Review).where(Review.event_id == first)).one()
         assert review.decision == "approve"
         assert s.get(Event, second).status == "pending"  # type: ignore[union-attr]
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
+def test_kinds_and_reasons_come_from_the_api(server: str, world: ApiWorld) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    from vision.violations import registry
+
+    expect.set_options(timeout=20_000)
+    world.user("li.wei", "reviewer")
+    barbecue = world.event(minutes=1, plate=None, violation_type="open_barbecue", zone="square")
+    reasons = registry.kind_of("open_barbecue").reject_reasons
+    chosen = next(i for i, r in enumerate(reasons) if r.code == "licensed_premises")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(server + "/")
+            page.fill("#username", "li.wei")
+            page.fill("#password", PASSWORD)
+            page.click("#login-submit")
+            options = page.locator("#filters select[name=violation_type] option")
+            expect(options).to_have_text(["全部", *(k.names.zh for k in registry.KINDS)])
+            expect(page.locator("#queue tbody tr")).to_have_count(1)
+            page.keyboard.press("Enter")
+            expect(page.locator("#facts")).to_contain_text("露天烧烤")  # the kind's name from GET /kinds
+            page.keyboard.press("r")
+            expect(page.locator("#reason-list li")).to_have_text([r.zh for r in reasons])
+            page.keyboard.press(str(chosen + 1))
+            expect(page.locator("#queue tbody tr")).to_have_count(0)
+            assert not errors, errors
+        finally:
+            browser.close()
+    with world.factory() as s:
+        review = s.scalars(select(Review).where(Review.event_id == barbecue)).one()
+        assert (review.decision, review.reason_code) == ("reject", "licensed_premises")

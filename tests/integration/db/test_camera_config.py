@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.db.base import session_scope
@@ -25,7 +27,7 @@ def test_enabled_cameras_round_trip(session_factory: sessionmaker[Session]) -> N
             timezone="Asia/Shanghai", lat=30.0, lon=120.0, address="a", grid_code="g",
             responsible_unit="u", analysis_fps=1.0, decode="keyframe", detectors=["street"], origin="api",
             zones=[Zone(position=0, name="z", kind="no_parking", polygon=[[0.1, 0.1], [0.9, 0.1], [0.9, 0.9]],
-                        active_hours=["07:00-19:00"], dwell_seconds=60.0, photo_interval_seconds=30.0)],
+                        active_hours=["07:00-19:00"], params={"dwell_seconds": 60.0, "photo_interval_seconds": 30.0})],
         )
         broken = Camera(
             id="broken-cam", name="bow-tie zone", source_url="rtsp://u:pw@10.0.0.10/live",
@@ -33,7 +35,7 @@ def test_enabled_cameras_round_trip(session_factory: sessionmaker[Session]) -> N
             responsible_unit="u", analysis_fps=1.0, decode="full", detectors=["street"], origin="api",
             zones=[Zone(position=0, name="z", kind="no_parking",
                         polygon=[[0.0, 0.0], [1.0, 1.0], [1.0, 0.0], [0.0, 1.0]], active_hours=[],
-                        dwell_seconds=60.0, photo_interval_seconds=30.0)],
+                        params={"dwell_seconds": 60.0, "photo_interval_seconds": 30.0})],
         )
         session.add_all([api_camera, broken])
     with session_scope(session_factory) as session:
@@ -44,3 +46,39 @@ def test_enabled_cameras_round_trip(session_factory: sessionmaker[Session]) -> N
     assert cameras["demo-parking"].zones == yaml_parking.zones
     assert cameras["demo-parking"].start_time == yaml_parking.start_time
     assert cameras["api-cam"].source == "rtsp://u:pw@10.0.0.9/live" and cameras["api-cam"].decode == "keyframe"
+
+
+def _camera_with_params(camera_id: str, kind: str, params: dict[str, object]) -> Camera:
+    return Camera(
+        id=camera_id, name=camera_id, source_url="rtsp://10.0.0.9/live", timezone="Asia/Shanghai", lat=30.0,
+        lon=120.0, address="a", grid_code="g", responsible_unit="u", analysis_fps=1.0, decode="full",
+        detectors=["street"], origin="api",
+        zones=[Zone(position=0, name="z", kind=kind, polygon=[[0.1, 0.1], [0.9, 0.1], [0.9, 0.9]],
+                    active_hours=[], params=params)],
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "params", "expected"),
+    [
+        ("no_parking", {"dwell_seconds": 60.0, "dwel_seconds": 5}, "dwel_seconds: Extra inputs are not permitted"),
+        ("no_parking", {"dwell_seconds": 10.0, "photo_interval_seconds": 30.0}, "must not exceed dwell_seconds"),
+        ("worksite_exit", {"exit_direction": "sideways"}, "exit_direction: Input should be"),
+        ("barbecue_watch", {}, "persistence_seconds: Field required"),
+        ("no_such_kind", {"dwell_seconds": 60.0}, "does not match any of the expected tags"),
+    ],
+)
+def test_zone_params_are_validated_by_the_kind_on_read(
+    session_factory: sessionmaker[Session], caplog: pytest.LogCaptureFixture, kind: str,
+    params: dict[str, object], expected: str,
+) -> None:
+    with session_scope(session_factory) as session:
+        session.add_all([
+            _camera_with_params("bad-cam", kind, params),
+            _camera_with_params("good-cam", "barbecue_watch", {"persistence_seconds": 30.0}),
+        ])
+    with caplog.at_level(logging.ERROR), session_scope(session_factory) as session:
+        cameras = [c.id for c in enabled_cameras(session)]
+    assert cameras == ["good-cam"]
+    [message] = [r.getMessage() for r in caplog.records if "bad-cam" in r.getMessage()]
+    assert "camera bad-cam not started" in message and expected in message, message

@@ -43,7 +43,7 @@ def test_seed_applies_yaml_changes_but_not_to_api_cameras(session_factory: sessi
     with session_scope(session_factory) as session:
         parking = session.get_one(Camera, "demo-parking")
         assert parking.name == "new name"
-        assert [z.dwell_seconds for z in parking.zones] == [300]
+        assert [z.params["dwell_seconds"] for z in parking.zones] == [300]
         assert session.get_one(Camera, "demo-barbecue").name == "renamed by integrator"
     assert report.updated == 1
 

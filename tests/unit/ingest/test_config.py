@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ingest.config import ConfigError, load_config, load_config_text
-from vision.zones import NoParkingZone
+from vision.violations.parking import NoParkingZone
 
 REPO = Path(__file__).resolve().parents[3]
 

@@ -149,7 +149,9 @@ def test_a_coco_model_through_a_class_map_reaches_the_rules(coco_test_model: Bui
 def test_every_demo_camera_gets_a_rule_per_zone() -> None:
     from ingest.config.loader import load_config
     from tests.conftest import REPO
-    from vision.rules import BarbecueRule, MudTruckRule, ParkingRule
+    from vision.rules.barbecue import BarbecueRule
+    from vision.rules.mud_truck import MudTruckRule
+    from vision.rules.parking import ParkingRule
 
     kinds = {"no_parking": ParkingRule, "worksite_exit": MudTruckRule, "barbecue_watch": BarbecueRule}
     config = load_config(REPO / "configs" / "cameras.yaml")

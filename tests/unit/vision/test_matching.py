@@ -17,7 +17,7 @@ def test_one_to_one_match_and_scores() -> None:
     result = match_events([PARKED, MUDDY], [predicted(), predicted("mud_truck", 8, "浙B88888", "gate")])
     assert len(result.pairs) == 2
     assert result.score("illegal_parking").precision == 1.0
-    assert result.plate_exact_matches() == (1, 1)
+    assert result.plate_exact_matches("illegal_parking") == (1, 1)
 
 
 def test_confirmation_before_dwell_is_not_a_match() -> None:
@@ -41,7 +41,7 @@ def test_wrong_type_or_zone_does_not_match() -> None:
 def test_misread_plate_still_matches_but_counts_as_plate_miss() -> None:
     result = match_events([PARKED], [predicted(plate="浙A12346")])
     assert len(result.pairs) == 1
-    assert result.plate_exact_matches() == (0, 1)
+    assert result.plate_exact_matches("illegal_parking") == (0, 1)
 
 
 def test_plate_agreement_wins_when_two_episodes_overlap() -> None:

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import numpy as np
 
 from api.pipeline.context import FlightSource, ModelIdentity, flight_context
-from vision.types import EvidencePhoto, Frame, Violation, ViolationDetails
+from vision.types import EvidencePhoto, Frame, Violation
+from vision.violations.rooftop import RooftopDetails
 
 
 def rooftop(lat: float, lon: float) -> Violation:
@@ -23,7 +24,7 @@ def rooftop(lat: float, lon: float) -> Violation:
         first_seen_at=at,
         confirmed_at=at,
         photos=(EvidencePhoto("after", frame, ()),),
-        details=ViolationDetails(lat=lat, lon=lon, area_m2=6.0),
+        details=RooftopDetails(lat=lat, lon=lon, area_m2=6.0),
     )
 
 

@@ -5,8 +5,8 @@ from collections.abc import Callable
 import pytest
 
 from tests.unit.vision.rules.sequences import TZ, Obj, at, run
-from vision.rules import BarbecueRule
-from vision.zones import BarbecueWatchZone
+from vision.rules.barbecue import BarbecueRule
+from vision.violations.barbecue import BarbecueWatchZone
 
 PERSIST = 15.0
 GRILL = (600.0, 500.0, 720.0, 580.0)  # anchor y 0.81: in the sidewalk zone (y >= 0.45)

@@ -5,8 +5,8 @@ from collections.abc import Callable
 import pytest
 
 from tests.unit.vision.rules.sequences import TZ, Obj, at, run, shift
-from vision.rules import MudTruckRule
-from vision.zones import WorksiteExitZone
+from vision.rules.mud_truck import MudTruckRule
+from vision.violations.mud_truck import WorksiteExitZone
 
 # Gate: x 0.3-0.7, y 0.35-0.75 of 1280x720 -> y 252..540 px. Trucks drive down through it at 40 px/frame.
 TRUCK = (500.0, 60.0, 740.0, 220.0)  # anchor y 220: above the gate (inside the worksite)

@@ -9,9 +9,9 @@ import pytest
 from tests.unit.vision.rules.sequences import HEIGHT, TZ, WIDTH, Obj, at, detections, paint, run, shift
 from vision.episodes import KnownEpisode
 from vision.identity import Appearance
-from vision.rules import ParkingRule
+from vision.rules.parking import ParkingRule
 from vision.types import Frame, PlateReading
-from vision.zones import NoParkingZone
+from vision.violations.parking import NoParkingZone
 
 DWELL = 20.0
 CAR = (200.0, 450.0, 440.0, 600.0)  # anchor (320, 600) -> (0.25, 0.83), inside the zone

@@ -19,7 +19,7 @@ from vision.synth.street import parking_scenarios as ps
 from vision.synth.street import scenarios as sc
 from vision.synth.street.actors import Car, Truck
 from vision.synth.street.scene import Conditions, render, render_background
-from vision.zones import NoParkingZone
+from vision.violations.parking import NoParkingZone
 
 HARD = tuple(ps.BUILDERS)
 STEP = 0.05

@@ -1,0 +1,70 @@
+"""Violation kinds as the API lists them (GET /kinds): all a client needs to draw zones and review."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from vision.violations.base import CaseCodes, ViolationKind
+
+
+class NamesPublic(BaseModel):
+    zh: str
+    en: str
+
+
+class EvidenceNeedsPublic(BaseModel):
+    photo_roles: list[str]
+    min_photos: int
+    needs_plate: bool
+    needs_clip: bool
+    face_crops: bool
+
+
+class RejectReasonPublic(BaseModel):
+    code: str
+    zh: str
+    en: str
+
+
+class CaseCodesPublic(BaseModel):
+    major: str
+    minor: str
+    major_name: str
+    minor_name: str
+
+
+class KindPublic(BaseModel):
+    type: str
+    source: Literal["camera", "drone"]
+    zone_kind: str | None
+    names: NamesPublic
+    params_schema: dict[str, Any] | None  # JSON schema of the zone's rule parameters (camera kinds)
+    evidence: EvidenceNeedsPublic
+    reject_reasons: list[RejectReasonPublic]
+    case_codes: CaseCodesPublic  # as configured (ENFORCE_CASE_CODES), else the kind's defaults
+    detector_labels: list[str]
+
+    @classmethod
+    def of(cls, kind: ViolationKind, codes: CaseCodes) -> KindPublic:
+        evidence = kind.evidence
+        return cls(
+            type=kind.type,
+            source=kind.source,
+            zone_kind=kind.zone_kind,
+            names=NamesPublic(zh=kind.names.zh, en=kind.names.en),
+            params_schema=kind.params_model.model_json_schema() if kind.params_model else None,
+            evidence=EvidenceNeedsPublic(
+                photo_roles=list(evidence.photo_roles),
+                min_photos=evidence.min_photos,
+                needs_plate=evidence.needs_plate,
+                needs_clip=evidence.needs_clip,
+                face_crops=evidence.face_crops,
+            ),
+            reject_reasons=[RejectReasonPublic(code=r.code, zh=r.zh, en=r.en) for r in kind.reject_reasons],
+            case_codes=CaseCodesPublic(
+                major=codes.major, minor=codes.minor, major_name=codes.major_name, minor_name=codes.minor_name
+            ),
+            detector_labels=list(kind.detector_labels),
+        )
