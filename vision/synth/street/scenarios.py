@@ -384,9 +384,8 @@ def _stall_actors(
         Table(sx - 0.2, sz + 3.8, (40, 40, 180), (40, 40, 200)),
     )
     for i, (px, pz) in enumerate(((sx - 0.7, sz + 2.0), (sx + 0.7, sz + 2.0), (sx + 0.5, sz + 3.8))):
-        person = Person(
-            0, 0, 1.25, tuple(int(c) for c in rng.integers(30, 230, 3)), (40, 40, 50), 0.0, seated=True
-        )  # type: ignore[arg-type]
+        r, g, b = (int(c) for c in rng.integers(30, 230, 3))
+        person = Person(0, 0, 1.25, (r, g, b), (40, 40, 50), 0.0, seated=True)
         actors.append(
             Actor(f"person-{i + 1}", person, Track(((0.0, px, pz), (duration, px, pz))), "customer")
         )
