@@ -12,7 +12,6 @@ from vision.rules.common import (
     Box,
     anchor,
     episode_key,
-    iou,
     local_time,
     mark,
     normalised,
@@ -26,17 +25,22 @@ from vision.violations.street_vending import TYPE, VendingWatchZone
 STALL, PERSON = "vending_stall", "person"
 
 
-@dataclass
+@dataclass(eq=False)
 class _Episode:
-    """One stall at one place: where it first stood, when, the first photo, the most people at it."""
+    """One stall at one place: where it first stood, when, the first photo, people at it per frame."""
 
     stall: Box
     origin: tuple[float, float]  # the stall's anchor when the episode began (pixels)
     started_at: datetime
     last_attended: datetime
     start_photo: EvidencePhoto
-    people: int
+    people: list[int]
     reported: bool = False
+
+    @property
+    def typical_people(self) -> int:
+        """The (upper) median count over the attended frames: passers-by do not raise it."""
+        return sorted(self.people)[len(self.people) // 2]
 
 
 @dataclass(frozen=True)
@@ -50,14 +54,17 @@ class AttendedStall:
 
     @property
     def marks(self) -> tuple[LabelledBox, ...]:
-        return (self.stall, *self.people)
+        """The stall only: people are counted, never marked or cropped."""
+        return (self.stall,)
 
 
 def _near(stall: Box, person: Box, radius: float) -> bool:
-    """A person's feet within `radius` stall sizes of the stall's box."""
-    margin = radius * max(float(stall[2] - stall[0]), float(stall[3] - stall[1]), 1.0)
+    """A person's feet beside the stall: within `radius` half-widths of its sides, and within
+    `radius` stall heights of the ground line it stands on (further up the image is further away)."""
     x, y = anchor(person)
-    return stall[0] - margin <= x <= stall[2] + margin and stall[1] - margin <= y <= stall[3] + margin
+    mx = radius * max(float(stall[2] - stall[0]), 1.0) / 2
+    my = radius * max(float(stall[3] - stall[1]), 1.0)
+    return stall[0] - mx <= x <= stall[2] + mx and stall[3] - my <= y <= stall[3] + my
 
 
 def attended_stalls(frame: Frame, detections: Detections, zone: VendingWatchZone) -> list[AttendedStall]:
@@ -79,20 +86,13 @@ def attended_stalls(frame: Frame, detections: Detections, zone: VendingWatchZone
     return found
 
 
-def _same_stall(episode: _Episode, stall: Box) -> bool:
-    """The episode's stall when it overlaps the last box or stands within one stall width of it."""
-    if iou(episode.stall, stall) >= 0.2:
-        return True
-    a, b = anchor(episode.stall), anchor(stall)
-    width = max(float(episode.stall[2] - episode.stall[0]), 1.0)
-    return abs(a[0] - b[0]) <= width and abs(a[1] - b[1]) <= width
-
-
 class StreetVendingRule:
-    """One episode per stall: it begins when an attended stall is first seen, survives gaps (a bus
-    passing in front, the vendor stepping away) up to the zone's `max_gap_seconds`, restarts when the
-    stall moves more than `move_tolerance` stall widths from where it began (a tricycle riding by),
-    and yields one violation once it has lasted `persistence_seconds`. People are counted, never cropped."""
+    """One episode per stall at one place: it begins when an attended stall is first seen there,
+    survives gaps (a bus passing in front, the vendor stepping away) up to the zone's
+    `max_gap_seconds`, and yields one violation once it has lasted `persistence_seconds`. A stall
+    whose anchor is more than `move_tolerance` stall widths from where an episode began is another
+    episode's (a tricycle ridden by begins a new one each few frames and never lasts). People at the
+    stall are counted (the median over its frames), never cropped."""
 
     def __init__(self, zone: VendingWatchZone, tz: tzinfo):
         self.zone = zone
@@ -108,34 +108,37 @@ class StreetVendingRule:
             self._episodes = []
             return []
         violations = []
+        taken: set[int] = set()
         for found in attended_stalls(frame, detections, self.zone):
             box = found.box
-            episode = self._match(box)
-            if episode is None or self._moved(episode, box):
-                if episode is not None:
-                    self._episodes.remove(episode)
+            episode = self._match(box, taken)
+            if episode is None:
                 start = photo("start", frame, found.marks)
-                self._episodes.append(_Episode(box, anchor(box), now, now, start, len(found.people)))
+                self._episodes.append(_Episode(box, anchor(box), now, now, start, [len(found.people)]))
+                taken.add(id(self._episodes[-1]))
                 continue
+            taken.add(id(episode))
             episode.stall, episode.last_attended = box, now
-            episode.people = max(episode.people, len(found.people))
+            episode.people.append(len(found.people))
             if episode.reported or now - episode.started_at < self.persistence:
                 continue
             episode.reported = True
             violations.append(self._violation(episode, found, frame))
         return violations
 
-    def _match(self, box: Box) -> _Episode | None:
-        candidates = [e for e in self._episodes if _same_stall(e, box)]
-        if not candidates:
-            return None
+    def _match(self, box: Box, taken: set[int]) -> _Episode | None:
+        """The nearest episode not yet matched on this frame that began within `move_tolerance`
+        stall widths of this stall's anchor."""
         x, y = anchor(box)
-        return min(candidates, key=lambda e: (anchor(e.stall)[0] - x) ** 2 + (anchor(e.stall)[1] - y) ** 2)
-
-    def _moved(self, episode: _Episode, box: Box) -> bool:
-        x, y = anchor(box)
-        width = max(float(episode.stall[2] - episode.stall[0]), 1.0)
-        return max(abs(x - episode.origin[0]), abs(y - episode.origin[1])) > self.zone.move_tolerance * width
+        width = max(float(box[2] - box[0]), 1.0)
+        reach = self.zone.move_tolerance * width
+        near = [
+            (max(abs(x - e.origin[0]), abs(y - e.origin[1])), e)
+            for e in self._episodes
+            if id(e) not in taken
+        ]
+        near = [(d, e) for d, e in near if d <= reach]
+        return min(near, key=lambda de: de[0])[1] if near else None
 
     def _violation(self, episode: _Episode, found: AttendedStall, frame: Frame) -> Violation:
         where = normalised(episode.origin, frame)
@@ -150,6 +153,6 @@ class StreetVendingRule:
             confirmed_at=frame.captured_at,
             photos=(episode.start_photo, photo("persisted", frame, found.marks)),
             zone_polygon=polygon_of(self.zone.polygon),
-            details=ViolationDetails(people_count=episode.people),
+            details=ViolationDetails(people_count=episode.typical_people),
             identity=ObjectIdentity(normalised_box(found.box, frame)),
         )

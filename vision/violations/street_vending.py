@@ -33,7 +33,7 @@ class VendingWatchZone(_ZoneBase):
     )
     min_people: int = Field(default=1, ge=1, le=20, description="People at the stall for it to count as attended.")
     attendance_radius: float = Field(
-        default=1.5, gt=0, le=5, description="A person counts as at the stall within this many stall sizes of its box."
+        default=1.0, gt=0, le=5, description="A person counts as at the stall within this many stall sizes of its box."
     )
     max_gap_seconds: float = Field(
         default=30.0, gt=0, description="A stall unseen or unattended this long ends its episode (a delivery left)."
