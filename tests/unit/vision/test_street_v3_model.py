@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import onnxruntime as ort
@@ -44,8 +45,8 @@ def test_street_v3_weights_keep_every_street_v2_weight_but_the_new_rows() -> Non
 
     from vision.head_transfer import class_convs
 
-    v2 = YOLO(str(MODELS / "street-v2" / "street-v2.pt")).model
-    v3 = YOLO(str(MODELS / "street-v3" / "street-v3.pt")).model
+    v2: Any = YOLO(str(MODELS / "street-v2" / "street-v2.pt")).model
+    v3: Any = YOLO(str(MODELS / "street-v3" / "street-v3.pt")).model
     assert tuple(v3.names.values()) == STREET_V3_NAMES
     new = {id(p) for conv in class_convs(v3) for p in (conv.weight, conv.bias)}
     for (name, a), b in zip(v2.named_parameters(), v3.parameters(), strict=True):

@@ -146,7 +146,7 @@ def vending_offhours(seed: int = 0, fps: int = 10) -> Scenario:
     rng = make_rng(seed, "scenario-vending")
     lay = _layout(rng)
     camera = _camera(lay.camera, lay, "2026-05-01T21:00:00+08:00", "demo-vending-night")
-    negatives = [
+    negatives: list[dict[str, object]] = [
         {"object_id": oid, "reason": "21:00 is outside the zone's active hours 07:00-20:00"}
         for oid in ("stall-fruit", "stall-mat")
     ]

@@ -5,7 +5,7 @@ from collections.abc import Callable
 import pytest
 from pydantic import ValidationError
 
-from tests.unit.vision.rules.sequences import TZ, Obj, at, run, shift
+from tests.unit.vision.rules.sequences import TZ, Obj, at, run
 from vision.rules.street_vending import StreetVendingRule
 from vision.violations.street_vending import VendingWatchZone
 
@@ -15,6 +15,10 @@ VENDOR = Obj("person", (780.0, 430.0, 830.0, 590.0))  # feet beside the stall
 BUYERS = [Obj("person", (560.0, 440.0, 600.0, 600.0)), Obj("person", (700.0, 450.0, 740.0, 610.0))]
 FAR_AWAY = Obj("person", (100.0, 400.0, 140.0, 560.0))  # on the sidewalk, nowhere near the stall
 DOORWAY = (40.0, 470.0, 200.0, 560.0)  # a shop's display in its doorway (anchor x 0.094)
+
+
+def shift(box: tuple[float, float, float, float], dx: float) -> tuple[float, float, float, float]:
+    return (box[0] + dx, box[1], box[2] + dx, box[3])
 
 
 def zone(**extra: object) -> VendingWatchZone:
