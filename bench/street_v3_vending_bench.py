@@ -11,6 +11,8 @@ Prints, measured in one run:
    FP32 and INT8 ONNX files through ONNX Runtime.
 3. Goods or not: how often the shipped INT8 model (product ONNX backend, confidence 0.25) finds a
    `vending_stall` on a vendor with goods and on the same tricycle or cart bare, same place and pose.
+4. The vending scenarios end to end at 2 fps: street-v3-int8 detections into the street-vending
+   rule; each reported case against the scripted violations (matched by its stall's box).
 """
 
 from __future__ import annotations
@@ -27,11 +29,15 @@ from vision.detectors.config import OnnxDetectorConfig
 from vision.detectors.letterbox import model_input
 from vision.detectors.onnx_backend import OnnxDetector
 from vision.rules.common import iou
+from vision.rules.street_vending import StreetVendingRule
 from vision.synth.common.rng import choice, make_rng
 from vision.synth.street.dataset import TEST_SEED0
 from vision.synth.street.scene import StreetScene, render, sample_scene
 from vision.synth.street.vending import Vendor
 from vision.synth.street.vending_dataset import STREET_V3_NAMES, build_vending_dataset, render_vending_sample
+from vision.synth.street.vending_scenarios import BUILDERS
+from vision.types import Frame
+from vision.violations.street_vending import VendingWatchZone
 
 REPO = Path(__file__).resolve().parents[1]
 V2, V3 = REPO / "vision/models/street-v2", REPO / "vision/models/street-v3"
@@ -111,6 +117,46 @@ def goods_or_not(pairs: int) -> tuple[int, int, int]:
     return counted, hits[True], hits[False]
 
 
+def _nearest_actor(scenario: Any, t: float, point: tuple[float, float]) -> str:
+    """The scripted vendor (with goods or bare) whose ground position projects nearest to `point`."""
+    best, where = "nothing", float("inf")
+    for actor in scenario.actors:
+        pos = actor.track.at(t)
+        if not isinstance(actor.thing, Vendor) or pos is None:
+            continue
+        pixels, _ = scenario.layout.camera.project(np.array([[pos[0], 0.0, pos[1]]]))
+        d = float(np.hypot(pixels[0, 0] - point[0], pixels[0, 1] - point[1]))
+        if d < where:
+            best, where = actor.id, d
+    return best
+
+
+def scenario_cases(name: str, detector: OnnxDetector) -> tuple[list[str], list[str]]:
+    """(scripted violations, reported cases: the scripted vendor nearest the case's stall, when, people)."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from vision.rules.common import anchor
+    from vision.synth.street.scene import render_background
+
+    scenario = BUILDERS[name](0, 2)
+    camera: Any = scenario.camera
+    rule = StreetVendingRule(VendingWatchZone.model_validate(camera["zones"][0]), ZoneInfo(camera["timezone"]))
+    start = datetime.fromisoformat(camera["start_time"])
+    background = render_background(scenario.layout, scenario.seed)
+    reported = []
+    for i in range(scenario.frames):
+        t = i / scenario.fps
+        image = render(scenario.scene_at(t), t=t, frame_seed=i, background=background).image
+        for case in rule.update(Frame("bench", i, start + timedelta(seconds=t), image), detector.detect(image)):
+            stall = anchor(np.asarray(case.photos[-1].marks[0].box, np.float32))
+            first = (case.first_seen_at - start).total_seconds()
+            who = _nearest_actor(scenario, t, stall)
+            reported.append(f"{who} from {first} s confirmed {t} s, people {case.details.people_count}")
+    scripted = [f"{v['object_id']} from {v['start_s']} s, people {v['people']}" for v in scenario.violations]
+    return scripted, reported
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--test", type=int, default=100, help="held-out synthetic vending scenes")
@@ -136,6 +182,10 @@ def main() -> None:
     pairs, loaded, bare = goods_or_not(args.pairs)
     print(f"3. street-v3-int8 at 0.25, {pairs} same-place pairs: vending_stall found on {loaded} with goods, "
           f"on {bare} bare (tricycle or cart without goods)")
+    detector = OnnxDetector(OnnxDetectorConfig(type="onnx", weights=V3 / "street-v3-int8.onnx", image_size=640))
+    for name in sorted(BUILDERS):
+        scripted, reported = scenario_cases(name, detector)
+        print(f"4. scenario {name}: scripted {scripted or 'none'}; reported {len(reported)}: {reported or 'none'}")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,9 @@ import numpy as np
 from vision.rules.common import (
     Box,
     anchor,
+    area,
     episode_key,
+    ioa,
     local_time,
     mark,
     normalised,
@@ -23,6 +25,7 @@ from vision.types import Detections, EvidencePhoto, Frame, LabelledBox, ObjectId
 from vision.violations.street_vending import TYPE, VendingWatchZone
 
 STALL, PERSON = "vending_stall", "person"
+NESTED = 0.7  # share of a box inside another for the two to be one stall
 
 
 @dataclass(eq=False)
@@ -30,7 +33,8 @@ class _Episode:
     """One stall at one place: where it first stood, when, the first photo, people at it per frame."""
 
     stall: Box
-    origin: tuple[float, float]  # the stall's anchor when the episode began (pixels)
+    first: Box  # the stall's box when the episode began
+    origin: tuple[float, float]  # its anchor (pixels)
     started_at: datetime
     last_attended: datetime
     start_photo: EvidencePhoto
@@ -67,13 +71,25 @@ def _near(stall: Box, person: Box, radius: float) -> bool:
     return stall[0] - mx <= x <= stall[2] + mx and stall[3] - my <= y <= stall[3] + my
 
 
+def _nested(a: Box, b: Box) -> bool:
+    """Most of one box lies inside the other: two detections of one stall (its goods, the whole cart)."""
+    return ioa(a, b) >= NESTED or ioa(b, a) >= NESTED
+
+
 def attended_stalls(frame: Frame, detections: Detections, zone: VendingWatchZone) -> list[AttendedStall]:
-    """Stalls standing in the watched part of the zone with at least `min_people` people at them."""
+    """Stalls standing in the watched part of the zone with at least `min_people` people at them;
+    of two nested stall boxes only the larger counts."""
     people = [i for i, label in enumerate(detections.labels) if label == PERSON]
+    stalls = [i for i, label in enumerate(detections.labels) if label == STALL]
+    stalls.sort(key=lambda i: -area(detections.boxes[i]))
+    kept: list[int] = []
+    for i in stalls:
+        if not any(_nested(detections.boxes[i], detections.boxes[k]) for k in kept):
+            kept.append(i)
     found: list[AttendedStall] = []
-    for i, label in enumerate(detections.labels):
+    for i in kept:
         stall = detections.boxes[i]
-        if label != STALL or not zone.watches(*normalised(anchor(stall), frame)):
+        if not zone.watches(*normalised(anchor(stall), frame)):
             continue
         at = [j for j in people if _near(stall, detections.boxes[j], zone.attendance_radius)]
         if len(at) >= zone.min_people:
@@ -114,7 +130,7 @@ class StreetVendingRule:
             episode = self._match(box, taken)
             if episode is None:
                 start = photo("start", frame, found.marks)
-                self._episodes.append(_Episode(box, anchor(box), now, now, start, [len(found.people)]))
+                self._episodes.append(_Episode(box, box, anchor(box), now, now, start, [len(found.people)]))
                 taken.add(id(self._episodes[-1]))
                 continue
             taken.add(id(episode))
@@ -128,7 +144,8 @@ class StreetVendingRule:
 
     def _match(self, box: Box, taken: set[int]) -> _Episode | None:
         """The nearest episode not yet matched on this frame that began within `move_tolerance`
-        stall widths of this stall's anchor."""
+        stall widths of this stall's anchor, or whose first box and this one are nested (the detector
+        boxed the goods only, or the whole cart)."""
         x, y = anchor(box)
         width = max(float(box[2] - box[0]), 1.0)
         reach = self.zone.move_tolerance * width
@@ -137,7 +154,7 @@ class StreetVendingRule:
             for e in self._episodes
             if id(e) not in taken
         ]
-        near = [(d, e) for d, e in near if d <= reach]
+        near = [(d, e) for d, e in near if d <= reach or _nested(e.first, box)]
         return min(near, key=lambda de: de[0])[1] if near else None
 
     def _violation(self, episode: _Episode, found: AttendedStall, frame: Frame) -> Violation:

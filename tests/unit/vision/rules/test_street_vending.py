@@ -130,3 +130,18 @@ def test_min_people_two_needs_a_buyer() -> None:
 def test_zone_rejects_bad_parameters(extra: dict[str, object], error: str) -> None:
     with pytest.raises(ValidationError, match=error.replace("(", r"\(").replace(")", r"\)")):
         zone(**extra)
+
+
+GOODS_ONLY = (610.0, 500.0, 700.0, 540.0)  # the detector boxed the goods on top, not the whole tricycle
+
+
+def test_nested_boxes_of_one_stall_are_one_case() -> None:
+    def both(t: float) -> list[Obj]:
+        return [Obj("vending_stall", STALL), Obj("vending_stall", GOODS_ONLY), VENDOR]
+
+    def alternating(t: float) -> list[Obj]:  # whole tricycle, then only its goods, frame by frame
+        return [Obj("vending_stall", STALL if int(t * 2) % 2 == 0 else GOODS_ONLY), VENDOR]
+
+    assert len(run(StreetVendingRule(zone(), TZ), at("10:00"), PERSIST + 5, both)) == 1
+    [case] = run(StreetVendingRule(zone(), TZ), at("10:00"), PERSIST + 5, alternating)
+    assert case.first_seen_at == at("10:00")
