@@ -132,15 +132,16 @@ def test_zone_rejects_bad_parameters(extra: dict[str, object], error: str) -> No
         zone(**extra)
 
 
-GOODS_ONLY = (610.0, 500.0, 700.0, 540.0)  # the detector boxed the goods on top, not the whole tricycle
+GOODS_ONLY = (600.0, 495.0, 680.0, 520.0)  # the detector boxed the goods on top, not the whole tricycle
+BEHIND = Obj("person", (680.0, 400.0, 720.0, 540.0))  # the vendor behind the stall: at both boxes
 
 
 def test_nested_boxes_of_one_stall_are_one_case() -> None:
     def both(t: float) -> list[Obj]:
-        return [Obj("vending_stall", STALL), Obj("vending_stall", GOODS_ONLY), VENDOR]
+        return [Obj("vending_stall", STALL), Obj("vending_stall", GOODS_ONLY), BEHIND]
 
     def alternating(t: float) -> list[Obj]:  # whole tricycle, then only its goods, frame by frame
-        return [Obj("vending_stall", STALL if int(t * 2) % 2 == 0 else GOODS_ONLY), VENDOR]
+        return [Obj("vending_stall", STALL if int(t * 2) % 2 == 0 else GOODS_ONLY), BEHIND]
 
     assert len(run(StreetVendingRule(zone(), TZ), at("10:00"), PERSIST + 5, both)) == 1
     [case] = run(StreetVendingRule(zone(), TZ), at("10:00"), PERSIST + 5, alternating)
