@@ -39,12 +39,14 @@ def _load(path: Path) -> Any:
 
 def do_train(args: argparse.Namespace) -> None:
     out: Path = args.out
-    data = out / "data" / "data.yaml"
+    data = args.data or out / "data" / "data.yaml"
     if not data.is_file():
         t0 = time.monotonic()
         data = build_vending_dataset(out / "data", args.train, args.val, args.test, workers=args.workers)
         logging.info("rendered the dataset in %.0f s", time.monotonic() - t0)
     base = append_class(_load(V2), LABEL)
+    if args.init is not None:  # go on from an earlier run's row (e.g. at another image size)
+        base = graft_class(base, _load(args.init), ROW)
     if tuple(base.names.values()) != STREET_V3_NAMES:
         raise SystemExit(f"street-v2 + {LABEL} gives {base.names}, the dataset has {STREET_V3_NAMES}")
     base_path = save_checkpoint(base, out / "base.pt", source=f"street-v2 with {LABEL} appended")
@@ -71,7 +73,7 @@ def do_train(args: argparse.Namespace) -> None:
 
 
 def do_finish(args: argparse.Namespace) -> None:
-    trained = _load(args.out / "best.pt")
+    trained = _load(args.out / "best.pt")  # every weight but row ROW is thrown away below
     v3 = graft_class(append_class(_load(V2), LABEL), trained, ROW)
     save_checkpoint(v3, V3, source=f"street-v2 + {LABEL} rows trained alone ({args.out / 'best.pt'})")
     logging.info("saved %s", V3)
@@ -90,6 +92,8 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--lr0", type=float, default=0.03)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--init", type=Path, default=None, help="start the new row from this run's best.pt")
+    parser.add_argument("--data", type=Path, default=None, help="an already rendered dataset's data.yaml")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     (do_train if args.step == "train" else do_finish)(args)
