@@ -29,6 +29,7 @@ run: setup
 
 test: setup
 	$(VENV)/bin/ruff check vision ingest evidence api tests bench
+	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest
 
 lint: setup

@@ -21,8 +21,8 @@ from vision.rules.common import (
     photo,
     polygon_of,
 )
-from vision.types import Detections, EvidencePhoto, Frame, LabelledBox, ObjectIdentity, Violation, ViolationDetails
-from vision.violations.street_vending import TYPE, VendingWatchZone
+from vision.types import Detections, EvidencePhoto, Frame, LabelledBox, ObjectIdentity, Violation
+from vision.violations.street_vending import TYPE, StreetVendingDetails, VendingWatchZone
 
 STALL, PERSON = "vending_stall", "person"
 NESTED = 0.7  # share of a box inside another for the two to be one stall
@@ -160,7 +160,7 @@ class StreetVendingRule:
     def _violation(self, episode: _Episode, found: AttendedStall, frame: Frame) -> Violation:
         where = normalised(episode.origin, frame)
         return Violation(
-            violation_type=TYPE,  # type: ignore[arg-type]  # until ViolationType comes from the kind registry
+            violation_type=TYPE,
             source_id=frame.source_id,
             zone_name=self.zone.name,
             episode_key=episode_key(frame, self.zone.name, TYPE, episode.started_at, where=where),
@@ -170,6 +170,9 @@ class StreetVendingRule:
             confirmed_at=frame.captured_at,
             photos=(episode.start_photo, photo("persisted", frame, found.marks)),
             zone_polygon=polygon_of(self.zone.polygon),
-            details=ViolationDetails(people_count=episode.typical_people),
+            details=StreetVendingDetails(
+                people_count=episode.typical_people,
+                persisted_seconds=round((frame.captured_at - episode.started_at).total_seconds(), 1),
+            ),
             identity=ObjectIdentity(normalised_box(found.box, frame)),
         )

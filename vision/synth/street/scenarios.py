@@ -57,7 +57,7 @@ import numpy.typing as npt
 
 from vision.synth.common.rng import make_rng
 from vision.synth.common.video import write_mp4
-from vision.synth.street import parking_scenarios
+from vision.synth.street import parking_scenarios, vending_scenarios
 from vision.synth.street.actors import Person, Stall, Truck
 from vision.synth.street.camera import PoleCamera
 from vision.synth.street.layout import Shop, StreetLayout
@@ -74,7 +74,14 @@ from vision.synth.street.script import (
     shop_row,
 )
 
-SCENARIOS = ("parking", "worksite", "barbecue", "barbecue_offhours", *parking_scenarios.BUILDERS)
+SCENARIOS = (
+    "parking",
+    "worksite",
+    "barbecue",
+    "barbecue_offhours",
+    *parking_scenarios.BUILDERS,
+    *vending_scenarios.BUILDERS,
+)
 WIDTH, HEIGHT = 1280, 720
 __all__ = ["FORMAT", "SCENARIOS", "Actor", "Scenario", "Track", "build", "frames", "ground_zone", "write"]
 
@@ -480,6 +487,7 @@ BUILDERS = {
     "barbecue": barbecue,
     "barbecue_offhours": barbecue_offhours,
     **parking_scenarios.BUILDERS,
+    **vending_scenarios.BUILDERS,
 }
 
 

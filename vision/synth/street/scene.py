@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -98,6 +99,11 @@ class RenderResult:
     boxes: tuple[Box, ...]
 
 
+
+def _random_colour(rng: np.random.Generator) -> tuple[int, int, int]:
+    r, g, b = (int(c) for c in rng.integers(0, 255, 3))
+    return (r, g, b)
+
 def render_background(layout: StreetLayout, seed: int) -> Canvas:
     canvas = Canvas(layout.camera)
     draw_background(canvas, layout, make_rng(seed, "background"))
@@ -124,7 +130,7 @@ def render(
     def dist(x: float, z: float) -> float:
         return float(np.hypot(x - cam.x, z))
 
-    items: list[tuple[float, int, object]] = []
+    items: list[tuple[float, int, Car | Truck | Person | Stall | Table | WindowOverlay | Vendor | Shopper]] = []
     for i, obj in enumerate(
         (*scene.cars, *scene.trucks, *scene.people, *scene.stalls, *scene.tables, *scene.windows, *scene.trade)
     ):
@@ -307,7 +313,7 @@ def sample_scene(seed: int, width: int = 960, height: int = 540, vending: bool =
             continue
         x, z, hd = spot
         muddy = bool(rng.random() < 0.5)
-        body = "dump" if rng.random() < 0.75 else "box"
+        body: Literal["dump", "box"] = "dump" if rng.random() < 0.75 else "box"
         trucks.append(
             Truck(
                 x,
@@ -333,16 +339,16 @@ def sample_scene(seed: int, width: int = 960, height: int = 540, vending: bool =
         if spot is None:
             continue
         x, z, hd = spot
-        kind = "green" if rng.random() < 0.3 else ("yellow" if rng.random() < 0.05 else "blue")
+        kind: Literal["blue", "green", "yellow"] = (
+            "green" if rng.random() < 0.3 else ("yellow" if rng.random() < 0.05 else "blue")
+        )
         cars.append(
             Car(
                 x,
                 z,
                 hd,
                 choice(rng, ["sedan", "hatchback", "suv", "van"], p=[0.4, 0.2, 0.3, 0.1]),
-                colour=choice(rng, _CAR_COLOURS)
-                if rng.random() < 0.85
-                else tuple(int(c) for c in rng.integers(0, 255, 3)),
+                colour=choice(rng, _CAR_COLOURS) if rng.random() < 0.85 else _random_colour(rng),
                 plate=random_plate(rng, kind),
                 scale=float(rng.uniform(0.93, 1.07)),
                 lights_on=night and not parked,

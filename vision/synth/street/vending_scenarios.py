@@ -6,9 +6,6 @@
   wares in its doorway with the shopkeeper (the doorway is a zone exclusion); a tricycle of cartons
   unloaded for 12 s, shorter than the persistence, then ridden off; two shoppers walking with bags.
 - ``vending_offhours``: the same street at 21:00, outside the active hours (no violation).
-
-Not yet in `scenarios.SCENARIOS`: their camera config has a `vending_watch` zone, which the config
-union accepts once the kind is in the registry (then add `**vending_scenarios.BUILDERS` there).
 """
 
 from __future__ import annotations
@@ -68,7 +65,7 @@ def _camera(cam: PoleCamera, lay: StreetLayout, start_time: str, cam_id: str) ->
         "start_time": start_time,
         "analysis_fps": 2,
         "location": location("中山路 56号 西侧人行道", "330102003005", "上城区城管执法队 三中队", 30.2512, 120.1689),
-        "detectors": ["street"],
+        "detectors": ["street-v3"],
         "zones": [
             {
                 "name": ZONE,
