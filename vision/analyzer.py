@@ -12,6 +12,7 @@ from ingest.config.camera import CameraConfig
 from vision.detectors.base import Detector
 from vision.episodes import EpisodeAware, EpisodeJournal
 from vision.plates import PlateReader, TrackPlates
+from vision.plates.pool import PlatePool
 from vision.rules import Rule, build_rule
 from vision.rules.common import VEHICLE_LABELS, anchor, normalised
 from vision.tracking import Tracker
@@ -19,6 +20,8 @@ from vision.types import Detections, Frame, PlateReading, Violation
 from vision.zones import NoParkingZone, WorksiteExitZone
 
 PLATE_VIOLATIONS = ("illegal_parking", "mud_truck")
+PARKING_READ_AFTER = 0.25  # share of a zone's permitted stop time a vehicle stays before its plate is read
+PARKING_READ_AFTER_MAX_S = 10.0
 
 
 class StreetAnalyzer:
@@ -41,14 +44,18 @@ class StreetAnalyzer:
         plate_interval_seconds: float = 1.0,
         journal: EpisodeJournal | None = None,
         heartbeat_seconds: float = 30.0,
+        plate_pool: PlatePool | None = None,
+        plate_wait_seconds: float = 2.0,
     ):
         self.camera = camera
         self.detector = detector
         self.tracker = tracker or Tracker(lost_frames=max(int(camera.analysis_fps * 10), 10))
-        self.plates = TrackPlates(plate_reader, plate_interval_seconds) if plate_reader else None
+        self.plates = TrackPlates(plate_reader, plate_interval_seconds, pool=plate_pool) if plate_reader else None
+        self.plate_wait_seconds = plate_wait_seconds  # at a confirmation, for a read still in the pool
         self.rules: list[Rule] = [build_rule(zone, camera.tz, self._plate_of) for zone in camera.zones]
         self._plate_zones = [z for z in camera.zones if isinstance(z, NoParkingZone | WorksiteExitZone)]
         self.last_detections: Detections | None = None
+        self._in_zone_since: dict[int, datetime] = {}  # vehicles in a plate zone: since when (capture time)
         self.journal = journal
         self.heartbeat = timedelta(seconds=heartbeat_seconds)
         self._last_heartbeat: datetime | None = None
@@ -88,25 +95,44 @@ class StreetAnalyzer:
                 self.journal.seen(seen)
 
     def _observe_plates(self, frame: Frame, detections: Detections) -> None:
+        """Vehicles in a plate zone get their plate read; in a no-parking zone only once they have
+        stayed `PARKING_READ_AFTER` of the permitted stop time (a car driving through needs none)."""
         assert self.plates is not None
         plate_boxes: list[npt.NDArray[np.float32]] | None = None  # gathered once, when a vehicle needs them
+        now, inside = frame.captured_at, dict[int, datetime]()
         for i, label in enumerate(detections.labels):
             track_id = int(detections.track_ids[i])
             if label not in VEHICLE_LABELS or track_id < 0:
                 continue
             point = normalised(anchor(detections.boxes[i]), frame)
-            if any(zone.contains(*point) for zone in self._plate_zones):
-                if plate_boxes is None:
-                    labels = detections.labels
-                    plate_boxes = [detections.boxes[j] for j in range(len(labels)) if labels[j] == "license_plate"]
-                self.plates.observe(frame, track_id, detections.boxes[i], plate_boxes)
+            zones = [zone for zone in self._plate_zones if zone.contains(*point)]
+            if not zones:
+                continue
+            since = inside[track_id] = self._in_zone_since.get(track_id, now)
+            if not any(self._plate_due(zone, now - since) for zone in zones):
+                continue
+            if plate_boxes is None:
+                labels = detections.labels
+                plate_boxes = [detections.boxes[j] for j in range(len(labels)) if labels[j] == "license_plate"]
+            self.plates.observe(frame, track_id, detections.boxes[i], plate_boxes)
+        self._in_zone_since = inside
+
+    @staticmethod
+    def _plate_due(zone: NoParkingZone | WorksiteExitZone, stayed: timedelta) -> bool:
+        if isinstance(zone, NoParkingZone):
+            return stayed.total_seconds() >= min(zone.dwell_seconds * PARKING_READ_AFTER, PARKING_READ_AFTER_MAX_S)
+        return True
 
     def _with_plate(self, violation: Violation) -> Violation:
         if self.plates is None or violation.track_id is None:
             return violation
         if violation.violation_type not in PLATE_VIOLATIONS:
             return violation
-        reading = self.plates.reading(violation.track_id) or self._read_now(violation)
+        reading = self.plates.reading(violation.track_id)
+        if reading is None and self.plates.pool is not None:
+            self.plates.wait_for(violation.track_id, self.plate_wait_seconds)
+            reading = self.plates.reading(violation.track_id)
+        reading = reading or self._read_now(violation)
         return dataclasses.replace(violation, plate=reading) if reading else violation
 
     def _read_now(self, violation: Violation) -> PlateReading | None:

@@ -1,4 +1,5 @@
-"""Street-camera wiring: one detector, analyzer and plate reader per camera, one evidence sink."""
+"""Street-camera wiring: one detector, analyzer and plate reader per camera, one plate-reading pool
+and one evidence sink for all of them."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from vision.analyzer import StreetAnalyzer
 from vision.detectors.base import Detector
 from vision.detectors.factory import build_detector
 from vision.episodes import EpisodeJournal
+from vision.plates.pool import PlatePool
 from vision.plates.reader import PlateReader
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,7 @@ class StreetWiring:
 
     def __post_init__(self) -> None:
         self.config_sha256 = config_sha256(self.config_path)
+        self.plate_pool = PlatePool(self.config.plates.read_threads)  # shared by the cameras of this process
 
     def detector_for(self, camera: CameraConfig) -> Detector:
         name = camera.detectors[0]
@@ -46,7 +49,9 @@ class StreetWiring:
     def analyzer_for(self, camera: CameraConfig) -> StreetAnalyzer:
         plates = self.config.plates
         reader = PlateReader(plates.engine_for(camera.id), intel_model=plates.intel_model)
-        return StreetAnalyzer(camera, self.detector_for(camera), reader, journal=self.journal)
+        return StreetAnalyzer(
+            camera, self.detector_for(camera), reader, journal=self.journal, plate_pool=self.plate_pool
+        )
 
     def context_for(self, camera: CameraConfig) -> RecordContext:
         return camera_context(camera, self.models[camera.id], self.config_sha256)

@@ -1,14 +1,58 @@
-"""Plate readings per track for one camera: read at a limited rate, vote, forget old tracks."""
+"""Plate readings per track for one camera: read only when it can pay off, vote, stop once the vote
+is settled, forget old tracks.
+
+A read is tried at most every `min_interval_seconds` of capture time per track, only on a vehicle crop
+large and sharp enough to hold a readable plate (`worth_reading`), and no more once the vote is
+settled. With a `PlatePool`, reads run in the pool's threads (one at a time per camera, so a camera's
+reader is never used by two threads) and the vote takes each result in when it arrives.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from vision.plates.reader import Box, PlateReader
+import cv2
+import numpy as np
+
+from vision.plates.pool import PlatePool
+from vision.plates.reader import Box, Image, PlateCandidate, PlateReader
 from vision.plates.voting import PlateVoter
 from vision.types import Frame, PlateReading
+
+
+@dataclass(frozen=True)
+class ReadGate:
+    """Which vehicle crops are worth a plate read: wide and tall enough for a plate of legible size,
+    and not smeared by motion blur (variance of the Laplacian of the crop's lower half, which holds
+    the plate, at most 160 px wide)."""
+
+    min_width: int = 64
+    min_height: int = 40
+    min_sharpness: float = 0.0
+
+    def worth_reading(self, image: Image, box: Box) -> bool:
+        x1, y1, x2, y2 = (int(round(float(v))) for v in box[:4])
+        if x2 - x1 < self.min_width or y2 - y1 < self.min_height:
+            return False
+        if self.min_sharpness <= 0:
+            return True
+        return sharpness(image, box) >= self.min_sharpness
+
+
+def sharpness(image: Image, box: Box) -> float:
+    h, w = image.shape[:2]
+    x1, y1, x2, y2 = (int(round(float(v))) for v in box[:4])
+    x1, x2 = max(x1, 0), min(x2, w)
+    y1, y2 = max((y1 + y2) // 2, 0), min(y2, h)
+    if x2 - x1 < 4 or y2 - y1 < 4:
+        return 0.0
+    crop = image[y1:y2, x1:x2]
+    step = max(1, (x2 - x1) // 160)
+    gray = cv2.cvtColor(np.ascontiguousarray(crop[::step, ::step]), cv2.COLOR_BGR2GRAY)
+    return float(cv2.Laplacian(gray, cv2.CV_32F).var())
 
 
 @dataclass
@@ -27,38 +71,87 @@ class TrackPlates:
         max_reads: int = 7,
         max_tries: int = 30,
         forget_after_seconds: float = 300.0,
+        *,
+        pool: PlatePool | None = None,
+        gate: ReadGate | None = None,
+        settle_votes: int = 3,
+        settle_share: float = 0.8,
     ):
         self.reader = reader
         self.min_interval = timedelta(seconds=min_interval_seconds)
         self.max_reads, self.max_tries = max_reads, max_tries
         self.forget_after = timedelta(seconds=forget_after_seconds)
+        self.pool = pool
+        self.gate = gate or ReadGate()
+        self.settle_votes, self.settle_share = settle_votes, settle_share
+        self.reads = 0  # reads started (inline or handed to the pool)
         self._tracks: dict[int, _TrackPlate] = {}
+        self._lock = threading.Lock()  # the pool thread adds votes while the camera thread reads them
+        self._in_flight: int | None = None  # the track whose read the pool holds
+        self._idle = threading.Condition(self._lock)
 
     def observe(self, frame: Frame, track_id: int, box: Box, plate_boxes: Sequence[Box] = ()) -> None:
-        """Try a reading of this track's plate on this frame, unless one was tried recently."""
-        state = self._tracks.setdefault(track_id, _TrackPlate())
+        """Try a reading of this track's plate on this frame, unless one was tried recently, the vote
+        is settled, the crop is not worth it, or (with a pool) a read of this camera is in flight."""
         now = frame.captured_at
-        state.last_seen = now
-        if len(state.voter) >= self.max_reads or state.tries >= self.max_tries:
-            return
-        if state.last_try is not None and now - state.last_try < self.min_interval:
-            return
-        state.last_try, state.tries = now, state.tries + 1
-        candidate = self.reader.read(frame.image, box, plate_boxes)
-        if candidate is not None:
-            state.voter.add(candidate)
+        with self._lock:
+            state = self._tracks.setdefault(track_id, _TrackPlate())
+            state.last_seen = now
+            if self._done(state):
+                return
+            if state.last_try is not None and now - state.last_try < self.min_interval:
+                return
+            if self.pool is not None and self._in_flight is not None:
+                return
+            if not self.gate.worth_reading(frame.image, box):
+                return
+            state.last_try, state.tries = now, state.tries + 1
+            self.reads += 1
+            if self.pool is not None:
+                self._in_flight = track_id
+        image, boxes = frame.image, list(plate_boxes)
+        if self.pool is None:
+            self._take(track_id, self.reader.read(image, box, boxes))
+        elif not self.pool.submit(lambda: self.reader.read(image, box, boxes), lambda c: self._take(track_id, c)):
+            with self._lock:  # the pool is full: try again at the next interval
+                self._in_flight = None
+                self._idle.notify_all()
+
+    def _done(self, state: _TrackPlate) -> bool:
+        voter = state.voter
+        return len(voter) >= self.max_reads or state.tries >= self.max_tries or voter.settled(
+            self.settle_votes, self.settle_share
+        )
+
+    def _take(self, track_id: int, candidate: PlateCandidate | None) -> None:
+        with self._lock:
+            state = self._tracks.get(track_id)
+            if candidate is not None and state is not None:
+                state.voter.add(candidate)
+            if self._in_flight == track_id:
+                self._in_flight = None
+            self._idle.notify_all()
+
+    def wait_for(self, track_id: int, timeout_s: float) -> None:
+        """Wait (at most `timeout_s`) for a read of this track that is in flight in the pool."""
+        with self._lock:
+            self._idle.wait_for(lambda: self._in_flight != track_id, timeout=timeout_s)
 
     def reading(self, track_id: int) -> PlateReading | None:
-        state = self._tracks.get(track_id)
-        return state.voter.best() if state else None
+        with self._lock:
+            state = self._tracks.get(track_id)
+            return state.voter.best() if state else None
 
     def readings(self) -> dict[int, PlateReading]:
         """The voted reading of every remembered track that has one."""
-        return {t: r for t in self._tracks if (r := self.reading(t)) is not None}
+        with self._lock:
+            tracks = list(self._tracks)
+        return {t: r for t in tracks if (r := self.reading(t)) is not None}
 
     def prune(self, now: datetime) -> None:
-        stale = [
-            t for t, s in self._tracks.items() if s.last_seen is None or now - s.last_seen > self.forget_after
-        ]
-        for track_id in stale:
-            del self._tracks[track_id]
+        with self._lock:
+            stale = [
+                t for t, s in self._tracks.items() if s.last_seen is None or now - s.last_seen > self.forget_after
+            ]
+            for track_id in stale:
+                del self._tracks[track_id]
