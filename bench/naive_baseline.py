@@ -65,7 +65,6 @@ def run_naive(config_path: str, camera_id: str) -> RunResult:
 
 
 def run_product(config_path: str, camera_id: str) -> RunResult:
-    from api.pipeline.sinks import EvidenceSink
     from api.pipeline.street import StreetWiring
     from evidence.keys import Signer
     from evidence.sink import MemoryRecordSink
@@ -82,24 +81,21 @@ def run_product(config_path: str, camera_id: str) -> RunResult:
         rows = MemoryRecordSink()
         writer = EvidenceWriter(Path(tmp) / "store", Signer.load_or_create(Path(tmp) / "key"), rows)
         writer.open()
-        sink = EvidenceSink(writer, wiring.context_for)
+        sink = wiring.sink(writer)
         worker = CameraWorker(camera, open_reader, analyzer, sink)
         started, wall = cpu_seconds(), time.perf_counter()
         state = worker.run(threading.Event())
-        close = getattr(sink, "close", None)
-        if close is not None:
-            close()  # an asynchronous sink finishes its records inside the measured time
+        sink.close()  # the writer thread finishes its records inside the measured time
         cpu, wall = cpu_seconds() - started, time.perf_counter() - wall
         if state != "finished":
             raise RuntimeError(f"{camera_id}: worker ended {state}: {worker.health().last_error}")
         found = tuple(
             sorted(
-                f"{r.manifest.violation_type} {r.manifest.object.plate_text or '-'} @{_offset(r.manifest.confirmed_at, camera)}"
-                for r in rows.records.values()
-                if r.kind == "primary"
+                f"{m.violation_type} {m.object.plate_text or '-'} @{_offset(m.confirmed_at, camera)}"
+                for m in (r.manifest for r in rows.records.values() if r.kind == "primary")
             )
         )
-        return RunResult(cpu, wall, worker.health().frames_analysed, found)
+        return RunResult(cpu, wall, worker.health().frames_analysed or 0, found)
 
 
 def _offset(at: object, camera: object) -> str:
@@ -111,7 +107,10 @@ def _source_fps(path: str) -> float:
     import av
 
     with av.open(path) as container:
-        return float(container.streams.video[0].average_rate)
+        rate = container.streams.video[0].average_rate
+        if rate is None:
+            raise ValueError(f"{path}: no frame rate in the container")
+        return float(rate)
 
 
 def _video_seconds(path: str) -> float:
@@ -119,7 +118,11 @@ def _video_seconds(path: str) -> float:
 
     with av.open(path) as container:
         video = container.streams.video[0]
-        return float(video.duration * video.time_base) if video.duration else container.duration / 1e6
+        if video.duration is not None and video.time_base is not None:
+            return float(video.duration * video.time_base)
+        if container.duration is None:
+            raise ValueError(f"{path}: no duration in the container")
+        return container.duration / 1e6
 
 
 def in_child(fn: object, *args: str) -> RunResult:
@@ -157,7 +160,8 @@ def main() -> None:
         for part, result in results.items():
             print(
                 f"{camera_id:14s} {part:8s} {result.cpu_s * 1000 / seconds:8.1f} CPU ms/video-s  "
-                f"({result.cpu_s:.1f} CPU s, {result.wall_s:.1f} s wall, {result.frames} frames, {seconds:.0f} s video)",
+                f"({result.cpu_s:.1f} CPU s, {result.wall_s:.1f} s wall, {result.frames} frames, "
+                f"{seconds:.0f} s video)",
                 flush=True,
             )
             if part == "product":
@@ -165,7 +169,7 @@ def main() -> None:
                 print(f"{'':14s} truth:  {truth_of(camera.source)}")
         rows.append((camera_id, seconds, results))
     print()
-    print(f"| camera | naive CPU ms/video-s | product CPU ms/video-s | product / naive | product violations |")
+    print("| camera | naive CPU ms/video-s | product CPU ms/video-s | product / naive | product violations |")
     print("|---|---|---|---|---|")
     for camera_id, seconds, results in rows:
         naive, product = results.get("naive"), results.get("product")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from api.pipeline.context import ModelIdentity, camera_context
-from api.pipeline.sinks import EvidenceSink
+from api.pipeline.evidence_queue import QueuedEvidenceSink
 from evidence.records import RecordContext
 from evidence.writer import EvidenceWriter
 from ingest.config import AppConfig, CameraConfig
@@ -56,5 +56,6 @@ class StreetWiring:
     def context_for(self, camera: CameraConfig) -> RecordContext:
         return camera_context(camera, self.models[camera.id], self.config_sha256)
 
-    def sink(self, writer: EvidenceWriter) -> EvidenceSink:
-        return EvidenceSink(writer, self.context_for)
+    def sink(self, writer: EvidenceWriter) -> QueuedEvidenceSink:
+        """The cameras hand violations to one writer thread (evidence is written off their threads)."""
+        return QueuedEvidenceSink(writer, self.context_for)
