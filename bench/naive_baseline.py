@@ -35,6 +35,7 @@ class RunResult:
     wall_s: float
     frames: int
     violations: tuple[str, ...]
+    plate_reads: int | None = None
 
 
 def cpu_seconds() -> float:
@@ -95,7 +96,8 @@ def run_product(config_path: str, camera_id: str) -> RunResult:
                 for m in (r.manifest for r in rows.records.values() if r.kind == "primary")
             )
         )
-        return RunResult(cpu, wall, worker.health().frames_analysed or 0, found)
+        reads = analyzer.plates.reads if analyzer.plates is not None else None
+        return RunResult(cpu, wall, worker.health().frames_analysed or 0, found, reads)
 
 
 def _offset(at: object, camera: object) -> str:
@@ -165,7 +167,7 @@ def main() -> None:
                 flush=True,
             )
             if part == "product":
-                print(f"{'':14s} found:  {list(result.violations)}")
+                print(f"{'':14s} found:  {list(result.violations)}  ({result.plate_reads} plate reads)")
                 print(f"{'':14s} truth:  {truth_of(camera.source)}")
         rows.append((camera_id, seconds, results))
     print()

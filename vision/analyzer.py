@@ -20,8 +20,6 @@ from vision.types import Detections, Frame, PlateReading, Violation
 from vision.zones import NoParkingZone, WorksiteExitZone
 
 PLATE_VIOLATIONS = ("illegal_parking", "mud_truck")
-PARKING_READ_AFTER = 0.25  # share of a zone's permitted stop time a vehicle stays before its plate is read
-PARKING_READ_AFTER_MAX_S = 10.0
 
 
 class StreetAnalyzer:
@@ -55,7 +53,6 @@ class StreetAnalyzer:
         self.rules: list[Rule] = [build_rule(zone, camera.tz, self._plate_of) for zone in camera.zones]
         self._plate_zones = [z for z in camera.zones if isinstance(z, NoParkingZone | WorksiteExitZone)]
         self.last_detections: Detections | None = None
-        self._in_zone_since: dict[int, datetime] = {}  # vehicles in a plate zone: since when (capture time)
         self.journal = journal
         self.heartbeat = timedelta(seconds=heartbeat_seconds)
         self._last_heartbeat: datetime | None = None
@@ -95,33 +92,18 @@ class StreetAnalyzer:
                 self.journal.seen(seen)
 
     def _observe_plates(self, frame: Frame, detections: Detections) -> None:
-        """Vehicles in a plate zone get their plate read; in a no-parking zone only once they have
-        stayed `PARKING_READ_AFTER` of the permitted stop time (a car driving through needs none)."""
         assert self.plates is not None
         plate_boxes: list[npt.NDArray[np.float32]] | None = None  # gathered once, when a vehicle needs them
-        now, inside = frame.captured_at, dict[int, datetime]()
         for i, label in enumerate(detections.labels):
             track_id = int(detections.track_ids[i])
             if label not in VEHICLE_LABELS or track_id < 0:
                 continue
             point = normalised(anchor(detections.boxes[i]), frame)
-            zones = [zone for zone in self._plate_zones if zone.contains(*point)]
-            if not zones:
-                continue
-            since = inside[track_id] = self._in_zone_since.get(track_id, now)
-            if not any(self._plate_due(zone, now - since) for zone in zones):
-                continue
-            if plate_boxes is None:
-                labels = detections.labels
-                plate_boxes = [detections.boxes[j] for j in range(len(labels)) if labels[j] == "license_plate"]
-            self.plates.observe(frame, track_id, detections.boxes[i], plate_boxes)
-        self._in_zone_since = inside
-
-    @staticmethod
-    def _plate_due(zone: NoParkingZone | WorksiteExitZone, stayed: timedelta) -> bool:
-        if isinstance(zone, NoParkingZone):
-            return stayed.total_seconds() >= min(zone.dwell_seconds * PARKING_READ_AFTER, PARKING_READ_AFTER_MAX_S)
-        return True
+            if any(zone.contains(*point) for zone in self._plate_zones):
+                if plate_boxes is None:
+                    labels = detections.labels
+                    plate_boxes = [detections.boxes[j] for j in range(len(labels)) if labels[j] == "license_plate"]
+                self.plates.observe(frame, track_id, detections.boxes[i], plate_boxes)
 
     def _with_plate(self, violation: Violation) -> Violation:
         if self.plates is None or violation.track_id is None:

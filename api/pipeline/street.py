@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from api.pipeline.context import ModelIdentity, camera_context
 from api.pipeline.evidence_queue import QueuedEvidenceSink
@@ -13,6 +14,7 @@ from evidence.records import RecordContext
 from evidence.writer import EvidenceWriter
 from ingest.config import AppConfig, CameraConfig
 from ingest.config.loader import config_sha256
+from ingest.readers.pyav_reader import LIVE_SCHEMES
 from vision.analyzer import StreetAnalyzer
 from vision.detectors.base import Detector
 from vision.detectors.factory import build_detector
@@ -49,8 +51,14 @@ class StreetWiring:
     def analyzer_for(self, camera: CameraConfig) -> StreetAnalyzer:
         plates = self.config.plates
         reader = PlateReader(plates.engine_for(camera.id), intel_model=plates.intel_model)
+        # A live camera reads plates in the shared pool, so a slow read never delays its frames. A file
+        # does not run away while a plate is read: reading inline gives it every read a live camera
+        # playing the same footage in real time would get (in the pool, a file played at full speed
+        # would outrun its reads).
+        live = urlsplit(camera.source).scheme in LIVE_SCHEMES
         return StreetAnalyzer(
-            camera, self.detector_for(camera), reader, journal=self.journal, plate_pool=self.plate_pool
+            camera, self.detector_for(camera), reader, journal=self.journal,
+            plate_pool=self.plate_pool if live else None,
         )
 
     def context_for(self, camera: CameraConfig) -> RecordContext:
