@@ -1,7 +1,8 @@
 """Plate readings per track for one camera: read only when it can pay off, vote, stop once the vote
 is settled, forget old tracks.
 
-A read is tried at most every `min_interval_seconds` of capture time per track, only on a vehicle crop
+A read is tried at most every `min_interval_seconds` of capture time per track (less often after reads
+that found nothing), only on a vehicle crop
 large and sharp enough to hold a readable plate (`worth_reading`), and no more once the vote is
 settled. With a `PlatePool`, reads run in the pool's threads (one at a time per camera, so a camera's
 reader is never used by two threads) and the vote takes each result in when it arrives.
@@ -60,6 +61,7 @@ class _TrackPlate:
     voter: PlateVoter = field(default_factory=PlateVoter)
     last_try: datetime | None = None
     tries: int = 0
+    misses: int = 0  # reads in a row that found no valid plate
     last_seen: datetime | None = None
 
 
@@ -76,6 +78,7 @@ class TrackPlates:
         gate: ReadGate | None = None,
         settle_votes: int = 3,
         settle_share: float = 0.8,
+        max_backoff: int = 3,
     ):
         self.reader = reader
         self.min_interval = timedelta(seconds=min_interval_seconds)
@@ -84,6 +87,7 @@ class TrackPlates:
         self.pool = pool
         self.gate = gate or ReadGate()
         self.settle_votes, self.settle_share = settle_votes, settle_share
+        self.max_backoff = max_backoff
         self.reads = 0  # reads started (inline or handed to the pool)
         self._tracks: dict[int, _TrackPlate] = {}
         self._lock = threading.Lock()  # the pool thread adds votes while the camera thread reads them
@@ -99,7 +103,7 @@ class TrackPlates:
             state.last_seen = now
             if self._done(state):
                 return
-            if state.last_try is not None and now - state.last_try < self.min_interval:
+            if state.last_try is not None and now - state.last_try < self._interval(state):
                 return
             if self.pool is not None and self._in_flight is not None:
                 return
@@ -117,6 +121,11 @@ class TrackPlates:
                 self._in_flight = None
                 self._idle.notify_all()
 
+    def _interval(self, state: _TrackPlate) -> timedelta:
+        """One interval more after each read in a row that found nothing (up to `max_backoff` of them):
+        a plate turned away or hidden is tried less often, and still tried."""
+        return self.min_interval * (1 + min(state.misses, self.max_backoff))
+
     def _done(self, state: _TrackPlate) -> bool:
         voter = state.voter
         return len(voter) >= self.max_reads or state.tries >= self.max_tries or voter.settled(
@@ -126,8 +135,10 @@ class TrackPlates:
     def _take(self, track_id: int, candidate: PlateCandidate | None) -> None:
         with self._lock:
             state = self._tracks.get(track_id)
-            if candidate is not None and state is not None:
-                state.voter.add(candidate)
+            if state is not None:
+                state.misses = 0 if candidate is not None else state.misses + 1
+                if candidate is not None:
+                    state.voter.add(candidate)
             if self._in_flight == track_id:
                 self._in_flight = None
             self._idle.notify_all()

@@ -128,3 +128,16 @@ def test_a_full_pool_turns_reads_away_instead_of_queueing() -> None:
     first.wait_for(1, timeout_s=30)
     pool.close()
     assert first.reading(1) is not None and second.reading(1) is None
+
+
+def test_a_plate_that_cannot_be_read_is_tried_less_and_less_often(reader: PlateReader) -> None:
+    plates = TrackPlates(reader, min_interval_seconds=1.0, max_backoff=3)
+    start = datetime(2026, 5, 1, 1, 0, tzinfo=UTC)
+    image = street_with_vehicle(None)  # a car whose plate is not there to read
+    tried = []
+    for second in range(12):
+        before = plates.reads
+        plates.observe(Frame("cam", second, start + timedelta(seconds=second), image), 4, VEHICLE)
+        if plates.reads > before:
+            tried.append(second)
+    assert tried == [0, 2, 5, 9]  # intervals of 2, 3, then 4 s (at most 1 + max_backoff intervals)
