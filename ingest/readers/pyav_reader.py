@@ -152,6 +152,8 @@ class PyAVReader(FrameReader):
         first_time: float | None = None  # presentation time of the first frame
         packet_span: list[float] = []  # first and last packet time seen by the demuxer (all packets)
         last_time: float | None = None
+        rate = float(video.average_rate) if video.average_rate else 0.0
+        skips = self.options.skip_unneeded and not keyframe_only and rate > 0
         try:
             for av_frame, received_at in self._decoded(container, video, keyframe_only, packet_span):
                 self.stats.frames_decoded += 1
@@ -161,6 +163,8 @@ class PyAVReader(FrameReader):
                     if first_time is None:
                         first_time = pts_s
                     last_time = pts_s
+                    if skips and first_time is not None:  # dropped pictures keep their numbers
+                        index = round((pts_s - first_time) * rate)
                 if self.live:
                     captured_at = received_at  # wall clock when the picture's data arrived
                     self._update_clock_offset(container, pts_s, captured_at)
