@@ -2,10 +2,10 @@
 is settled, forget old tracks.
 
 A read is tried at most every `min_interval_seconds` of capture time per track (less often after reads
-that found nothing), only on a vehicle crop
-large and sharp enough to hold a readable plate (`worth_reading`), and no more once the vote is
-settled. With a `PlatePool`, reads run in the pool's threads (one at a time per camera, so a camera's
-reader is never used by two threads) and the vote takes each result in when it arrives.
+that found nothing), only on a vehicle crop large enough to hold a readable plate (`ReadGate`), and no
+more once the vote is settled. With a `PlatePool`, reads run in the pool's threads (one at a time per
+camera, so a camera's reader is never used by two threads) and the vote takes each result in when it
+arrives.
 """
 
 from __future__ import annotations
@@ -15,9 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import cv2
-import numpy as np
-
 from vision.plates.pool import PlatePool
 from vision.plates.reader import Box, Image, PlateCandidate, PlateReader
 from vision.plates.voting import PlateVoter
@@ -26,34 +23,14 @@ from vision.types import Frame, PlateReading
 
 @dataclass(frozen=True)
 class ReadGate:
-    """Which vehicle crops are worth a plate read: wide and tall enough for a plate of legible size,
-    and not smeared by motion blur (variance of the Laplacian of the crop's lower half, which holds
-    the plate, at most 160 px wide)."""
+    """Which vehicle crops are worth a plate read: wide and tall enough to hold a plate of legible size."""
 
     min_width: int = 64
     min_height: int = 40
-    min_sharpness: float = 0.0
 
     def worth_reading(self, image: Image, box: Box) -> bool:
-        x1, y1, x2, y2 = (int(round(float(v))) for v in box[:4])
-        if x2 - x1 < self.min_width or y2 - y1 < self.min_height:
-            return False
-        if self.min_sharpness <= 0:
-            return True
-        return sharpness(image, box) >= self.min_sharpness
-
-
-def sharpness(image: Image, box: Box) -> float:
-    h, w = image.shape[:2]
-    x1, y1, x2, y2 = (int(round(float(v))) for v in box[:4])
-    x1, x2 = max(x1, 0), min(x2, w)
-    y1, y2 = max((y1 + y2) // 2, 0), min(y2, h)
-    if x2 - x1 < 4 or y2 - y1 < 4:
-        return 0.0
-    crop = image[y1:y2, x1:x2]
-    step = max(1, (x2 - x1) // 160)
-    gray = cv2.cvtColor(np.ascontiguousarray(crop[::step, ::step]), cv2.COLOR_BGR2GRAY)
-    return float(cv2.Laplacian(gray, cv2.CV_32F).var())
+        x1, y1, x2, y2 = (float(v) for v in box[:4])
+        return x2 - x1 >= self.min_width and y2 - y1 >= self.min_height
 
 
 @dataclass
