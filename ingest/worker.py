@@ -46,7 +46,8 @@ class CameraWorker:
         self.reader_factory = reader_factory
         self.analyzer = analyzer
         self.sink = sink
-        self.motion_gate = motion_gate or MotionGate()
+        # change outside every zone (and its margin) does not wake the detector
+        self.motion_gate = motion_gate or MotionGate(regions=[zone.polygon for zone in camera.zones])
         self.ring = ring or FrameRing()
         self.backoff = backoff or Backoff()
         self.clip_seconds = clip_seconds

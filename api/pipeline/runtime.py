@@ -17,7 +17,8 @@ from api.db.episode_journal import DbEpisodeJournal
 from api.db.evidence_sink import open_writer
 from api.db.health_store import DbHealthReporter
 from api.drone_jobs import DroneJobRunner, start_drone_jobs
-from api.pipeline.sinks import EvidenceSink, FlightEvidenceSink
+from api.pipeline.evidence_queue import QueuedEvidenceSink
+from api.pipeline.sinks import FlightEvidenceSink
 from api.pipeline.street import StreetWiring
 from api.settings import Settings
 from api.source_policy import SourcePolicy, SourceRefused
@@ -33,7 +34,7 @@ log = logging.getLogger(__name__)
 class Pipeline:
     writer: EvidenceWriter
     supervisor: Supervisor | None = None
-    sink: EvidenceSink | None = None
+    sink: QueuedEvidenceSink | None = None
     drone_jobs: DroneJobRunner | None = None
     stop_event: threading.Event = field(default_factory=threading.Event)
     threads: list[threading.Thread] = field(default_factory=list)
