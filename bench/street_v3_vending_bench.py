@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import onnxruntime as ort
 
+from domain.types import Frame
 from vision.detectors.config import OnnxDetectorConfig
 from vision.detectors.letterbox import model_input
 from vision.detectors.onnx_backend import OnnxDetector
@@ -36,7 +37,6 @@ from vision.synth.street.scene import StreetScene, render, sample_scene
 from vision.synth.street.vending import Vendor
 from vision.synth.street.vending_dataset import STREET_V3_NAMES, build_vending_dataset, render_vending_sample
 from vision.synth.street.vending_scenarios import BUILDERS
-from vision.types import Frame
 from vision.violations.street_vending import VendingWatchZone
 
 REPO = Path(__file__).resolve().parents[1]

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from vision.types import Frame
+from domain.types import Frame
 
 
 class MotionGate:

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
+from domain.types import Frame, Violation
 from ingest.backoff import Backoff
 from ingest.config import CameraConfig
 from ingest.health import CameraHealthSnapshot, RateMeter, WorkerState
@@ -22,7 +23,6 @@ from ingest.protocols import FrameAnalyzer, ViolationSink
 from ingest.readers.base import CorruptSourceError, FrameReader, SourceError, StallError
 from ingest.redact import mask_text
 from ingest.ring import FrameRing
-from vision.types import Frame, Violation
 
 log = logging.getLogger(__name__)
 

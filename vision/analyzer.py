@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import numpy.typing as npt
 
+from domain.types import Detections, Frame, PlateReading, Violation
 from vision.camera_setup import CameraSetup
 from vision.detectors.base import Detector
 from vision.episodes import EpisodeAware, EpisodeJournal
@@ -16,7 +17,6 @@ from vision.plates.pool import PlatePool
 from vision.rules import Rule, build_rule
 from vision.rules.common import VEHICLE_LABELS, anchor, normalised
 from vision.tracking import Tracker
-from vision.types import Detections, Frame, PlateReading, Violation
 from vision.violations import registry
 
 

@@ -15,11 +15,11 @@ import threading
 from dataclasses import dataclass
 
 from api.pipeline.sinks import ContextFactory
+from domain.types import Violation
 from evidence.errors import StoreUnavailableError
 from evidence.records import RecordContext
 from evidence.writer import EvidenceWriter
 from ingest.config import CameraConfig
-from vision.types import Violation
 
 log = logging.getLogger(__name__)
 

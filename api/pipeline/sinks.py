@@ -7,10 +7,10 @@ import logging
 from collections.abc import Callable
 
 from api.pipeline.context import FlightSource, flight_context
+from domain.types import Violation
 from evidence.records import RecordContext
 from evidence.writer import EvidenceWriter
 from ingest.config import CameraConfig
-from vision.types import Violation
 
 log = logging.getLogger(__name__)
 

@@ -19,10 +19,10 @@ from urllib.parse import urlsplit
 import av
 import av.error
 
+from domain.types import Frame
 from ingest.readers.base import CorruptSourceError, FrameReader, ReaderStats, SourceError, StallError
 from ingest.redact import mask_text, mask_url
 from ingest.sampling import RateSampler
-from vision.types import Frame
 
 log = logging.getLogger(__name__)
 

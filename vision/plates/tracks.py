@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from domain.types import Frame, PlateReading
 from vision.plates.pool import PlatePool
 from vision.plates.reader import Box, Image, PlateCandidate, PlateReader
 from vision.plates.voting import PlateVoter
-from vision.types import Frame, PlateReading
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from domain.types import PlateReading
 from vision.plates.reader import PlateCandidate
-from vision.types import PlateReading
 
 
 class PlateVoter:

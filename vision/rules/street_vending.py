@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, tzinfo
 
 import numpy as np
 
+from domain.types import Detections, EvidencePhoto, Frame, LabelledBox, ObjectIdentity, Violation
 from vision.rules.common import (
     Box,
     anchor,
@@ -21,7 +22,6 @@ from vision.rules.common import (
     photo,
     polygon_of,
 )
-from vision.types import Detections, EvidencePhoto, Frame, LabelledBox, ObjectIdentity, Violation
 from vision.violations.street_vending import TYPE, StreetVendingDetails, VendingWatchZone
 
 STALL, PERSON = "vending_stall", "person"

@@ -2,9 +2,9 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
+from domain.types import Frame
 from ingest.motion import MotionGate
 from ingest.testclips import background, scene_frame
-from vision.types import Frame
 
 T0 = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
 BASE = background(640, 360)

@@ -9,12 +9,12 @@ import onnx
 import pytest
 from onnx import TensorProto, helper
 
+from domain.types import Detections
 from tests.support.detections import unmatched
 from tests.support.yolo_test_model import IMAGE_SIZE, BuiltModel, scene
 from vision.detectors.config import OnnxDetectorConfig
 from vision.detectors.onnx_backend import OnnxDetector
 from vision.quantize import float_head_nodes, quantize_detector
-from vision.types import Detections
 
 MODELS = Path(__file__).resolve().parents[4] / "vision" / "models"
 

@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 import cv2
 import pytest
 
+from domain.types import Frame
 from tests.support.plates import PLATE_AT, VEHICLE, street_with_vehicle
 from vision.plates import PlateReader, TrackPlates
 from vision.plates.pool import PlatePool
 from vision.plates.tracks import ReadGate
-from vision.types import Frame
 
 
 @pytest.fixture(scope="module")

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
+from domain.types import Detections, Frame
 from vision.rules.street_vending import StreetVendingRule
 from vision.synth.street.actors import Person
 from vision.synth.street.scene import Conditions, StreetScene, render, render_background, sample_scene
 from vision.synth.street.vending import Shopper, Vendor
 from vision.synth.street.vending_dataset import STREET_V3_NAMES, render_vending_sample
 from vision.synth.street.vending_scenarios import BUILDERS, vending
-from vision.types import Detections, Frame
 from vision.violations.street_vending import VendingWatchZone
 
 STALL_ID = STREET_V3_NAMES.index("vending_stall")

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
+from domain.types import EvidencePhoto, Frame, Violation
 from tests.support import cone_kind
-from vision.types import EvidencePhoto, Frame, Violation
 from vision.violations import registry, unions
 from vision.violations.barbecue import BarbecueDetails
 from vision.violations.base import DetailsBase, ViolationKind
