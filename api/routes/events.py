@@ -326,7 +326,14 @@ def decide_event(
         event = session.get(Event, event_id, populate_existing=True)
         assert event is not None
         enqueue_case(
-            session, event, review, settings.webhook_url, str(request.base_url), now, settings.case_codes_for
+            session,
+            event,
+            review,
+            settings.webhook_url,
+            str(request.base_url),
+            now,
+            settings.case_codes_for,
+            settings.evidence_dir,
         )
     return ReviewPublic.model_validate(review).model_copy(update={"reviewer": user.username})
 

@@ -213,6 +213,7 @@ function photoFigure(e, photo, media) {
   };
   figure.relabel();
   img.addEventListener("load", () => {
+    frame.style.maxWidth = `${img.naturalWidth * 2}px`;  // small crops are not blown up past twice their size
     draw();
     state.photos.loaded += 1;
     updateDecisionButtons();
