@@ -18,6 +18,7 @@ from api.review.evidence import Bundle, EvidenceError, bundle_zip, load_bundle, 
 from api.review.queue import QueueFilter, count_queue, list_queue
 from api.review.thumbnail import thumbnail_jpeg
 from api.review.workflow import Decision, claim, decide, release, reopen
+from api.routes.case_status import case_steps
 from api.routes.common import AUTH_RESPONSES, require_offset
 from api.schemas.event import (
     CameraBrief,
@@ -204,6 +205,7 @@ def get_event(
         evidence=evidence,
         evidence_error=evidence_error,
         reviews=_reviews(session, event.id),
+        case_steps=case_steps(session, event.id),
     )
 
 

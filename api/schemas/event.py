@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from api.review.workflow import REASON_CODES
+from api.schemas.case_status import CaseStatusPublic
 
 ReasonCode = Annotated[
     str,
@@ -155,6 +156,9 @@ class EventDetail(EventPublic):
     evidence: EvidencePublic | None
     evidence_error: str | None = None
     reviews: list[ReviewPublic]
+    case_steps: list[CaseStatusPublic] = Field(
+        default_factory=list, description="Steps the case system reported back (立案 … 结案)"
+    )
 
 
 class DecisionCreate(BaseModel):

@@ -111,6 +111,13 @@ function relabelEvent(e) {
   const plateImage = $("#plate-image");
   if (plateImage) { plateImage.alt = t("plate"); plateImage.title = t("zoom_hint"); }
   document.querySelectorAll("#photos figure.photo").forEach((figure) => figure.relabel && figure.relabel());
+  const steps = $("#case-steps"); steps.innerHTML = "";
+  $("#case-steps-box").hidden = !(e.case_steps || []).length;
+  for (const c of e.case_steps || []) {
+    const li = document.createElement("li"); li.dataset.step = c.step;
+    li.textContent = [`${t(`step_${c.step}`)} · ${localTime(c.reported_at, eventZone(e))}`, c.case_number, c.actor, c.note].filter(Boolean).join(" · ");
+    steps.appendChild(li);
+  }
   const history = $("#event-history"); history.innerHTML = "";
   for (const r of e.reviews) { const li = document.createElement("li"); li.textContent = `${localTime(r.created_at, eventZone(e))} ${r.reviewer}: ${t(r.decision)}${r.reason_code ? " — " + t(r.reason_code) : ""}${r.note ? ` (${r.note})` : ""}`; history.appendChild(li); }
 }

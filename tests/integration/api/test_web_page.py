@@ -232,3 +232,28 @@ def test_a_case_held_by_another_reviewer_is_read_only_with_the_reason_in_the_pag
     page.locator("#lang").click()
     page.click("#filters button[type=submit]")
     expect(page.locator("#queue-message")).to_have_text("The input was not accepted; check it and try again")
+
+
+def test_case_system_steps_show_on_the_case(page: Any, world: ApiWorld, server: str) -> None:
+    import httpx
+    from playwright.sync_api import expect
+
+    reviewer = world.user("li.wei", "reviewer")
+    key, _ = world.api_key(world.user("szcg", "case_system"))
+    event_id = world.event(minutes=1, plate="浙E55555")
+    auth = {"Authorization": f"Bearer {world.token(reviewer)}"}
+    assert httpx.post(f"{server}/events/{event_id}/decision", json={"decision": "approve"}, headers=auth).is_success
+    for step, at in (("filed", "2026-05-01T10:00:00+08:00"), ("handled", "2026-05-01T10:40:00+08:00")):
+        response = httpx.post(
+            f"{server}/cases/{event_id}/status", json={"step": step, "at": at, "case_number": "XH-42"},
+            headers={"Authorization": f"Bearer {key}"},
+        )
+        assert response.status_code == 201, response.text
+    _login(page)
+    page.select_option("#filters select[name=status]", "approved")
+    page.click("#filters button[type=submit]")
+    expect(page.locator("#queue tbody tr")).to_have_count(1)
+    page.keyboard.press("Enter")
+    steps = page.locator("#case-steps li")
+    expect(steps).to_have_text(["立案 · 2026/05/01 10:00:00 · XH-42", "处置 · 2026/05/01 10:40:00 · XH-42"])
+    expect(page.locator("#approve")).to_be_hidden()  # decided: read-only
