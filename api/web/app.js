@@ -54,9 +54,14 @@ async function showError(el, response) {
   el.title = await serverDetail(response);
 }
 
+const REVIEWS = ["reviewer", "admin"], CAMERAS = ["integrator", "admin"];
+const may = (roles) => !!state.user && roles.includes(state.user.role);
+
 function show(view) {
-  for (const id of ["login-view", "queue-view", "event-view", "history-view"]) $("#" + id).hidden = id !== view;
+  for (const id of ["login-view", "queue-view", "event-view", "history-view", "cameras-view"]) $("#" + id).hidden = id !== view;
   $("#nav").hidden = view === "login-view";
+  $("#tab-queue").hidden = !may(REVIEWS); $("#tab-history").hidden = !may(REVIEWS); $("#tab-cameras").hidden = !may(CAMERAS);
+  $("#tab-cameras").classList.toggle("active", view === "cameras-view");
   $("#tab-queue").classList.toggle("active", view === "queue-view" || view === "event-view");
   $("#tab-history").classList.toggle("active", view === "history-view");
 }
@@ -137,7 +142,15 @@ async function login(event) {
   sessionStorage.setItem("enforce.token", state.token);
   sessionStorage.setItem("enforce.user", JSON.stringify(state.user));
   $("#password").value = "";
-  openQueue();
+  openHome();
+}
+
+// Each role's first page: reviewers the queue, integrators the cameras.
+function openHome() {
+  $("#whoami").textContent = state.user ? `${state.user.display_name || state.user.username} (${state.user.role})` : "";
+  if (may(REVIEWS)) openQueue();
+  else if (may(CAMERAS)) openCameras();
+  else { show("queue-view"); $("#queue-message").hidden = false; $("#queue-message").textContent = t("no_page"); }
 }
 
 async function logout() {

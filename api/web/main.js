@@ -22,9 +22,10 @@ $("#lang").addEventListener("click", () => {
   state.lang = state.lang === "zh" ? "en" : "zh"; localStorage.setItem("enforce.lang", state.lang); applyLabels();
   if (!$("#queue-view").hidden) renderQueue();
   else if (!$("#history-view").hidden) openHistory();
+  else if (!$("#cameras-view").hidden) loadCameraList();
   else if (state.current && !$("#event-view").hidden) relabelEvent(state.current);
   renderToast();
 });
 
 applyLabels();
-if (state.token && state.user) openQueue(); else show("login-view");
+if (state.token && state.user) openHome(); else show("login-view");
