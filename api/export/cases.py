@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from api.db.models import Camera, Event, EvidenceRecordRow, Review, User
+from api.db.models import Camera, Event, EvidenceRecordRow, Flight, Review, SurveyArea, User
 from api.export.describe import DEFAULT_TIMEZONE, describe, local_iso, record_place
 from api.review.evidence import EvidenceError, load_bundle
 from vision.violations.base import CaseCodes
@@ -95,13 +96,22 @@ def case_of(
     base_url: str,
     codes_of: CodesOf,
     record: dict[str, Any] | None = None,
+    area: SurveyArea | None = None,
 ) -> CasePublic:
     """The case as the case system receives it; `record` is the event's signed record (its place,
-    position and photos), where it could be read."""
+    position and photos), where it could be read. A drone finding is filed under its survey area's
+    address, grid and unit (where the area names them), at the finding's own position."""
     base = base_url.rstrip("/")
     codes = codes_of(event.violation_type)
     record = record or {}
     found = record_place(record)
+    if area is not None:
+        found = replace(
+            found,
+            address=area.address or found.address,
+            grid_code=area.grid_code or found.grid_code,
+            responsible_unit=area.responsible_unit or found.responsible_unit,
+        )
     timezone = (camera.timezone if camera else None) or found.timezone or DEFAULT_TIMEZONE
     address = camera.address if camera else found.address
     confirmed_local = local_iso(event.confirmed_at, timezone)
@@ -140,6 +150,14 @@ def case_of(
         evidence_zip_url=f"{base}/events/{event.id}/evidence.zip" if event.evidence_record_id else None,
         photo_urls=[f"{base}/events/{event.id}/media/{p['original']}" for p in photos],
     )
+
+
+def survey_area_of(session: Session, event: Event) -> SurveyArea | None:
+    """The survey area of a drone finding's flight (None for camera events or an area-less flight)."""
+    if event.flight_id is None:
+        return None
+    flight = session.get(Flight, event.flight_id)
+    return session.get(SurveyArea, flight.survey_area_id) if flight and flight.survey_area_id else None
 
 
 def event_record(session: Session, evidence_dir: Path, event: Event) -> dict[str, Any]:
@@ -190,7 +208,15 @@ def approved_cases(
         ):
             approvers[review.event_id] = user
     return [
-        case_of(event, camera, approvers.get(event.id), base_url, codes_of, event_record(session, evidence_dir, event))
+        case_of(
+            event,
+            camera,
+            approvers.get(event.id),
+            base_url,
+            codes_of,
+            event_record(session, evidence_dir, event),
+            survey_area_of(session, event),
+        )
         for event, camera in rows
     ]
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.db.base import utcnow
 from api.db.models import Camera, Event, Review, User, WebhookDelivery
-from api.export.cases import CodesOf, case_of, event_record
+from api.export.cases import CodesOf, case_of, event_record, survey_area_of
 from ingest.redact import mask_text
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,15 @@ def enqueue_case(
 ) -> WebhookDelivery:
     camera = session.get(Camera, event.camera_id) if event.camera_id else None
     reviewer = session.get(User, review.reviewer_id)
-    case = case_of(event, camera, reviewer, base_url, codes_of, event_record(session, evidence_dir, event))
+    case = case_of(
+        event,
+        camera,
+        reviewer,
+        base_url,
+        codes_of,
+        event_record(session, evidence_dir, event),
+        survey_area_of(session, event),
+    )
     delivery = WebhookDelivery(
         event_id=event.id,
         idempotency_key=f"case-{event.id}-review-{review.id}",

@@ -62,3 +62,19 @@ def test_only_the_case_system_reports_and_only_on_approved_cases(api: TestClient
         assert response.status_code == 422, response.text
         assert field in response.text
     assert api.get(f"/cases/{approved}/status", headers=system).status_code == 403  # reporting is not reading
+
+
+def test_survey_areas_carry_the_place_their_cases_are_filed_under(api: TestClient, world: ApiWorld) -> None:
+    operator = world.headers("zhao.fei", "drone_operator")
+    body = {
+        "name": "north block", "polygon": [[30.28, 120.16], [30.29, 120.16], [30.29, 120.17]],
+        "address": "文三路 100 号 北区", "grid_code": "330106-007", "responsible_unit": "西湖区城管执法局",
+    }
+    created = api.post("/survey-areas", json=body, headers=operator)
+    assert created.status_code == 201, created.text
+    area = api.get(f"/survey-areas/{created.json()['id']}", headers=operator).json()
+    assert (area["address"], area["grid_code"], area["responsible_unit"]) == (
+        "文三路 100 号 北区", "330106-007", "西湖区城管执法局"
+    )
+    too_long = api.post("/survey-areas", json={**body, "name": "b", "grid_code": "9" * 65}, headers=operator)
+    assert too_long.status_code == 422 and "grid_code" in too_long.text

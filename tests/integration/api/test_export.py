@@ -114,15 +114,16 @@ def test_export_carries_codes_local_time_description_photos_and_reviewer(api: Te
     assert api.get(photo).status_code == 401  # the links need a login
 
 
-def test_an_approved_rooftop_case_exports_its_position_and_area(api: TestClient, world: ApiWorld) -> None:
-    """A drone finding has no camera: its position, area and place come from its signed record."""
+def test_an_approved_rooftop_case_exports_its_place_position_and_area(api: TestClient, world: ApiWorld) -> None:
+    """A drone finding has no camera: its position and area come from its signed record, its address,
+    grid and unit from its flight's survey area."""
     from dataclasses import replace
     from datetime import date
 
     from sqlalchemy import select
 
     from api.db.evidence_sink import DatabaseRecordSink
-    from api.db.models import Event, Flight
+    from api.db.models import Event, Flight, SurveyArea
     from api.pipeline.sinks import FlightEvidenceSink
     from evidence.keys import Signer
     from evidence.synthetic import make_violation
@@ -131,7 +132,11 @@ def test_an_approved_rooftop_case_exports_its_position_and_area(api: TestClient,
 
     headers = world.headers("li.wei", "reviewer")
     with world.factory.begin() as s:
-        flight = Flight(flown_on=date(2026, 5, 1))
+        area = SurveyArea(name="north block", polygon=[[30.28, 120.16], [30.29, 120.16], [30.29, 120.17]],
+                          address="文三路 100 号 北区", grid_code="330106-007", responsible_unit="西湖区城管执法局")
+        s.add(area)
+        s.flush()
+        flight = Flight(flown_on=date(2026, 5, 1), survey_area_id=area.id)
         s.add(flight)
         s.flush()
         flight_id = flight.id
@@ -153,8 +158,9 @@ def test_an_approved_rooftop_case_exports_its_position_and_area(api: TestClient,
     [case] = api.get("/exports/cases", headers=headers).json()
     assert (case["flight_id"], case["camera_id"]) == (flight_id, None)
     assert (case["lat"], case["lon"], case["area_m2"]) == (30.281234, 120.161234, 42.5)
-    assert case["address"] == "rooftop at 30.281234, 120.161234 (north block)"
-    assert case["grid_code"] is None and case["responsible_unit"] is None  # survey areas name none yet
+    assert (case["address"], case["grid_code"], case["responsible_unit"]) == (
+        "文三路 100 号 北区", "330106-007", "西湖区城管执法局"  # filed under the survey area
+    )
     assert "屋顶违建" in case["description"] and "面积约 42.5 平方米" in case["description"]
 
 
