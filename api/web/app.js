@@ -58,10 +58,11 @@ const REVIEWS = ["reviewer", "admin"], CAMERAS = ["integrator", "admin"];
 const may = (roles) => !!state.user && roles.includes(state.user.role);
 
 function show(view) {
-  for (const id of ["login-view", "queue-view", "event-view", "history-view", "cameras-view"]) $("#" + id).hidden = id !== view;
+  for (const id of ["login-view", "queue-view", "event-view", "history-view", "cameras-view", "stats-view"]) $("#" + id).hidden = id !== view;
   $("#nav").hidden = view === "login-view";
-  $("#tab-queue").hidden = !may(REVIEWS); $("#tab-history").hidden = !may(REVIEWS); $("#tab-cameras").hidden = !may(CAMERAS);
+  $("#tab-queue").hidden = !may(REVIEWS); $("#tab-history").hidden = !may(REVIEWS); $("#tab-stats").hidden = !may(REVIEWS); $("#tab-cameras").hidden = !may(CAMERAS);
   $("#tab-cameras").classList.toggle("active", view === "cameras-view");
+  $("#tab-stats").classList.toggle("active", view === "stats-view");
   $("#tab-queue").classList.toggle("active", view === "queue-view" || view === "event-view");
   $("#tab-history").classList.toggle("active", view === "history-view");
 }

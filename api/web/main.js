@@ -23,6 +23,7 @@ $("#lang").addEventListener("click", () => {
   if (!$("#queue-view").hidden) renderQueue();
   else if (!$("#history-view").hidden) openHistory();
   else if (!$("#cameras-view").hidden) loadCameraList();
+  else if (!$("#stats-view").hidden && state.stats) renderStats(state.stats);
   else if (state.current && !$("#event-view").hidden) relabelEvent(state.current);
   renderToast();
 });

@@ -257,3 +257,31 @@ def test_case_system_steps_show_on_the_case(page: Any, world: ApiWorld, server: 
     steps = page.locator("#case-steps li")
     expect(steps).to_have_text(["立案 · 2026/05/01 10:00:00 · XH-42", "处置 · 2026/05/01 10:40:00 · XH-42"])
     expect(page.locator("#approve")).to_be_hidden()  # decided: read-only
+
+
+def test_statistics_match_the_database(page: Any, world: ApiWorld, server: str) -> None:
+    import httpx
+    from playwright.sync_api import expect
+
+    reviewer = world.user("li.wei", "reviewer")
+    auth = {"Authorization": f"Bearer {world.token(reviewer)}"}
+    approved = [world.event(minutes=m) for m in (1, 2, 3)]
+    rejected = world.event(minutes=4, violation_type="open_barbecue", plate=None)
+    world.event(minutes=16 * 60 + 30)  # the next local day, pending
+    for event_id in approved:
+        assert httpx.post(f"{server}/events/{event_id}/decision", json={"decision": "approve"}, headers=auth).is_success
+    assert httpx.post(f"{server}/events/{rejected}/decision", headers=auth,
+                      json={"decision": "reject", "reason_code": "duplicate"}).is_success
+    with world.factory() as s:
+        statuses = s.scalars(select(Event.status)).all()
+    _login(page)
+    page.click("#tab-stats")
+    expect(page.locator("#stat-total")).to_have_text(str(len(statuses)))
+    expect(page.locator("#stat-pending")).to_have_text(str(statuses.count("pending")))
+    expect(page.locator("#stat-rate")).to_have_text("75.0%")
+    parking = page.locator("#stats-kind tr[data-key=illegal_parking] td")
+    expect(parking.nth(0)).to_have_text("违法停车")
+    expect(parking.nth(2)).to_have_text("3")
+    expect(page.locator("#stats-kind tr[data-key=open_barbecue] td").nth(3)).to_have_text("1")
+    expect(page.locator("#stats-day tbody tr")).to_have_count(2)
+    expect(page.locator("#stats-day tr[data-key='2026-05-02'] td").nth(4)).to_have_text("1")
