@@ -54,15 +54,16 @@ async function showError(el, response) {
   el.title = await serverDetail(response);
 }
 
-const REVIEWS = ["reviewer", "admin"], CAMERAS = ["integrator", "admin"];
+const REVIEWS = ["reviewer", "admin"], CAMERAS = ["integrator", "admin"], FLIGHTS = ["drone_operator", "admin"];
 const may = (roles) => !!state.user && roles.includes(state.user.role);
 
 function show(view) {
-  for (const id of ["login-view", "queue-view", "event-view", "history-view", "cameras-view", "stats-view"]) $("#" + id).hidden = id !== view;
+  for (const id of ["login-view", "queue-view", "event-view", "history-view", "cameras-view", "stats-view", "drone-view"]) $("#" + id).hidden = id !== view;
   $("#nav").hidden = view === "login-view";
   $("#tab-queue").hidden = !may(REVIEWS); $("#tab-history").hidden = !may(REVIEWS); $("#tab-stats").hidden = !may(REVIEWS); $("#tab-cameras").hidden = !may(CAMERAS);
   $("#tab-cameras").classList.toggle("active", view === "cameras-view");
   $("#tab-stats").classList.toggle("active", view === "stats-view");
+  $("#tab-drone").hidden = !may(FLIGHTS); $("#tab-drone").classList.toggle("active", view === "drone-view");
   $("#tab-queue").classList.toggle("active", view === "queue-view" || view === "event-view");
   $("#tab-history").classList.toggle("active", view === "history-view");
 }
@@ -151,6 +152,7 @@ function openHome() {
   $("#whoami").textContent = state.user ? `${state.user.display_name || state.user.username} (${state.user.role})` : "";
   if (may(REVIEWS)) openQueue();
   else if (may(CAMERAS)) openCameras();
+  else if (may(FLIGHTS)) openDrone();
   else { show("queue-view"); $("#queue-message").hidden = false; $("#queue-message").textContent = t("no_page"); }
 }
 
