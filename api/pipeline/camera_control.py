@@ -18,7 +18,7 @@ from ingest.redact import mask_text
 from ingest.supervisor import Supervisor
 
 log = logging.getLogger(__name__)
-Outcome = Literal["started", "stopped", "refused", "invalid"]
+Outcome = Literal["started", "stopped", "refused", "invalid", "failed"]
 
 
 def allowed_cameras(policy: SourcePolicy, cameras: list[CameraConfig]) -> list[CameraConfig]:
@@ -61,5 +61,9 @@ class CameraControl:
         if not allowed:
             self.supervisor.remove(camera_id)
             return "refused"
-        self.supervisor.apply(allowed[0])
+        try:
+            self.supervisor.apply(allowed[0])
+        except Exception:  # noqa: BLE001 - e.g. its model cannot load: the change is saved, the camera waits
+            log.exception("camera %s could not be started; it starts with the next restart", camera_id)
+            return "failed"
         return "started"

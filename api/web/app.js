@@ -81,7 +81,8 @@ function duration(seconds) {
   const s = Math.max(0, Math.round(seconds));
   if (s < 60) return fmt("duration_s", { s });
   if (s < 3600) return fmt("duration_ms", { m: Math.floor(s / 60), s: s % 60 });
-  return fmt("duration_hm", { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
+  if (s < 172800) return fmt("duration_hm", { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
+  return fmt("duration_dh", { d: Math.floor(s / 86400), h: Math.floor((s % 86400) / 3600) });
 }
 
 // 0.9971 -> "99.7%": one decimal, rounded down so that only a certain reading shows 100%.

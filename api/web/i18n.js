@@ -171,6 +171,7 @@ const LABELS = {
   duration_ms: { en: "{m} min {s} s", zh: "{m} 分 {s} 秒" },
   duration_hm: { en: "{h} h {m} min", zh: "{h} 小时 {m} 分" },
   duration_s: { en: "{s} s", zh: "{s} 秒" },
+  duration_dh: { en: "{d} d {h} h", zh: "{d} 天 {h} 小时" },
   err_network: { en: "The server cannot be reached; try again", zh: "无法连接服务器，请重试" },
   err_401: { en: "Your session has ended; log in again", zh: "登录已失效，请重新登录" },
   err_403: { en: "You are not allowed to do this", zh: "无权进行此操作" },

@@ -123,7 +123,8 @@ function relabelEvent(e) {
 }
 
 function renderFacts(e) {
-  const rec = record(e), place = rec.place || {}, details = rec.details || {}, zone = eventZone(e);
+  const rec = record(e), details = rec.details || {}, zone = eventZone(e);
+  const place = Object.fromEntries(Object.entries(rec.place || {}).filter(([, v]) => v !== "unassigned"));  // flights
   const dwell = dwellSeconds(e);
   const rows = [
     ["type", t(e.violation_type)],
@@ -220,7 +221,7 @@ function photoFigure(e, photo, media) {
   };
   figure.relabel();
   img.addEventListener("load", () => {
-    frame.style.maxWidth = `${img.naturalWidth * 2}px`;  // small crops are not blown up past twice their size
+    figure.style.maxWidth = `${img.naturalWidth * 2}px`;  // small crops are not blown up past twice their size
     draw();
     state.photos.loaded += 1;
     updateDecisionButtons();
