@@ -124,6 +124,7 @@ def test_an_approved_rooftop_case_exports_its_place_position_and_area(api: TestC
 
     from api.db.evidence_sink import DatabaseRecordSink
     from api.db.models import Event, Flight, SurveyArea
+    from api.pipeline.context import FlightSource, ModelIdentity
     from api.pipeline.sinks import FlightEvidenceSink
     from evidence.keys import Signer
     from evidence.synthetic import make_violation
@@ -144,16 +145,15 @@ def test_an_approved_rooftop_case_exports_its_place_position_and_area(api: TestC
         world.tmp / "evidence", Signer.load_or_create(world.tmp / "keys" / "signing.key"),
         DatabaseRecordSink(world.factory), spool_dir=world.tmp / "spool",
     )
-    weights = world.tmp / "aerial.onnx"
-    weights.write_bytes(b"weights")
     violation = replace(
         make_violation(device_id=str(flight_id), width=160, height=90, clip_frames=3),
         violation_type="rooftop_structure", zone_name="north block", plate=None,
         details=RooftopDetails(lat=30.281234, lon=120.161234, area_m2=42.5),
     )
-    record = FlightEvidenceSink(writer, weights, "c" * 64).submit(violation)
+    source = FlightSource(str(flight_id), "north block", "Asia/Shanghai", ModelIdentity("aerial-v2", "d" * 64, "onnx"))
+    FlightEvidenceSink(writer, "c" * 64).submit(violation, source)
     with world.factory() as s:
-        event_id = s.scalars(select(Event.id).where(Event.evidence_record_id == record)).one()
+        event_id = s.scalars(select(Event.id).where(Event.episode_key == violation.episode_key)).one()
     assert api.post(f"/events/{event_id}/decision", json={"decision": "approve"}, headers=headers).status_code == 201
     [case] = api.get("/exports/cases", headers=headers).json()
     assert (case["flight_id"], case["camera_id"]) == (flight_id, None)
