@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -35,6 +36,7 @@ class Pipeline:
     supervisor: Supervisor | None = None
     sink: EvidenceSink | None = None
     drone_jobs: DroneJobRunner | None = None
+    ray_cameras: Any = None  # api.ray_mode.runtime.RayCameras in Ray mode (ray imported only there)
     stop_event: threading.Event = field(default_factory=threading.Event)
     threads: list[threading.Thread] = field(default_factory=list)
 
@@ -79,6 +81,17 @@ def start_camera_workers(app: FastAPI, settings: Settings, config: AppConfig, pi
     app.state.supervisor = supervisor
 
 
+def start_camera_workers_on_ray(app: FastAPI, settings: Settings, address: str, pipeline: Pipeline) -> None:
+    """Ray mode: camera shards on the cluster's nodes, evidence through the store's writer actor; the
+    coordinator follows the camera registry while running and is the API's live health source."""
+    from api.ray_mode.runtime import start_street_cameras_on_ray
+
+    pipeline.ray_cameras = start_street_cameras_on_ray(
+        app.state.session_factory, app.state.source_policy, settings, address
+    )
+    app.state.supervisor = pipeline.ray_cameras.coordinator
+
+
 def start_spool_retry(pipeline: Pipeline, interval_s: float = 30.0) -> None:
     """Violations kept back while the store was unwritable are retried until they are written."""
 
@@ -118,10 +131,15 @@ def start_drone_job_runner(app: FastAPI, settings: Settings, config: AppConfig, 
     pipeline.drone_jobs = start_drone_jobs(app, settings, config, sink)
 
 
-def start_pipeline(app: FastAPI, settings: Settings, config: AppConfig) -> Pipeline:
+def start_pipeline(
+    app: FastAPI, settings: Settings, config: AppConfig, ray_address: str | None = None
+) -> Pipeline:
     pipeline = Pipeline(writer=start_evidence(settings))
     app.state.evidence_writer = pipeline.writer
-    start_camera_workers(app, settings, config, pipeline)
+    if ray_address is None:
+        start_camera_workers(app, settings, config, pipeline)
+    else:
+        start_camera_workers_on_ray(app, settings, ray_address, pipeline)
     start_drone_job_runner(app, settings, config, pipeline)
     start_spool_retry(pipeline)
     start_row_retry(pipeline)
@@ -131,6 +149,8 @@ def start_pipeline(app: FastAPI, settings: Settings, config: AppConfig) -> Pipel
 def stop_pipeline(pipeline: Pipeline) -> None:
     """Stop cameras first; each finishes the evidence it has in hand before its thread ends."""
     pipeline.stop_event.set()
+    if pipeline.ray_cameras is not None:
+        pipeline.ray_cameras.stop()
     if pipeline.supervisor is not None:
         pipeline.supervisor.stop()
     if pipeline.drone_jobs is not None:
