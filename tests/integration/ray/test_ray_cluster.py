@@ -10,6 +10,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from ipaddress import IPv4Network
 from pathlib import Path
 
 import pytest
@@ -107,7 +108,7 @@ def test_cameras_move_off_a_lost_node_and_lose_no_evidence(
     config_path = write_config(tmp_path / "cameras.yaml", rtsp)
     settings = Settings(
         config=config_path, database_url=database_url, evidence_dir=tmp_path / "evidence",
-        signing_key=tmp_path / "keys" / "signing.key", source_allowed_networks=["127.0.0.0/8"],
+        signing_key=tmp_path / "keys" / "signing.key", source_allowed_networks=[IPv4Network("127.0.0.0/8")],
     )
     config = load_config(config_path)
     session_factory = make_session_factory(make_engine(database_url))
