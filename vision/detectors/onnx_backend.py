@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -58,3 +59,19 @@ class OnnxDetector:
         output = self._session.run(None, {self._input_name: tensor.astype(self._input_dtype)})[0][0]
         boxes, scores, class_ids = decode(output, self.config.score_floor, self.config.iou, end2end=self._end2end)
         return to_detections(box.unmap(boxes), scores, class_ids, self._table, self.config.min_score)
+
+    def detect_batch(self, images: Sequence[npt.NDArray[np.uint8]]) -> list[Detections]:
+        """Several frames (from many cameras) in one run: each letterboxed to the same square of
+        `image_size` (or the model's fixed shape), so one frame's result matches `detect` on a model
+        with a fixed input and is within letterbox rounding of it otherwise."""
+        if not images:
+            return []
+        shape = self._shape or (self.config.image_size, self.config.image_size)
+        inputs = [model_input(image, shape, self.config.image_size) for image in images]
+        batch = np.concatenate([tensor for tensor, _ in inputs]).astype(self._input_dtype)
+        outputs = self._session.run(None, {self._input_name: batch})[0]
+        results = []
+        for output, (_, box) in zip(outputs, inputs, strict=True):
+            boxes, scores, class_ids = decode(output, self.config.score_floor, self.config.iou, end2end=self._end2end)
+            results.append(to_detections(box.unmap(boxes), scores, class_ids, self._table, self.config.min_score))
+        return results
