@@ -8,6 +8,8 @@ camera shards in line with the camera registry in the database.
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -43,9 +45,16 @@ class RayCameras:
 
 
 def connect(address: str) -> None:
-    """`address` is `host:port` of the head's GCS, or `auto` (RAY_ADDRESS or the local cluster)."""
-    if not ray.is_initialized():
-        ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False)
+    """`address` is `host:port` of the head's GCS, or `auto` (RAY_ADDRESS or the local cluster).
+    Ray's driver replaces the SIGTERM handler with an immediate exit; the server's own handlers are
+    put back so SIGTERM still stops cleanly (cameras finish the evidence in hand)."""
+    if ray.is_initialized():
+        return
+    main = threading.current_thread() is threading.main_thread()
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)} if main else {}
+    ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False)
+    for signum, handler in handlers.items():
+        signal.signal(signum, handler)
     log.info("connected to Ray cluster %s (%d nodes)", address, len([n for n in ray.nodes() if n["Alive"]]))
 
 

@@ -23,6 +23,9 @@ from tests.support.rtsp import free_port
 REPO = Path(__file__).resolve().parents[2]
 RAY = str(Path(sys.executable).with_name("ray"))
 # Lost nodes are noticed within about 3 s (defaults: 3 s x 5 checks) so cameras move quickly.
+# A loopback test cluster: no usage reports, no token authentication (a token file left in ~/.ray by
+# another Ray run would otherwise switch it on for the nodes but not for this driver).
+RAY_ENV = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled"}
 FAST_NODE_DEATH = {"health_check_period_ms": 1000, "health_check_failure_threshold": 3}
 
 
@@ -38,7 +41,7 @@ class LocalRayCluster:
 
     def env(self) -> dict[str, str]:
         path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
-        return {**os.environ, "PYTHONPATH": path, "RAY_USAGE_STATS_ENABLED": "0", "YOLO_OFFLINE": "1"}
+        return {**os.environ, "PYTHONPATH": path, "YOLO_OFFLINE": "1", **RAY_ENV}
 
     def start_head(self, resources: dict[str, float], num_cpus: int = 1) -> None:
         self._start(

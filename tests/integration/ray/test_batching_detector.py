@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from tests.support.ray_cluster import RAY_ENV
 from vision.detectors.config import OnnxDetectorConfig
 from vision.detectors.onnx_backend import OnnxDetector
 from vision.types import Detections
@@ -37,7 +38,9 @@ def demo_frames(count: int) -> list[npt.NDArray[np.uint8]]:
 
 
 @pytest.fixture
-def local_ray() -> Iterator[None]:
+def local_ray(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    for key, value in RAY_ENV.items():
+        monkeypatch.setenv(key, value)
     ray.init(num_cpus=1, include_dashboard=False, logging_level="ERROR", log_to_driver=False)
     try:
         yield

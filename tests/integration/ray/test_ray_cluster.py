@@ -29,7 +29,7 @@ from api.ray_mode.runtime import RayCameras, start_ray_cameras
 from api.settings import Settings
 from api.source_policy import SourcePolicy
 from ingest.config import load_config
-from tests.support.ray_cluster import REPO, LocalRayCluster
+from tests.support.ray_cluster import RAY_ENV, REPO, LocalRayCluster
 from tests.support.ray_wiring import BrightSquareShardFactory
 from tests.support.rtsp import RtspServer
 
@@ -47,8 +47,10 @@ def rtsp() -> Iterator[RtspServer]:
 
 
 @pytest.fixture
-def cluster() -> Iterator[LocalRayCluster]:
+def cluster(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalRayCluster]:
     """Head and node "b", each with room for 4 cameras; torn down even when the test fails."""
+    for key, value in RAY_ENV.items():
+        monkeypatch.setenv(key, value)
     local = LocalRayCluster()
     try:
         local.start_head({"enforce_cameras": 4})
