@@ -108,8 +108,9 @@ def _machine_busy_s() -> float:
     return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
 
 
-def _cpu_s(pgids: Sequence[int]) -> float:
-    """CPU seconds of this process and of every live process in the given process groups."""
+def _cpu_s(sessions: Sequence[int]) -> float:
+    """CPU seconds of this process and of every live process in the given sessions (each Ray node's
+    `ray start` leads one; its workers keep the session but get their own process groups)."""
     total = 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -118,22 +119,28 @@ def _cpu_s(pgids: Sequence[int]) -> float:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        pid, pgid = int(entry.name), int(fields[2])
-        if pid == os.getpid() or pgid in pgids:
+        pid, session = int(entry.name), int(fields[3])
+        if pid == os.getpid() or session in sessions:
             total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
 
 
 def measure(
     health: Callable[[], Sequence[CameraHealthSnapshot]], n: int, warmup_s: float, trial_s: float,
-    pgids: Sequence[int] = (),
+    sessions: Sequence[int] = (),
 ) -> Window:
-    time.sleep(warmup_s)
+    deadline = time.monotonic() + 120  # Ray mode starts its cameras over the coordinator's first passes
+    while time.monotonic() < deadline:
+        states = [s.state for s in health()]
+        if len(states) == n and all(state == "running" for state in states):
+            break
+        time.sleep(0.5)
+    time.sleep(warmup_s)  # from the moment every stream runs, in both modes
     start = {s.camera_id: s for s in health()}
-    t0, c0, m0 = time.time(), _cpu_s(pgids), _machine_busy_s()
+    t0, c0, m0 = time.time(), _cpu_s(sessions), _machine_busy_s()
     time.sleep(trial_s)
     end = {s.camera_id: s for s in health()}
-    t1, c1, m1 = time.time(), _cpu_s(pgids), _machine_busy_s()
+    t1, c1, m1 = time.time(), _cpu_s(sessions), _machine_busy_s()
     rates, ok = [], 0
     for camera_id in [f"bench-{i:03d}" for i in range(n)]:
         a, b = start.get(camera_id), end.get(camera_id)
@@ -148,7 +155,7 @@ def measure(
     return Window(ok, n, min(rates), (c1 - c0) / (t1 - t0), (m1 - m0) / (t1 - t0))
 
 
-def embedded_trial(url: str, n: int, warmup_s: float, trial_s: float, pgids: Sequence[int]) -> Window:
+def embedded_trial(url: str, n: int, warmup_s: float, trial_s: float, sessions: Sequence[int]) -> Window:
     from ingest.supervisor import embedded_supervisor
 
     supervisor = embedded_supervisor(cameras(url, n), lambda c: NoDetection(), ListSink())
@@ -159,13 +166,13 @@ def embedded_trial(url: str, n: int, warmup_s: float, trial_s: float, pgids: Seq
         supervisor.stop(10)
 
 
-def ray_trial(url: str, n: int, warmup_s: float, trial_s: float, pgids: Sequence[int]) -> Window:
+def ray_trial(url: str, n: int, warmup_s: float, trial_s: float, sessions: Sequence[int]) -> Window:
     from ingest.ray_mode.coordinator import RayCameraCoordinator
 
     coordinator = RayCameraCoordinator(lambda: cameras(url, n), bench_wiring, None, interval_s=2.0)
     coordinator.start()
     try:
-        return measure(coordinator.health, n, warmup_s, trial_s, pgids)
+        return measure(coordinator.sync_once, n, warmup_s, trial_s, sessions)  # a fresh pass, not the last one
     finally:
         coordinator.stop()
 
@@ -176,7 +183,7 @@ def part_capacity(ns: list[int], warmup_s: float, trial_s: float) -> None:
     from tests.support.ray_cluster import LocalRayCluster
     from tests.support.rtsp import RtspServer
 
-    path = clip(int(warmup_s + trial_s + 15))
+    path = clip(int(warmup_s + trial_s + 60))  # room for the cameras to start (all running first)
     server = RtspServer(None, "--file", str(path)).start()
     cluster = LocalRayCluster()
     cores = os.cpu_count() or 1
@@ -187,10 +194,10 @@ def part_capacity(ns: list[int], warmup_s: float, trial_s: float) -> None:
         cluster.wait_for("enforce_cameras", 1)
         ray.init(address=cluster.address, logging_level=logging.ERROR, log_to_driver=False)
         best = {"embedded": 0, "ray": 0}
-        pgids = [os.getpgid(p.pid) for p in cluster.nodes.values()]
+        sessions = [p.pid for p in cluster.nodes.values()]  # started with start_new_session
         for n in ns:
             for mode, trial in (("embedded", embedded_trial), ("ray", ray_trial)):
-                w = trial(server.url("/cam"), n, warmup_s, trial_s, pgids)
+                w = trial(server.url("/cam"), n, warmup_s, trial_s, sessions)
                 print(f"  {mode:8s} N={n:3d}: {w.sustained}/{n} sustained, slowest {w.slowest:.2f} capture-s/wall-s; "
                       f"our CPU {w.cpu_cores:.2f} cores = {w.cpu_ms_per_stream_s:.0f} ms/s per stream "
                       f"(machine busy {w.machine_cores:.2f} cores, other users included)", flush=True)

@@ -62,8 +62,10 @@ class RayCameraCoordinator:
         self.max_restarts = max_restarts
         self.shards: dict[str, Any] = {}  # node id -> actor handle
         self.placement: dict[str, str] = {}  # camera id -> node id
-        self.moves: dict[str, int] = {}  # camera id -> times moved to another node (shown as restarts)
+        self.moves: dict[str, int] = {}  # camera id -> moves and shard restarts (added to its restarts)
+        self._shard_pids: dict[str, int] = {}  # node id -> the shard process last seen there
         self._stop = threading.Event()
+        self._pass_lock = threading.Lock()  # one pass at a time (the loop, and callers of sync_once)
         self._thread: threading.Thread | None = None
         self.passes = 0
         self._health: list[CameraHealthSnapshot] = []
@@ -97,6 +99,11 @@ class RayCameraCoordinator:
 
     # -- one pass ----------------------------------------------------------------------------------
     def sync_once(self) -> list[CameraHealthSnapshot]:
+        """One pass; returns the health the shards gave in it."""
+        with self._pass_lock:
+            return self._pass()
+
+    def _pass(self) -> list[CameraHealthSnapshot]:
         nodes = camera_nodes(self.resource)
         for node_id in [n for n in self.shards if n not in nodes]:
             log.warning("camera node %s lost; its cameras move to the remaining nodes", node_id[:12])
@@ -119,6 +126,7 @@ class RayCameraCoordinator:
         for node_id, call in calls.items():
             report = self._result(node_id, call)
             if report is not None:
+                self._note_restart(node_id, report)
                 health.extend(self._with_moves(s) for s in report.health)
         self._health = health
         if self.reporter is not None and health:
@@ -140,6 +148,15 @@ class RayCameraCoordinator:
             log.warning("camera shard on node %s did not answer in %.0f s", node_id[:12], self.call_timeout_s)
         return None
 
+    def _note_restart(self, node_id: str, report: ShardReport) -> None:
+        """A shard answering from a new process was restarted by Ray: its cameras count a restart."""
+        previous = self._shard_pids.get(node_id)
+        self._shard_pids[node_id] = report.pid
+        if previous is not None and previous != report.pid:
+            log.warning("camera shard on node %s was restarted; its cameras were started again", node_id[:12])
+            for snap in report.health:
+                self.moves[snap.camera_id] = self.moves.get(snap.camera_id, 0) + 1
+
     def _shard(self, node_id: str) -> Any:
         shard = self.shards.get(node_id)
         if shard is None:
@@ -154,6 +171,7 @@ class RayCameraCoordinator:
 
     def _drop(self, node_id: str) -> None:
         shard = self.shards.pop(node_id, None)
+        self._shard_pids.pop(node_id, None)
         if shard is not None:
             ray.kill(shard, no_restart=True)
         for camera_id in [c for c, n in self.placement.items() if n == node_id]:
