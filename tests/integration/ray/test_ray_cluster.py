@@ -5,6 +5,7 @@ every violation confirmed before the kill has exactly one evidence record and on
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -29,6 +30,7 @@ from api.ray_mode.runtime import RayCameras, start_ray_cameras
 from api.settings import Settings
 from api.source_policy import SourcePolicy
 from ingest.config import load_config
+from ingest.health import CameraHealthSnapshot
 from tests.support.ray_cluster import RAY_ENV, REPO, LocalRayCluster
 from tests.support.ray_wiring import BrightSquareShardFactory
 from tests.support.rtsp import RtspServer
@@ -96,6 +98,11 @@ def running_on(cameras: RayCameras, session_factory: sessionmaker[Session]) -> d
     return {c: n for c, n in cameras.coordinator.placement.items() if c in running}
 
 
+def health_of(session_factory: sessionmaker[Session], camera_id: str) -> CameraHealthSnapshot:
+    with session_scope(session_factory) as session:
+        return next(s for s in stored_health(session) if s.camera_id == camera_id)
+
+
 def records_and_events(session_factory: sessionmaker[Session]) -> tuple[list[EvidenceRecordRow], list[Event]]:
     with session_scope(session_factory) as session:
         records = list(session.scalars(select(EvidenceRecordRow)))
@@ -137,6 +144,12 @@ def test_cameras_move_off_a_lost_node_and_lose_no_evidence(
             session.execute(update(Camera).where(Camera.id == "cam-d").values(enabled=True))
         wait_until(lambda: "cam-d" in running_on(cameras, session_factory), 30, "cam-d back")
 
+        # a shard process that dies on a live node is restarted by Ray and refilled by the coordinator
+        on_head = sorted(c for c, n in cameras.coordinator.placement.items() if n == head)
+        os.kill(cameras.coordinator._shard_pids[head], signal.SIGKILL)
+        wait_until(lambda: all(health_of(session_factory, c).restarts >= 1 for c in on_head), 45, "shard restarted")
+        wait_until(lambda: all(c in running_on(cameras, session_factory) for c in on_head), 30, "cameras back")
+
         lost = sorted(c for c, n in cameras.coordinator.placement.items() if n != head)
         assert lost, "no camera on the second node"
         wait_until(
@@ -167,6 +180,7 @@ def test_cameras_move_off_a_lost_node_and_lose_no_evidence(
     with session_scope(session_factory) as session:
         health = {s.camera_id: s for s in stored_health(session)}
     assert all(health[c].restarts >= 1 for c in lost)  # the move is counted, as a restart is
+    assert all(health[c].restarts >= 1 for c in on_head)
 
     env = {
         **os.environ, "PYTHONPATH": str(REPO), "ENFORCE_CONFIG": str(config_path), "ENFORCE_DATABASE_URL": database_url,
