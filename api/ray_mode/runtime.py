@@ -95,5 +95,6 @@ def start_street_cameras_on_ray(session_factory: sessionmaker[Session], policy: 
     store = StoreSettings.absolute(settings.database_url, settings.evidence_dir, settings.signing_key)
     config_path = settings.config.resolve()
     return start_ray_cameras(
-        session_factory, policy, store, lambda writer: StreetShardFactory(config_path, store.database_url, writer)
+        session_factory, policy, store, lambda writer: StreetShardFactory(config_path, store.database_url, writer),
+        interval_s=settings.ray_pass_interval_s,
     )
