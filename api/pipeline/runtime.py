@@ -37,6 +37,7 @@ class Pipeline:
     sink: EvidenceSink | None = None
     drone_jobs: DroneJobRunner | None = None
     ray_cameras: Any = None  # api.ray_mode.runtime.RayCameras in Ray mode (ray imported only there)
+    ray_drone_jobs: Any = None  # api.ray_mode.drone.RayDroneJobs in Ray mode
     stop_event: threading.Event = field(default_factory=threading.Event)
     threads: list[threading.Thread] = field(default_factory=list)
 
@@ -92,6 +93,14 @@ def start_camera_workers_on_ray(app: FastAPI, settings: Settings, address: str, 
     app.state.supervisor = pipeline.ray_cameras.coordinator
 
 
+def start_drone_jobs_on_ray(app: FastAPI, settings: Settings, pipeline: Pipeline) -> None:
+    """Ray mode: each queued flight is a Ray task on this node; its records go through the store's
+    writer actor, its status and progress into the database as in embedded mode."""
+    from api.ray_mode.runtime import start_drone_jobs_on_ray as start
+
+    pipeline.ray_drone_jobs = start(app.state.session_factory, settings, pipeline.ray_cameras.writer)
+
+
 def start_spool_retry(pipeline: Pipeline, interval_s: float = 30.0) -> None:
     """Violations kept back while the store was unwritable are retried until they are written."""
 
@@ -138,9 +147,10 @@ def start_pipeline(
     app.state.evidence_writer = pipeline.writer
     if ray_address is None:
         start_camera_workers(app, settings, config, pipeline)
+        start_drone_job_runner(app, settings, config, pipeline)
     else:
         start_camera_workers_on_ray(app, settings, ray_address, pipeline)
-    start_drone_job_runner(app, settings, config, pipeline)
+        start_drone_jobs_on_ray(app, settings, pipeline)
     start_spool_retry(pipeline)
     start_row_retry(pipeline)
     return pipeline
@@ -149,6 +159,8 @@ def start_pipeline(
 def stop_pipeline(pipeline: Pipeline) -> None:
     """Stop cameras first; each finishes the evidence it has in hand before its thread ends."""
     pipeline.stop_event.set()
+    if pipeline.ray_drone_jobs is not None:
+        pipeline.ray_drone_jobs.stop()
     if pipeline.ray_cameras is not None:
         pipeline.ray_cameras.stop()
     if pipeline.supervisor is not None:

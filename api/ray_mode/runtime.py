@@ -20,8 +20,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.db.base import session_scope
 from api.db.camera_config import enabled_cameras
 from api.db.health_store import DbHealthReporter
+from api.drone_jobs import DroneJobRunner, upload_root
 from api.pipeline.runtime import allowed_cameras
-from api.ray_mode.evidence import StoreSettings, start_evidence_actor
+from api.ray_mode.drone import DroneTaskSpec, RayDroneJobs
+from api.ray_mode.evidence import StoreSettings, absolute_database_url, start_evidence_actor
 from api.ray_mode.wiring import StreetShardFactory
 from api.settings import Settings
 from api.source_policy import SourcePolicy
@@ -98,3 +100,13 @@ def start_street_cameras_on_ray(session_factory: sessionmaker[Session], policy: 
         session_factory, policy, store, lambda writer: StreetShardFactory(config_path, store.database_url, writer),
         interval_s=settings.ray_pass_interval_s,
     )
+
+
+def start_drone_jobs_on_ray(session_factory: sessionmaker[Session], settings: Settings, writer: Any) -> RayDroneJobs:
+    """Queued flights as Ray tasks on this node (it holds the uploads), records through `writer`."""
+    upload_dir = upload_root(settings).resolve()
+    store_url = absolute_database_url(settings.database_url)
+    spec = DroneTaskSpec(store_url, upload_dir, settings.config.resolve(), writer)
+    jobs = RayDroneJobs(spec, DroneJobRunner(session_factory, upload_dir), ray.get_runtime_context().get_node_id())
+    jobs.start()
+    return jobs
