@@ -28,11 +28,12 @@ run: setup
 	$(VENV)/bin/enforce run --host $(HOST) --port $(PORT)
 
 test: setup
-	$(VENV)/bin/ruff check vision ingest evidence api tests bench
+	$(VENV)/bin/ruff check domain vision ingest evidence api tests bench
+	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest
 
 lint: setup
-	$(VENV)/bin/ruff check vision ingest evidence api tests bench
+	$(VENV)/bin/ruff check domain vision ingest evidence api tests bench
 	$(VENV)/bin/mypy
 
 clean:

@@ -40,6 +40,11 @@ class Settings(BaseSettings):
 
     env: Literal["development", "production"] = "development"
     config: Path = Field(default=Path("configs/cameras.yaml"), description="ENFORCE_CONFIG: cameras file")
+    project_root: Path = Field(
+        default=Path("."),
+        description="ENFORCE_PROJECT_ROOT: the folder relative `file:` sources of cameras sent to the API are read "
+        "from (the YAML's are read from the cameras file's folder)",
+    )
     database_url: str = Field(default="sqlite:///var/enforce.db", description="ENFORCE_DATABASE_URL")
     evidence_dir: Path = Field(default=Path("var/evidence"), description="ENFORCE_EVIDENCE_DIR")
     signing_key: Path = Field(default=Path("var/keys/signing.key"), description="ENFORCE_SIGNING_KEY")

@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 
 from api.pipeline.real_clips import kit_coco_detector_config, realdata_root
+from domain.types import Frame
 from vision.detectors.factory import build_detector
 from vision.identity import DIFFERENT_VEHICLE_SIMILARITY, SAME_VEHICLE_SIMILARITY, Appearance, appearance_of
 from vision.rules.stay import covered
@@ -32,7 +33,6 @@ from vision.synth.street.actors import Car
 from vision.synth.street.plates import random_plate
 from vision.synth.street.scene import StreetScene, render, render_background
 from vision.tracking import Tracker
-from vision.types import Frame
 
 CLIPS = (
     "overhead_parking_lot_car_parks",

@@ -27,13 +27,13 @@ import numpy.typing as npt
 
 from api.pipeline.evaluate_street import at_analysis_fps, load_scenario, run_scenario
 from api.settings import get_settings
+from domain.types import Detections
 from ingest.config import load_config
 from vision.detectors.base import Detector
 from vision.detectors.factory import build_detector
 from vision.evaluation.matching import match_events
 from vision.plates.config import PlateEngine
 from vision.plates.reader import Box, PlateCandidate, PlateReader
-from vision.types import Detections
 
 
 def _key(image: npt.NDArray[np.uint8], *extra: object) -> bytes:

@@ -19,6 +19,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from domain.types import Frame
 from ingest.config.camera import CameraConfig
 from tests.support.plates import VEHICLE, street_with_vehicle
 from tests.support.yolo_test_model import COCO_STREET_MAP, build_test_model, scene
@@ -28,7 +29,6 @@ from vision.detectors.config import OnnxDetectorConfig, UltralyticsDetectorConfi
 from vision.plates import PlateReader
 from vision.rules import build_rule
 from vision.tracking import Tracker
-from vision.types import Frame
 
 
 def median_ms(samples: list[float]) -> str:

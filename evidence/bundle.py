@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from domain.types import Violation
 from evidence.clip import encode_clip
 from evidence.hashing import canonical_json, fsync_file, sha256_bytes, sha256_file, write_file_durably
 from evidence.keys import Signer, sign
@@ -37,7 +38,6 @@ from evidence.records import (
     RecordKind,
     utc,
 )
-from vision.types import Violation
 
 MANIFEST_NAME = "manifest.json"
 SIGNATURE_NAME = "manifest.sig"

@@ -11,7 +11,7 @@ import av
 import cv2
 import numpy as np
 
-from vision.types import Frame
+from domain.types import Frame
 
 log = logging.getLogger(__name__)
 PREFERRED_CODECS = ("libx264", "h264", "mpeg4")  # the PyAV wheel ships libx264; mpeg4 is the fallback

@@ -16,10 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from domain.types import Violation
 from evidence.records import Manifest
 from vision.episodes import NormBox, norm_iou
 from vision.identity import SAME_VEHICLE_SIMILARITY, Appearance
-from vision.types import Violation
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFont
 
-from vision.types import LabelledBox
+from domain.types import LabelledBox
 from vision.violations import registry
 
 log = logging.getLogger(__name__)

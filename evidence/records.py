@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from vision.types import ViolationType
+from domain.types import ViolationType
 from vision.violations import registry
 from vision.violations.unions import KindDetails
 

@@ -20,9 +20,9 @@ import numpy as np
 from pydantic import TypeAdapter
 from ulid import ULID
 
+from domain.types import EvidencePhoto, Frame, LabelledBox, PlateReading, Violation
 from evidence.hashing import fsync_dir
 from evidence.records import RecordContext
-from vision.types import EvidencePhoto, Frame, LabelledBox, PlateReading, Violation
 from vision.violations import registry
 from vision.violations.base import DetailsBase
 from vision.violations.unions import KindDetails

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import cv2
 import numpy as np
 
+from domain.types import EvidencePhoto, Frame, LabelledBox, PlateReading, Violation
 from evidence.records import Place, RecordContext
-from vision.types import EvidencePhoto, Frame, LabelledBox, PlateReading, Violation
 from vision.violations.parking import ParkingDetails
 
 

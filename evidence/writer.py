@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ulid import ULID
 
+from domain.types import Violation
 from evidence.bundle import BuiltBundle, LedgerLink, build_bundle
 from evidence.dedup import DedupPolicy, EpisodeIndex
 from evidence.errors import StoreUnavailableError
@@ -31,7 +32,6 @@ from evidence.recovery import RecoveryReport, finish_marker, recover_locked
 from evidence.sink import RecordSink
 from evidence.spool import Spool
 from evidence.store import EvidenceStore, Head
-from vision.types import Violation
 
 log = logging.getLogger(__name__)
 

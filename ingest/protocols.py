@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
+from domain.types import Frame, Violation
 from ingest.config import CameraConfig
 from vision.sink import ViolationSink as Sink
-from vision.types import Frame, Violation
 
 
 @runtime_checkable

@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from vision.types import Frame
+from domain.types import Frame
 
 
 @dataclass(frozen=True, eq=False)

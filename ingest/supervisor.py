@@ -52,6 +52,9 @@ class Supervisor:
         self.healthy_run_s = healthy_run_s
         self.workers: dict[str, CameraWorker] = {}
         self._threads: list[threading.Thread] = []
+        self._worker_stops: dict[str, threading.Event] = {}  # one per camera: stops that camera alone
+        self._worker_threads: dict[str, threading.Thread] = {}
+        self._lock = threading.Lock()
         self._stop = threading.Event()
         self._stopped = threading.Event()
         self._reporter_thread: threading.Thread | None = None
@@ -59,12 +62,7 @@ class Supervisor:
     # -- lifecycle ---------------------------------------------------------------------------------
     def start(self) -> None:
         for camera in self.cameras:
-            worker = self.workers[camera.id] = self.worker_factory(camera)
-            thread = threading.Thread(
-                target=self._run_camera, args=(worker,), name=f"camera-{camera.id}", daemon=True
-            )
-            thread.start()
-            self._threads.append(thread)
+            self._launch(camera)
         if self.reporter is not None:
             self._reporter_thread = threading.Thread(
                 target=self._report_loop, name="camera-health", daemon=True
@@ -72,13 +70,55 @@ class Supervisor:
             self._reporter_thread.start()
         log.info("supervisor started %d camera worker(s)", len(self.workers))
 
+    def _launch(self, camera: CameraConfig) -> None:
+        worker = self.worker_factory(camera)
+        stop = threading.Event()
+        thread = threading.Thread(
+            target=self._run_camera, args=(worker, stop), name=f"camera-{camera.id}", daemon=True
+        )
+        with self._lock:
+            self.workers[camera.id] = worker
+            self._worker_stops[camera.id] = stop
+            self._worker_threads[camera.id] = thread
+            self._threads.append(thread)
+        thread.start()
+
+    def apply(self, camera: CameraConfig, timeout_s: float = 15.0) -> None:
+        """While running: start a new camera, restart a changed one with its new settings, or stop
+        a disabled one. The old worker finishes the frame in hand before the new one starts."""
+        self.remove(camera.id, timeout_s)
+        if camera.enabled and not self._stop.is_set():
+            self._launch(camera)
+            log.info("camera %s started", camera.id)
+
+    def remove(self, camera_id: str, timeout_s: float = 15.0) -> None:
+        """Stop one camera's worker and forget it (its health leaves the live report)."""
+        with self._lock:
+            stop = self._worker_stops.pop(camera_id, None)
+            thread = self._worker_threads.pop(camera_id, None)
+            self.workers.pop(camera_id, None)
+        if stop is None or thread is None:
+            return
+        stop.set()
+        thread.join(timeout_s)
+        if thread.is_alive():
+            log.error("camera %s worker did not stop within %.0f s", camera_id, timeout_s)
+        log.info("camera %s stopped", camera_id)
+
     def request_stop(self) -> None:
-        """Safe from a signal handler: asks every worker to stop after the frame in hand."""
+        """Safe from a signal handler: asks every worker to stop after the frame in hand. (It takes
+        no lock: the copy of the per-camera events is one call under the GIL.)"""
         self._stop.set()
+        for stop in list(self._worker_stops.values()):
+            stop.set()
 
     def stop(self, timeout_s: float = 30.0) -> None:
         """Stop workers, let sinks finish evidence in flight, write a last health report."""
         self._stop.set()
+        with self._lock:
+            stops = list(self._worker_stops.values())
+        for stop in stops:
+            stop.set()
         deadline = time.monotonic() + timeout_s
         for thread in self._threads:
             thread.join(max(0.0, deadline - time.monotonic()))
@@ -116,12 +156,12 @@ class Supervisor:
         return self._stop.is_set()
 
     # -- workers -----------------------------------------------------------------------------------
-    def _run_camera(self, worker: CameraWorker) -> None:
+    def _run_camera(self, worker: CameraWorker, stop: threading.Event) -> None:
         backoff = self.restart_backoff()
-        while not self._stop.is_set():
+        while not (stop.is_set() or self._stop.is_set()):
             started = time.monotonic()
             try:
-                state = worker.run(self._stop)
+                state = worker.run(stop)
             except Exception as exc:  # noqa: BLE001 - any crash is restarted, never taken down the others
                 worker.record_crash(exc)
                 if time.monotonic() - started > self.healthy_run_s:
@@ -135,7 +175,7 @@ class Supervisor:
                     delay,
                     exc_info=True,
                 )
-                if self._stop.wait(delay):
+                if stop.wait(delay) or self._stop.is_set():
                     return
                 worker.restarts += 1
                 continue
@@ -145,7 +185,9 @@ class Supervisor:
 
     # -- health ------------------------------------------------------------------------------------
     def health(self) -> list[CameraHealthSnapshot]:
-        return [w.health(self.stall_after_s) for w in self.workers.values()]
+        with self._lock:
+            workers = list(self.workers.values())
+        return [w.health(self.stall_after_s) for w in workers]
 
     def _report(self) -> None:
         if self.reporter is None:

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
+from domain.types import Frame, Violation
 from ingest.backoff import Backoff
 from ingest.config import CameraConfig
 from ingest.health import CameraHealthSnapshot, RateMeter, WorkerState
@@ -22,7 +23,6 @@ from ingest.protocols import FrameAnalyzer, ViolationSink
 from ingest.readers.base import CorruptSourceError, FrameReader, SourceError, StallError
 from ingest.redact import mask_text
 from ingest.ring import FrameRing
-from vision.types import Frame, Violation
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,8 @@ class CameraWorker:
         self.reader_factory = reader_factory
         self.analyzer = analyzer
         self.sink = sink
-        self.motion_gate = motion_gate or MotionGate()
+        # change outside every zone (and its margin) does not wake the detector
+        self.motion_gate = motion_gate or MotionGate(regions=[zone.polygon for zone in camera.zones])
         self.ring = ring or FrameRing()
         self.backoff = backoff or Backoff()
         self.clip_seconds = clip_seconds

@@ -8,14 +8,15 @@ from datetime import datetime, timedelta
 import numpy as np
 import numpy.typing as npt
 
+from domain.types import Detections, Frame, PlateReading, Violation
 from vision.camera_setup import CameraSetup
 from vision.detectors.base import Detector
 from vision.episodes import EpisodeAware, EpisodeJournal
 from vision.plates import PlateReader, TrackPlates
+from vision.plates.pool import PlatePool
 from vision.rules import Rule, build_rule
 from vision.rules.common import VEHICLE_LABELS, anchor, normalised
 from vision.tracking import Tracker
-from vision.types import Detections, Frame, PlateReading, Violation
 from vision.violations import registry
 
 
@@ -39,11 +40,14 @@ class StreetAnalyzer:
         plate_interval_seconds: float = 1.0,
         journal: EpisodeJournal | None = None,
         heartbeat_seconds: float = 30.0,
+        plate_pool: PlatePool | None = None,
+        plate_wait_seconds: float = 2.0,
     ):
         self.camera = camera
         self.detector = detector
         self.tracker = tracker or Tracker(lost_frames=max(int(camera.analysis_fps * 10), 10))
-        self.plates = TrackPlates(plate_reader, plate_interval_seconds) if plate_reader else None
+        self.plates = TrackPlates(plate_reader, plate_interval_seconds, pool=plate_pool) if plate_reader else None
+        self.plate_wait_seconds = plate_wait_seconds  # at a confirmation, for a read still in the pool
         self.rules: list[Rule] = [build_rule(zone, camera.tz, self._plate_of) for zone in camera.zones]
         plate_zone_kinds = {k.zone_kind for k in registry.KINDS if k.evidence.needs_plate}
         self._plate_zones = [z for z in camera.zones if z.kind in plate_zone_kinds]
@@ -105,7 +109,11 @@ class StreetAnalyzer:
             return violation
         if violation.violation_type not in registry.plate_types():
             return violation
-        reading = self.plates.reading(violation.track_id) or self._read_now(violation)
+        reading = self.plates.reading(violation.track_id)
+        if reading is None and self.plates.pool is not None:
+            self.plates.wait_for(violation.track_id, self.plate_wait_seconds)
+            reading = self.plates.reading(violation.track_id)
+        reading = reading or self._read_now(violation)
         return dataclasses.replace(violation, plate=reading) if reading else violation
 
     def _read_now(self, violation: Violation) -> PlateReading | None:

@@ -56,3 +56,52 @@ def retarget_classes(source: Any, names: Sequence[str], init_from: Mapping[str, 
     model.names = dict(enumerate(names))
     model.yaml = {**model.yaml, "nc": new_count}
     return model
+
+
+def append_class(source: Any, name: str) -> Any:
+    """A copy of `source` with one more class at the end; every old class keeps its rows (and so,
+    classes being scored independently by a sigmoid, its scores)."""
+    old = [str(source.names[i]) for i in range(len(source.names))]
+    if name in old:
+        raise ValueError(f"model already predicts {name!r}")
+    return retarget_classes(source, [*old, name], {n: n for n in old})
+
+
+def class_convs(model: Any) -> list[Any]:
+    """The final 1x1 classification convolution of each Detect scale."""
+    return [branch[-1] for branch in model.model[-1].cv3]
+
+
+def train_only_class(model: Any, row: int) -> None:
+    """Let only class `row`'s weights and bias in the classification convolutions learn: their other
+    rows get zero gradients. Freeze everything else through the trainer (see `head_freeze_names`)."""
+    import torch
+
+    for conv in class_convs(model):
+        for parameter in (conv.weight, conv.bias):
+            mask = torch.zeros_like(parameter)
+            mask[row] = 1.0
+            parameter.register_hook(lambda grad, mask=mask: grad * mask)
+
+
+def head_freeze_names(model: Any) -> list[int | str]:
+    """Ultralytics `freeze` entries for every module but the classification convolutions (the
+    trainer freezes `model.{entry}.`; frozen BatchNorm layers stay in eval mode)."""
+    last = len(model.model) - 1
+    head = model.model[-1]
+    names: list[int | str] = [*range(last), f"{last}.cv2"]
+    for i, branch in enumerate(head.cv3):
+        names += [f"{last}.cv3.{i}.{j}" for j in range(len(branch) - 1)]
+    return names
+
+
+def graft_class(target: Any, trained: Any, row: int) -> Any:
+    """A copy of `target` whose class `row` rows come from `trained`; every other weight is `target`'s."""
+    import torch
+
+    model = copy.deepcopy(target)
+    with torch.no_grad():
+        for mine, theirs in zip(class_convs(model), class_convs(trained), strict=True):
+            mine.weight[row] = theirs.weight[row].to(mine.weight.dtype)
+            mine.bias[row] = theirs.bias[row].to(mine.bias.dtype)
+    return model

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Generic, Protocol, TypeVar, runtime_checkable
 
-from vision.types import Violation
+from domain.types import Violation
 
 SourceT = TypeVar("SourceT")
 SourceT_contra = TypeVar("SourceT_contra", contravariant=True)

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import numpy as np
 import numpy.typing as npt
 
+from domain.types import Detections, Frame
 from vision.rules.common import VEHICLE_LABELS
-from vision.types import Detections, Frame
 
 TRACKED_LABELS = VEHICLE_LABELS  # the rules skip vehicles without a track id: keep these one constant
 

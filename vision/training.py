@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,8 @@ class TrainRequest:
     optimizer: str = "auto"
     keep_architecture: bool = False  # train the base model object as it is (see _AsIsTrainer)
     extra: dict[str, object] | None = None  # any other ultralytics train argument, e.g. {"mosaic": 0.5}
+    prepare: Callable[[Any], None] | None = None  # with keep_architecture: called on the model to train
+    # (e.g. to mask gradients so that only one class's classifier row learns)
 
 
 def _skip_amp_download() -> None:
@@ -63,7 +66,7 @@ def _read_results_without_polars() -> None:
         trainer.BaseTrainer.read_results_csv = read_results_csv  # type: ignore[method-assign]
 
 
-def _as_is_trainer() -> type:
+def _as_is_trainer(prepare: Callable[[Any], None] | None = None) -> type:
     """A detection trainer that trains the base model object itself.
 
     Ultralytics rebuilds a model from its yaml for the dataset's class count and copies over only
@@ -84,6 +87,8 @@ def _as_is_trainer() -> type:
                 raise ValueError(f"base model predicts {model.nc} classes, the dataset has {self.data['nc']}")
             for parameter in model.parameters():
                 parameter.requires_grad_(True)
+            if prepare is not None:
+                prepare(model)
             return model
 
     return _AsIsTrainer
@@ -126,7 +131,9 @@ def train(request: TrainRequest) -> Path:
         kwargs["lr0"] = request.lr0
     kwargs["optimizer"] = request.optimizer
     kwargs.update(request.extra or {})
-    model.train(trainer=_as_is_trainer() if request.keep_architecture else None, **kwargs)
+    if request.prepare is not None and not request.keep_architecture:
+        raise ValueError("TrainRequest.prepare needs keep_architecture=True (the model object it prepares is trained)")
+    model.train(trainer=_as_is_trainer(request.prepare) if request.keep_architecture else None, **kwargs)
     best = run_dir / "weights" / "best.pt"
     if not best.is_file():
         raise RuntimeError(f"training finished without {best}")

@@ -70,5 +70,6 @@ def require_role(*roles: str) -> Callable[[User], User]:
 ReviewerUser = Annotated[User, Depends(require_role("reviewer"))]
 IntegratorUser = Annotated[User, Depends(require_role("integrator"))]
 DroneUser = Annotated[User, Depends(require_role("drone_operator"))]
+CaseSystemUser = Annotated[User, Depends(require_role("case_system"))]
 AdminUser = Annotated[User, Depends(require_role())]
 AnyUser = CurrentUser

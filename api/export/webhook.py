@@ -13,24 +13,41 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import httpx
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.db.base import utcnow
-from api.db.models import Camera, Event, Review, WebhookDelivery
-from api.export.cases import CodesOf, case_of
+from api.db.models import Camera, Event, Review, User, WebhookDelivery
+from api.export.cases import CodesOf, case_of, event_record, survey_area_of
 from ingest.redact import mask_text
 
 log = logging.getLogger(__name__)
 
 
 def enqueue_case(
-    session: Session, event: Event, review: Review, url: str, base_url: str, now: datetime, codes_of: CodesOf
+    session: Session,
+    event: Event,
+    review: Review,
+    url: str,
+    base_url: str,
+    now: datetime,
+    codes_of: CodesOf,
+    evidence_dir: Path,
 ) -> WebhookDelivery:
     camera = session.get(Camera, event.camera_id) if event.camera_id else None
-    case = case_of(event, camera, review.reviewer_id, base_url, codes_of)
+    reviewer = session.get(User, review.reviewer_id)
+    case = case_of(
+        event,
+        camera,
+        reviewer,
+        base_url,
+        codes_of,
+        event_record(session, evidence_dir, event),
+        survey_area_of(session, event),
+    )
     delivery = WebhookDelivery(
         event_id=event.id,
         idempotency_key=f"case-{event.id}-review-{review.id}",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from api import __version__
+from domain.types import Violation
 from evidence.records import Place, RecordContext
 from ingest.config import CameraConfig
 from vision.detectors.base import Detector
-from vision.types import Violation
 from vision.violations.rooftop import RooftopDetails
 
 

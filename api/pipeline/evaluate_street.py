@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from domain.types import Violation
 from ingest.config import CameraConfig
 from ingest.readers import open_reader
 from ingest.worker import CameraWorker
@@ -24,7 +25,6 @@ from vision.analyzer import StreetAnalyzer
 from vision.detectors.base import Detector
 from vision.evaluation.matching import MatchResult, PredictedEvent, TruthEvent, match_events
 from vision.plates.reader import PlateReader
-from vision.types import Violation
 from vision.violations import registry
 from vision.violations.parking import KIND as PARKING
 

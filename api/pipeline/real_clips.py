@@ -15,13 +15,13 @@ from pathlib import Path
 
 from api.pipeline.evaluate_street import play_footage
 from api.pipeline.kit_clips import KitClip, kit_clip
+from domain.types import Violation
 from ingest.config import CameraConfig
 from vision.detectors.base import Detector
 from vision.detectors.config import DetectorConfig, UltralyticsDetectorConfig
 from vision.detectors.factory import build_detector
 from vision.detectors.memo import MemoDetector
 from vision.plates.reader import PlateReader
-from vision.types import Violation
 
 REPO = Path(__file__).resolve().parents[2]
 CLIP_START = datetime(2026, 5, 1, 2, 0, tzinfo=UTC)  # 10:00 in the clips' Asia/Shanghai: inside any hours

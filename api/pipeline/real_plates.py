@@ -16,10 +16,10 @@ import numpy as np
 import numpy.typing as npt
 
 from api.pipeline.real_clips import PARKING_NEGATIVES, clip_camera, kit_coco_detector_config, realdata_root
+from domain.types import Frame, PlateReading
 from vision.analyzer import StreetAnalyzer
 from vision.detectors.factory import build_detector
 from vision.plates.reader import Box, PlateCandidate, PlateReader
-from vision.types import Frame, PlateReading
 
 Image = npt.NDArray[np.uint8]
 BEIJING_CLIP = "cn_beijing_traffic_closeup_plates"

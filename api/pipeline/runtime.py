@@ -18,12 +18,13 @@ from api.db.episode_journal import DbEpisodeJournal
 from api.db.evidence_sink import open_writer
 from api.db.health_store import DbHealthReporter
 from api.drone_jobs import DroneJobRunner, start_drone_jobs
-from api.pipeline.sinks import EvidenceSink, FlightEvidenceSink
+from api.pipeline.camera_control import CameraControl, allowed_cameras
+from api.pipeline.evidence_queue import QueuedEvidenceSink
+from api.pipeline.sinks import FlightEvidenceSink
 from api.pipeline.street import StreetWiring
 from api.settings import Settings
-from api.source_policy import SourcePolicy, SourceRefused
 from evidence.writer import EvidenceWriter
-from ingest.config import AppConfig, CameraConfig
+from ingest.config import AppConfig
 from ingest.config.loader import config_sha256
 from ingest.supervisor import Supervisor, embedded_supervisor
 
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 class Pipeline:
     writer: EvidenceWriter
     supervisor: Supervisor | None = None
-    sink: EvidenceSink | None = None
+    sink: QueuedEvidenceSink | None = None
     drone_jobs: DroneJobRunner | None = None
     ray_cameras: Any = None  # api.ray_mode.runtime.RayCameras in Ray mode (ray imported only there)
     ray_drone_jobs: Any = None  # api.ray_mode.drone.RayDroneJobs in Ray mode
@@ -50,28 +51,14 @@ def start_evidence(settings: Settings) -> EvidenceWriter:
     return writer
 
 
-def allowed_cameras(policy: SourcePolicy, cameras: list[CameraConfig]) -> list[CameraConfig]:
-    """The cameras whose source the source policy allows, each with the exact source that was checked
-    (file paths absolute); the others are named in the log and not started."""
-    allowed = []
-    for camera in cameras:
-        try:
-            source = policy.check(camera.source, require_resolution=False)
-        except SourceRefused as exc:
-            log.error("camera %s not started: source refused by the source policy: %s", camera.id, exc)
-            continue
-        allowed.append(camera.model_copy(update={"source": source}))
-    return allowed
-
-
 def start_camera_workers(app: FastAPI, settings: Settings, config: AppConfig, pipeline: Pipeline) -> None:
     """One supervised worker per enabled camera in the database: the YAML ones and those integrators
-    registered through the API (cameras added while running start at the next start)."""
+    registered through the API. The supervisor runs even with no camera: cameras added, changed or
+    disabled through the API start, restart or stop in it (app.state.camera_control)."""
     with session_scope(app.state.session_factory) as session:
         cameras = allowed_cameras(app.state.source_policy, enabled_cameras(session))
     if not cameras:
-        log.info("no enabled cameras")
-        return
+        log.info("no enabled cameras yet")
     wiring = StreetWiring(config, settings.config, journal=DbEpisodeJournal(app.state.session_factory))
     pipeline.sink = wiring.sink(pipeline.writer)
     supervisor = embedded_supervisor(
@@ -80,6 +67,7 @@ def start_camera_workers(app: FastAPI, settings: Settings, config: AppConfig, pi
     supervisor.start()
     pipeline.supervisor = supervisor
     app.state.supervisor = supervisor
+    app.state.camera_control = CameraControl(app.state.session_factory, app.state.source_policy, supervisor)
 
 
 def start_camera_workers_on_ray(app: FastAPI, settings: Settings, address: str, pipeline: Pipeline) -> None:

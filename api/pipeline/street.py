@@ -1,21 +1,25 @@
-"""Street-camera wiring: one detector, analyzer and plate reader per camera, one evidence sink."""
+"""Street-camera wiring: one detector, analyzer and plate reader per camera, one plate-reading pool
+and one evidence sink for all of them."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from api.pipeline.context import ModelIdentity, camera_context
-from api.pipeline.sinks import EvidenceSink
+from api.pipeline.evidence_queue import QueuedEvidenceSink
 from evidence.records import RecordContext
 from evidence.writer import EvidenceWriter
 from ingest.config import AppConfig, CameraConfig
 from ingest.config.loader import config_sha256
+from ingest.readers.pyav_reader import LIVE_SCHEMES
 from vision.analyzer import StreetAnalyzer
 from vision.detectors.base import Detector
 from vision.detectors.factory import build_detector
 from vision.episodes import EpisodeJournal
+from vision.plates.pool import PlatePool
 from vision.plates.reader import PlateReader
 
 log = logging.getLogger(__name__)
@@ -33,6 +37,7 @@ class StreetWiring:
 
     def __post_init__(self) -> None:
         self.config_sha256 = config_sha256(self.config_path)
+        self.plate_pool = PlatePool(self.config.plates.read_threads)  # shared by the cameras of this process
 
     def detector_for(self, camera: CameraConfig) -> Detector:
         name = camera.detectors[0]
@@ -46,10 +51,19 @@ class StreetWiring:
     def analyzer_for(self, camera: CameraConfig) -> StreetAnalyzer:
         plates = self.config.plates
         reader = PlateReader(plates.engine_for(camera.id), intel_model=plates.intel_model)
-        return StreetAnalyzer(camera.analysis_setup(), self.detector_for(camera), reader, journal=self.journal)
+        # A live camera reads plates in the shared pool, so a slow read never delays its frames. A file
+        # does not run away while a plate is read: reading inline gives it every read a live camera
+        # playing the same footage in real time would get (in the pool, a file played at full speed
+        # would outrun its reads).
+        live = urlsplit(camera.source).scheme in LIVE_SCHEMES
+        return StreetAnalyzer(
+            camera.analysis_setup(), self.detector_for(camera), reader, journal=self.journal,
+            plate_pool=self.plate_pool if live else None,
+        )
 
     def context_for(self, camera: CameraConfig) -> RecordContext:
         return camera_context(camera, self.models[camera.id], self.config_sha256)
 
-    def sink(self, writer: EvidenceWriter) -> EvidenceSink:
-        return EvidenceSink(writer, self.context_for)
+    def sink(self, writer: EvidenceWriter) -> QueuedEvidenceSink:
+        """The cameras hand violations to one writer thread (evidence is written off their threads)."""
+        return QueuedEvidenceSink(writer, self.context_for)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from api.db.models import Event
@@ -62,3 +62,8 @@ def list_queue(
         return rows, None
     rows = rows[:limit]
     return rows, cursors.encode(rows[-1].created_at, rows[-1].id)
+
+
+def count_queue(session: Session, f: QueueFilter, now: datetime) -> int:
+    """How many events match the filter (all pages)."""
+    return int(session.scalar(select(func.count()).select_from(_filtered(f, now).subquery())) or 0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Query, Request, Response, status
@@ -24,7 +25,7 @@ from api.db.zones import zone_row
 from api.deps import SessionDep, SettingsDep, SourcePolicyDep
 from api.routes.common import AUTH_RESPONSES
 from api.schemas.camera import CameraPublic
-from api.source_policy import SourcePolicy, SourceRefused, SourceUnresolved
+from api.source_policy import SourcePolicy, SourceRefused, SourceUnresolved, file_source_path
 from ingest.config import CameraConfig, Location
 from ingest.config.camera import (
     MAX_DETECTOR_NAME,
@@ -119,6 +120,33 @@ def _verify_source(policy: SourcePolicy, cfg: CameraConfig) -> None:
         ) from None
 
 
+def _absolute_file_source(cfg: CameraConfig, project_root: Path) -> CameraConfig:
+    """A relative `file:` source is read from the project root and stored absolute; a file that is not
+    there is refused, naming the path looked at."""
+    path = file_source_path(cfg.source, project_root.resolve())
+    if path is None:
+        return cfg
+    if not path.is_file():
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            detail=[
+                f"source: file {path} does not exist (a relative file: path is read from the project root "
+                f"{project_root.resolve()})"
+            ],
+        )
+    return cfg.model_copy(update={"source": f"file:{path}"})
+
+
+def _run_now(request: Request, session: SessionDep, camera_id: str) -> None:
+    """Commit, then start / restart / stop the camera in the running pipeline (when there is one)."""
+    control = getattr(request.app.state, "camera_control", None)
+    if control is None:
+        return
+    session.commit()
+    outcome = control.apply(camera_id)
+    log.info("camera %s: %s without a restart", camera_id, outcome)
+
+
 def _apply(camera: Camera, cfg: CameraConfig) -> None:
     for key, value in _camera_fields(cfg).items():
         setattr(camera, key, value)
@@ -147,6 +175,7 @@ def create_camera(
     request: Request,
     user: IntegratorUser,
     session: SessionDep,
+    settings: SettingsDep,
     policy: SourcePolicyDep,
     now: NowDep,
     body: Annotated[
@@ -158,7 +187,7 @@ def create_camera(
     ],
 ) -> CameraPublic:
     """Register a camera with its zones. Validation is the YAML's; the source is masked in the reply."""
-    cfg = _validate(body)
+    cfg = _absolute_file_source(_validate(body), settings.project_root)
     _verify_detectors(request, cfg)
     _verify_source(policy, cfg)
     if session.get(Camera, cfg.id) is not None:
@@ -168,7 +197,9 @@ def create_camera(
     session.add(camera)
     session.flush()
     audit.record(session, user, "camera.create", "camera", cfg.id, now, source=cfg.source)
-    return CameraPublic.from_row(camera)
+    public = CameraPublic.from_row(camera)
+    _run_now(request, session, cfg.id)
+    return public
 
 
 @router.put("/{camera_id}", response_model=CameraPublic, responses={**AUTH_RESPONSES, **_404, **_422})
@@ -177,13 +208,14 @@ def replace_camera(
     request: Request,
     user: IntegratorUser,
     session: SessionDep,
+    settings: SettingsDep,
     policy: SourcePolicyDep,
     now: NowDep,
     body: Annotated[dict[str, Any], Body(openapi_examples={"camera": {"value": _CAMERA_EXAMPLE}})],
 ) -> CameraPublic:
     """Replace a camera and its zones. The body's id must match the path."""
     camera = _camera_or_404(session, camera_id)
-    cfg = _validate({**body, "id": body.get("id", camera_id)})
+    cfg = _absolute_file_source(_validate({**body, "id": body.get("id", camera_id)}), settings.project_root)
     if cfg.id != camera_id:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=["id: does not match the path"])
     _verify_detectors(request, cfg)
@@ -191,7 +223,9 @@ def replace_camera(
     _apply(camera, cfg)
     audit.record(session, user, "camera.replace", "camera", camera_id, now, source=cfg.source)
     session.flush()
-    return CameraPublic.from_row(camera)
+    public = CameraPublic.from_row(camera)
+    _run_now(request, session, camera_id)
+    return public
 
 
 @router.patch("/{camera_id}", response_model=CameraPublic, responses={**AUTH_RESPONSES, **_404, **_422})
@@ -201,6 +235,7 @@ def update_camera(
     request: Request,
     user: IntegratorUser,
     session: SessionDep,
+    settings: SettingsDep,
     policy: SourcePolicyDep,
     now: NowDep,
 ) -> CameraPublic:
@@ -209,13 +244,17 @@ def update_camera(
     camera = _camera_or_404(session, camera_id)
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
     cfg = _validate({**_config_of(camera), **changes})
+    if "source" in changes:
+        cfg = _absolute_file_source(cfg, settings.project_root)
     _verify_detectors(request, cfg)
     if "source" in changes or cfg.enabled:
         _verify_source(policy, cfg)
     _apply(camera, cfg)
     audit.record(session, user, "camera.update", "camera", camera_id, now, fields=",".join(sorted(changes)))
     session.flush()
-    return CameraPublic.from_row(camera)
+    public = CameraPublic.from_row(camera)
+    _run_now(request, session, camera_id)
+    return public
 
 
 @router.put("/{camera_id}/zones", response_model=CameraPublic, responses={**AUTH_RESPONSES, **_404, **_422})
@@ -238,7 +277,9 @@ def replace_zones(
         session, user, "camera.zones", "camera", camera_id, now, zones=",".join(z.name for z in zones)
     )
     session.flush()
-    return CameraPublic.from_row(camera)
+    public = CameraPublic.from_row(camera)
+    _run_now(request, session, camera_id)
+    return public
 
 
 @router.post(

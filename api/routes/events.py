@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from fastapi.responses import FileResponse
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 
 from api import audit
 from api.auth.deps import AdminUser, NowDep, ReviewerUser
@@ -15,8 +15,10 @@ from api.deps import SessionDep, SettingsDep
 from api.export.webhook import cancel_pending_deliveries, enqueue_case
 from api.review import cursor as cursors
 from api.review.evidence import Bundle, EvidenceError, bundle_zip, load_bundle, media_path, verify_status
-from api.review.queue import QueueFilter, list_queue
+from api.review.queue import QueueFilter, count_queue, list_queue
+from api.review.thumbnail import thumbnail_jpeg
 from api.review.workflow import Decision, claim, decide, release, reopen
+from api.routes.case_status import case_steps
 from api.routes.common import AUTH_RESPONSES, require_offset
 from api.schemas.event import (
     CameraBrief,
@@ -29,11 +31,9 @@ from api.schemas.event import (
     MarkPublic,
     MediaPublic,
     ReopenCreate,
-    ReviewPage,
     ReviewPublic,
     VerifyPublic,
 )
-from api.schemas.ids import IdQuery
 from api.schemas.times import QueryTime
 
 router = APIRouter(tags=["review"])
@@ -75,7 +75,11 @@ def list_events(
         rows, next_cursor = list_queue(session, f, now, limit, cursor)
     except cursors.BadCursor as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
-    return EventPage(items=[EventPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
+    return EventPage(
+        items=[EventPublic.model_validate(r) for r in rows],
+        next_cursor=next_cursor,
+        total=count_queue(session, f, now),
+    )
 
 
 def _event_or_404(session: SessionDep, event_id: str) -> Event:
@@ -201,6 +205,7 @@ def get_event(
         evidence=evidence,
         evidence_error=evidence_error,
         reviews=_reviews(session, event.id),
+        case_steps=case_steps(session, event.id),
     )
 
 
@@ -241,6 +246,22 @@ def get_event_media(
     audit.record(session, user, "evidence.view", "event", event_id, now, path=entry.path, kind=entry.kind)
     session.commit()
     return FileResponse(path, headers={"Cache-Control": "private, no-store"})
+
+
+@router.get(
+    "/events/{event_id}/thumbnail.jpg",
+    name="get_event_thumbnail",
+    responses={**AUTH_RESPONSES, **_404, 200: {"content": {"image/jpeg": {}}}},
+)
+def get_event_thumbnail(
+    event_id: str, user: ReviewerUser, session: SessionDep, settings: SettingsDep, now: NowDep
+) -> Response:
+    """A small JPEG of the event's confirmation photo (with its boxes), for the queue; audited."""
+    bundle = _bundle_for(session, settings, event_id)
+    data, source = thumbnail_jpeg(bundle)
+    audit.record(session, user, "evidence.view", "event", event_id, now, path=source, kind="thumbnail")
+    session.commit()
+    return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=300"})
 
 
 @router.get(
@@ -307,7 +328,14 @@ def decide_event(
         event = session.get(Event, event_id, populate_existing=True)
         assert event is not None
         enqueue_case(
-            session, event, review, settings.webhook_url, str(request.base_url), now, settings.case_codes_for
+            session,
+            event,
+            review,
+            settings.webhook_url,
+            str(request.base_url),
+            now,
+            settings.case_codes_for,
+            settings.evidence_dir,
         )
     return ReviewPublic.model_validate(review).model_copy(update={"reviewer": user.username})
 
@@ -331,38 +359,3 @@ def reopen_event(
 def event_reviews(event_id: str, user: ReviewerUser, session: SessionDep) -> list[ReviewPublic]:
     _event_or_404(session, event_id)
     return _reviews(session, event_id)
-
-
-@router.get("/reviews", response_model=ReviewPage, responses=AUTH_RESPONSES)
-def list_reviews(
-    user: ReviewerUser,
-    session: SessionDep,
-    reviewer_id: IdQuery = None,
-    mine: Annotated[bool, Query(description="Only my decisions")] = False,
-    decision: Annotated[Literal["approve", "reject", "reopen"] | None, Query()] = None,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> ReviewPage:
-    """Decision history, newest first."""
-    query = select(Review, User.username).join(User, User.id == Review.reviewer_id)
-    if mine:
-        reviewer_id = user.id
-    if reviewer_id is not None:
-        query = query.where(Review.reviewer_id == reviewer_id)
-    if decision is not None:
-        query = query.where(Review.decision == decision)
-    if cursor is not None:
-        try:
-            at, review_id = cursors.decode(cursor)
-            rid = int(review_id)
-        except (cursors.BadCursor, ValueError):
-            raise HTTPException(
-                status.HTTP_422_UNPROCESSABLE_CONTENT, detail="cursor is not one this API gave out"
-            ) from None
-        query = query.where(or_(Review.created_at < at, and_(Review.created_at == at, Review.id < rid)))
-    rows = list(session.execute(query.order_by(Review.created_at.desc(), Review.id.desc()).limit(limit + 1)))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    items = [ReviewPublic.model_validate(r).model_copy(update={"reviewer": name}) for r, name in rows]
-    next_cursor = cursors.encode(items[-1].created_at, items[-1].id) if more else None
-    return ReviewPage(items=items, next_cursor=next_cursor)

@@ -43,6 +43,7 @@ def export_cases(
         str(request.base_url),
         limit,
         settings.case_codes_for,
+        settings.evidence_dir,
     )
     audit.record(session, user, "export.cases", "export", format, now, count=str(len(cases)))
     if format == "csv":

@@ -51,7 +51,14 @@ def create_area(body: SurveyAreaCreate, session: SessionDep, user: DroneUser) ->
         raise HTTPException(
             status.HTTP_404_NOT_FOUND, f"flight {body.baseline_flight_id} not found"
         )
-    area = SurveyArea(name=body.name, polygon=body.polygon, baseline_flight_id=body.baseline_flight_id)
+    area = SurveyArea(
+        name=body.name,
+        polygon=body.polygon,
+        baseline_flight_id=body.baseline_flight_id,
+        address=body.address,
+        grid_code=body.grid_code,
+        responsible_unit=body.responsible_unit,
+    )
     session.add(area)
     session.flush()
     return area

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth.secrets import MIN_PASSWORD_LENGTH
 
-Role = Literal["reviewer", "integrator", "drone_operator", "admin"]
+Role = Literal["reviewer", "integrator", "drone_operator", "case_system", "admin"]
 
 
 class LoginRequest(BaseModel):

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from api.review.workflow import REASON_CODES
+from api.schemas.case_status import CaseStatusPublic
 
 ReasonCode = Annotated[
     str,
@@ -60,6 +61,7 @@ class EventPublic(BaseModel):
 class EventPage(BaseModel):
     items: list[EventPublic]
     next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null at the end")
+    total: int = Field(default=0, description="Events matching the filter, on all pages")
 
 
 class MarkPublic(BaseModel):
@@ -99,6 +101,20 @@ class CameraBrief(BaseModel):
     grid_code: str
 
 
+class ReviewedEvent(BaseModel):
+    """What a history row shows of the event a decision was on."""
+
+    violation_type: str
+    plate_text: str | None
+    camera_id: str | None
+    camera_name: str | None
+    flight_id: int | None
+    zone_name: str | None
+    address: str | None
+    timezone: str | None
+    status: str
+
+
 class ReviewPublic(BaseModel):
     model_config = ConfigDict(
         from_attributes=True,
@@ -126,6 +142,7 @@ class ReviewPublic(BaseModel):
     reason_code: str | None
     note: str | None
     created_at: datetime
+    event: ReviewedEvent | None = Field(default=None, description="In GET /reviews: the event's type and place")
 
 
 class ReviewPage(BaseModel):
@@ -139,6 +156,9 @@ class EventDetail(EventPublic):
     evidence: EvidencePublic | None
     evidence_error: str | None = None
     reviews: list[ReviewPublic]
+    case_steps: list[CaseStatusPublic] = Field(
+        default_factory=list, description="Steps the case system reported back (立案 … 结案)"
+    )
 
 
 class DecisionCreate(BaseModel):

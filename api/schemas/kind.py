@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
 from vision.violations.base import CaseCodes, ViolationKind
+from vision.violations.labels import label_names
 
 
 class NamesPublic(BaseModel):
@@ -45,6 +46,7 @@ class KindPublic(BaseModel):
     reject_reasons: list[RejectReasonPublic]
     case_codes: CaseCodesPublic  # as configured (ENFORCE_CASE_CODES), else the kind's defaults
     detector_labels: list[str]
+    label_names: dict[str, NamesPublic]  # detector labels and detail words (mud signs) in both languages
 
     @classmethod
     def of(cls, kind: ViolationKind, codes: CaseCodes) -> KindPublic:
@@ -67,4 +69,23 @@ class KindPublic(BaseModel):
                 major=codes.major, minor=codes.minor, major_name=codes.major_name, minor_name=codes.minor_name
             ),
             detector_labels=list(kind.detector_labels),
+            label_names={label: _names(label) for label in (*kind.detector_labels, *_detail_words(kind))},
         )
+
+
+def _names(label: str) -> NamesPublic:
+    names = label_names(label)
+    return NamesPublic(zh=names.zh, en=names.en)
+
+
+def _detail_words(kind: ViolationKind) -> tuple[str, ...]:
+    """The closed word lists in a kind's details (e.g. the mud truck's `mud_signs`), read from the
+    details model's `tuple[Literal[...], ...]` fields."""
+    words: list[str] = []
+    for name, field in kind.details_model.model_fields.items():
+        if name == "kind" or get_origin(field.annotation) is not tuple:
+            continue
+        for arg in get_args(field.annotation):
+            if get_origin(arg) is Literal:
+                words.extend(str(a) for a in get_args(arg))
+    return tuple(words)

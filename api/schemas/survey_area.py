@@ -29,6 +29,9 @@ class SurveyAreaCreate(BaseModel):
         },
     )
     baseline_flight_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    address: str | None = Field(default=None, max_length=500, description="Filed under in the case system")
+    grid_code: str | None = Field(default=None, max_length=64, description="网格编码")
+    responsible_unit: str | None = Field(default=None, max_length=200)
 
     @field_validator("polygon")
     @classmethod
@@ -56,6 +59,9 @@ class SurveyAreaPublic(BaseModel):
     name: str
     polygon: list[list[float]]
     baseline_flight_id: int | None
+    address: str | None = None
+    grid_code: str | None = None
+    responsible_unit: str | None = None
     created_at: datetime
 
 

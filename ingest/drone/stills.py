@@ -10,9 +10,9 @@ import cv2
 import numpy as np
 import piexif
 
+from domain.types import Frame
 from ingest.drone.errors import TelemetryError
 from vision.change.frames import GeoFrame, TelemetryRecord
-from vision.types import Frame
 
 _XMP = {
     k: re.compile(rf'drone-dji:{k}="([-+]?\d+(?:\.\d+)?)"'.encode())

@@ -8,10 +8,10 @@ from pathlib import Path
 import av
 import numpy as np
 
+from domain.types import Frame
 from ingest.drone.errors import FootageError
 from ingest.drone.srt import parse_srt
 from vision.change.frames import GeoFrame, TelemetryRecord
-from vision.types import Frame
 
 
 def probe_video(path: Path) -> tuple[int, int, float, int]:

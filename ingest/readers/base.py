@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from vision.types import Frame
+from domain.types import Frame
 
 
 class SourceError(Exception):

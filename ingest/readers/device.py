@@ -8,10 +8,10 @@ from urllib.parse import urlsplit
 import cv2
 import numpy as np
 
+from domain.types import Frame
 from ingest.readers.base import FrameReader, ReaderStats, SourceError, StallError
 from ingest.readers.pyav_reader import Clock, ReaderOptions, wall_clock
 from ingest.sampling import RateSampler
-from vision.types import Frame
 
 
 def device_index(url: str) -> int:

@@ -1,7 +1,8 @@
 """PyAV reader for RTSP, HTTP (MJPEG, HLS) and video files, with a keyframe-only decode mode.
 
 Frames are sampled to the analysis rate *before* colour conversion, so skipped frames cost only
-their decode. In keyframe mode non-key packets never reach the decoder.
+their decode, and pictures that are neither needed by the analysis rate nor referred to by another
+picture (most B-frames) are not even decoded. In keyframe mode non-key packets never reach the decoder.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from urllib.parse import urlsplit
 import av
 import av.error
 
+from domain.types import Frame
 from ingest.readers.base import CorruptSourceError, FrameReader, ReaderStats, SourceError, StallError
 from ingest.redact import mask_text, mask_url
 from ingest.sampling import RateSampler
-from vision.types import Frame
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,9 @@ class ReaderOptions:
     stall_timeout_s: float = 10.0  # no packet for this long on a live source -> StallError
     rtsp_transport: Literal["tcp", "udp"] = "tcp"
     truncation_tolerance_s: float = 1.0  # a file ending this much before its declared duration is truncated
+    # full mode: pictures well before the next one the analysis rate takes, and that no other picture
+    # refers to (most B-frames), are dropped by the decoder instead of decoded
+    skip_unneeded: bool = True
     extra_options: dict[str, str] = field(default_factory=dict)
 
 
@@ -74,6 +78,7 @@ class PyAVReader(FrameReader):
         self._start_time = start_time
         self._container: Any = None
         self._offsets: deque[float] = deque(maxlen=50)
+        self._sampled_pts: float | None = None  # presentation time of the last frame handed out
         self._name = mask_url(url) if self.live else str(file_path(url))
 
     # -- opening -----------------------------------------------------------------------------------
@@ -147,6 +152,8 @@ class PyAVReader(FrameReader):
         first_time: float | None = None  # presentation time of the first frame
         packet_span: list[float] = []  # first and last packet time seen by the demuxer (all packets)
         last_time: float | None = None
+        rate = float(video.average_rate) if video.average_rate else 0.0
+        skips = self.options.skip_unneeded and not keyframe_only and rate > 0
         try:
             for av_frame, received_at in self._decoded(container, video, keyframe_only, packet_span):
                 self.stats.frames_decoded += 1
@@ -156,6 +163,8 @@ class PyAVReader(FrameReader):
                     if first_time is None:
                         first_time = pts_s
                     last_time = pts_s
+                    if skips and first_time is not None:  # dropped pictures keep their numbers
+                        index = round((pts_s - first_time) * rate)
                 if self.live:
                     captured_at = received_at  # wall clock when the picture's data arrived
                     self._update_clock_offset(container, pts_s, captured_at)
@@ -166,6 +175,7 @@ class PyAVReader(FrameReader):
                 if not sampler.take(captured_at):
                     continue
                 self.stats.frames_sampled += 1
+                self._sampled_pts = pts_s
                 yield Frame(
                     source_id=self.source_id,
                     index=index,
@@ -218,17 +228,32 @@ class PyAVReader(FrameReader):
         self, container: Any, video: Any, keyframe_only: bool, packet_span: list[float]
     ) -> Iterator[tuple[Any, datetime]]:
         """Complete pictures in presentation order with their arrival time; in keyframe mode only
-        key pictures are decoded."""
+        key pictures are decoded, otherwise the decoder drops unneeded non-reference pictures."""
+        skipping = False
         for group, received_at in self._packet_groups(container, video, packet_span):
             flush = any(p.size == 0 for p in group)
             if keyframe_only and not flush and not any(p.is_keyframe for p in group):
                 continue
+            if not keyframe_only and self.options.skip_unneeded:
+                skip = not flush and not self._needed(group[0], video)
+                if skip != skipping:
+                    video.codec_context.skip_frame = "NONREF" if skip else "DEFAULT"
+                    skipping = skip
             by_pts: dict[int | None, Any] = {}
             for packet in group:
                 for av_frame in packet.decode():
                     by_pts[av_frame.pts] = av_frame  # a later output of the same picture is more complete
             for av_frame in by_pts.values():
                 yield av_frame, received_at
+
+    def _needed(self, packet: Any, video: Any) -> bool:
+        """Whether the picture may be the next one the analysis rate takes: from one and a half frame
+        intervals before it is due (the sampler's own slack included), decode everything."""
+        if self._sampled_pts is None or packet.pts is None or packet.time_base is None or not video.average_rate:
+            return True
+        frame_s = 1.0 / float(video.average_rate)
+        due = self._sampled_pts + 1.0 / self.options.analysis_fps
+        return float(packet.pts * packet.time_base) >= due - 1.5 * frame_s
 
     def _check_complete(self, container: Any, video: Any, packet_span: list[float]) -> None:
         if self.stats.frames_decoded == 0 or not packet_span:

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from domain.types import EvidencePhoto, Frame, Violation
 from ingest.config import CameraConfig
-from vision.types import EvidencePhoto, Frame, Violation
 from vision.violations.parking import ParkingDetails
 
 

@@ -12,8 +12,8 @@ from typing import Literal
 
 from pydantic import Field
 
+from domain.types import Detections, Frame, Violation
 from vision.rules.common import anchor, episode_key, local_time, mark, normalised, photo, polygon_of
-from vision.types import Detections, Frame, Violation
 from vision.violations.base import (
     CaseCodes,
     DetailsBase,

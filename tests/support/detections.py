@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from vision.types import Detections
+from domain.types import Detections
 
 
 def _iou(a: np.ndarray, b: np.ndarray) -> float:

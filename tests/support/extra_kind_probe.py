@@ -39,6 +39,7 @@ def main(database_url: str, work: Path) -> dict[str, object]:
     from api.db.base import make_engine
     from api.db.camera_config import enabled_cameras
     from api.settings import Settings
+    from domain.types import Detections, Frame
     from evidence.keys import Signer
     from evidence.sink import MemoryRecordSink
     from evidence.synthetic import make_context
@@ -46,7 +47,6 @@ def main(database_url: str, work: Path) -> dict[str, object]:
     from ingest.config.loader import load_config_text
     from tests.integration.api.review_fixtures import make_world
     from vision.rules import build_rule
-    from vision.types import Detections, Frame
 
     found: dict[str, object] = {}
     config = load_config_text(CONFIG)

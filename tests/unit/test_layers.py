@@ -1,6 +1,7 @@
-"""Import direction between the packages, so none imports one that imports it back: vision imports none
-of the others; evidence and ingest may import vision but not each other's callers (evidence never
-imports ingest or api, ingest never imports api); api is the composition root and imports them all.
+"""Import direction between the packages, so none imports one that imports it back: domain (the
+shared value types) imports none of the project; vision imports only domain; evidence and ingest may
+import vision but not each other's callers (evidence never imports ingest or api, ingest never imports
+api); api is the composition root and imports them all.
 
 Every import statement of every module is read from its source (an AST walk), so imports inside
 functions count as well as those at the top.
@@ -15,6 +16,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 FORBIDDEN = {
+    "domain": {"vision", "ingest", "api", "evidence"},
     "vision": {"ingest", "api", "evidence"},
     "evidence": {"ingest", "api"},
     "ingest": {"api"},
@@ -43,7 +45,7 @@ def violations(package: str) -> list[str]:
 
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
 def test_package_imports_only_downwards(package: str) -> None:
-    assert len(list((REPO / package).rglob("*.py"))) > 5  # the walk sees the package's modules
+    assert len(list((REPO / package).rglob("*.py"))) >= 2  # the walk sees the package's modules
     assert violations(package) == []
 
 

@@ -9,8 +9,8 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from domain.types import Detections
 from vision.geometry.camera import apply_h
-from vision.types import Detections
 
 Image = npt.NDArray[np.uint8]
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from vision.types import Frame
+from domain.types import Frame
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from domain.types import Detections
 from vision.change.compare import Candidate, new_structures
 from vision.change.config import DroneConfig
 from vision.change.detector import ROOF_LABEL
@@ -26,7 +27,6 @@ from vision.change.selection import ground_polygon, overlap, pose_of
 from vision.detectors.base import Detector
 from vision.geometry.camera import Intrinsics, apply_h, image_to_ground
 from vision.geometry.geo import LocalFrame, polygon_area_m2
-from vision.types import Detections
 
 log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]

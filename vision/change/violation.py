@@ -7,9 +7,9 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
+from domain.types import EvidencePhoto, Frame, LabelledBox, Violation
 from vision.change.compare import warp_box
 from vision.change.pipeline import Finding
-from vision.types import EvidencePhoto, Frame, LabelledBox, Violation
 from vision.violations.rooftop import RooftopDetails
 
 CROP_MIN_PX = 160

@@ -10,7 +10,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
-from vision.types import Detections
+from domain.types import Detections
 
 
 @runtime_checkable

@@ -7,20 +7,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-PIPELINE_LABELS = frozenset(
-    {
-        "vehicle",
-        "truck",
-        "person",
-        "license_plate",
-        "mud",
-        "uncovered_load",
-        "smoke",
-        "fire",
-        "grill",
-        "roof_structure",
-    }
-)
+from vision.violations import registry
+
+GENERIC_LABELS = frozenset({"vehicle", "truck", "person", "license_plate"})  # tracking and plate reading
+PIPELINE_LABELS = GENERIC_LABELS | frozenset(label for kind in registry.KINDS for label in kind.detector_labels)
 
 
 class _DetectorBase(BaseModel):

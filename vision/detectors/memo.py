@@ -8,8 +8,8 @@ import hashlib
 import numpy as np
 import numpy.typing as npt
 
+from domain.types import Detections
 from vision.detectors.base import Detector
-from vision.types import Detections
 
 
 class MemoDetector:

@@ -10,11 +10,11 @@ import numpy as np
 import numpy.typing as npt
 import onnxruntime as ort
 
+from domain.types import Detections
 from vision.detectors.base import DetectorError, file_sha256, label_table, to_detections, verify_weights
 from vision.detectors.config import OnnxDetectorConfig
 from vision.detectors.letterbox import model_input, rect_shape
 from vision.detectors.yolo_output import decode
-from vision.types import Detections
 
 
 def _metadata_names(session: ort.InferenceSession, path: Path) -> dict[int, str]:

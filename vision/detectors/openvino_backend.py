@@ -13,11 +13,11 @@ import numpy.typing as npt
 import openvino as ov
 import yaml
 
+from domain.types import Detections
 from vision.detectors.base import DetectorError, file_sha256, label_table, to_detections, verify_weights
 from vision.detectors.config import OpenVinoDetectorConfig
 from vision.detectors.letterbox import model_input
 from vision.detectors.yolo_output import decode
-from vision.types import Detections
 
 
 def ir_file(path: Path) -> Path:

@@ -7,9 +7,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from domain.types import Detections
 from vision.detectors.base import DetectorError, file_sha256, label_table, to_detections, verify_weights
 from vision.detectors.config import UltralyticsDetectorConfig
-from vision.types import Detections
 
 
 def resolve_device(device: str) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from vision.types import Detections
+from domain.types import Detections
 
 Boxes = npt.NDArray[np.float32]
 

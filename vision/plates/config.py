@@ -23,6 +23,10 @@ class PlatesConfig(BaseModel):
         description="Optional OpenVINO IR of Intel license-plate-recognition-barrier-0001 (not shipped): "
         "a second recogniser combined with LPRNet.",
     )
+    read_threads: int = Field(
+        default=1, ge=1, le=16,
+        description="Plate-reading threads shared by the cameras of one process, off the cameras' own threads.",
+    )
     camera_engines: dict[str, PlateEngine] = Field(
         default_factory=dict, description="Camera id -> engine, where a camera needs another engine."
     )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from domain.types import PlateReading
 from vision.plates.reader import PlateCandidate
-from vision.types import PlateReading
 
 
 class PlateVoter:
@@ -20,6 +20,19 @@ class PlateVoter:
 
     def __len__(self) -> int:
         return len(self.candidates)
+
+    def settled(self, votes: int, share: float) -> bool:
+        """The leading text has at least `votes` reads and `share` of all the weight: more reads
+        cannot change the result."""
+        if len(self.candidates) < votes:
+            return False
+        weights: dict[str, float] = defaultdict(float)
+        counts: dict[str, int] = defaultdict(int)
+        for c in self.candidates:
+            weights[c.text] += c.confidence
+            counts[c.text] += 1
+        text = max(weights, key=lambda t: (weights[t], t))
+        return counts[text] >= votes and weights[text] >= share * sum(weights.values())
 
     def best(self) -> PlateReading | None:
         if not self.candidates:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, tzinfo
 
 import numpy as np
 
+from domain.types import Detections, EvidencePhoto, Frame, LabelledBox, ObjectIdentity, Violation
 from vision.rules.common import (
     Box,
     anchor,
@@ -20,7 +21,6 @@ from vision.rules.common import (
     photo,
     polygon_of,
 )
-from vision.types import Detections, EvidencePhoto, Frame, LabelledBox, ObjectIdentity, Violation
 from vision.violations.barbecue import BarbecueDetails, BarbecueWatchZone
 
 

@@ -9,7 +9,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from vision.types import Detections, EvidencePhoto, Frame, LabelledBox, Violation
+from domain.types import Detections, EvidencePhoto, Frame, LabelledBox, Violation
 
 VEHICLE_LABELS = ("vehicle", "truck")
 Box = npt.NDArray[np.float32]

@@ -24,6 +24,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
 
+from domain.types import Detections, Frame, Violation
 from vision.episodes import EpisodeSighting, KnownEpisode, norm_iou
 from vision.identity import Verdict, appearance_of, compare, confident_plate
 from vision.rules.common import (
@@ -39,7 +40,6 @@ from vision.rules.common import (
     polygon_of,
 )
 from vision.rules.stay import Sighting, Stay, at_border, covered
-from vision.types import Detections, Frame, Violation
 from vision.violations.base import PlateLookup
 from vision.violations.parking import NoParkingZone, ParkingDetails
 

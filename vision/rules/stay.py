@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from domain.types import Detections, EvidencePhoto, Frame, ObjectIdentity, PlateReading
 from vision.identity import Appearance, Verdict, compare, plates_conflict
 from vision.rules.common import Box, anchor, box_size, ioa, normalised_box
-from vision.types import Detections, EvidencePhoto, Frame, ObjectIdentity, PlateReading
 
 OCCLUDED_SHARE = 0.25  # a box covered this much by another vehicle's box gives no clear view
 IN_FRONT_SHARE = 0.02  # nor does any overlap with a vehicle standing nearer the camera (lower bottom edge)

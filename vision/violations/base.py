@@ -1,7 +1,7 @@
 """What a violation kind declares about itself: one `ViolationKind` value per kind module.
 
-Imports only pydantic and `vision.zones` at run time, so `vision.types` can use `DetailsBase`
-without a cycle (rules, which import `vision.types`, are imported lazily by each kind's builder).
+Imports only pydantic and `vision.zones` at run time, so `domain.types` can use `DetailsBase`
+without a cycle (rules, which import `domain.types`, are imported lazily by each kind's builder).
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.types import DetailsBase
 from vision.zones import ZoneBase
 
 if TYPE_CHECKING:
+    from domain.types import PlateReading
     from vision.rules.common import Rule
-    from vision.types import PlateReading
 
 Source = Literal["camera", "drone"]
 PlateLookup = Callable[[int], "PlateReading | None"]  # a track's voted plate reading
@@ -64,13 +65,6 @@ class RuleContext:
 
     tz: tzinfo
     plate_of: PlateLookup | None = None
-
-
-class DetailsBase(BaseModel):
-    """Facts a kind's violations record in the manifest; each kind narrows `kind` to its type."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    kind: str
 
 
 class ParamsBase(BaseModel):

@@ -12,7 +12,7 @@ names, plate handling, `enforce eval`'s kinds, export codes and manifest details
 
 from __future__ import annotations
 
-from vision.violations import barbecue, mud_truck, parking, rooftop
+from vision.violations import barbecue, mud_truck, parking, rooftop, street_vending
 from vision.violations.base import RejectReason, ViolationKind
 
 KINDS: tuple[ViolationKind, ...] = (
@@ -20,6 +20,7 @@ KINDS: tuple[ViolationKind, ...] = (
     mud_truck.KIND,
     barbecue.KIND,
     rooftop.KIND,
+    street_vending.KIND,
 )
 
 

@@ -19,6 +19,10 @@ class SurveyArea(Base):
     baseline_flight_id: Mapped[int | None] = mapped_column(
         ForeignKey("flights.id", use_alter=True, ondelete="SET NULL"), nullable=True
     )
+    # Where the area is in the city's case system: what a rooftop case from it is filed under.
+    address: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    grid_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    responsible_unit: Mapped[str | None] = mapped_column(String(200), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from api.db.base import Base, UTCDateTime, utcnow
 
-ROLES = ("reviewer", "integrator", "drone_operator", "admin")
+ROLES = ("reviewer", "integrator", "drone_operator", "case_system", "admin")
 
 
 class User(Base):

@@ -111,16 +111,24 @@ def test_snapshot_of_an_existing_bad_camera_is_refused_and_audited(
     assert entry.detail["result"] == "refused" and "evidence store" in entry.detail["reason"]
 
 
-def test_a_file_under_a_media_root_still_works_and_is_audited(
-    api: TestClient, world: ApiWorld, integrator: dict[str, str]
-) -> None:
-    (world.tmp / "media").mkdir()
-    _video(world.tmp / "media" / "clip.mp4")
-    relative = "file:media/clip.mp4"  # relative to the cameras file's folder, like the YAML's
-    created = api.post("/cameras", json={**CAMERA, "source": relative}, headers=integrator)
-    assert created.status_code == 201, created.text
-    response = api.post("/cameras/renmin-03/snapshot", headers=integrator)
-    assert response.status_code == 200 and response.headers["content-type"] == "image/jpeg"
+def test_a_file_under_a_media_root_still_works_and_is_audited(world: ApiWorld, integrator: dict[str, str]) -> None:
+    root = world.tmp / "project"
+    (root / "media").mkdir(parents=True)
+    _video(root / "media" / "clip.mp4")
+    with make_client(world, media_roots=[world.tmp], project_root=root) as api:
+        missing = api.post("/cameras", json={**CAMERA, "source": "file:media/nope.mp4"}, headers=integrator)
+        assert missing.status_code == 422
+        assert missing.json()["detail"] == [
+            f"source: file {root / 'media' / 'nope.mp4'} does not exist (a relative file: path is read from "
+            f"the project root {root})"
+        ]
+        relative = "file:media/clip.mp4"  # relative to the project root, not to the cameras file's folder
+        created = api.post("/cameras", json={**CAMERA, "source": relative}, headers=integrator)
+        assert created.status_code == 201, created.text
+        with world.factory() as s:
+            assert s.get_one(Camera, "renmin-03").source_url == f"file:{root / 'media' / 'clip.mp4'}"
+        response = api.post("/cameras/renmin-03/snapshot", headers=integrator)
+        assert response.status_code == 200 and response.headers["content-type"] == "image/jpeg"
     with world.factory() as s:
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "camera.snapshot")).one()
     assert (entry.actor, entry.target_id, entry.detail["result"]) == ("wang.gong", "renmin-03", "ok")

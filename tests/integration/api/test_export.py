@@ -83,10 +83,85 @@ def test_export_json_and_csv_with_zip_links(api: TestClient, world: ApiWorld) ->
     assert api.get(zip_path, headers=headers).status_code == 200
     response = api.get("/exports/cases", params={"format": "csv"}, headers=headers)
     assert response.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel on Chinese Windows reads UTF-8
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [r["event_id"] for r in rows] == [approved]
     assert rows[0]["plate_text"] == "'=HYPERLINK(1)"  # no formula injection into spreadsheets
     assert rows[0]["evidence_zip_url"] == cases[0]["evidence_zip_url"]
+    assert rows[0]["photo_urls"] == " ".join(cases[0]["photo_urls"])
+
+
+def test_export_carries_codes_local_time_description_photos_and_reviewer(api: TestClient, world: ApiWorld) -> None:
+    from vision.violations import registry
+
+    headers = world.headers("li.wei", "reviewer")
+    approved = _approve(api, world, headers, minutes=1, evidence=True, plate="浙A12345")
+    [case] = api.get("/exports/cases", headers=headers).json()
+    codes = registry.kind_of("illegal_parking").case_codes
+    assert (case["case_major"], case["case_minor"]) == (codes.major, codes.minor)
+    assert (case["case_major_name"], case["case_minor_name"]) == (codes.major_name, codes.minor_name)
+    assert case["timezone"] == "Asia/Shanghai"
+    assert case["confirmed_local"] == "2026-05-01T09:01:00+08:00"  # 01:01 UTC at the camera
+    assert case["first_seen_local"] == "2026-05-01T08:55:30+08:00"
+    assert case["description"] == "2026-05-01 09:01 于人民路 1号（curb）发现违法停车，车牌 浙A12345。"
+    assert case["reviewer_name"] == "li.wei" and case["reviewer_id"] is not None
+    assert [u.rsplit("/", 2)[-2:] for u in case["photo_urls"]] == [
+        ["original", "01-arrival.png"], ["original", "02-interval.png"], ["original", "03-confirmation.png"]
+    ]
+    photo = "/" + case["photo_urls"][0].split("/", 3)[3]
+    assert photo.startswith(f"/events/{approved}/media/")
+    assert api.get(photo, headers=headers).status_code == 200
+    assert api.get(photo).status_code == 401  # the links need a login
+
+
+def test_an_approved_rooftop_case_exports_its_place_position_and_area(api: TestClient, world: ApiWorld) -> None:
+    """A drone finding has no camera: its position and area come from its signed record, its address,
+    grid and unit from its flight's survey area."""
+    from dataclasses import replace
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from api.db.evidence_sink import DatabaseRecordSink
+    from api.db.models import Event, Flight, SurveyArea
+    from api.pipeline.sinks import FlightEvidenceSink
+    from evidence.keys import Signer
+    from evidence.synthetic import make_violation
+    from evidence.writer import EvidenceWriter
+    from vision.violations.rooftop import RooftopDetails
+
+    headers = world.headers("li.wei", "reviewer")
+    with world.factory.begin() as s:
+        area = SurveyArea(name="north block", polygon=[[30.28, 120.16], [30.29, 120.16], [30.29, 120.17]],
+                          address="文三路 100 号 北区", grid_code="330106-007", responsible_unit="西湖区城管执法局")
+        s.add(area)
+        s.flush()
+        flight = Flight(flown_on=date(2026, 5, 1), survey_area_id=area.id)
+        s.add(flight)
+        s.flush()
+        flight_id = flight.id
+    writer = EvidenceWriter(
+        world.tmp / "evidence", Signer.load_or_create(world.tmp / "keys" / "signing.key"),
+        DatabaseRecordSink(world.factory), spool_dir=world.tmp / "spool",
+    )
+    weights = world.tmp / "aerial.onnx"
+    weights.write_bytes(b"weights")
+    violation = replace(
+        make_violation(device_id=str(flight_id), width=160, height=90, clip_frames=3),
+        violation_type="rooftop_structure", zone_name="north block", plate=None,
+        details=RooftopDetails(lat=30.281234, lon=120.161234, area_m2=42.5),
+    )
+    record = FlightEvidenceSink(writer, weights, "c" * 64).submit(violation)
+    with world.factory() as s:
+        event_id = s.scalars(select(Event.id).where(Event.evidence_record_id == record)).one()
+    assert api.post(f"/events/{event_id}/decision", json={"decision": "approve"}, headers=headers).status_code == 201
+    [case] = api.get("/exports/cases", headers=headers).json()
+    assert (case["flight_id"], case["camera_id"]) == (flight_id, None)
+    assert (case["lat"], case["lon"], case["area_m2"]) == (30.281234, 120.161234, 42.5)
+    assert (case["address"], case["grid_code"], case["responsible_unit"]) == (
+        "文三路 100 号 北区", "330106-007", "西湖区城管执法局"  # filed under the survey area
+    )
+    assert "屋顶违建" in case["description"] and "面积约 42.5 平方米" in case["description"]
 
 
 def test_webhook_retries_with_backoff_same_idempotency_key_then_delivers(

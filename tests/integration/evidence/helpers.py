@@ -8,8 +8,8 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from api.db.models.camera import Camera
+from domain.types import Violation
 from evidence.synthetic import make_violation
-from vision.types import Violation
 
 T0 = datetime(2026, 11, 22, 8, 0, 0, tzinfo=UTC)
 

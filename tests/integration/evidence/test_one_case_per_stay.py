@@ -16,6 +16,7 @@ from api.db.base import make_engine, make_session_factory
 from api.db.episode_journal import DbEpisodeJournal
 from api.db.evidence_sink import DatabaseRecordSink
 from api.db.models.event import Event
+from domain.types import ObjectIdentity, PlateReading, Violation
 from evidence.dedup import DedupPolicy
 from evidence.keys import Signer
 from evidence.synthetic import make_context, make_violation
@@ -23,7 +24,6 @@ from evidence.writer import EvidenceWriter
 from tests.integration.evidence.helpers import T0, add_camera
 from vision.episodes import EpisodeSighting
 from vision.identity import appearance_of
-from vision.types import ObjectIdentity, PlateReading, Violation
 
 BOX = (1 / 3, 1 / 2, 1 / 3 + 1 / 4, 5 / 6)  # make_violation's vehicle, normalised
 

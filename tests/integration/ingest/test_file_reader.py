@@ -93,3 +93,18 @@ def test_broken_files_give_a_clear_error_naming_the_file(
     with pytest.raises(CorruptSourceError, match=message) as info:
         read(path, analysis_fps=5, decode=decode)
     assert str(path) in str(info.value)
+
+
+def test_pictures_the_rate_does_not_need_are_not_decoded_and_the_sampled_frames_are_the_same() -> None:
+    demo = Path(__file__).resolve().parents[3] / "demo" / "parking.mp4"  # 10 fps H.264 with B-frames
+    start = datetime(2026, 5, 1, 1, tzinfo=UTC)
+    taken: dict[bool, list[tuple[datetime, int]]] = {}
+    decoded: dict[bool, int] = {}
+    for skip in (False, True):
+        reader = PyAVReader("cam", f"file:{demo}", ReaderOptions(analysis_fps=2, skip_unneeded=skip), start_time=start)
+        taken[skip] = [(frame.captured_at, frame.index) for frame, _ in zip(reader, range(20), strict=False)]
+        decoded[skip] = reader.stats.frames_decoded
+        reader.close()
+    assert taken[True] == taken[False] and len(taken[True]) == 20  # same times, same picture numbers
+    assert taken[True][1][0] - taken[True][0][0] == timedelta(seconds=0.5) and taken[True][1][1] == 5
+    assert decoded[True] < 0.85 * decoded[False]  # most B-frames dropped by the decoder

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from domain.types import Frame, Violation
 from ingest.config import CameraConfig
 from ingest.readers import open_reader
 from ingest.ring import FrameRing
@@ -15,7 +16,6 @@ from ingest.supervisor import Supervisor
 from ingest.testclips import write_clip
 from ingest.worker import CameraWorker
 from tests.support.bright_square import BrightSquareAnalyzer, JsonDirSink
-from vision.types import Frame, Violation
 
 START = datetime(2026, 5, 1, 8, 30, tzinfo=UTC)
 LOCATION = {"lat": 30.2, "lon": 120.1, "address": "gate", "grid_code": "330102", "responsible_unit": "unit"}

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from domain.types import Violation
 from evidence.keys import Signer
 from evidence.records import EvidenceRecord
 from evidence.sink import MemoryRecordSink
 from evidence.synthetic import make_context, make_violation
 from evidence.writer import EvidenceWriter
-from vision.types import Violation
 
 T0 = datetime(2026, 11, 22, 8, 0, 0, tzinfo=UTC)
 

@@ -2,9 +2,9 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
+from domain.types import Frame
 from ingest.motion import MotionGate
 from ingest.testclips import background, scene_frame
-from vision.types import Frame
 
 T0 = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
 BASE = background(640, 360)
@@ -48,3 +48,18 @@ def test_small_change_below_threshold_is_ignored_but_a_car_sized_one_is_not() ->
     car = speck.copy()
     car[200:260, 300:420] = (30, 30, 200)
     assert gate.update(frame(2, car))
+
+
+def test_change_outside_the_regions_does_not_wake_the_detector() -> None:
+    left_half = [(0.0, 0.0), (0.3, 0.0), (0.3, 1.0), (0.0, 1.0)]
+    still = BASE.copy()
+    moved = BASE.copy()
+    moved[100:200, 500:600] = 255  # a bright object appears on the right, far from the region
+    everywhere, in_zones = MotionGate(recheck_s=60), MotionGate(recheck_s=60, regions=[left_half])
+    for gate in (everywhere, in_zones):
+        gate.update(frame(0, still))
+    assert everywhere.update(frame(0.5, moved))
+    assert not in_zones.update(frame(0.5, moved))
+    near = BASE.copy()
+    near[100:200, 120:180] = 255  # inside the region: it counts
+    assert in_zones.update(frame(1.0, near))

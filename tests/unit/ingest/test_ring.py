@@ -3,9 +3,9 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
+from domain.types import Frame
 from ingest.ring import FrameRing
 from ingest.testclips import background, scene_frame
-from vision.types import Frame
 
 T0 = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
 BASE = background(320, 240)

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 
+from domain.types import Detections, Frame, Violation
 from ingest.config.camera import CameraConfig, Location
 from tests.support.plates import VEHICLE, street_with_vehicle
 from tests.support.yolo_test_model import COCO_STREET_MAP, IMAGE_SIZE, BuiltModel, scene
@@ -15,7 +16,6 @@ from vision.camera_setup import CameraSetup
 from vision.detectors import build_detector
 from vision.detectors.config import OnnxDetectorConfig
 from vision.plates import PlateReader
-from vision.types import Detections, Frame, Violation
 
 TZ = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 5, 1, 9, 0, tzinfo=TZ)

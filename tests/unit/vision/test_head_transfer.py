@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from vision.head_transfer import retarget_classes
+from vision.head_transfer import append_class, class_convs, graft_class, retarget_classes, train_only_class
 
 
 @pytest.fixture(scope="module")
@@ -37,3 +37,34 @@ def test_unknown_source_class_is_refused(coco_like: torch.nn.Module) -> None:
         retarget_classes(coco_like, ["vehicle"], {"vehicle": "bus"})
     with pytest.raises(ValueError, match="not in the new class list"):
         retarget_classes(coco_like, ["vehicle"], {"lorry": "truck"})
+
+
+def test_append_class_keeps_every_old_output(coco_like: torch.nn.Module) -> None:
+    new = append_class(coco_like, "vending_stall").eval()
+    image = torch.rand(1, 3, 256, 320)
+    with torch.no_grad():
+        old_out, new_out = coco_like(image)[0], new(image)[0]
+    assert new.names[4] == "vending_stall" and new_out.shape[1] == old_out.shape[1] + 1
+    torch.testing.assert_close(new_out[:, :-1], old_out, rtol=0, atol=0)
+    with pytest.raises(ValueError, match="already predicts 'car'"):
+        append_class(coco_like, "car")
+
+
+def test_only_the_new_class_row_learns_and_grafts_back(coco_like: torch.nn.Module) -> None:
+    new = append_class(coco_like, "stall")
+    train_only_class(new, 4)
+    out = new.train()(torch.rand(2, 3, 128, 128))
+    parts = [o.float().sum() for o in (out.values() if isinstance(out, dict) else out) if torch.is_tensor(o)]
+    torch.stack(parts).sum().backward()
+    for conv in class_convs(new):
+        assert conv.weight.grad is not None and conv.bias.grad is not None
+        assert float(conv.weight.grad[:4].abs().max()) == 0 and float(conv.weight.grad[4].abs().max()) > 0
+        assert float(conv.bias.grad[:4].abs().max()) == 0
+    trained = append_class(coco_like, "stall")
+    with torch.no_grad():
+        for conv in class_convs(trained):
+            conv.weight.add_(1.0)  # every row moved: only row 4 may come over
+    grafted = graft_class(append_class(coco_like, "stall"), trained, 4)
+    for mine, theirs, source in zip(class_convs(grafted), class_convs(trained), class_convs(coco_like), strict=True):
+        torch.testing.assert_close(mine.weight[4], theirs.weight[4])
+        torch.testing.assert_close(mine.weight[:4], source.weight)

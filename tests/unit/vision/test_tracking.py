@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
+from domain.types import Frame
 from tests.unit.vision.rules.sequences import Obj, detections
 from vision.tracking import Tracker
-from vision.types import Frame
 
 IMAGE = np.zeros((720, 1280, 3), np.uint8)
 START = datetime(2026, 5, 1, 1, tzinfo=UTC)

@@ -52,7 +52,7 @@ def motion_blur(image: Image, length: int, angle_deg: float) -> Image:
     dx, dy = np.cos(np.radians(angle_deg)) * c, np.sin(np.radians(angle_deg)) * c
     cv2.line(k, (round(c - dx), round(c - dy)), (round(c + dx), round(c + dy)), 1.0, 1)
     k /= max(k.sum(), 1e-6)
-    return cv2.filter2D(image, -1, k)
+    return np.asarray(cv2.filter2D(image, -1, k), np.uint8)
 
 
 def jpeg(image: Image, quality: int) -> Image:
@@ -60,7 +60,10 @@ def jpeg(image: Image, quality: int) -> Image:
     ok, buf = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
     if not ok:
         raise RuntimeError("JPEG encoding failed")
-    return cv2.imdecode(buf, cv2.IMREAD_COLOR)
+    decoded = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+    if decoded is None:
+        raise RuntimeError("JPEG decoding failed")
+    return np.asarray(decoded, np.uint8)
 
 
 def glow(image: Image, points: list[tuple[int, int, float, tuple[int, int, int]]]) -> Image:

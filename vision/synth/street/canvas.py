@@ -92,12 +92,13 @@ class Canvas:
     def _fill(
         self, ipts: npt.NDArray[np.int32], colour: Colour, eid: int, depth: float, emissive: bool
     ) -> None:
-        cv2.fillPoly(self.image, ipts, colour)
-        cv2.fillPoly(self.ids, ipts, eid)
-        cv2.fillPoly(self.depth, ipts, depth)
-        cv2.fillPoly(self.lit, ipts, 255 if emissive else 0)
+        polygons = list(ipts)  # cv2 takes a sequence of (N, 2) point arrays
+        cv2.fillPoly(self.image, polygons, colour)
+        cv2.fillPoly(self.ids, polygons, eid)
+        cv2.fillPoly(self.depth, polygons, depth)
+        cv2.fillPoly(self.lit, polygons, 255 if emissive else 0)
         if emissive:
-            cv2.fillPoly(self.light, ipts, colour)
+            cv2.fillPoly(self.light, polygons, colour)
         if eid:
             ent = self.entities[eid]
             xs, ys = ipts[0, :, 0], ipts[0, :, 1]
@@ -135,15 +136,15 @@ class Canvas:
             self.poly(world_quad, tuple(int(c) for c in texture.reshape(-1, 3).mean(0)), eid, emissive)  # type: ignore[arg-type]
             return
         th, tw = texture.shape[:2]
-        src = np.float32([[0, 0], [tw, 0], [tw, th], [0, th]])
+        src = np.array([[0, 0], [tw, 0], [tw, th], [0, th]], np.float32)
         dst = (pts - [x0c, y0c]).astype(np.float32)
         m = cv2.getPerspectiveTransform(src, dst)
         size = (x1c - x0c, y1c - y0c)
         if tw > 4 * (x1 - x0) and th > 4 * (y1 - y0):  # shrink first so the warp does not alias
             f = max(2.0 * (x1 - x0) / tw, 2.0 * (y1 - y0) / th, 0.05)
-            texture = cv2.resize(texture, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+            texture = np.asarray(cv2.resize(texture, None, fx=f, fy=f, interpolation=cv2.INTER_AREA), np.uint8)
             th2, tw2 = texture.shape[:2]
-            m = cv2.getPerspectiveTransform(np.float32([[0, 0], [tw2, 0], [tw2, th2], [0, th2]]), dst)
+            m = cv2.getPerspectiveTransform(np.array([[0, 0], [tw2, 0], [tw2, th2], [0, th2]], np.float32), dst)
         warped = cv2.warpPerspective(
             texture, m, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
         )

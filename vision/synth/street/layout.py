@@ -201,7 +201,7 @@ def draw_background(canvas: Canvas, lay: StreetLayout, rng: np.random.Generator)
         for z in np.arange(0.5, 60, 1.2):  # paving joints
             canvas.poly(
                 _ground_quad(min(fx, edge), max(fx, edge), z, z + 0.05),
-                tuple(max(0, c - 25) for c in lay.sidewalk),
+                (max(0, lay.sidewalk[0] - 25), max(0, lay.sidewalk[1] - 25), max(0, lay.sidewalk[2] - 25)),
             )
         canvas.poly(_ground_quad(edge - 0.18 * side, edge, 0.2, FAR_Z, 0.0), (175, 178, 180))  # curb stone
     far = lay.gate_across_z if lay.gate_across_z is not None else FAR_Z
@@ -322,7 +322,7 @@ def draw_window_overlay(canvas: Canvas, lay: StreetLayout, shop: Shop) -> None:
     pts, z = canvas.camera.project(np.array([[fx, 0.1, a], [fx, 0.1, b], [fx, 2.6, b], [fx, 2.6, a]]))
     if np.all(z > 0.3):
         mask = np.zeros(canvas.image.shape[:2], np.uint8)
-        cv2.fillPoly(mask, np.round(pts).astype(np.int32).reshape(1, -1, 2), 255)
+        cv2.fillPoly(mask, [np.round(pts).astype(np.int32).reshape(-1, 2)], 255)
         sel = mask > 0
         tint = np.array((150, 130, 110), np.float32)
         canvas.image[sel] = (canvas.image[sel].astype(np.float32) * 0.7 + tint * 0.3).astype(np.uint8)

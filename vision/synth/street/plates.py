@@ -98,7 +98,7 @@ def _render_cached(text: str, kind: PlateKind, scale: int) -> bytes:
     slot = (w - 8 * border) / (n + dot)
     char_h = int(h * 0.66)
     char_w = max(2, int(slot * 0.82))
-    x = 4 * border
+    x = 4.0 * border
     y0 = (h - char_h) // 2
     for i, ch in enumerate(text):
         if i == 2:

@@ -57,7 +57,7 @@ import numpy.typing as npt
 
 from vision.synth.common.rng import make_rng
 from vision.synth.common.video import write_mp4
-from vision.synth.street import parking_scenarios
+from vision.synth.street import parking_scenarios, vending_scenarios
 from vision.synth.street.actors import Person, Stall, Truck
 from vision.synth.street.camera import PoleCamera
 from vision.synth.street.layout import Shop, StreetLayout
@@ -74,7 +74,14 @@ from vision.synth.street.script import (
     shop_row,
 )
 
-SCENARIOS = ("parking", "worksite", "barbecue", "barbecue_offhours", *parking_scenarios.BUILDERS)
+SCENARIOS = (
+    "parking",
+    "worksite",
+    "barbecue",
+    "barbecue_offhours",
+    *parking_scenarios.BUILDERS,
+    *vending_scenarios.BUILDERS,
+)
 WIDTH, HEIGHT = 1280, 720
 __all__ = ["FORMAT", "SCENARIOS", "Actor", "Scenario", "Track", "build", "frames", "ground_zone", "write"]
 
@@ -384,9 +391,8 @@ def _stall_actors(
         Table(sx - 0.2, sz + 3.8, (40, 40, 180), (40, 40, 200)),
     )
     for i, (px, pz) in enumerate(((sx - 0.7, sz + 2.0), (sx + 0.7, sz + 2.0), (sx + 0.5, sz + 3.8))):
-        person = Person(
-            0, 0, 1.25, tuple(int(c) for c in rng.integers(30, 230, 3)), (40, 40, 50), 0.0, seated=True
-        )  # type: ignore[arg-type]
+        r, g, b = (int(c) for c in rng.integers(30, 230, 3))
+        person = Person(0, 0, 1.25, (r, g, b), (40, 40, 50), 0.0, seated=True)
         actors.append(
             Actor(f"person-{i + 1}", person, Track(((0.0, px, pz), (duration, px, pz))), "customer")
         )
@@ -481,6 +487,7 @@ BUILDERS = {
     "barbecue": barbecue,
     "barbecue_offhours": barbecue_offhours,
     **parking_scenarios.BUILDERS,
+    **vending_scenarios.BUILDERS,
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -25,6 +26,7 @@ from vision.synth.street.actors import (
 from vision.synth.street.canvas import Box, Canvas
 from vision.synth.street.layout import Shop, StreetLayout, draw_background, draw_window_overlay, sample_layout
 from vision.synth.street.plates import random_plate
+from vision.synth.street.vending import Goods, Shopper, Vendor, draw_shopper, draw_vendor
 
 _AMBIENT = {"day": (1.0, 1.0, 1.0), "dusk": (0.62, 0.68, 0.85), "night": (0.3, 0.3, 0.34)}
 _SMOKE_COLOUR = {"day": (175, 178, 182), "dusk": (150, 150, 160), "night": (125, 120, 120)}
@@ -86,6 +88,7 @@ class StreetScene:
     stalls: tuple[Stall, ...] = ()
     tables: tuple[Table, ...] = ()
     windows: tuple[WindowOverlay, ...] = ()
+    trade: tuple[Vendor | Shopper, ...] = ()  # street vending and its look-alikes
     conditions: Conditions = field(default_factory=Conditions)
     trail_m: float = 14.0
 
@@ -95,6 +98,11 @@ class RenderResult:
     image: npt.NDArray[np.uint8]
     boxes: tuple[Box, ...]
 
+
+
+def _random_colour(rng: np.random.Generator) -> tuple[int, int, int]:
+    r, g, b = (int(c) for c in rng.integers(0, 255, 3))
+    return (r, g, b)
 
 def render_background(layout: StreetLayout, seed: int) -> Canvas:
     canvas = Canvas(layout.camera)
@@ -122,9 +130,9 @@ def render(
     def dist(x: float, z: float) -> float:
         return float(np.hypot(x - cam.x, z))
 
-    items: list[tuple[float, int, object]] = []
+    items: list[tuple[float, int, Car | Truck | Person | Stall | Table | WindowOverlay | Vendor | Shopper]] = []
     for i, obj in enumerate(
-        (*scene.cars, *scene.trucks, *scene.people, *scene.stalls, *scene.tables, *scene.windows)
+        (*scene.cars, *scene.trucks, *scene.people, *scene.stalls, *scene.tables, *scene.windows, *scene.trade)
     ):
         if isinstance(obj, WindowOverlay):
             d = dist(lay.facade_x(obj.shop.side), obj.z)
@@ -146,6 +154,10 @@ def render(
             draw_table(canvas, obj.x, obj.z, obj.table_colour, obj.stool_colour)
         elif isinstance(obj, WindowOverlay):
             draw_window_overlay(canvas, lay, obj.shop)
+        elif isinstance(obj, Vendor):
+            draw_vendor(canvas, obj)
+        elif isinstance(obj, Shopper):
+            draw_shopper(canvas, obj)
         elif isinstance(obj, Stall):
             _, top = draw_stall(canvas, obj, t, make_rng(obj.smoke_seed, "coals", int(t * 4)))
             if obj.smoke:
@@ -214,7 +226,9 @@ def _free(
     return True
 
 
-def sample_scene(seed: int, width: int = 960, height: int = 540) -> StreetScene:
+def sample_scene(seed: int, width: int = 960, height: int = 540, vending: bool = False) -> StreetScene:
+    """A random scene; `vending` adds street trade (vendors with and without goods, shoppers) drawn
+    from its own random stream, so the scene without it is the same as before."""
     rng = make_rng(seed, "scene")
     lay = sample_layout(rng, width, height)
     night = lay.time_of_day != "day"
@@ -299,7 +313,7 @@ def sample_scene(seed: int, width: int = 960, height: int = 540) -> StreetScene:
             continue
         x, z, hd = spot
         muddy = bool(rng.random() < 0.5)
-        body = "dump" if rng.random() < 0.75 else "box"
+        body: Literal["dump", "box"] = "dump" if rng.random() < 0.75 else "box"
         trucks.append(
             Truck(
                 x,
@@ -325,16 +339,16 @@ def sample_scene(seed: int, width: int = 960, height: int = 540) -> StreetScene:
         if spot is None:
             continue
         x, z, hd = spot
-        kind = "green" if rng.random() < 0.3 else ("yellow" if rng.random() < 0.05 else "blue")
+        kind: Literal["blue", "green", "yellow"] = (
+            "green" if rng.random() < 0.3 else ("yellow" if rng.random() < 0.05 else "blue")
+        )
         cars.append(
             Car(
                 x,
                 z,
                 hd,
                 choice(rng, ["sedan", "hatchback", "suv", "van"], p=[0.4, 0.2, 0.3, 0.1]),
-                colour=choice(rng, _CAR_COLOURS)
-                if rng.random() < 0.85
-                else tuple(int(c) for c in rng.integers(0, 255, 3)),
+                colour=choice(rng, _CAR_COLOURS) if rng.random() < 0.85 else _random_colour(rng),
                 plate=random_plate(rng, kind),
                 scale=float(rng.uniform(0.93, 1.07)),
                 lights_on=night and not parked,
@@ -347,6 +361,10 @@ def sample_scene(seed: int, width: int = 960, height: int = 540) -> StreetScene:
             continue
         x, z, _ = spot
         people.append(_person(rng, x, z, seated=False))
+    trade: tuple[Vendor | Shopper, ...] = ()
+    if vending:
+        trade, vendors_people = _sample_trade(make_rng(seed, "vending"), lay, occupied)
+        people.extend(vendors_people)
     cond = Conditions(
         noise_sigma=float(rng.uniform(1, 5) + (4 if night else 0)),
         jpeg_quality=int(rng.integers(45, 96)),
@@ -362,6 +380,7 @@ def sample_scene(seed: int, width: int = 960, height: int = 540) -> StreetScene:
         tuple(people),
         tuple(stalls),
         tuple(tables),
+        trade=trade,
         conditions=cond,
         trail_m=float(rng.uniform(6, 20)),
     )
@@ -378,3 +397,69 @@ def _person(rng: np.random.Generator, x: float, z: float, seated: bool) -> Perso
         seated=seated,
         facing=float(choice(rng, [-1.0, 1.0])),
     )
+
+
+_VENDOR_BODY = [(40, 110, 40), (160, 110, 40), (200, 200, 205), (40, 60, 160), (30, 140, 200), (90, 90, 95)]
+_CANOPY = [(40, 40, 200), (200, 120, 30), (40, 170, 220), (230, 230, 230), (60, 150, 60)]
+_MAT = [(60, 60, 150), (150, 60, 60), (190, 190, 190), (50, 120, 150)]
+
+
+def _sample_trade(
+    rng: np.random.Generator, lay: StreetLayout, occupied: list[tuple[float, float, float, float]]
+) -> tuple[tuple[Vendor | Shopper, ...], list[Person]]:
+    """Vendors on the sidewalk, at the road edge and in shop doorways (two in three with goods, the
+    vendor beside them), bare tricycles and carts, and shoppers walking with bags."""
+    trade: list[Vendor | Shopper] = []
+    people: list[Person] = []
+    for _ in range(int(rng.integers(2, 7))):
+        side = int(choice(rng, [-1, 1]))
+        edge = lay.road_left if side < 0 else lay.road_right
+        sw = lay.sidewalk_left if side < 0 else lay.sidewalk_right
+        where = choice(rng, ["sidewalk", "road_edge", "doorway"], p=[0.6, 0.25, 0.15])
+        if where == "doorway":
+            x = lay.facade_x(side) - side * 0.7
+        elif where == "road_edge":
+            x = edge - side * 0.8
+        else:
+            x = edge + side * float(rng.uniform(0.9, max(1.0, sw - 1.0)))
+        z = float(rng.uniform(4.0, 22.0))
+        lo, hi = _visible_x(lay, z)
+        if not lo + 1 < x < hi - 1 or not _free(occupied, x, z, 1.0, 1.2):
+            continue
+        occupied.append((x, z, 1.0, 1.2))
+        style = choice(rng, ["cart", "tricycle", "stall", "mat"], p=[0.25, 0.35, 0.25, 0.15])
+        if where == "doorway":
+            style = "stall"
+        goods: Goods = "none"
+        if rng.random() < 0.67:
+            goods = choice(rng, ["produce", "wares", "cartons"], p=[0.5, 0.35, 0.15])
+        if style in ("stall", "mat") and goods == "none":
+            goods = "wares"  # a bare table or mat is not drawn: nothing to tell it from
+        trade.append(
+            Vendor(
+                x,
+                z,
+                style,
+                goods,
+                body=choice(rng, _MAT if style == "mat" else _VENDOR_BODY),
+                canopy=choice(rng, _CANOPY) if style in ("cart", "stall") and rng.random() < 0.5 else None,
+                heading=float(choice(rng, [90.0, -90.0, 0.0, 180.0], p=[0.4, 0.3, 0.15, 0.15]) + rng.normal(0, 6)),
+                seed=int(rng.integers(0, 2**31)),
+                brightness=float(rng.uniform(0.65, 1.25)),
+            )
+        )
+        if goods != "none" or rng.random() < 0.3:
+            for _ in range(int(choice(rng, [1, 1, 2, 3]))):
+                dx, dz = float(rng.uniform(-1.0, 1.0)), float(rng.uniform(0.6, 1.2)) * float(choice(rng, [-1, 1]))
+                people.append(_person(rng, x + dx, z + dz, seated=bool(style == "mat" and rng.random() < 0.5)))
+    for _ in range(int(rng.integers(0, 4))):
+        side = int(choice(rng, [-1, 1]))
+        edge = lay.road_left if side < 0 else lay.road_right
+        sw = lay.sidewalk_left if side < 0 else lay.sidewalk_right
+        x, z = edge + side * float(rng.uniform(0.4, max(0.5, sw - 0.3))), float(rng.uniform(5.0, 30.0))
+        lo, hi = _visible_x(lay, z)
+        if lo + 1 < x < hi - 1 and _free(occupied, x, z, 0.35, 0.35):
+            occupied.append((x, z, 0.35, 0.35))
+            bag = choice(rng, [(230, 230, 230), (40, 40, 200), (30, 30, 30), (60, 160, 220), (60, 140, 60)])
+            trade.append(Shopper(_person(rng, x, z, seated=False), bag, float(choice(rng, [-1.0, 1.0]))))
+    return tuple(trade), people

@@ -15,6 +15,7 @@ from vision.synth.street.camera import PoleCamera
 from vision.synth.street.layout import Shop, StreetLayout
 from vision.synth.street.plates import random_plate
 from vision.synth.street.scene import Conditions, StreetScene, Table, WindowOverlay
+from vision.synth.street.vending import Shopper, Vendor
 
 FORMAT = "enforce-street-scenario/1"
 
@@ -51,7 +52,7 @@ class Track:
 @dataclass(frozen=True)
 class Actor:
     id: str
-    thing: Car | Truck | Person | Stall
+    thing: Car | Truck | Person | Stall | Vendor | Shopper
     track: Track
     role: str
     lit_from: float = 0.0  # stalls: fire and smoke from this time
@@ -79,6 +80,7 @@ class Scenario:
 
     def scene_at(self, t: float) -> StreetScene:
         cars, trucks, people, stalls = [], [], [], []
+        trade: list[Vendor | Shopper] = []
         for actor in self.actors:
             pos = actor.track.at(t)
             if pos is None:
@@ -94,6 +96,12 @@ class Scenario:
             elif isinstance(thing, Person):
                 walked = _distance(actor.track, t)
                 people.append(replace(thing, x=x, z=z, phase=(walked / 1.4) % 1.0))
+            elif isinstance(thing, Vendor):
+                moving = pos[2] is not None
+                trade.append(replace(thing, x=x, z=z, heading=heading if moving else thing.heading))
+            elif isinstance(thing, Shopper):
+                walked = _distance(actor.track, t)
+                trade.append(replace(thing, person=replace(thing.person, x=x, z=z, phase=(walked / 1.4) % 1.0)))
             else:
                 lit = t >= actor.lit_from
                 stalls.append(replace(thing, x=x, z=z, smoke=lit and thing.smoke, flame=lit and thing.flame))
@@ -109,7 +117,8 @@ class Scenario:
             tuple(stalls),
             self.tables,
             self.windows,
-            self.conditions,
+            trade=tuple(trade),
+            conditions=self.conditions,
             trail_m=max(trail, 0.1),
         )
 
@@ -147,7 +156,9 @@ class Scenario:
 
 
 def _label(thing: object) -> str:
-    return {Car: "vehicle", Truck: "truck", Person: "person", Stall: "grill"}[type(thing)]
+    if isinstance(thing, Vendor):
+        return "vending_stall" if thing.labelled else "vendor_without_goods"
+    return {Car: "vehicle", Truck: "truck", Person: "person", Shopper: "person", Stall: "grill"}[type(thing)]
 
 
 def _distance(track: Track, t: float) -> float:

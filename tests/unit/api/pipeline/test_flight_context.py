@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from api.pipeline.context import FlightSource, ModelIdentity, flight_context
-from vision.types import EvidencePhoto, Frame, Violation
+from domain.types import EvidencePhoto, Frame, Violation
 from vision.violations.rooftop import RooftopDetails
 
 

@@ -9,8 +9,8 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from domain.types import Detections
 from vision.change.real_negatives import clip_path, false_boxes, sample_frames
-from vision.types import Detections
 
 
 def _video(path: Path, frames: int) -> Path:

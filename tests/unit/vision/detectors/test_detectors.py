@@ -5,11 +5,11 @@ import hashlib
 import numpy as np
 import pytest
 
+from domain.types import Detections
 from tests.support.detections import unmatched
 from tests.support.yolo_test_model import COCO_STREET_MAP, IMAGE_SIZE, BuiltModel, scene
 from vision.detectors import Detector, DetectorError, build_detector
 from vision.detectors.config import OnnxDetectorConfig, UltralyticsDetectorConfig
-from vision.types import Detections
 
 SCENES = (11, 12, 13)
 

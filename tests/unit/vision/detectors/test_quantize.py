@@ -9,12 +9,12 @@ import onnx
 import pytest
 from onnx import TensorProto, helper
 
+from domain.types import Detections
 from tests.support.detections import unmatched
 from tests.support.yolo_test_model import IMAGE_SIZE, BuiltModel, scene
 from vision.detectors.config import OnnxDetectorConfig
 from vision.detectors.onnx_backend import OnnxDetector
 from vision.quantize import float_head_nodes, quantize_detector
-from vision.types import Detections
 
 MODELS = Path(__file__).resolve().parents[4] / "vision" / "models"
 
@@ -87,7 +87,7 @@ def test_quantising_without_calibration_images_is_an_error(coco_test_model: Buil
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["street-v1", "street-v2"])
+@pytest.mark.parametrize("name", ["street-v1", "street-v2", "street-v3"])
 def test_shipped_int8_street_model_agrees_with_the_float_one_on_held_out_frames(name: str) -> None:
     from vision.synth.street.dataset import TEST_SEED0, render_sample
 

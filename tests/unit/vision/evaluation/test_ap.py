@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from domain.types import Detections
 from vision.evaluation.ap import LabelledBoxes, ap_per_label, average_precision, box_iou, match_image
-from vision.types import Detections
 
 
 def dets(*rows: tuple[str, float, tuple[float, float, float, float]]) -> Detections:

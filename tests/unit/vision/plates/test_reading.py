@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import cv2
 import pytest
 
+from domain.types import Frame
 from tests.support.plates import PLATE_AT, VEHICLE, street_with_vehicle
 from vision.plates import PlateReader, TrackPlates
-from vision.types import Frame
+from vision.plates.pool import PlatePool
+from vision.plates.tracks import ReadGate
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +64,80 @@ def test_track_plates_vote_at_a_limited_rate(reader: PlateReader) -> None:
     assert plates.reading(5) is None
     plates.prune(start + timedelta(hours=1))
     assert plates.reading(4) is None
+
+
+def _frames(count: int, step_s: float = 1.0) -> list[Frame]:
+    start = datetime(2026, 5, 1, 1, 0, tzinfo=UTC)
+    image = street_with_vehicle("浙A·12345")
+    return [Frame("cam", i, start + timedelta(seconds=i * step_s), image) for i in range(count)]
+
+
+def test_reads_stop_once_the_vote_is_settled(reader: PlateReader) -> None:
+    plates = TrackPlates(reader, min_interval_seconds=1.0, settle_votes=3)
+    for frame in _frames(10):
+        plates.observe(frame, 4, VEHICLE)
+    reading = plates.reading(4)
+    assert reading is not None and reading.text == "浙A12345" and reading.votes == 3
+    assert plates.reads == 3  # ten chances, three reads: the fourth could not change the result
+
+
+def test_crops_too_small_for_a_plate_are_not_read(reader: PlateReader) -> None:
+    plates = TrackPlates(reader, gate=ReadGate(min_width=400))  # the test vehicle is 300 px wide
+    for frame in _frames(3):
+        plates.observe(frame, 4, VEHICLE)
+    assert plates.reads == 0 and plates.reading(4) is None
+
+
+class GatedReader(PlateReader):
+    """The real reader, held at the door until the test opens it: a slow read."""
+
+    def __init__(self, gate: threading.Event) -> None:
+        super().__init__("rapidocr")
+        self.gate = gate
+
+    def read(self, image, vehicle_box, plate_boxes=()):  # noqa: ANN001, ANN201
+        assert self.gate.wait(30)
+        return super().read(image, vehicle_box, plate_boxes)
+
+
+def test_a_slow_read_in_the_pool_does_not_hold_the_camera_and_its_vote_arrives_later() -> None:
+    opened = threading.Event()
+    pool = PlatePool(workers=1, max_pending=2)
+    plates = TrackPlates(GatedReader(opened), pool=pool)
+    started = time.perf_counter()
+    for frame in _frames(5):  # the read of frame 0 blocks; the camera goes on, one read in flight at a time
+        plates.observe(frame, 4, VEHICLE)
+    assert time.perf_counter() - started < 1.0
+    assert plates.reads == 1 and plates.reading(4) is None
+    opened.set()
+    plates.wait_for(4, timeout_s=30)
+    reading = plates.reading(4)
+    assert reading is not None and reading.text == "浙A12345"
+    pool.close()
+
+
+def test_a_full_pool_turns_reads_away_instead_of_queueing() -> None:
+    opened = threading.Event()
+    pool = PlatePool(workers=1, max_pending=1)
+    first, second = TrackPlates(GatedReader(opened), pool=pool), TrackPlates(GatedReader(opened), pool=pool)
+    frame = _frames(1)[0]
+    first.observe(frame, 1, VEHICLE)
+    second.observe(frame, 1, VEHICLE)  # another camera: the pool is full
+    assert pool.pending == 1 and pool.turned_away == 1
+    opened.set()
+    first.wait_for(1, timeout_s=30)
+    pool.close()
+    assert first.reading(1) is not None and second.reading(1) is None
+
+
+def test_a_plate_that_cannot_be_read_is_tried_less_and_less_often(reader: PlateReader) -> None:
+    plates = TrackPlates(reader, min_interval_seconds=1.0, max_backoff=3)
+    start = datetime(2026, 5, 1, 1, 0, tzinfo=UTC)
+    image = street_with_vehicle(None)  # a car whose plate is not there to read
+    tried = []
+    for second in range(12):
+        before = plates.reads
+        plates.observe(Frame("cam", second, start + timedelta(seconds=second), image), 4, VEHICLE)
+        if plates.reads > before:
+            tried.append(second)
+    assert tried == [0, 2, 5, 9]  # intervals of 2, 3, then 4 s (at most 1 + max_backoff intervals)

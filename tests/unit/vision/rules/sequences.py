@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from domain.types import Detections, Frame, Violation
 from vision.rules.common import Rule
-from vision.types import Detections, Frame, Violation
 
 TZ = ZoneInfo("Asia/Shanghai")
 WIDTH, HEIGHT = 1280, 720

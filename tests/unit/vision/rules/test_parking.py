@@ -6,11 +6,11 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
+from domain.types import Frame, PlateReading
 from tests.unit.vision.rules.sequences import HEIGHT, TZ, WIDTH, Obj, at, detections, paint, run, shift
 from vision.episodes import KnownEpisode
 from vision.identity import Appearance
 from vision.rules.parking import ParkingRule
-from vision.types import Frame, PlateReading
 from vision.violations.parking import NoParkingZone
 
 DWELL = 20.0

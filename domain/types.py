@@ -1,7 +1,9 @@
 """Typed values handed between stages: Frame -> Detections -> Track -> Violation.
 
-Ultralytics `Results` and ONNX outputs are converted to `Detections` at the vision boundary and go
-no further. Times are timezone-aware UTC capture timestamps, never the wall clock at processing.
+This package imports nothing of the project, so ingest, vision, evidence and api all share these
+values without importing each other. Ultralytics `Results` and ONNX outputs are converted to
+`Detections` at the vision boundary and go no further. Times are timezone-aware UTC capture
+timestamps, never the wall clock at processing.
 """
 
 from __future__ import annotations
@@ -11,11 +13,18 @@ from datetime import datetime
 
 import numpy as np
 import numpy.typing as npt
-
-from vision.violations.base import DetailsBase
+from pydantic import BaseModel, ConfigDict
 
 ViolationType = str  # a registered kind's type: vision.violations.registry.types()
 BoxXYXY = tuple[float, float, float, float]  # pixels: x1, y1, x2, y2
+
+
+class DetailsBase(BaseModel):
+    """Facts a kind's violations record in the manifest; each kind narrows `kind` to its type
+    (vision/violations/<kind>.py)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    kind: str
 
 
 @dataclass(frozen=True, eq=False)

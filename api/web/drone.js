@@ -1,0 +1,145 @@
+// Drone operator page: pick a survey area, create a flight, drop files to upload them in chunks over
+// the resumable upload API (SHA-256 computed here with the vendored js-sha256, progress per file), start
+// processing, follow its progress, list the findings.
+"use strict";
+
+const KIND_OF = { ".mp4": "video", ".mov": "video", ".mkv": "video", ".avi": "video", ".ts": "video", ".srt": "srt",
+  ".jpg": "still", ".jpeg": "still", ".png": "still", ".tif": "still", ".tiff": "still", ".dng": "still" };
+const drone = { areas: [], flight: null, pollTimer: null, chunk: 4 * 1024 * 1024 };  // bytes per PATCH
+
+async function openDrone() {
+  closeEvent();
+  show("drone-view");
+  const response = await api("/survey-areas");
+  if (!response.ok) { await listErrors($("#drone-errors"), response); return; }
+  drone.areas = await response.json();
+  const select = $("#drone-area"); select.innerHTML = "";
+  for (const a of drone.areas) { const o = document.createElement("option"); o.value = a.id; o.textContent = a.name; select.appendChild(o); }
+  await loadFlights();
+}
+
+async function loadFlights() {
+  const response = await api("/flights");
+  if (!response.ok) return;
+  const body = $("#flights tbody"); body.innerHTML = "";
+  for (const f of await response.json()) {
+    const row = document.createElement("tr"); row.dataset.flightId = f.id;
+    const area = drone.areas.find((a) => a.id === f.survey_area_id);
+    for (const text of [`#${f.id}`, area ? area.name : "", f.flown_on, t(`flight_${f.status}`), `${Math.round(f.progress * 100)}%`]) {
+      const cell = document.createElement("td"); cell.textContent = text; row.appendChild(cell);
+    }
+    row.addEventListener("click", () => selectFlight(f.id));
+    body.appendChild(row);
+  }
+}
+
+async function createFlight() {
+  const body = { survey_area_id: Number($("#drone-area").value), flown_on: $("#drone-date").value };
+  const response = await api("/flights", { method: "POST", json: body });
+  if (!(await listErrors($("#drone-errors"), response))) return;
+  const flight = await response.json();
+  await loadFlights();
+  await selectFlight(flight.id);
+}
+
+async function selectFlight(id) {
+  const response = await api(`/flights/${id}`);
+  if (!(await listErrors($("#drone-errors"), response))) return;
+  drone.flight = await response.json();
+  $("#flight-panel").hidden = false;
+  $("#flight-title").textContent = `#${drone.flight.id} · ${drone.flight.flown_on}`;
+  renderFlight();
+  loadFindings();
+}
+
+function renderFlight() {
+  const f = drone.flight;
+  $("#flight-status").textContent = `${t(`flight_${f.status}`)} · ${Math.round(f.progress * 100)}%${f.status_detail ? ` · ${f.status_detail}` : ""}`;
+  $("#flight-status").dataset.status = f.status;
+  $("#flight-progress").value = f.progress;
+}
+
+function kindOf(name) { const dot = name.lastIndexOf("."); return dot >= 0 ? KIND_OF[name.slice(dot).toLowerCase()] : undefined; }
+
+async function sha256Of(file, onProgress) {
+  const hash = sha256.create();
+  for (let at = 0; at < file.size; at += drone.chunk) {
+    hash.update(await file.slice(at, at + drone.chunk).arrayBuffer());
+    onProgress(Math.min(file.size, at + drone.chunk) / file.size);
+  }
+  return hash.hex();
+}
+
+function uploadRow(file) {
+  const li = document.createElement("li"); li.dataset.file = file.name;
+  const name = document.createElement("span"); name.textContent = file.name;
+  const bar = document.createElement("progress"); bar.max = 1; bar.value = 0;
+  const note = document.createElement("span"); note.className = "hint";
+  li.append(name, " ", bar, " ", note);
+  $("#upload-list").appendChild(li);
+  return { li, bar, note };
+}
+
+// One file: hash it, declare it, send it in chunks from where the server stands (resumes after a 409).
+async function uploadFile(file) {
+  const row = uploadRow(file);
+  const kind = kindOf(file.name);
+  if (!kind) { row.note.textContent = t("upload_bad_kind"); row.li.dataset.state = "refused"; return; }
+  row.note.textContent = t("upload_hashing");
+  const digest = await sha256Of(file, (p) => { row.bar.value = p * 0.1; });
+  const created = await api(`/flights/${drone.flight.id}/uploads`, { method: "POST", json: { filename: file.name, kind, size_bytes: file.size, sha256: digest } });
+  if (!created.ok) { row.li.dataset.state = "refused"; await listErrors(row.note, created); return; }
+  let upload = await created.json();
+  row.note.textContent = t("upload_sending");
+  while (upload.bytes_received < upload.size_bytes) {
+    const at = upload.bytes_received;
+    const response = await api(`/uploads/${upload.id}`, { method: "PATCH", headers: { "Upload-Offset": String(at), "Content-Type": "application/offset+octet-stream" }, body: file.slice(at, at + drone.chunk) });
+    if (response.status === 409) { const again = await api(`/uploads/${upload.id}`); if (!again.ok) break; upload = await again.json(); continue; }
+    if (!response.ok) { row.li.dataset.state = "refused"; await listErrors(row.note, response); return; }
+    upload = await response.json();
+    row.bar.value = 0.1 + 0.9 * (upload.bytes_received / upload.size_bytes);
+  }
+  row.li.dataset.state = upload.status;
+  row.note.textContent = t(`upload_${upload.status}`);
+}
+
+async function uploadFiles(files) {
+  if (!drone.flight) return;
+  for (const file of files) await uploadFile(file);
+  await selectFlight(drone.flight.id);
+}
+
+async function processFlight() {
+  const response = await api(`/flights/${drone.flight.id}/process`, { method: "POST" });
+  if (!(await listErrors($("#drone-errors"), response))) return;
+  drone.flight = Object.assign(drone.flight, await response.json());
+  renderFlight();
+  if (drone.pollTimer) clearInterval(drone.pollTimer);
+  drone.pollTimer = setInterval(async () => {
+    if ($("#drone-view").hidden || !drone.flight) { clearInterval(drone.pollTimer); return; }
+    const r = await api(`/flights/${drone.flight.id}`);
+    if (!r.ok) return;
+    drone.flight = await r.json(); renderFlight();
+    if (!["queued", "processing"].includes(drone.flight.status)) { clearInterval(drone.pollTimer); loadFindings(); loadFlights(); }
+  }, 2000);
+}
+
+async function loadFindings() {
+  const response = await api(`/flights/${drone.flight.id}/findings`);
+  const list = $("#finding-list"); list.innerHTML = "";
+  if (!response.ok) return;
+  for (const e of await response.json()) {
+    const li = document.createElement("li"); li.dataset.eventId = e.id;
+    li.textContent = `${t(e.violation_type)} · ${localTime(e.confirmed_at, "Asia/Shanghai")} · ${t(e.status)}`;
+    list.appendChild(li);
+  }
+}
+
+const dropZone = $("#drop-zone");
+dropZone.addEventListener("dragover", (ev) => { ev.preventDefault(); dropZone.classList.add("over"); });
+dropZone.addEventListener("dragleave", () => dropZone.classList.remove("over"));
+dropZone.addEventListener("drop", (ev) => { ev.preventDefault(); dropZone.classList.remove("over"); uploadFiles([...ev.dataTransfer.files]); });
+$("#drone-files").addEventListener("change", (ev) => { uploadFiles([...ev.target.files]); ev.target.value = ""; });
+$("#flight-create").addEventListener("click", createFlight);
+$("#flight-process").addEventListener("click", processFlight);
+$("#tab-drone").addEventListener("click", openDrone);

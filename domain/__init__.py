@@ -1,0 +1,1 @@
+"""Value types shared by every stage; this package imports nothing of the project."""
