@@ -35,12 +35,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("RAY_AUTH_MODE", "disabled")  # a loopback cluster started by this script
 
+from domain.types import Frame, Violation  # noqa: E402
 from ingest.config import CameraConfig  # noqa: E402
 from ingest.health import CameraHealthSnapshot  # noqa: E402
 from ingest.protocols import FrameAnalyzer, ViolationSink  # noqa: E402
 from ingest.testclips import write_clip  # noqa: E402
 from vision.sink import ListSink  # noqa: E402
-from vision.types import Frame, Violation  # noqa: E402
 
 CACHE = REPO / "var" / "bench"
 LOCATION = {"lat": 30.2, "lon": 120.1, "address": "bench", "grid_code": "0", "responsible_unit": "bench"}

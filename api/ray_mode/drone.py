@@ -21,8 +21,8 @@ from api.db.base import make_engine, make_session_factory, session_scope
 from api.db.models import Flight
 from api.drone_jobs import DroneJobRunner, JobResult, drone_runner
 from api.pipeline.context import FlightSource, flight_context
+from domain.types import Violation
 from ingest.config import load_config
-from vision.types import Violation
 
 log = logging.getLogger(__name__)
 

@@ -23,10 +23,10 @@ from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 from sqlalchemy.engine import make_url
 
 from api.db.evidence_sink import open_writer
+from domain.types import Violation
 from evidence.errors import StoreUnavailableError
 from evidence.records import RecordContext
 from ingest.config import CameraConfig
-from vision.types import Violation
 
 log = logging.getLogger(__name__)
 

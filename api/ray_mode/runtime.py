@@ -21,7 +21,7 @@ from api.db.base import session_scope
 from api.db.camera_config import enabled_cameras
 from api.db.health_store import DbHealthReporter
 from api.drone_jobs import DroneJobRunner, upload_root
-from api.pipeline.runtime import allowed_cameras
+from api.pipeline.camera_control import allowed_cameras
 from api.ray_mode.drone import DroneTaskSpec, RayDroneJobs
 from api.ray_mode.evidence import StoreSettings, absolute_database_url, start_evidence_actor
 from api.ray_mode.wiring import StreetShardFactory

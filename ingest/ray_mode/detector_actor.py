@@ -18,10 +18,10 @@ import numpy as np
 import numpy.typing as npt
 import ray
 
+from domain.types import Detections
 from vision.detectors.batch import detect_many
 from vision.detectors.config import DetectorConfig
 from vision.detectors.factory import build_detector
-from vision.types import Detections
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ from typing import Any
 
 from api.pipeline.context import ModelIdentity, camera_context
 from api.ray_mode.evidence import RemoteEvidenceSink
+from domain.types import Frame, Violation
 from ingest.config import CameraConfig
 from ingest.protocols import FrameAnalyzer, ViolationSink
 from tests.support.bright_square import BrightSquareAnalyzer
-from vision.types import Frame, Violation
 
 TEST_MODEL = ModelIdentity("bright-square", "0" * 64, "test")
 

@@ -8,8 +8,8 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
+from domain.types import Detections
 from vision.detectors.base import Detector
-from vision.types import Detections
 
 
 @runtime_checkable

@@ -12,10 +12,10 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from domain.types import Detections
 from tests.support.ray_cluster import RAY_ENV
 from vision.detectors.config import OnnxDetectorConfig
 from vision.detectors.onnx_backend import OnnxDetector
-from vision.types import Detections
 
 ray = pytest.importorskip("ray")
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
