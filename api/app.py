@@ -49,8 +49,10 @@ def create_app(
     migrate: bool = True,
     pipeline: bool = False,
     bootstrap_admin_file: Path | None = None,
+    ray_address: str | None = None,
 ) -> FastAPI:
-    """The API; with `pipeline=True` also the camera workers and evidence writer (`enforce run`)."""
+    """The API; with `pipeline=True` also the camera workers and evidence writer (`enforce run`),
+    the workers on the Ray cluster at `ray_address` when one is given."""
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -65,7 +67,7 @@ def create_app(
         if pipeline:
             from api.pipeline.runtime import start_pipeline  # heavy imports only when running cameras
 
-            running = start_pipeline(app, settings, app.state.app_config)
+            running = start_pipeline(app, settings, app.state.app_config, ray_address)
         log.info("enforcement API %s ready", __version__)
         yield
         if running is not None:

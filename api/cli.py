@@ -35,7 +35,7 @@ HostOption = Annotated[str, typer.Option(help="Address to bind.")]
 PortOption = Annotated[int, typer.Option(help="Port to bind.")]
 
 
-def _start_server(host: str, port: int, *, pipeline: bool) -> None:
+def _start_server(host: str, port: int, *, pipeline: bool, ray_address: str | None = None) -> None:
     """Validate the cameras file first (a bad one fails with file:line: field), then serve."""
     import uvicorn
 
@@ -49,7 +49,7 @@ def _start_server(host: str, port: int, *, pipeline: bool) -> None:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
     bootstrap = Path("var/initial-admin-password") if pipeline else None
-    app_ = create_app(settings, pipeline=pipeline, bootstrap_admin_file=bootstrap)
+    app_ = create_app(settings, pipeline=pipeline, bootstrap_admin_file=bootstrap, ray_address=ray_address)
     uvicorn.run(app_, host=host, port=port, log_config=None)
 
 
@@ -59,11 +59,25 @@ def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
     _start_server(host, port, pipeline=False)
 
 
+RayOption = Annotated[
+    str | None,
+    typer.Option(
+        "--ray",
+        metavar="ADDRESS|auto",
+        help="Run the camera workers on this Ray cluster (head host:port, or 'auto') instead of in-process.",
+    ),
+]
+
+
 @app.command()
-def run(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
+def run(host: HostOption = "127.0.0.1", port: PortOption = 8000, ray: RayOption = None) -> None:
     """Run everything: API, camera workers, drone jobs, evidence writer (SIGTERM stops cleanly).
-    On first start an 'admin' user gets a one-time password in var/initial-admin-password."""
-    _start_server(host, port, pipeline=True)
+    On first start an 'admin' user gets a one-time password in var/initial-admin-password.
+    With --ray the camera workers run as actors on a Ray cluster (README, Deployment)."""
+    if ray is not None and not ray.strip():
+        typer.echo("--ray needs a cluster address (host:port) or 'auto'", err=True)
+        raise typer.Exit(2)
+    _start_server(host, port, pipeline=True, ray_address=ray)
 
 
 @config_app.command("check")

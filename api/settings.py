@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     webhook_backoff_s: float = Field(default=5.0, gt=0, description="First retry delay; doubles each time")
     webhook_poll_s: float = Field(default=2.0, gt=0)
     snapshot_timeout_s: float = Field(default=10.0, gt=0, le=60)
+    ray_pass_interval_s: float = Field(
+        default=2.0, gt=0, le=300,
+        description="ENFORCE_RAY_PASS_INTERVAL_S: Ray mode, how often the registry is re-read and health written",
+    )
     media_roots: Annotated[list[Path], NoDecode] = Field(
         default_factory=lambda: [REPO_DEMO],
         description="ENFORCE_MEDIA_ROOTS: folders file: camera sources may read (comma-separated or JSON)",

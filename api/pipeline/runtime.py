@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -36,6 +37,8 @@ class Pipeline:
     supervisor: Supervisor | None = None
     sink: QueuedEvidenceSink | None = None
     drone_jobs: DroneJobRunner | None = None
+    ray_cameras: Any = None  # api.ray_mode.runtime.RayCameras in Ray mode (ray imported only there)
+    ray_drone_jobs: Any = None  # api.ray_mode.drone.RayDroneJobs in Ray mode
     stop_event: threading.Event = field(default_factory=threading.Event)
     threads: list[threading.Thread] = field(default_factory=list)
 
@@ -65,6 +68,25 @@ def start_camera_workers(app: FastAPI, settings: Settings, config: AppConfig, pi
     pipeline.supervisor = supervisor
     app.state.supervisor = supervisor
     app.state.camera_control = CameraControl(app.state.session_factory, app.state.source_policy, supervisor)
+
+
+def start_camera_workers_on_ray(app: FastAPI, settings: Settings, address: str, pipeline: Pipeline) -> None:
+    """Ray mode: camera shards on the cluster's nodes, evidence through the store's writer actor; the
+    coordinator follows the camera registry while running and is the API's live health source."""
+    from api.ray_mode.runtime import start_street_cameras_on_ray
+
+    pipeline.ray_cameras = start_street_cameras_on_ray(
+        app.state.session_factory, app.state.source_policy, settings, address
+    )
+    app.state.supervisor = pipeline.ray_cameras.coordinator
+
+
+def start_drone_jobs_on_ray(app: FastAPI, settings: Settings, pipeline: Pipeline) -> None:
+    """Ray mode: each queued flight is a Ray task on this node; its records go through the store's
+    writer actor, its status and progress into the database as in embedded mode."""
+    from api.ray_mode.runtime import start_drone_jobs_on_ray as start
+
+    pipeline.ray_drone_jobs = start(app.state.session_factory, settings, pipeline.ray_cameras.writer)
 
 
 def start_spool_retry(pipeline: Pipeline, interval_s: float = 30.0) -> None:
@@ -106,11 +128,17 @@ def start_drone_job_runner(app: FastAPI, settings: Settings, config: AppConfig, 
     pipeline.drone_jobs = start_drone_jobs(app, settings, config, sink)
 
 
-def start_pipeline(app: FastAPI, settings: Settings, config: AppConfig) -> Pipeline:
+def start_pipeline(
+    app: FastAPI, settings: Settings, config: AppConfig, ray_address: str | None = None
+) -> Pipeline:
     pipeline = Pipeline(writer=start_evidence(settings))
     app.state.evidence_writer = pipeline.writer
-    start_camera_workers(app, settings, config, pipeline)
-    start_drone_job_runner(app, settings, config, pipeline)
+    if ray_address is None:
+        start_camera_workers(app, settings, config, pipeline)
+        start_drone_job_runner(app, settings, config, pipeline)
+    else:
+        start_camera_workers_on_ray(app, settings, ray_address, pipeline)
+        start_drone_jobs_on_ray(app, settings, pipeline)
     start_spool_retry(pipeline)
     start_row_retry(pipeline)
     return pipeline
@@ -119,6 +147,10 @@ def start_pipeline(app: FastAPI, settings: Settings, config: AppConfig) -> Pipel
 def stop_pipeline(pipeline: Pipeline) -> None:
     """Stop cameras first; each finishes the evidence it has in hand before its thread ends."""
     pipeline.stop_event.set()
+    if pipeline.ray_drone_jobs is not None:
+        pipeline.ray_drone_jobs.stop()
+    if pipeline.ray_cameras is not None:
+        pipeline.ray_cameras.stop()
     if pipeline.supervisor is not None:
         pipeline.supervisor.stop()
     if pipeline.drone_jobs is not None:

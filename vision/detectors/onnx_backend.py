@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ import onnxruntime as ort
 from domain.types import Detections
 from vision.detectors.base import DetectorError, file_sha256, label_table, to_detections, verify_weights
 from vision.detectors.config import OnnxDetectorConfig
-from vision.detectors.letterbox import model_input
+from vision.detectors.letterbox import model_input, rect_shape
 from vision.detectors.yolo_output import decode
 
 
@@ -58,3 +59,22 @@ class OnnxDetector:
         output = self._session.run(None, {self._input_name: tensor.astype(self._input_dtype)})[0][0]
         boxes, scores, class_ids = decode(output, self.config.score_floor, self.config.iou, end2end=self._end2end)
         return to_detections(box.unmap(boxes), scores, class_ids, self._table, self.config.min_score)
+
+    def detect_batch(self, images: Sequence[npt.NDArray[np.uint8]]) -> list[Detections]:
+        """Several frames (from many cameras) in one run. Frames of one size share `detect`'s input
+        shape, so each result is what `detect` gives; mixed sizes are letterboxed to the square of
+        `image_size` (more pixels than a 16:9 frame needs, so batch cameras of one resolution together)."""
+        if not images:
+            return []
+        sizes = {image.shape[:2] for image in images}
+        square = (self.config.image_size, self.config.image_size)
+        height, width = images[0].shape[:2]
+        shape = self._shape or (rect_shape(height, width, self.config.image_size) if len(sizes) == 1 else square)
+        inputs = [model_input(image, shape, self.config.image_size) for image in images]
+        batch = np.concatenate([tensor for tensor, _ in inputs]).astype(self._input_dtype)
+        outputs = self._session.run(None, {self._input_name: batch})[0]
+        results = []
+        for output, (_, box) in zip(outputs, inputs, strict=True):
+            boxes, scores, class_ids = decode(output, self.config.score_floor, self.config.iou, end2end=self._end2end)
+            results.append(to_detections(box.unmap(boxes), scores, class_ids, self._table, self.config.min_score))
+        return results
