@@ -51,6 +51,24 @@ def test_head_decoding_and_class_logits_stay_float(coco_test_model: BuiltModel) 
     assert any(name.startswith("/model.0/") for name in quantised_convs)
 
 
+def test_split_class_branches_export_and_their_logits_stay_float(coco_test_model: BuiltModel, tmp_path) -> None:  # noqa: ANN001
+    from ultralytics import YOLO
+
+    from vision.dequantize import save_checkpoint
+    from vision.head_transfer import split_class_branches
+    from vision.training import export_onnx
+
+    split = split_class_branches(YOLO(str(coco_test_model.pt)).model.float(), "stall")
+    weights = save_checkpoint(split, tmp_path / "split.pt", source="test")  # YOLO() unpickles the new module
+    model = onnx.load(str(export_onnx(weights, IMAGE_SIZE)))
+    kept_float = set(float_head_nodes(model))
+    ops = {n.name: n.op_type for n in model.graph.node}
+    halves = {name for name in ops if name.endswith(("/old/old.2/Conv", "/new/new.2/Conv"))}
+    concats = {name for name, op in ops.items() if op == "Concat" and "/cv3." in name}
+    assert len(halves) == 6 and len(concats) == 3 and halves | concats <= kept_float
+    assert any("/new/new.0/" in name and op == "Conv" for name, op in ops.items() if name not in kept_float)
+
+
 def test_a_graph_that_is_not_an_ultralytics_export_is_refused() -> None:
     graph = helper.make_graph(
         [helper.make_node("Relu", ["x"], ["y"], name="relu")],
