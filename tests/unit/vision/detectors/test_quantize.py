@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import onnx
@@ -58,7 +59,8 @@ def test_split_class_branches_export_and_their_logits_stay_float(coco_test_model
     from vision.head_transfer import split_class_branches
     from vision.training import export_onnx
 
-    split = split_class_branches(YOLO(str(coco_test_model.pt)).model.float(), "stall")
+    source: Any = YOLO(str(coco_test_model.pt)).model
+    split = split_class_branches(source.float(), "stall")
     weights = save_checkpoint(split, tmp_path / "split.pt", source="test")  # YOLO() unpickles the new module
     model = onnx.load(str(export_onnx(weights, IMAGE_SIZE)))
     kept_float = set(float_head_nodes(model))
@@ -109,9 +111,8 @@ def test_quantising_without_calibration_images_is_an_error(coco_test_model: Buil
 def test_shipped_int8_street_model_agrees_with_the_float_one_on_held_out_frames(name: str) -> None:
     from vision.synth.street.dataset import TEST_SEED0, render_sample
 
-    config = {"type": "onnx", "image_size": 640}
-    float_model = OnnxDetector(OnnxDetectorConfig(weights=MODELS / name / f"{name}.onnx", **config))
-    int8_model = OnnxDetector(OnnxDetectorConfig(weights=MODELS / name / f"{name}-int8.onnx", **config))
+    float_model = OnnxDetector(OnnxDetectorConfig(type="onnx", weights=MODELS / name / f"{name}.onnx", image_size=640))
+    int8_model = OnnxDetector(OnnxDetectorConfig(type="onnx", weights=MODELS / name / f"{name}-int8.onnx", image_size=640))
     images = [render_sample(TEST_SEED0 + 900 + i)[0] for i in range(8)]
     total, missed = _agreement(float_model, int8_model, images, 0.7)
     assert total >= 40
