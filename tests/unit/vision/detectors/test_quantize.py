@@ -112,7 +112,8 @@ def test_shipped_int8_street_model_agrees_with_the_float_one_on_held_out_frames(
     from vision.synth.street.dataset import TEST_SEED0, render_sample
 
     float_model = OnnxDetector(OnnxDetectorConfig(type="onnx", weights=MODELS / name / f"{name}.onnx", image_size=640))
-    int8_model = OnnxDetector(OnnxDetectorConfig(type="onnx", weights=MODELS / name / f"{name}-int8.onnx", image_size=640))
+    int8_weights = MODELS / name / f"{name}-int8.onnx"
+    int8_model = OnnxDetector(OnnxDetectorConfig(type="onnx", weights=int8_weights, image_size=640))
     images = [render_sample(TEST_SEED0 + 900 + i)[0] for i in range(8)]
     total, missed = _agreement(float_model, int8_model, images, 0.7)
     assert total >= 40
