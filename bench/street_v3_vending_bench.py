@@ -1,8 +1,10 @@
 """street-v3 against street-v2: the new class's accuracy, and the nine old classes untouched.
 
-    PYTHONPATH=$PWD YOLO_OFFLINE=1 .venv/bin/python bench/street_v3_vending_bench.py [--test 100] [--pairs 40]
+    PYTHONPATH=$PWD YOLO_OFFLINE=1 .venv/bin/python bench/street_v3_vending_bench.py [--test 100] [--pairs 40] \
+        [--baseline DIR]
 
-Prints, measured in one run:
+Prints, measured in one run, for the shipped street-v3 and for each `--baseline` folder holding
+another street-v3's three files (e.g. an earlier version taken from git), on the same scenes:
 1. `vending_stall` AP50 / AP50-95 / P / R of street-v3.pt on held-out synthetic vending scenes (seeds
    from `vision.synth.street.dataset.TEST_SEED0`, never trained on) at 640, as deployed, and at 416,
    the training size (Ultralytics validator).
@@ -37,7 +39,7 @@ from vision.synth.street.scene import StreetScene, render, sample_scene
 from vision.synth.street.vending import Vendor
 from vision.synth.street.vending_dataset import STREET_V3_NAMES, build_vending_dataset, render_vending_sample
 from vision.synth.street.vending_scenarios import BUILDERS
-from vision.violations.street_vending import VendingWatchZone
+from vision.violations.street_vending import StreetVendingDetails, VendingWatchZone
 
 REPO = Path(__file__).resolve().parents[1]
 V2, V3 = REPO / "vision/models/street-v2", REPO / "vision/models/street-v3"
@@ -45,11 +47,11 @@ OLD_ROWS = 4 + 9  # box rows then the nine old class rows of the (1, 4 + nc, anc
 PAIR_SEED0 = TEST_SEED0 + 500_000
 
 
-def ap_figures(data: Path, imgsz: int) -> dict[str, float]:
+def ap_figures(weights: Path, data: Path, imgsz: int) -> dict[str, float]:
     from ultralytics import YOLO
 
     with tempfile.TemporaryDirectory() as runs:
-        result: Any = YOLO(str(V3 / "street-v3.pt")).val(
+        result: Any = YOLO(str(weights)).val(
             data=str(data), split="test", imgsz=imgsz, batch=8, device="cpu", plots=False, verbose=False,
             project=runs, name="val", workers=0,
         )
@@ -83,9 +85,13 @@ def old_rows_diff(a: list[np.ndarray], b: list[np.ndarray]) -> float:
     return max(float(np.abs(x[:, :OLD_ROWS] - y[:, :OLD_ROWS]).max()) for x, y in zip(a, b, strict=True))
 
 
-def goods_or_not(pairs: int) -> tuple[int, int, int]:
+def int8_detector(folder: Path) -> OnnxDetector:
+    return OnnxDetector(OnnxDetectorConfig(type="onnx", weights=folder / "street-v3-int8.onnx", image_size=640))
+
+
+def goods_or_not(folder: Path, pairs: int) -> tuple[int, int, int]:
     """(pairs, found with goods, found bare): each pair the same random scene and vendor spot."""
-    detector = OnnxDetector(OnnxDetectorConfig(type="onnx", weights=V3 / "street-v3-int8.onnx", image_size=640))
+    detector = int8_detector(folder)
     hits = {True: 0, False: 0}
     counted = 0
     for k in range(pairs):
@@ -152,7 +158,9 @@ def scenario_cases(name: str, detector: OnnxDetector) -> tuple[list[str], list[s
             stall = anchor(np.asarray(case.photos[-1].marks[0].box, np.float32))
             first = (case.first_seen_at - start).total_seconds()
             who = _nearest_actor(scenario, t, stall)
-            reported.append(f"{who} from {first} s confirmed {t} s, people {case.details.people_count}")
+            details = case.details
+            assert isinstance(details, StreetVendingDetails)
+            reported.append(f"{who} from {first} s confirmed {t} s, people {details.people_count}")
     scripted = [f"{v['object_id']} from {v['start_s']} s, people {v['people']}" for v in scenario.violations]
     return scripted, reported
 
@@ -162,30 +170,42 @@ def main() -> None:
     parser.add_argument("--test", type=int, default=100, help="held-out synthetic vending scenes")
     parser.add_argument("--pairs", type=int, default=40, help="goods / bare vendor pairs")
     parser.add_argument("--frames", type=int, default=4, help="frames for the old-class output comparison")
+    parser.add_argument("--baseline", type=Path, action="append", default=[],
+                        help="a folder with another street-v3's street-v3.pt, .onnx and -int8.onnx")
     args = parser.parse_args()
+    folders = {"shipped": V3, **{str(b): b for b in args.baseline}}
+    for name, folder in folders.items():
+        missing = [f for f in ("street-v3.pt", "street-v3.onnx", "street-v3-int8.onnx") if not (folder / f).is_file()]
+        if missing:
+            raise SystemExit(f"{name} ({folder}) lacks {missing}")
     with tempfile.TemporaryDirectory() as tmp:
         data = build_vending_dataset(Path(tmp), 0, 0, args.test)
         labels = sum(1 for f in (Path(tmp) / "labels" / "test").glob("*.txt") for line in f.read_text().splitlines()
                      if line.split()[0] == str(STREET_V3_NAMES.index("vending_stall")))
         print(f"1. vending_stall on {args.test} held-out synthetic vending scenes ({labels} stall boxes), street-v3.pt")
-        for imgsz in (640, 416):
-            figures = ap_figures(data, imgsz)
-            print(f"   imgsz {imgsz}: " + "  ".join(f"{k} {v:.3f}" for k, v in figures.items()))
+        for name, folder in folders.items():
+            for imgsz in (640, 416):
+                figures = ap_figures(folder / "street-v3.pt", data, imgsz)
+                print(f"   {name} imgsz {imgsz}: " + "  ".join(f"{k} {v:.3f}" for k, v in figures.items()))
     images = [render_vending_sample(TEST_SEED0 + 900 + i)[0] for i in range(args.frames)]
     print(f"2. max |street-v2 - street-v3| over box + 9 old class rows, {args.frames} held-out frames at 640")
-    torch_diff = old_rows_diff(pt_outputs(V2 / "street-v2.pt", images), pt_outputs(V3 / "street-v3.pt", images))
-    print(f"   .pt (torch): {torch_diff:.3g}")
-    for suffix in (".onnx", "-int8.onnx"):
-        a = onnx_outputs(V2 / f"street-v2{suffix}", images)
-        b = onnx_outputs(V3 / f"street-v3{suffix}", images)
-        print(f"   street-vN{suffix} (ONNX Runtime): {old_rows_diff(a, b):.3g}")
-    pairs, loaded, bare = goods_or_not(args.pairs)
-    print(f"3. street-v3-int8 at 0.25, {pairs} same-place pairs: vending_stall found on {loaded} with goods, "
-          f"on {bare} bare (tricycle or cart without goods)")
-    detector = OnnxDetector(OnnxDetectorConfig(type="onnx", weights=V3 / "street-v3-int8.onnx", image_size=640))
-    for name in sorted(BUILDERS):
-        scripted, reported = scenario_cases(name, detector)
-        print(f"4. scenario {name}: scripted {scripted or 'none'}; reported {len(reported)}: {reported or 'none'}")
+    v2_pt = pt_outputs(V2 / "street-v2.pt", images)
+    v2_onnx = {suffix: onnx_outputs(V2 / f"street-v2{suffix}", images) for suffix in (".onnx", "-int8.onnx")}
+    for name, folder in folders.items():
+        print(f"   {name} .pt (torch): {old_rows_diff(v2_pt, pt_outputs(folder / 'street-v3.pt', images)):.3g}")
+        for suffix, a in v2_onnx.items():
+            b = onnx_outputs(folder / f"street-v3{suffix}", images)
+            print(f"   {name} street-vN{suffix} (ONNX Runtime): {old_rows_diff(a, b):.3g}")
+    for name, folder in folders.items():
+        pairs, loaded, bare = goods_or_not(folder, args.pairs)
+        print(f"3. {name} street-v3-int8 at 0.25, {pairs} same-place pairs: vending_stall found on {loaded} with "
+              f"goods, on {bare} bare (tricycle or cart without goods)")
+    for name, folder in folders.items():
+        detector = int8_detector(folder)
+        for scenario in sorted(BUILDERS):
+            scripted, reported = scenario_cases(scenario, detector)
+            print(f"4. {name} scenario {scenario}: scripted {scripted or 'none'}; "
+                  f"reported {len(reported)}: {reported or 'none'}")
 
 
 if __name__ == "__main__":

@@ -35,14 +35,18 @@ from onnxruntime.quantization.shape_inference import quant_pre_process
 
 from vision.detectors.letterbox import model_input
 
-_CLASS_LOGITS = re.compile(r"/(one2one_)?cv3\.\d+/(one2one_)?cv3\.\d+\.2/Conv$")
+# the last convolution of a class branch (`cv3.N.2`), or of either half of a split branch
+# (`vision.head_transfer.SplitClassBranch`: `cv3.N/old/old.2`, `cv3.N/new/new.2`) and their concat
+_CLASS_LOGITS = re.compile(
+    r"/(one2one_)?cv3\.\d+/((one2one_)?cv3\.\d+|old/old|new/new)\.2/Conv$|/(one2one_)?cv3\.\d+/Concat$"
+)
 CALIBRATION_SEED0 = 1000  # inside the street training range (0..); never a validation or test seed
 
 
 def float_head_nodes(model: onnx.ModelProto) -> list[str]:
     """Nodes of the detection head that stay in float: every node of the last module outside its
     convolution branches (`cv2`, `cv3`, `one2one_cv*` in Ultralytics exports), and the last
-    convolution of each class branch (`cv3.N.2`)."""
+    convolution of each class branch (`cv3.N.2`; with split branches both halves' and their concat)."""
     last = model.graph.node[-1].name
     parts = last.split("/")
     if len(parts) < 3 or not parts[1].startswith("model."):
@@ -125,6 +129,14 @@ def street_calibration_images(count: int, seed0: int = CALIBRATION_SEED0) -> Ite
         yield render_sample(seed)[0]
 
 
+def vending_calibration_images(count: int, seed0: int = CALIBRATION_SEED0) -> Iterator[npt.NDArray[np.uint8]]:
+    """Rendered street-trade frames (street-v3's dataset generator), outside its val and test seeds."""
+    from vision.synth.street.vending_dataset import render_vending_sample
+
+    for seed in range(seed0, seed0 + count):
+        yield render_vending_sample(seed)[0]
+
+
 def folder_images(folder: Path, count: int) -> Iterator[npt.NDArray[np.uint8]]:
     """Up to `count` photos from a folder (sorted by name), for calibrating on real frames."""
     import cv2
@@ -146,10 +158,13 @@ def main() -> None:
     parser.add_argument("target", type=Path, help="where the INT8 model goes")
     parser.add_argument("--count", type=int, default=64, help="calibration frames (street generator)")
     parser.add_argument("--imgsz", type=int, default=640, help="the image_size the detector will run at")
+    parser.add_argument("--vending-count", type=int, default=0, help="street-trade calibration frames as well")
     parser.add_argument("--real-images", type=Path, help="a folder of real frames to calibrate on as well")
     parser.add_argument("--real-count", type=int, default=64, help="how many of those real frames")
     args = parser.parse_args()
     frames: Iterable[npt.NDArray[np.uint8]] = street_calibration_images(args.count)
+    if args.vending_count:
+        frames = itertools.chain(frames, vending_calibration_images(args.vending_count))
     if args.real_images:
         frames = itertools.chain(frames, folder_images(args.real_images, args.real_count))
     out = quantize_detector(args.source, args.target, frames, args.imgsz)

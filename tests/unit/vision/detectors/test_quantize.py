@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import onnx
@@ -51,6 +52,25 @@ def test_head_decoding_and_class_logits_stay_float(coco_test_model: BuiltModel) 
     assert any(name.startswith("/model.0/") for name in quantised_convs)
 
 
+def test_split_class_branches_export_and_their_logits_stay_float(coco_test_model: BuiltModel, tmp_path) -> None:  # noqa: ANN001
+    from ultralytics import YOLO
+
+    from vision.dequantize import save_checkpoint
+    from vision.head_transfer import split_class_branches
+    from vision.training import export_onnx
+
+    source: Any = YOLO(str(coco_test_model.pt)).model
+    split = split_class_branches(source.float(), "stall")
+    weights = save_checkpoint(split, tmp_path / "split.pt", source="test")  # YOLO() unpickles the new module
+    model = onnx.load(str(export_onnx(weights, IMAGE_SIZE)))
+    kept_float = set(float_head_nodes(model))
+    ops = {n.name: n.op_type for n in model.graph.node}
+    halves = {name for name in ops if name.endswith(("/old/old.2/Conv", "/new/new.2/Conv"))}
+    concats = {name for name, op in ops.items() if op == "Concat" and "/cv3." in name}
+    assert len(halves) == 6 and len(concats) == 3 and halves | concats <= kept_float
+    assert any("/new/new.0/" in name and op == "Conv" for name, op in ops.items() if name not in kept_float)
+
+
 def test_a_graph_that_is_not_an_ultralytics_export_is_refused() -> None:
     graph = helper.make_graph(
         [helper.make_node("Relu", ["x"], ["y"], name="relu")],
@@ -91,9 +111,9 @@ def test_quantising_without_calibration_images_is_an_error(coco_test_model: Buil
 def test_shipped_int8_street_model_agrees_with_the_float_one_on_held_out_frames(name: str) -> None:
     from vision.synth.street.dataset import TEST_SEED0, render_sample
 
-    config = {"type": "onnx", "image_size": 640}
-    float_model = OnnxDetector(OnnxDetectorConfig(weights=MODELS / name / f"{name}.onnx", **config))
-    int8_model = OnnxDetector(OnnxDetectorConfig(weights=MODELS / name / f"{name}-int8.onnx", **config))
+    float_model = OnnxDetector(OnnxDetectorConfig(type="onnx", weights=MODELS / name / f"{name}.onnx", image_size=640))
+    int8_weights = MODELS / name / f"{name}-int8.onnx"
+    int8_model = OnnxDetector(OnnxDetectorConfig(type="onnx", weights=int8_weights, image_size=640))
     images = [render_sample(TEST_SEED0 + 900 + i)[0] for i in range(8)]
     total, missed = _agreement(float_model, int8_model, images, 0.7)
     assert total >= 40
