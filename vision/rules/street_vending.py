@@ -139,8 +139,22 @@ class StreetVendingRule:
             if episode.reported or now - episode.started_at < self.persistence:
                 continue
             episode.reported = True
-            violations.append(self._violation(episode, found, frame))
+            if not self._already_reported_here(episode):
+                violations.append(self._violation(episode, found, frame))
         return violations
+
+    def _already_reported_here(self, episode: _Episode) -> bool:
+        """Another episode at this stall's place was reported: a second box of the same stall (its
+        goods beside the cart, cartons set down by it) opened this one. One stall, one case."""
+        box = episode.stall
+        reach = self.zone.move_tolerance * max(float(box[2] - box[0]), 1.0)
+        x, y = anchor(box)
+        return any(
+            other.reported
+            and (max(abs(x - other.origin[0]), abs(y - other.origin[1])) <= reach or _nested(other.stall, box))
+            for other in self._episodes
+            if other is not episode
+        )
 
     def _match(self, box: Box, taken: set[int]) -> _Episode | None:
         """The nearest episode not yet matched on this frame that began within `move_tolerance`

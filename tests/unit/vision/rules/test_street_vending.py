@@ -92,6 +92,18 @@ def test_street_vending_boundaries(case: str, start, seconds: float, scene, expe
     assert len(violations) == expected, case
 
 
+def test_a_second_box_beside_a_reported_stall_is_the_same_case() -> None:
+    """The detector boxes goods set down beside the stall as a second stall from t = 8 s (overlapping,
+    not nested, its anchor within the move tolerance): the stall's case is reported once, not again
+    when the second box's episode reaches the persistence time."""
+
+    def goods_beside(t: float) -> list[Obj]:
+        return vending(t) + ([Obj("vending_stall", shift(STALL, dx=60))] if t >= 8 else [])
+
+    [case] = run(StreetVendingRule(zone(), TZ), at("10:00"), 8 + PERSIST + 10, goods_beside)
+    assert case.first_seen_at == at("10:00")
+
+
 def test_unattended_for_longer_than_the_gap_restarts_the_clock() -> None:
     z = zone(max_gap_seconds=10)
     scene = vendor_steps_away(5, 5 + 12)
