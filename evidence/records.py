@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from domain.timezones import verify_timezone
 from domain.types import ViolationType
 from vision.violations import registry
 from vision.violations.unions import KindDetails
@@ -51,11 +51,7 @@ class RecordContext(_Model):
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown IANA timezone {value!r}") from None
-        return value
+        return verify_timezone(value)
 
     @field_validator("device_id")
     @classmethod

@@ -6,10 +6,11 @@ import re
 from datetime import datetime
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from domain.timezones import verify_timezone
 from ingest.config.errors import FieldError
 from ingest.redact import mask_url
 from vision.camera_setup import CameraSetup
@@ -100,11 +101,7 @@ class CameraConfig(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _verify_timezone(cls, name: str) -> str:
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown IANA timezone {name!r}, e.g. 'Asia/Shanghai'") from exc
-        return name
+        return verify_timezone(name)
 
     @field_validator("start_time")
     @classmethod

@@ -8,10 +8,10 @@ The detector is an entry of the `detectors:` section, configured as the street c
 from __future__ import annotations
 
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from domain.timezones import verify_timezone
 from vision.detectors.config import OnnxDetectorConfig
 from vision.geometry.camera import Intrinsics
 
@@ -80,8 +80,4 @@ class DroneConfig(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _verify_timezone(cls, name: str) -> str:
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown IANA timezone {name!r}, e.g. 'Asia/Shanghai'") from exc
-        return name
+        return verify_timezone(name)
