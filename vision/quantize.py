@@ -35,10 +35,11 @@ from onnxruntime.quantization.shape_inference import quant_pre_process
 
 from vision.detectors.letterbox import model_input
 
-# the last convolution of a class branch (`cv3.N.2`), or of either half of a split branch
-# (`vision.head_transfer.SplitClassBranch`: `cv3.N/old/old.2`, `cv3.N/new/new.2`) and their concat
+# the last convolution of a class branch (`cv3.N.2`; `cv3.N.1` in `vision.two_head.SlimDetect`, whose
+# `cv3.N.1` in other heads is a Conv block ending in `/conv/Conv`), or of either half of a split
+# branch (`vision.head_transfer.SplitClassBranch`: `cv3.N/old/old.2`, `cv3.N/new/new.2`) and their concat
 _CLASS_LOGITS = re.compile(
-    r"/(one2one_)?cv3\.\d+/((one2one_)?cv3\.\d+|old/old|new/new)\.2/Conv$|/(one2one_)?cv3\.\d+/Concat$"
+    r"/(one2one_)?cv3\.\d+/((one2one_)?cv3\.\d+|old/old|new/new)\.[12]/Conv$|/(one2one_)?cv3\.\d+/Concat$"
 )
 CALIBRATION_SEED0 = 1000  # inside the street training range (0..); never a validation or test seed
 
@@ -46,13 +47,15 @@ CALIBRATION_SEED0 = 1000  # inside the street training range (0..); never a vali
 def float_head_nodes(model: onnx.ModelProto) -> list[str]:
     """Nodes of the detection head that stay in float: every node of the last module outside its
     convolution branches (`cv2`, `cv3`, `one2one_cv*` in Ultralytics exports), and the last
-    convolution of each class branch (`cv3.N.2`; with split branches both halves' and their concat)."""
+    convolution of each class branch (`cv3.N.2`; with split branches both halves' and their concat;
+    with stacked heads, each head's)."""
     last = model.graph.node[-1].name
     parts = last.split("/")
     if len(parts) < 3 or not parts[1].startswith("model."):
         raise ValueError(f"not an Ultralytics export: last node {last!r} has no /model.N/ prefix")
     head = f"/{parts[1]}/"
-    branches = (f"{head}cv", f"{head}one2one_cv")
+    # stacked heads (`vision.two_head.StackedHeads`) nest each Detect one level down: coco/, new/
+    branches = tuple(f"{head}{inner}{b}" for inner in ("", "coco/", "new/") for b in ("cv", "one2one_cv", "stem."))
     return [
         n.name
         for n in model.graph.node

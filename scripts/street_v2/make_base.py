@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from scripts.street_v2.prepare_real import NAMES
+from scripts.street_v2.names import NAMES
 from vision.dequantize import dequantize_to_ultralytics, save_checkpoint
 from vision.head_transfer import retarget_classes
 

@@ -27,9 +27,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from scripts.street_v2.names import NAMES
 from vision.plates.hyperlpr import PlateLocator
 
-NAMES = ("vehicle", "truck", "person", "license_plate", "mud", "uncovered_load", "smoke", "grill", "fire")
 ID = {n: i for i, n in enumerate(NAMES)}
 TEACHER_MAP = {"car": "vehicle", "bus": "vehicle", "truck": "truck", "person": "person"}
 # (longest side, JPEG quality) per source: small enough that the set travels to a GPU machine (~30 MB)

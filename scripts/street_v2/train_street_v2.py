@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from scripts.street_v2.prepare_real import NAMES
+from scripts.street_v2.names import NAMES
 
 
 def build_data_yaml(synth: Path, real: Path, real_repeats: int, out: Path) -> Path:

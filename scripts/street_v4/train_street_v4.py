@@ -1,0 +1,125 @@
+"""Train street-v4's new-class head: synthetic street scenes plus the real images of
+`scripts/street_v2/prepare_real.py`, labels cut to the classes COCO lacks; backbone and neck frozen.
+
+Runs where a GPU is (a lent H100); renders its synthetic scenes itself so that only the real images
+travel. Writes best.pt and results.csv under --out.
+
+    python scripts/street_v4/train_street_v4.py --real var/device/street_real \
+        --base var/device/street-v4-base-w32.pt --out /tmp/v4w32 --hours 0.075 --device 0
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import time
+from pathlib import Path
+
+import yaml
+
+from scripts.street_v2.names import NAMES
+from scripts.street_v4.make_base import NEW_NAMES
+
+
+def remap_split(images: Path, labels: Path, names: tuple[str, ...], out: Path) -> int:
+    """Hard-link `images` into out/images and write out/labels with only NEW_NAMES' boxes, renumbered."""
+    new_id = {names.index(n): i for i, n in enumerate(NEW_NAMES) if n in names}
+    (out / "images").mkdir(parents=True, exist_ok=True)
+    (out / "labels").mkdir(parents=True, exist_ok=True)
+    count = 0
+    for image in sorted(images.glob("*.jpg")):
+        target = out / "images" / image.name
+        if not target.exists():
+            os.link(image, target)
+        rows = []
+        label = labels / f"{image.stem}.txt"
+        for line in label.read_text().splitlines() if label.is_file() else []:
+            parts = line.split()
+            if len(parts) == 5 and int(parts[0]) in new_id:
+                rows.append(" ".join([str(new_id[int(parts[0])]), *parts[1:]]))
+        (out / "labels" / f"{image.stem}.txt").write_text("\n".join(rows) + ("\n" if rows else ""))
+        count += 1
+    return count
+
+
+def build_data(synth: Path, real: Path, real_repeats: int, work: Path) -> Path:
+    from vision.synth.street import CLASS_NAMES
+
+    for split in ("train", "val"):
+        n = remap_split(synth / "images" / split, synth / "labels" / split, tuple(CLASS_NAMES), work / f"synth_{split}")
+        m = remap_split(real / split / "images", real / split / "labels", NAMES, work / f"real_{split}")
+        print(f"{split}: {n} synthetic, {m} real images", flush=True)
+    listing = work / "real_train.txt"
+    real_train = sorted(str(p.resolve()) for p in (work / "real_train" / "images").glob("*.jpg"))
+    listing.write_text("\n".join(real_train * real_repeats) + "\n")
+    data = {
+        "path": str(work.resolve()),
+        "train": [str((work / "synth_train" / "images").resolve()), str(listing.resolve())],
+        "val": [str((work / "synth_val" / "images").resolve()), str((work / "real_val" / "images").resolve())],
+        "names": dict(enumerate(NEW_NAMES)),
+    }
+    target = work / "data.yaml"
+    target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--real", type=Path, required=True)
+    parser.add_argument("--base", type=Path)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--synth", type=Path, default=Path("/tmp/street_synth"))
+    parser.add_argument("--synth-train", type=int, default=3000)
+    parser.add_argument("--synth-val", type=int, default=300)
+    parser.add_argument("--real-repeats", type=int, default=2)
+    parser.add_argument("--render-only", action="store_true")
+    parser.add_argument("--hours", type=float, default=0.075)
+    parser.add_argument("--epochs", type=int, default=60)
+    parser.add_argument("--imgsz", type=int, default=640)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=6)
+    parser.add_argument("--lr0", type=float, default=None)
+    parser.add_argument("--device", default="0")
+    args = parser.parse_args()
+    from vision.synth.street.dataset import build_street_dataset
+
+    if not (args.synth / "images" / "train").is_dir():
+        started = time.monotonic()
+        build_street_dataset(args.synth, args.synth_train, args.synth_val, 0, workers=16)
+        print(f"rendered {args.synth_train}+{args.synth_val} scenes in {time.monotonic() - started:.0f} s", flush=True)
+    if args.render_only:
+        return
+    if args.base is None:
+        raise SystemExit("--base is needed to train")
+    import torch
+
+    from vision.training import TrainRequest, train
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    data = build_data(args.synth, args.real, args.real_repeats, args.out / "data")
+    base = torch.load(args.base, weights_only=False)["model"]
+    frozen = list(range(len(base.model) - 1))
+    best = train(
+        TrainRequest(
+            data=data,
+            out=args.out,
+            base=str(args.base),
+            epochs=args.epochs,
+            imgsz=args.imgsz,
+            batch=args.batch,
+            device=args.device,
+            workers=args.workers,
+            time_hours=args.hours,
+            cache="ram",
+            lr0=args.lr0,
+            keep_architecture=True,
+            extra={"close_mosaic": 3, "patience": 100, "freeze": frozen},
+        )
+    )
+    shutil.copyfile(args.out / "run" / "results.csv", args.out / "results.csv")
+    print(f"best weights: {best}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,192 @@
+"""A COCO detector kept whole, plus a small head of its own for the classes COCO lacks.
+
+Fine-tuning a COCO YOLOv8n on synthetic street scenes made it forget real cars, trucks and people
+(street-v2's card: COCO128 vehicle AP50 0.326 -> 0.142). Here nothing COCO learnt is trained: the
+backbone, the neck and COCO's own Detect head stay as they are, and the new classes (plate, mud,
+uncovered load, smoke, grill, fire) get a slim Detect head that reads the same neck features. One
+network runs once per frame; the two heads' anchors are stacked in one output, so the product's
+decoder and class-aware NMS need no change:
+
+    output (batch, 4 + len(names), 2 * anchors): COCO's anchors first, then the new head's.
+
+COCO's anchors carry only the street labels, with Ultralytics' own semantics (an anchor's class is
+the argmax over all 80 COCO classes; `vehicle` when that is car or bus), so their boxes and scores
+are exactly the COCO model's; the new head's anchors carry only the new classes.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import torch
+from torch import nn
+from ultralytics.nn.modules import Conv, Detect
+
+# street label <- the COCO classes whose argmax gives it (the product's teacher mapping)
+COCO_TO_STREET: Mapping[str, tuple[str, ...]] = {
+    "vehicle": ("car", "bus"),
+    "truck": ("truck",),
+    "person": ("person",),
+}
+
+
+class SlimDetect(Detect):  # type: ignore[misc]
+    """A Detect head whose box and class branches share one 3x3 stem per scale, `width` channels
+    wide (COCO's head is 64 + 80 channels with two stems), so that a second head costs little."""
+
+    stem: nn.ModuleList
+
+    def forward_head(self, x: list[torch.Tensor], box_head: Any = None, cls_head: Any = None) -> dict[str, Any]:
+        if box_head is None or cls_head is None:
+            return {}
+        batch = x[0].shape[0]
+        stems = [self.stem[i](x[i]) for i in range(self.nl)]
+        boxes = torch.cat([box_head[i](stems[i]).view(batch, 4 * self.reg_max, -1) for i in range(self.nl)], -1)
+        scores = torch.cat([cls_head[i](stems[i]).view(batch, self.nc, -1) for i in range(self.nl)], -1)
+        return {"boxes": boxes, "scores": scores, "feats": x}
+
+
+def _subset_conv(source: Any, out_channels: int, in_channels: int | None = None) -> Any:
+    """An Ultralytics Conv (conv + BN + SiLU) with `source`'s first filters (and input channels)."""
+    src_conv = source.conv
+    take_in = in_channels or src_conv.in_channels
+    block = Conv(take_in, out_channels, src_conv.kernel_size[0])
+    with torch.no_grad():
+        block.conv.weight.copy_(src_conv.weight[:out_channels, :take_in])
+        for name in ("weight", "bias", "running_mean", "running_var"):
+            getattr(block.bn, name).copy_(getattr(source.bn, name)[:out_channels])
+    return block
+
+
+def slim_head(coco_head: Any, names: Sequence[str], width: int = 32) -> SlimDetect:
+    """A SlimDetect for `names` reading the same features as `coco_head`. Its stem and box branch
+    start from the first `width` filters of COCO's box branch (a box regressor that already knows
+    where objects end); the class outputs start at Ultralytics' prior."""
+    channels = [int(branch[0].conv.in_channels) for branch in coco_head.cv2]
+    head = SlimDetect(nc=len(names), reg_max=coco_head.reg_max, ch=tuple(channels))
+    head.legacy = coco_head.legacy
+    head.stride = coco_head.stride.clone()
+    for attribute in ("f", "i", "type", "np"):
+        setattr(head, attribute, getattr(coco_head, attribute))
+    stems, boxes, classes = [], [], []
+    for branch in coco_head.cv2:
+        stems.append(_subset_conv(branch[0], width))
+        box_last = nn.Conv2d(width, 4 * head.reg_max, 1)
+        with torch.no_grad():
+            box_last.weight.copy_(branch[2].weight[:, :width])
+            box_last.bias.copy_(branch[2].bias)  # type: ignore[union-attr]
+        boxes.append(nn.Sequential(_subset_conv(branch[1], width, width), box_last))
+        classes.append(nn.Sequential(Conv(width, width, 3), nn.Conv2d(width, head.nc, 1)))
+    head.stem = nn.ModuleList(stems)
+    head.cv2 = nn.ModuleList(boxes)
+    head.cv3 = nn.ModuleList(classes)
+    with torch.no_grad():
+        for stride, branch in zip(head.stride.tolist(), head.cv3, strict=True):
+            branch[-1].bias.fill_(math.log(5 / head.nc / (640 / stride) ** 2))  # type: ignore[index]
+    return head
+
+
+def new_class_model(coco: Any, names: Sequence[str], width: int = 32) -> Any:
+    """The model to train: a copy of `coco` (an Ultralytics DetectionModel) whose Detect head is a
+    SlimDetect for `names`. Train it with every module but the last frozen (`trunk_freeze`)."""
+    model = copy.deepcopy(coco)
+    model.model[-1] = slim_head(coco.model[-1], names, width)
+    model.nc = len(names)
+    model.names = dict(enumerate(names))
+    model.yaml = {**model.yaml, "nc": len(names)}
+    return model
+
+
+def trunk_freeze(model: Any) -> list[int]:
+    """Ultralytics `freeze` indices: the backbone and neck (their BatchNorms stay in eval mode)."""
+    return list(range(len(model.model) - 1))
+
+
+class StackedHeads(nn.Module):
+    """COCO's Detect and a SlimDetect on the same features, their anchors stacked in one output
+    (see the module docstring). Inference only."""
+
+    def __init__(self, coco_head: Any, new_head: Any, coco_names: Mapping[int, str]) -> None:
+        super().__init__()
+        self.coco = coco_head
+        self.new = new_head
+        for attribute in ("f", "i", "type", "np", "stride"):
+            setattr(self, attribute, getattr(coco_head, attribute))
+        index = {name: i for i, name in coco_names.items()}
+        missing = sorted({c for group in COCO_TO_STREET.values() for c in group} - set(index))
+        if missing:
+            raise ValueError(f"the COCO model has no classes {missing}")
+        self.groups = [torch.tensor([index[c] for c in group]) for group in COCO_TO_STREET.values()]
+
+    @staticmethod
+    def _any_of(winner: torch.Tensor, group: torch.Tensor) -> torch.Tensor:
+        hit = winner == int(group[0])
+        for index in group[1:].tolist():
+            hit = hit | (winner == int(index))
+        return hit
+
+    def forward(self, x: list[torch.Tensor]) -> torch.Tensor:
+        coco = self.coco(x)
+        new = self.new(x)
+        coco = coco[0] if isinstance(coco, tuple) else coco
+        new = new[0] if isinstance(new, tuple) else new
+        best, winner = coco[:, 4:].max(1, keepdim=True)
+        street = [torch.where(self._any_of(winner, group), best, 0.0) for group in self.groups]
+        batch, anchors = coco.shape[0], coco.shape[2]
+        new_classes = new.shape[1] - 4
+        coco_rows = torch.cat([coco[:, :4], *street, coco.new_zeros(batch, new_classes, anchors)], 1)
+        new_rows = torch.cat([new[:, :4], new.new_zeros(batch, len(street), new.shape[2]), new[:, 4:]], 1)
+        return torch.cat([coco_rows, new_rows], 2)
+
+
+def stack_heads(coco: Any, trained: Any) -> Any:
+    """One inference model: `coco`'s trunk and head, plus `trained`'s (from `new_class_model`)
+    SlimDetect. Names: the street labels of COCO_TO_STREET, then the new classes."""
+    model = copy.deepcopy(coco).float().eval()
+    new_head = copy.deepcopy(trained.model[-1]).float().eval()
+    coco_head = model.model[-1]
+    for head in (coco_head, new_head):
+        head.export = True
+        head.dynamic = True
+    model.model[-1] = StackedHeads(coco_head, new_head, coco.names)
+    names = [*COCO_TO_STREET, *(str(trained.names[i]) for i in range(len(trained.names)))]
+    model.names = dict(enumerate(names))
+    model.nc = len(names)
+    return model
+
+
+def export_stacked_onnx(model: Any, target: Any, imgsz: int = 640, opset: int = 17) -> Any:
+    """ONNX with dynamic batch/height/width and Ultralytics-style metadata (names, stride, imgsz)."""
+    from pathlib import Path
+
+    import onnx
+
+    target = Path(target)
+    dummy = torch.zeros(1, 3, imgsz, imgsz)
+    torch.onnx.export(
+        model,
+        (dummy,),
+        str(target),
+        opset_version=opset,
+        input_names=["images"],
+        output_names=["output0"],
+        dynamic_axes={"images": {0: "batch", 2: "height", 3: "width"}, "output0": {0: "batch", 2: "anchors"}},
+        dynamo=False,
+    )
+    proto = onnx.load(str(target))
+    metadata = {
+        "names": str(dict(model.names)),
+        "stride": str(int(max(model.model[-1].stride.tolist()))),
+        "imgsz": str([imgsz, imgsz]),
+        "task": "detect",
+        "batch": "1",
+        "description": "COCO YOLOv8n kept whole + a slim head for the street classes COCO lacks",
+    }
+    del proto.metadata_props[:]
+    for key, value in metadata.items():
+        proto.metadata_props.add(key=key, value=value)
+    onnx.save(proto, str(target))
+    return target
