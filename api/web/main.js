@@ -24,6 +24,7 @@ $("#lang").addEventListener("click", () => {
   else if (!$("#history-view").hidden) openHistory();
   else if (!$("#cameras-view").hidden) loadCameraList();
   else if (!$("#stats-view").hidden && state.stats) renderStats(state.stats);
+  else if (!$("#drone-view").hidden && drone.finding && !$("#finding-panel").hidden) renderFindingFacts(drone.finding);
   else if (state.current && !$("#event-view").hidden) relabelEvent(state.current);
   renderToast();
 });
