@@ -129,13 +129,19 @@ function renderMap(data) {
   const bounds = [];
   for (const a of data.survey_areas) {
     const polygon = L.polygon(a.polygon, { color: "#6a4c93", weight: 2, fillOpacity: 0.12, className: "survey-area" });
-    polygon.bindTooltip(`${t("survey_area")}: ${a.name}`);
     polygon.addTo(areas);
+    // the area's name above its northern edge, clear of the findings inside it
+    const north = Math.max(...a.polygon.map((p) => p[0]));
+    const lons = a.polygon.map((p) => p[1]);
+    const label = document.createElement("span"); label.textContent = a.name;
+    L.marker([north, (Math.min(...lons) + Math.max(...lons)) / 2], { interactive: false, keyboard: false,
+      icon: L.divIcon({ className: "area-label", html: label, iconSize: null }) }).addTo(areas);
     a.polygon.forEach((p) => bounds.push(p));
   }
   for (const c of data.cameras) {
     const marker = L.circleMarker([c.lat, c.lon], { radius: 5, color: "#1f3b63", weight: 2, fillColor: "#fff", fillOpacity: 1, className: "camera-marker" });
-    marker.bindTooltip(`${t("camera")}: ${c.name} · ${c.address}`);
+    // names stay on the map: with no tiles underneath they are what a reader finds places by
+    marker.bindTooltip(c.name, { permanent: true, direction: "right", offset: [14, 0], className: "map-label camera-label" });
     marker.addTo(cameras);
     bounds.push([c.lat, c.lon]);
   }

@@ -25,6 +25,21 @@ class RecordedFinding:
     area_m2: float
 
 
+@dataclass(frozen=True)
+class Scene:
+    before: np.ndarray  # the earlier flight's whole frame, registered to the later one
+    after: np.ndarray
+    box: tuple[float, float, float, float]  # the new structure in the later frame, pixels
+    crop: int  # side of the square crops around it
+
+    def crop_origin(self) -> tuple[int, int]:
+        height, width = self.after.shape[:2]
+        cx, cy = (self.box[0] + self.box[2]) / 2, (self.box[1] + self.box[3]) / 2
+        left = int(min(max(0, cx - self.crop / 2), width - self.crop))
+        top = int(min(max(0, cy - self.crop / 2), height - self.crop))
+        return left, top
+
+
 def _roofs(with_structure: bool, width: int = 320, height: int = 240) -> np.ndarray:
     image = np.full((height, width, 3), (95, 110, 120), dtype=np.uint8)
     image[40:200, 60:260] = (150, 150, 155)  # a flat roof
@@ -34,8 +49,16 @@ def _roofs(with_structure: bool, width: int = 320, height: int = 240) -> np.ndar
 
 
 def recorded_finding(
-    world: ApiWorld, lat: float = 30.2851, lon: float = 120.1649, area_m2: float = 18.4
+    world: ApiWorld,
+    lat: float = 30.2851,
+    lon: float = 120.1649,
+    area_m2: float = 18.4,
+    area_name: str = "north block",
+    polygon: list[list[float]] | None = None,
+    scene: Scene | None = None,
 ) -> RecordedFinding:
+    """`scene`: the two flights' whole frames and the structure's box in them (default: flat synthetic roofs
+    with a red block, whose 160 px crops the tests compare)."""
     from api.db.base import session_scope
     from api.db.evidence_sink import DatabaseRecordSink
     from api.db.models import DroneFindingRow, Flight, SurveyArea
@@ -48,8 +71,8 @@ def recorded_finding(
 
     with session_scope(world.factory) as s:
         area = SurveyArea(
-            name="north block",
-            polygon=[[30.28, 120.16], [30.29, 120.16], [30.29, 120.17]],
+            name=area_name,
+            polygon=polygon or [[30.28, 120.16], [30.29, 120.16], [30.29, 120.17]],
             grid_code="330102009",
             responsible_unit="三中队",
         )
@@ -76,16 +99,19 @@ def recorded_finding(
         )
         area_id, base_id, flight_id = area.id, before_flight.id, after_flight.id
     t_before, t_after = datetime(2026, 4, 1, 2, 0, tzinfo=UTC), datetime(2026, 5, 1, 2, 0, tzinfo=UTC)
-    before_full = Frame(str(base_id), 30, t_before, _roofs(False))
-    after_full = Frame(str(flight_id), 12, t_after, _roofs(True))
-    crop = (slice(40, 40 + CROP), slice(80, 80 + CROP))
-    box = LabelledBox("roof_structure", (40.0, 50.0, 120.0, 110.0), 0.88)
+    scene = scene or Scene(_roofs(False), _roofs(True), (120.0, 90.0, 200.0, 150.0), CROP)
+    before_full = Frame(str(base_id), 30, t_before, scene.before)
+    after_full = Frame(str(flight_id), 12, t_after, scene.after)
+    left, top = scene.crop_origin()
+    crop = (slice(top, top + scene.crop), slice(left, left + scene.crop))
+    x1, y1, x2, y2 = scene.box
+    box = LabelledBox("roof_structure", (x1 - left, y1 - top, x2 - left, y2 - top), 0.88)
     before = Frame(str(base_id), 30, t_before, np.ascontiguousarray(before_full.image[crop]))
     after = Frame(str(flight_id), 12, t_after, np.ascontiguousarray(after_full.image[crop]))
     violation = Violation(
         violation_type="rooftop_structure",
         source_id=str(flight_id),
-        zone_name="north block",
+        zone_name=area_name,
         episode_key=f"flight:{flight_id}:structure:k1",
         object_label="roof_structure",
         track_id=None,
@@ -95,9 +121,7 @@ def recorded_finding(
             EvidencePhoto("before", before, (LabelledBox("roof_structure", box.box),)),
             EvidencePhoto("after", after, (box,)),
             EvidencePhoto("before_full", before_full, ()),
-            EvidencePhoto(
-                "after_full", after_full, (LabelledBox("roof_structure", (120.0, 90.0, 200.0, 150.0), 0.88),)
-            ),
+            EvidencePhoto("after_full", after_full, (LabelledBox("roof_structure", scene.box, 0.88),)),
         ),
         details=RooftopDetails(
             lat=lat,
@@ -114,7 +138,7 @@ def recorded_finding(
         DatabaseRecordSink(world.factory),
         spool_dir=world.tmp / "spool",
     )
-    source = FlightSource(str(flight_id), "north block", "Asia/Shanghai", ModelIdentity("aerial-v2", "d" * 64, "onnx"))
+    source = FlightSource(str(flight_id), area_name, "Asia/Shanghai", ModelIdentity("aerial-v2", "d" * 64, "onnx"))
     FlightEvidenceSink(writer, "c" * 64).submit(violation, source)
     from sqlalchemy import select
 

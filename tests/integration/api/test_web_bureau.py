@@ -52,6 +52,8 @@ def test_bureau_view_shows_cases_on_the_map_and_counts_match_the_database(
         "request", lambda r: None if r.url.startswith(server) or r.url.startswith("data:") else outside.append(r.url)
     )
 
+    console_errors: list[str] = []  # e.g. the page's Content-Security-Policy refusing what a library does
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
     _login(page)
     page.click("#tab-stats")
     with world.factory() as s:
@@ -99,3 +101,4 @@ def test_bureau_view_shows_cases_on_the_map_and_counts_match_the_database(
     page.click("#tab-stats")
     expect(page.locator("#map-note")).to_have_text("6 of 7 cases on the map; 1 without a known position")
     assert outside == []  # nothing fetched from outside the product: no tiles, no CDN
+    assert console_errors == []
