@@ -17,6 +17,7 @@ async function openDrone() {
   drone.areas = await response.json();
   const select = $("#drone-area"); select.innerHTML = "";
   for (const a of drone.areas) { const o = document.createElement("option"); o.value = a.id; o.textContent = a.name; select.appendChild(o); }
+  renderAreasMap();
   await loadFlights();
 }
 
@@ -141,6 +142,31 @@ async function loadFindings() {
   }
 }
 
+// ---- the survey areas on a tile-less map: click one to fly it ----
+function renderAreasMap() {
+  const box = $("#drone-map");
+  box.hidden = !drone.areas.length;
+  if (!drone.areas.length) return;
+  if (!drone.areasMap) {
+    drone.areasMap = L.map("drone-map", { attributionControl: false });
+    L.control.scale({ imperial: false }).addTo(drone.areasMap);
+    drone.areasLayer = L.layerGroup().addTo(drone.areasMap);
+  }
+  drone.areasLayer.clearLayers();
+  const bounds = [];
+  const selected = Number($("#drone-area").value);
+  for (const a of drone.areas) {
+    const chosen = a.id === selected;
+    const polygon = L.polygon(a.polygon, { color: chosen ? "#b3261e" : "#6a4c93", weight: chosen ? 3 : 2, fillOpacity: chosen ? 0.2 : 0.1, className: `survey-area area-${a.id}` });
+    polygon.bindTooltip(a.name, { permanent: true, direction: "center", className: "map-label" });
+    polygon.on("click", () => { $("#drone-area").value = String(a.id); renderAreasMap(); });
+    polygon.addTo(drone.areasLayer);
+    a.polygon.forEach((p) => bounds.push(p));
+  }
+  drone.areasMap.invalidateSize();
+  drone.areasMap.fitBounds(L.latLngBounds(bounds), { padding: [20, 20], maxZoom: 18 });
+}
+
 // ---- one finding: the earlier and the later flight's crop of the same place under a slider ----
 async function findingImage(url) {
   const response = await api(url);
@@ -229,5 +255,6 @@ $("#flight-create").addEventListener("click", createFlight);
 $("#flight-process").addEventListener("click", processFlight);
 $("#tab-drone").addEventListener("click", openDrone);
 $("#compare-range").addEventListener("input", moveSlider);
+$("#drone-area").addEventListener("change", renderAreasMap);
 $("#compare-whole").addEventListener("change", showComparison);
 $("#finding-close").addEventListener("click", () => { $("#finding-panel").hidden = true; });

@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
+from api.db.models import SurveyArea
 from tests.integration.api.drone_fixtures import recorded_finding
 from tests.integration.api.review_fixtures import ApiWorld
 from tests.integration.api.test_web_page import _login, page  # noqa: F401
@@ -33,8 +34,17 @@ def test_operator_opens_a_finding_and_slides_between_before_and_after(page: Any,
 
     world.user("zhao.fei", "drone_operator")
     found = recorded_finding(world)
+    with world.factory.begin() as s:
+        south = SurveyArea(name="south block", polygon=[[30.27, 120.16], [30.275, 120.16], [30.275, 120.165]])
+        s.add(south)
+        s.flush()
+        south_id = south.id
     _login(page, "zhao.fei")
     expect(page.locator("#drone-view")).to_be_visible()
+    expect(page.locator("#drone-map path.survey-area")).to_have_count(2)  # the survey areas on a map
+    expect(page.locator("#drone-map .map-label")).to_have_text(["north block", "south block"])
+    page.locator(f"#drone-map path.area-{south_id}").click()  # picking an area on the map
+    expect(page.locator("#drone-area")).to_have_value(str(south_id))
     page.click(f"#flights tbody tr[data-flight-id='{found.flight_id}']")
     finding = page.locator(f"#finding-list li[data-event-id='{found.event_id}'] button")
     expect(finding).to_contain_text("屋顶违建")
