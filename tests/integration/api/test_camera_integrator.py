@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api.db.models import AuditEntry, Camera, Event, Zone
+from api.db.models import AuditEntry, Camera, CameraHealth, Event, Zone
 from tests.integration.api.review_fixtures import ApiWorld, make_client
 from tests.integration.api.test_camera_admin import CAMERA, SECRET, _video
 
@@ -91,11 +91,14 @@ def test_delete_camera_without_cases_keeps_cameras_with_cases_and_yaml_ones(
     api: TestClient, world: ApiWorld, integrator: dict[str, str]
 ) -> None:
     assert api.post("/cameras", json=CAMERA, headers=integrator).status_code == 201
+    with world.factory.begin() as s:
+        s.add(CameraHealth(camera_id="renmin-03", state="running"))
     assert api.delete("/cameras/renmin-03", headers=world.headers("r", "reviewer")).status_code == 403
     assert api.delete("/cameras/renmin-03", headers=integrator).status_code == 204
     with world.factory() as s:
         assert s.get(Camera, "renmin-03") is None
         assert s.scalars(select(Zone).where(Zone.camera_id == "renmin-03")).all() == []
+        assert s.get(CameraHealth, "renmin-03") is None
         assert "camera.delete" in s.scalars(select(AuditEntry.action)).all()
     assert api.delete("/cameras/renmin-03", headers=integrator).status_code == 404
 
