@@ -9,17 +9,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
+import cv2
+import numpy as np
 from fastapi import APIRouter, Body, HTTPException, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import func, select
 from sqlalchemy.orm import object_session
 
 from api import audit
 from api.auth.deps import IntegratorUser, NowDep
 from api.db.camera_config import camera_config_dict as _config_of
-from api.db.models import Camera
+from api.db.models import Camera, Event, User
 from api.db.seed import _camera_fields
 from api.db.zones import zone_row
 from api.deps import SessionDep, SettingsDep, SourcePolicyDep
@@ -282,6 +288,59 @@ def replace_zones(
     return public
 
 
+Outcome = Literal["ok", "refused", "failed", "timeout"]
+
+
+@dataclass(frozen=True)
+class _Tried:
+    """One try at the camera's source: the JPEG, or the outcome, the masked reason and the HTTP status."""
+
+    jpeg: bytes | None
+    outcome: Outcome
+    detail: str
+    code: int
+    elapsed_s: float
+
+
+async def _try_source(camera: Camera, policy: SourcePolicy, timeout: float) -> _Tried:
+    started = time.monotonic()
+    try:
+        source = await asyncio.to_thread(policy.check, camera.source_url)
+        jpeg = await asyncio.to_thread(grab_snapshot, source, timeout)
+    except SourceUnresolved as exc:
+        outcome: Outcome = "failed"
+        detail, code = f"could not open the source: {exc}", status.HTTP_502_BAD_GATEWAY
+    except SourceRefused as exc:
+        outcome, detail = "refused", f"camera source refused by the source policy: {exc}"
+        code = status.HTTP_422_UNPROCESSABLE_CONTENT
+    except SnapshotTimeout as exc:
+        outcome, detail, code = "timeout", str(exc), status.HTTP_504_GATEWAY_TIMEOUT
+    except SnapshotError as exc:
+        outcome, detail, code = "failed", str(exc), status.HTTP_502_BAD_GATEWAY
+    else:
+        return _Tried(jpeg, "ok", "", status.HTTP_200_OK, time.monotonic() - started)
+    return _Tried(None, outcome, mask_text(detail), code, time.monotonic() - started)
+
+
+def _audit_try(session: SessionDep, user: User, camera: Camera, now: datetime, action: str, tried: _Tried) -> None:
+    if tried.jpeg is None:
+        log.warning("%s of camera %s by %s %s: %s", action, camera.id, user.username, tried.outcome, tried.detail)
+        audit.record(
+            session,
+            user,
+            action,
+            "camera",
+            camera.id,
+            now,
+            result=tried.outcome,
+            source=camera.source_url,
+            reason=tried.detail[:300],
+        )
+    else:
+        audit.record(session, user, action, "camera", camera.id, now, result="ok", source=camera.source_url)
+    session.commit()
+
+
 @router.post(
     "/{camera_id}/snapshot",
     response_class=Response,
@@ -303,29 +362,91 @@ async def snapshot(
     now: NowDep,
     timeout_s: Annotated[float | None, Query(gt=0, le=60)] = None,
 ) -> Response:
-    """Connectivity test: open the stream, grab one frame, return it as JPEG. The source is checked
-    against the source policy first; every try is audited with its outcome, like evidence access."""
+    """Open the stream, grab one frame, return it as JPEG (the zone editor's picture). The source is
+    checked against the source policy first; every try is audited with its outcome, like evidence access."""
     camera = _camera_or_404(session, camera_id)
-    timeout = timeout_s or settings.snapshot_timeout_s
-    try:
-        source = await asyncio.to_thread(policy.check, camera.source_url)
-        jpeg = await asyncio.to_thread(grab_snapshot, source, timeout)
-    except SourceUnresolved as exc:
-        outcome, detail, code = "failed", f"could not open the source: {exc}", status.HTTP_502_BAD_GATEWAY
-    except SourceRefused as exc:
-        outcome, detail = "refused", f"camera source refused by the source policy: {exc}"
-        code = status.HTTP_422_UNPROCESSABLE_CONTENT
-    except SnapshotTimeout as exc:
-        outcome, detail, code = "timeout", str(exc), status.HTTP_504_GATEWAY_TIMEOUT
-    except SnapshotError as exc:
-        outcome, detail, code = "failed", str(exc), status.HTTP_502_BAD_GATEWAY
-    else:
-        audit.record(session, user, "camera.snapshot", "camera", camera_id, now, result="ok",
-                     source=camera.source_url)
-        session.commit()
-        return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
-    log.warning("snapshot of camera %s by %s %s: %s", camera_id, user.username, outcome, detail)
-    audit.record(session, user, "camera.snapshot", "camera", camera_id, now, result=outcome,
-                 source=camera.source_url, reason=mask_text(detail)[:300])
-    session.commit()
-    raise HTTPException(code, detail=mask_text(detail))
+    tried = await _try_source(camera, policy, timeout_s or settings.snapshot_timeout_s)
+    _audit_try(session, user, camera, now, "camera.snapshot", tried)
+    if tried.jpeg is None:
+        raise HTTPException(tried.code, detail=tried.detail)
+    return Response(tried.jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
+
+
+class ConnectivityPublic(BaseModel):
+    ok: bool
+    outcome: Outcome = Field(
+        description="ok: a frame was read; refused: the source policy forbids the source; failed: it could "
+        "not be opened or gave no frame; timeout: no frame within the time allowed"
+    )
+    message: str = Field(description="What happened, with any credentials in the source masked")
+    width: int | None = Field(default=None, description="The frame's size, when one was read")
+    height: int | None = None
+    elapsed_s: float = Field(description="How long the try took")
+    source: str = Field(description="The camera's source, credentials masked")
+
+
+@router.post("/{camera_id}/connectivity", response_model=ConnectivityPublic, responses={**AUTH_RESPONSES, **_404})
+async def connectivity(
+    camera_id: str,
+    user: IntegratorUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    policy: SourcePolicyDep,
+    now: NowDep,
+    timeout_s: Annotated[float | None, Query(gt=0, le=60)] = None,
+) -> ConnectivityPublic:
+    """Connectivity test: open the camera's source briefly, read one frame and say whether it worked, with
+    a clear reason when it did not (never the source's credentials). Audited like a snapshot."""
+    camera = _camera_or_404(session, camera_id)
+    tried = await _try_source(camera, policy, timeout_s or settings.snapshot_timeout_s)
+    _audit_try(session, user, camera, now, "camera.connectivity", tried)
+    source = mask_text(camera.source_url)
+    if tried.jpeg is None:
+        return ConnectivityPublic(
+            ok=False,
+            outcome=tried.outcome,
+            message=tried.detail,
+            elapsed_s=round(tried.elapsed_s, 3),
+            source=source,
+        )
+    frame = cv2.imdecode(np.frombuffer(tried.jpeg, np.uint8), cv2.IMREAD_COLOR)
+    height, width = frame.shape[:2] if frame is not None else (0, 0)
+    return ConnectivityPublic(
+        ok=True,
+        outcome="ok",
+        message=f"opened the source and read a {width}x{height} frame",
+        width=width,
+        height=height,
+        elapsed_s=round(tried.elapsed_s, 3),
+        source=source,
+    )
+
+
+@router.delete(
+    "/{camera_id}",
+    status_code=204,
+    responses={**AUTH_RESPONSES, **_404, 409: {"description": "The camera has cases, or comes from the YAML"}},
+)
+def delete_camera(camera_id: str, request: Request, user: IntegratorUser, session: SessionDep, now: NowDep) -> None:
+    """Delete a camera and its zones and stop its worker. A camera whose cases are on record is kept
+    (its cases would lose their place): disable it instead. A camera of configs/cameras.yaml would come
+    back at the next start: remove it from the file."""
+    camera = _camera_or_404(session, camera_id)
+    cases = session.scalar(select(func.count()).select_from(Event).where(Event.camera_id == camera_id)) or 0
+    if cases:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            detail=f"camera {camera_id!r} has {cases} case(s) on record, which would lose their place; "
+            'disable it instead (PATCH {"enabled": false})',
+        )
+    config = getattr(request.app.state, "app_config", None)
+    if config is not None and any(c.id == camera_id for c in config.cameras):
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            detail=f"camera {camera_id!r} is listed in the camera registry file (configs/cameras.yaml) and would "
+            'return at the next start; remove it there, or disable it (PATCH {"enabled": false})',
+        )
+    session.delete(camera)
+    audit.record(session, user, "camera.delete", "camera", camera_id, now, source=camera.source_url)
+    session.flush()
+    _run_now(request, session, camera_id)

@@ -13,7 +13,7 @@ from api import audit
 from api.auth.deps import DroneUser, NowDep, require_role
 from api.db.models import DroneUpload, Event, Flight, SurveyArea, User
 from api.deps import SessionDep
-from api.routes import drone_uploads
+from api.routes import drone_findings, drone_uploads
 from api.routes.common import AUTH_RESPONSES
 from api.routes.drone_uploads import UploadPublic
 from api.schemas.event import EventPublic
@@ -147,3 +147,4 @@ def flight_findings(flight_id: IdPath, user: DroneReader, session: SessionDep) -
 
 
 router.include_router(drone_uploads.router)
+router.include_router(drone_findings.router)

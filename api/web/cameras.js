@@ -1,15 +1,15 @@
 // Integrator pages: the camera list with live health, add / edit / disable, and the zone editor that
-// draws polygons on a snapshot of the camera. Zone kinds and their parameters come from GET /kinds; the
+// draws polygons on a snapshot of the camera; the connectivity test, delete, and what each zone caught. Zone kinds and their parameters come from GET /kinds; the
 // API validates every change (its field errors are listed under the form).
 "use strict";
 
 const HEALTH_MS = 5000;  // the camera list's health refreshes this often while it is shown
-const cams = { list: [], healthTimer: null, editing: null, zones: [], drawing: [], snapshotUrl: null };
+const cams = { list: [], healthTimer: null, editing: null, zones: [], drawing: [], snapshotUrl: null, caught: null };
 
 async function openCameras() {
   closeEvent();
   show("cameras-view");
-  $("#camera-form").hidden = true; $("#zone-editor").hidden = true;
+  $("#camera-form").hidden = true; $("#zone-editor").hidden = true; $("#caught-panel").hidden = true; $("#camera-test").hidden = true;
   await loadKinds();
   await loadCameraList();
   if (cams.healthTimer) clearInterval(cams.healthTimer);
@@ -29,7 +29,9 @@ async function loadCameraList() {
     }
     row.children[4].className = "health";
     const actions = document.createElement("td");
-    for (const [label, handler] of [["edit", () => editCamera(c)], [c.enabled ? "disable" : "enable", () => setEnabled(c, !c.enabled)], ["zones", () => openZoneEditor(c)]]) {
+    const actionList = [["edit", () => editCamera(c)], [c.enabled ? "disable" : "enable", () => setEnabled(c, !c.enabled)], ["zones", () => openZoneEditor(c)],
+      ["test_connection", () => testConnection(c)], ["caught", () => openCaught(c)], ["delete", () => deleteCamera(c)]];
+    for (const [label, handler] of actionList) {
       const button = document.createElement("button"); button.textContent = t(label); button.dataset.action = label;
       button.addEventListener("click", (ev) => { ev.stopPropagation(); handler(); });
       actions.appendChild(button);
@@ -85,6 +87,66 @@ async function setEnabled(c, enabled) {
   const response = await api(`/cameras/${encodeURIComponent(c.id)}`, { method: "PATCH", json: { enabled } });
   if (!(await listErrors($("#cameras-message"), response))) return;
   await loadCameraList();
+}
+
+// ---- connectivity test, delete ----
+async function testConnection(c) {
+  const out = $("#camera-test"); out.hidden = false; out.dataset.outcome = "testing"; out.innerHTML = "";
+  out.textContent = fmt("conn_testing", { name: c.name });
+  const response = await api(`/cameras/${encodeURIComponent(c.id)}/connectivity`, { method: "POST" });
+  if (!(await listErrors(out, response))) { out.dataset.outcome = "error"; return; }
+  const r = await response.json();
+  out.dataset.outcome = r.outcome; out.innerHTML = "";
+  const head = document.createElement("div");
+  head.textContent = r.ok ? fmt("conn_ok", { name: c.name, w: r.width, h: r.height, s: r.elapsed_s.toFixed(1) }) : fmt(`conn_${r.outcome}`, { name: c.name });
+  out.appendChild(head);
+  if (!r.ok) { const detail = document.createElement("div"); detail.className = "detail"; detail.textContent = r.message; out.appendChild(detail); }
+}
+
+async function deleteCamera(c) {
+  if (!window.confirm(fmt("delete_confirm", { name: c.name, id: c.id }))) return;
+  const response = await api(`/cameras/${encodeURIComponent(c.id)}`, { method: "DELETE" });
+  if (!(await listErrors($("#cameras-message"), response))) {
+    if (response.status === 409) $("#cameras-message").firstChild.textContent = fmt("delete_kept", { id: c.id });
+    return;
+  }
+  $("#caught-panel").hidden = true;
+  await loadCameraList();
+  $("#cameras-message").textContent = fmt("deleted", { id: c.id });
+}
+
+// ---- what each zone caught ----
+async function openCaught(c) {
+  $("#camera-form").hidden = true; $("#zone-editor").hidden = true;
+  const panel = $("#caught-panel"); panel.hidden = false; panel.dataset.cameraId = c.id;
+  $("#caught-camera").textContent = c.name;
+  const response = await api(`/cameras/${encodeURIComponent(c.id)}/caught?latest=5`);
+  const body = $("#caught tbody"); body.innerHTML = "";
+  if (!(await listErrors($("#caught-errors"), response))) return;
+  cams.caught = { camera: c, zones: await response.json() };
+  renderCaught();
+}
+
+function renderCaught() {
+  const { camera, zones } = cams.caught;
+  const body = $("#caught tbody"); body.innerHTML = "";
+  for (const z of zones) {
+    const row = document.createElement("tr"); row.dataset.zone = z.zone_name == null ? "" : z.zone_name;
+    const kind = z.kind ? kindByZone(z.kind) : null;
+    const name = z.zone_name == null ? t("no_zone") : z.current ? z.zone_name : `${z.zone_name} (${t("zone_removed")})`;
+    for (const text of [name, kind ? t(kind.type) : "—", z.counts.pending, z.counts.approved, z.counts.rejected, z.counts.total]) {
+      const cell = document.createElement("td"); cell.textContent = String(text); row.appendChild(cell);
+    }
+    const latest = document.createElement("td"); const list = document.createElement("ul"); list.className = "caught-latest";
+    for (const e of z.latest) {
+      const li = document.createElement("li"); li.dataset.eventId = e.event_id;
+      li.textContent = `${t(e.violation_type)} · ${localTime(e.confirmed_at, camera.timezone)} · ${t(e.status)}`;
+      list.appendChild(li);
+    }
+    if (!z.latest.length) list.textContent = t("caught_none");
+    latest.appendChild(list); row.appendChild(latest);
+    body.appendChild(row);
+  }
 }
 
 // The page's words for the failure, then the API's field errors one per line. True when it succeeded.
@@ -205,6 +267,7 @@ $("#zone-undo").addEventListener("click", () => { cams.drawing.pop(); drawZones(
 $("#zone-save").addEventListener("click", saveZones);
 $("#zone-close").addEventListener("click", () => { $("#zone-editor").hidden = true; });
 $("#camera-add").addEventListener("click", () => editCamera(null));
+$("#caught-close").addEventListener("click", () => { $("#caught-panel").hidden = true; });
 $("#camera-form").addEventListener("submit", saveCamera);
 $("#camera-cancel").addEventListener("click", () => { $("#camera-form").hidden = true; });
 $("#tab-cameras").addEventListener("click", openCameras);

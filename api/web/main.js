@@ -22,8 +22,9 @@ $("#lang").addEventListener("click", () => {
   state.lang = state.lang === "zh" ? "en" : "zh"; localStorage.setItem("enforce.lang", state.lang); applyLabels();
   if (!$("#queue-view").hidden) renderQueue();
   else if (!$("#history-view").hidden) openHistory();
-  else if (!$("#cameras-view").hidden) loadCameraList();
+  else if (!$("#cameras-view").hidden) { loadCameraList(); if (cams.caught && !$("#caught-panel").hidden) renderCaught(); }
   else if (!$("#stats-view").hidden && state.stats) renderStats(state.stats);
+  else if (!$("#drone-view").hidden && drone.finding && !$("#finding-panel").hidden) renderFindingFacts(drone.finding);
   else if (state.current && !$("#event-view").hidden) relabelEvent(state.current);
   renderToast();
 });
