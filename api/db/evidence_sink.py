@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from ulid import ULID
 
-from api.db.base import make_engine, make_session_factory, session_scope
+from api.db.base import make_engine, make_session_factory, session_scope, utcnow
+from api.db.models.case_recheck import CaseRecheck
 from api.db.models.event import Event
 from api.db.models.evidence import EvidenceRecordRow
 from evidence.keys import Signer
@@ -52,6 +53,18 @@ def _new_event(record: EvidenceRecord) -> Event:
     )
 
 
+def _finish_recheck(session: Session, record: EvidenceRecord) -> None:
+    """A 核查 record's rows: its request is done, with the outcome the signed record states."""
+    info = record.manifest.recheck
+    assert info is not None
+    request = session.get(CaseRecheck, info.request_id)
+    if request is None:  # the case was deleted meanwhile: the record stands on its own
+        return
+    request.state, request.outcome, request.reason = "done", info.outcome, info.reason
+    request.detail, request.record_id, request.finished_at = info.detail, record.record_id, utcnow()
+    request.last_error = None
+
+
 class DatabaseRecordSink:
     def __init__(self, session_factory: sessionmaker[Session]):
         self.session_factory = session_factory
@@ -90,6 +103,9 @@ class DatabaseRecordSink:
                 )
             )
             session.flush()
+            if record.kind == "recheck":
+                _finish_recheck(session, record)
+                return
             if record.kind == "primary":
                 event = session.scalar(select(Event).where(Event.episode_key == m.episode_key))
                 if event is None:

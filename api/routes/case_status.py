@@ -14,6 +14,7 @@ from api import audit
 from api.auth.deps import CaseSystemUser, NowDep, ReviewerUser
 from api.db.models import CaseStatus, Event
 from api.deps import SessionDep
+from api.recheck.runner import ask_for_recheck
 from api.routes.common import AUTH_RESPONSES, require_offset
 from api.schemas.case_status import CaseStatusCreate, CaseStatusPublic
 
@@ -68,6 +69,8 @@ def report_step(
     )
     session.add(row)
     session.flush()
+    if body.step == "handled":  # 处置: the product looks at the place again (核查), in the background
+        ask_for_recheck(session, row, event, now)
     audit.record(session, user, "case.status", "event", event_id, now, step=body.step)
     return CaseStatusPublic.model_validate(row)
 
