@@ -14,6 +14,7 @@ from api.db.base import make_engine, make_session_factory, session_scope, utcnow
 from api.db.models.case_recheck import CaseRecheck
 from api.db.models.event import Event
 from api.db.models.evidence import EvidenceRecordRow
+from api.recheck.notify import enqueue_result
 from evidence.keys import Signer
 from evidence.records import EvidenceRecord
 from evidence.settings import EvidenceSettings
@@ -63,6 +64,7 @@ def _finish_recheck(session: Session, record: EvidenceRecord) -> None:
     request.state, request.outcome, request.reason = "done", info.outcome, info.reason
     request.detail, request.record_id, request.finished_at = info.detail, record.record_id, utcnow()
     request.last_error = None
+    enqueue_result(session, request, record.manifest, request.finished_at)
 
 
 class DatabaseRecordSink:

@@ -18,6 +18,7 @@ from api.db.camera_config import camera_config_dict
 from api.db.models import Camera, CaseRecheck, CaseStatus, Event
 from api.pipeline.context import ModelIdentity, camera_context
 from api.recheck.frames import FrameGrab, GrabPlan, from_ring, from_source
+from api.recheck.notify import enqueue_result
 from api.source_policy import SourcePolicy, SourceRefused
 from domain.types import EvidencePhoto, LabelledBox
 from evidence.recheck import RecheckCapture
@@ -153,6 +154,7 @@ class RecheckRunner:
             request = session.get_one(CaseRecheck, request_id)
             request.state, request.outcome, request.reason = "done", "inconclusive", "unrecorded"
             request.detail, request.finished_at = why, self.clock()
+            enqueue_result(session, request, None, request.finished_at)
         log.warning("re-check %d not recorded: %s", request_id, why)
 
     def _failed(self, request_id: int, exc: Exception) -> None:
@@ -182,12 +184,21 @@ def _photos(grab: FrameGrab, decision: RecheckDecision, primary: Manifest) -> tu
     return tuple(photos)
 
 
-def ask_for_recheck(session: Session, handled: CaseStatus, event: Event, now: datetime) -> CaseRecheck:
+def ask_for_recheck(
+    session: Session, handled: CaseStatus, event: Event, now: datetime, notify_url: str | None, base_url: str
+) -> CaseRecheck:
     """In the 处置 report's transaction: a pending re-check, or one already done where the kind cannot be
-    looked at again by a camera (the reason is the kind's)."""
+    looked at again by a camera (the reason is the kind's). The outcome goes to `notify_url` when done."""
     spec = registry.kind_of(event.violation_type).recheck
     request = CaseRecheck(
-        event_id=event.id, case_status_id=handled.id, state="pending", requested_at=now, next_attempt_at=now, attempts=0
+        event_id=event.id,
+        case_status_id=handled.id,
+        state="pending",
+        requested_at=now,
+        next_attempt_at=now,
+        attempts=0,
+        notify_url=notify_url,
+        base_url=base_url,
     )
     if not spec.labels:
         verdict = decide(RecheckTarget(event.violation_type, spec, None), ())
@@ -195,4 +206,6 @@ def ask_for_recheck(session: Session, handled: CaseStatus, event: Event, now: da
         request.detail, request.finished_at = verdict.detail, now
     session.add(request)
     session.flush()
+    if request.state == "done":
+        enqueue_result(session, request, None, now)
     return request

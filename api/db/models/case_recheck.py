@@ -33,3 +33,7 @@ class CaseRecheck(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # where the outcome is pushed when done (the case-system webhook), and the product's URL as the case
+    # system reached it (for the photo links); both from the 处置 report
+    notify_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    base_url: Mapped[str | None] = mapped_column(String(500), nullable=True)

@@ -235,6 +235,23 @@ def test_handled_case_is_rechecked_on_real_footage_and_signed(
         absent = details["curb-absent"]["rechecks"][0]["evidence"]
         absent_marks = [mark["label"] for m in absent["media"] if m["kind"] == "original" for mark in m["marks"]]
         assert absent_marks == ["original_place"] * 3  # nothing found at the place on any of the 3 photos
+        pushed = _wait(
+            "the 核查 results at the case system",
+            lambda: [b for _, b in list(case_system.received) if b.get("type") == "recheck"] if sum(
+                1 for _, b in list(case_system.received) if b.get("type") == "recheck") == 3 else None,
+            30,
+        )
+        by_event = {b["event_id"]: b for b in pushed}
+        for cam, event_id in cases.items():
+            body = by_event[event_id]
+            assert (body["step"], body["outcome"], body["case_number"]) == (
+                "checked", outcomes[cam][0], f"XH-{event_id[-4:]}"
+            )
+            assert body["handled_local"] == "2026-05-01T10:40:00+08:00"
+            assert len(body["photo_urls"]) == len(body["photo_times_local"]) == (0 if cam == "gate-7" else 3)
+        link = by_event[cases["curb-absent"]]["photo_urls"][0]
+        assert api.get(link, headers=reviewer).content[:4] == b"\x89PNG"
+        assert api.get(by_event[cases["curb-absent"]]["evidence_zip_url"], headers=reviewer).status_code == 200
         text = str(details)
         assert not any(secret in text for secret in SECRETS)
         with world.factory() as s:

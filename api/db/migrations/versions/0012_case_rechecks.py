@@ -32,6 +32,8 @@ def upgrade() -> None:
         sa.Column('attempts', sa.Integer(), nullable=False),
         sa.Column('last_error', sa.Text(), nullable=True),
         sa.Column('finished_at', UTCDateTime(timezone=True), nullable=True),
+        sa.Column('notify_url', sa.Text(), nullable=True),
+        sa.Column('base_url', sa.String(length=500), nullable=True),
     )
     op.create_index('ix_case_rechecks_event_id', 'case_rechecks', ['event_id'])
     op.create_index('ix_case_rechecks_due', 'case_rechecks', ['state', 'next_attempt_at'])
