@@ -87,6 +87,7 @@ function renderEvent(e) {
   const manifest = $("#manifest"); manifest.innerHTML = "";
   renderPlate(e);
   relabelEvent(e);
+  renderRechecks(e);
   state.photos = { expected: 0, loaded: 0 };
   if (!e.evidence) { $("#photos").textContent = t("no_evidence"); return; }
   for (const m of e.evidence.media) { const li = document.createElement("li"); li.textContent = `${m.kind} ${m.path} sha256:${m.sha256.slice(0, 16)}… ${m.size} B`; manifest.appendChild(li); }
@@ -120,6 +121,7 @@ function relabelEvent(e) {
   }
   const history = $("#event-history"); history.innerHTML = "";
   for (const r of e.reviews) { const li = document.createElement("li"); li.textContent = `${localTime(r.created_at, eventZone(e))} ${r.reviewer}: ${t(r.decision)}${r.reason_code ? " — " + t(r.reason_code) : ""}${r.note ? ` (${r.note})` : ""}`; history.appendChild(li); }
+  relabelRechecks();
 }
 
 function renderFacts(e) {

@@ -121,9 +121,16 @@ def _client(world: ApiWorld, footage: dict[str, Path], webhook_url: str) -> Test
     config = world.tmp / "cameras.yaml"
     config.write_text(_config(footage))
     settings = Settings(
-        config=config, database_url=world.database_url, evidence_dir=world.tmp / "evidence",
-        upload_dir=world.tmp / "uploads", signing_key=world.tmp / "keys" / "signing.key",
-        webhook_url=webhook_url, webhook_poll_s=0.1, recheck_poll_s=0.2, recheck_frames=3, recheck_spacing_s=2.0,
+        config=config,
+        database_url=world.database_url,
+        evidence_dir=world.tmp / "evidence",
+        upload_dir=world.tmp / "uploads",
+        signing_key=world.tmp / "keys" / "signing.key",
+        webhook_url=webhook_url,
+        webhook_poll_s=0.1,
+        recheck_poll_s=0.2,
+        recheck_frames=3,
+        recheck_spacing_s=2.0,
         recheck_timeout_s=3.0,
     )
     app = create_app(settings)
@@ -151,14 +158,24 @@ def _detected_case(world: ApiWorld, camera_id: str, seq: int) -> str:
     assert box is not None
     norm = (box[0] / 1920, box[1] / 1080, box[2] / 1920, box[3] / 1080)
     violation = Violation(
-        violation_type="illegal_parking", source_id=camera_id, zone_name="curb-east",
-        episode_key=f"{camera_id}:curb-east:{seq}", object_label="vehicle", track_id=seq,
-        first_seen_at=photos[0].frame.captured_at, confirmed_at=photos[-1].frame.captured_at, photos=tuple(photos),
-        zone_polygon=tuple((x, y) for x, y in ZONE), identity=ObjectIdentity(norm), details=ParkingDetails(),
+        violation_type="illegal_parking",
+        source_id=camera_id,
+        zone_name="curb-east",
+        episode_key=f"{camera_id}:curb-east:{seq}",
+        object_label="vehicle",
+        track_id=seq,
+        first_seen_at=photos[0].frame.captured_at,
+        confirmed_at=photos[-1].frame.captured_at,
+        photos=tuple(photos),
+        zone_polygon=tuple((x, y) for x, y in ZONE),
+        identity=ObjectIdentity(norm),
+        details=ParkingDetails(),
     )
     writer = EvidenceWriter(
-        world.tmp / "evidence", Signer.load_or_create(world.tmp / "keys" / "signing.key"),
-        DatabaseRecordSink(world.factory), spool_dir=world.tmp / "spool",
+        world.tmp / "evidence",
+        Signer.load_or_create(world.tmp / "keys" / "signing.key"),
+        DatabaseRecordSink(world.factory),
+        spool_dir=world.tmp / "spool",
     )
     context = camera_context(camera, ModelIdentity.of(detector), config_sha256(world.tmp / "cameras.yaml"))
     record = writer.write(violation, context)
@@ -237,15 +254,20 @@ def test_handled_case_is_rechecked_on_real_footage_and_signed(
         assert absent_marks == ["original_place"] * 3  # nothing found at the place on any of the 3 photos
         pushed = _wait(
             "the 核查 results at the case system",
-            lambda: [b for _, b in list(case_system.received) if b.get("type") == "recheck"] if sum(
-                1 for _, b in list(case_system.received) if b.get("type") == "recheck") == 3 else None,
+            lambda: (
+                [b for _, b in list(case_system.received) if b.get("type") == "recheck"]
+                if sum(1 for _, b in list(case_system.received) if b.get("type") == "recheck") == 3
+                else None
+            ),
             30,
         )
         by_event = {b["event_id"]: b for b in pushed}
         for cam, event_id in cases.items():
             body = by_event[event_id]
             assert (body["step"], body["outcome"], body["case_number"]) == (
-                "checked", outcomes[cam][0], f"XH-{event_id[-4:]}"
+                "checked",
+                outcomes[cam][0],
+                f"XH-{event_id[-4:]}",
             )
             assert body["handled_local"] == "2026-05-01T10:40:00+08:00"
             assert len(body["photo_urls"]) == len(body["photo_times_local"]) == (0 if cam == "gate-7" else 3)
@@ -260,19 +282,106 @@ def test_handled_case_is_rechecked_on_real_footage_and_signed(
         record_ids = [d["rechecks"][0]["evidence"]["record_id"] for d in details.values()]
 
     env = {
-        **os.environ, "PYTHONPATH": str(REPO), "ENFORCE_DATABASE_URL": world.database_url,
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "ENFORCE_DATABASE_URL": world.database_url,
         "ENFORCE_EVIDENCE_DIR": str(world.tmp / "evidence"),
         "ENFORCE_SIGNING_KEY": str(world.tmp / "keys" / "signing.key"),
     }
-    verify = subprocess.run([sys.executable, "-m", "api.cli", "verify", "--all"], capture_output=True, text=True,
-                            env=env, timeout=120)
+    verify = subprocess.run(
+        [sys.executable, "-m", "api.cli", "verify", "--all"], capture_output=True, text=True, env=env, timeout=120
+    )
     assert verify.returncode == 0, verify.stdout[-2000:] + verify.stderr[-2000:]
     assert all(rid in verify.stdout for rid in record_ids)
     photo = world.tmp / "evidence" / "records" / record_ids[1] / "original" / "01-recheck.png"
     data = bytearray(photo.read_bytes())
     data[len(data) // 2] ^= 0x01
     photo.write_bytes(bytes(data))
-    tampered = subprocess.run([sys.executable, "-m", "api.cli", "verify", record_ids[1]], capture_output=True,
-                              text=True, env=env, timeout=120)
+    tampered = subprocess.run(
+        [sys.executable, "-m", "api.cli", "verify", record_ids[1]], capture_output=True, text=True, env=env, timeout=120
+    )
     assert tampered.returncode != 0
     assert "original/01-recheck.png does not match its SHA-256" in tampered.stdout + tampered.stderr
+
+
+@pytest.fixture
+def footage_server(world: ApiWorld, footage: dict[str, Path]) -> Iterator[str]:
+    """A real uvicorn on the footage cameras (the page test needs a browser-reachable server)."""
+    import threading
+
+    import uvicorn
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    config = world.tmp / "cameras.yaml"
+    config.write_text(_config(footage))
+    settings = Settings(
+        config=config,
+        database_url=world.database_url,
+        evidence_dir=world.tmp / "evidence",
+        upload_dir=world.tmp / "uploads",
+        signing_key=world.tmp / "keys" / "signing.key",
+        recheck_poll_s=0.2,
+        recheck_timeout_s=3.0,
+    )
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_config=None))
+    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread.start()
+    _wait("uvicorn", lambda: server.started, 60)
+    try:
+        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(20)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian chromium is not installed")
+def test_the_recheck_shows_on_the_case_page_in_both_languages(world: ApiWorld, footage_server: str) -> None:
+    import httpx
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.integration.api.review_fixtures import PASSWORD
+
+    event_id = _detected_case(world, "curb-present", 0)
+    reviewer = world.user("li.wei", "reviewer")
+    auth = {"Authorization": f"Bearer {world.token(reviewer)}"}
+    key, _ = world.api_key(world.user("szcg", "case_system"))
+    assert httpx.post(f"{footage_server}/events/{event_id}/decision", json={"decision": "approve"}, headers=auth)
+    handled = {"step": "handled", "at": "2026-05-01T10:40:00+08:00", "case_number": "XH-7"}
+    reported = httpx.post(
+        f"{footage_server}/cases/{event_id}/status", json=handled, headers={"Authorization": f"Bearer {key}"}
+    )
+    assert reported.status_code == 201, reported.text
+    _wait(
+        "the re-check",
+        lambda: httpx.get(f"{footage_server}/events/{event_id}", headers=auth).json()["rechecks"][0]["state"] == "done",
+    )
+    expect.set_options(timeout=20_000)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(footage_server + "/")
+            page.fill("#username", "li.wei")
+            page.fill("#password", PASSWORD)
+            page.click("#login-submit")
+            page.select_option("#filters select[name=status]", "approved")
+            page.click("#filters button[type=submit]")
+            expect(page.locator("#queue tbody tr")).to_have_count(1)
+            page.keyboard.press("Enter")
+            head = page.locator("#rechecks li.recheck .recheck-head")
+            expect(head).to_contain_text("仍存在 · 目标仍在原位置 · 3 张画面中 3 张可见 · 录像文件 · 2026/")
+            expect(page.locator("#rechecks li.recheck .badge")).to_have_text("证据校验通过")
+            photos = page.locator("#rechecks figure.photo figcaption")
+            expect(photos).to_have_count(3)
+            expect(photos.first).to_have_text("核查 · 2026/05/01 09:00:30")
+            page.wait_for_function("() => [...document.querySelectorAll('#rechecks img')].every((i) => i.naturalWidth)")
+            page.locator("#lang").click()
+            expect(head).to_contain_text("still there · still at the place · seen in 3 of 3 frames · recorded footage")
+            assert not errors, errors
+        finally:
+            browser.close()
