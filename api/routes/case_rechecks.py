@@ -16,6 +16,7 @@ from api.review.evidence import EvidenceError, bundle_zip, load_bundle, media_pa
 from api.routes.common import AUTH_RESPONSES
 from api.routes.events import _evidence
 from api.schemas.event import CaseRecheckPublic
+from api.schemas.ids import IdPath
 
 router = APIRouter(tags=["case system"])
 _404: dict[int | str, dict[str, Any]] = {404: {"description": "No such event, re-check or record"}}
@@ -61,7 +62,7 @@ def _record_row(session: SessionDep, event_id: str, recheck_id: int) -> Evidence
 )
 def get_recheck_media(
     event_id: str,
-    recheck_id: int,
+    recheck_id: IdPath,
     file_path: str,
     user: ReviewerUser,
     session: SessionDep,
@@ -97,7 +98,7 @@ def get_recheck_media(
     responses={**AUTH_RESPONSES, **_404, 200: {"content": {"application/zip": {}}}},
 )
 def get_recheck_zip(
-    event_id: str, recheck_id: int, user: ReviewerUser, session: SessionDep, settings: SettingsDep, now: NowDep
+    event_id: str, recheck_id: IdPath, user: ReviewerUser, session: SessionDep, settings: SettingsDep, now: NowDep
 ) -> Response:
     """The 核查 record as a signed export ZIP that `enforce verify` checks offline; audited."""
     row = _record_row(session, event_id, recheck_id)
