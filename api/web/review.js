@@ -36,8 +36,10 @@ function drawOverlay(ctx, w, h, zone, marks) {
   const placed = [];
   for (const mark of marks || []) {
     const [x1, y1, x2, y2] = mark.box;
+    ctx.setLineDash(mark.label === "original_place" ? [w / 80, w / 120] : []);  // 核查: where the object was
     ctx.strokeStyle = "#000"; ctx.lineWidth = Math.max(4, w / 250); ctx.strokeRect(x1, y1, x2 - x1, y2 - y1);
     ctx.strokeStyle = "#00e5ff"; ctx.lineWidth = Math.max(2, w / 400); ctx.strokeRect(x1, y1, x2 - x1, y2 - y1);
+    ctx.setLineDash([]);
     const text = labelName(mark.label) + (mark.score != null ? ` ${Math.round(mark.score * 100)}%` : "");
     const tw = ctx.measureText(text).width + 6, th = size + 4;
     let ly = y1 - th >= 0 ? y1 - th : y1;
