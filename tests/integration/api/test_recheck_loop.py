@@ -385,3 +385,35 @@ def test_the_recheck_shows_on_the_case_page_in_both_languages(world: ApiWorld, f
             assert not errors, errors
         finally:
             browser.close()
+
+
+def test_kinds_a_camera_cannot_recheck_and_cases_without_a_record_say_so(api: TestClient, world: ApiWorld) -> None:
+    reviewer = world.headers("li.wei", "reviewer")
+    key, _ = world.api_key(world.user("szcg", "case_system"))
+    system = {"Authorization": f"Bearer {key}"}
+    truck = world.event(minutes=1, violation_type="mud_truck")
+    bare = world.event(minutes=2)  # a parking case whose evidence record is not in this database
+    for event_id in (truck, bare):
+        assert (
+            api.post(f"/events/{event_id}/decision", json={"decision": "approve"}, headers=reviewer).status_code == 201
+        )
+        for step in ("filed", "handled"):
+            body = {"step": step, "at": "2026-05-01T10:40:00+08:00"}
+            assert api.post(f"/cases/{event_id}/status", json=body, headers=system).status_code == 201
+    [now] = api.get(f"/events/{truck}", headers=reviewer).json()["rechecks"]  # decided in the report itself
+    assert (now["state"], now["outcome"], now["reason"]) == ("done", "not_recheckable", "moving_vehicle")
+    assert now["evidence"] is None and "driven on" in now["detail"]
+    later = _wait(
+        "the runner",
+        lambda: (
+            (r := api.get(f"/events/{bare}", headers=reviewer).json()["rechecks"]) and r[0]["state"] == "done" and r[0]
+        ),
+        30,
+    )
+    assert (later["outcome"], later["reason"], later["evidence"]) == ("inconclusive", "unrecorded", None)
+    assert "no evidence record" in later["detail"]
+    again = api.post(
+        f"/cases/{truck}/status", json={"step": "handled", "at": "2026-05-01T10:40:00+08:00"}, headers=system
+    )
+    assert again.status_code == 200  # the same report again: no second re-check
+    assert len(api.get(f"/events/{truck}", headers=reviewer).json()["rechecks"]) == 1
