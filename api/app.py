@@ -17,6 +17,7 @@ from api.db.migrate import upgrade
 from api.db.seed import seed_cameras
 from api.http_conformance import check_query, install_shared_answers
 from api.logging_setup import install_redaction
+from api.recheck.service import start_recheck_runner, stop_recheck_runner
 from api.review_api import include_review_api, start_webhook_dispatcher, stop_webhook_dispatcher
 from api.routes import camera_health, cameras, health, kinds, survey_areas
 from api.routes.db_errors import install_database_error_handlers
@@ -63,6 +64,7 @@ def create_app(
         if bootstrap_admin_file is not None:
             bootstrap_admin(app.state.session_factory, bootstrap_admin_file)
         dispatcher = start_webhook_dispatcher(app, settings)
+        rechecks = start_recheck_runner(app, settings)
         running = None
         if pipeline:
             from api.pipeline.runtime import start_pipeline  # heavy imports only when running cameras
@@ -74,6 +76,7 @@ def create_app(
             from api.pipeline.runtime import stop_pipeline
 
             stop_pipeline(running)
+        await stop_recheck_runner(rechecks)
         await stop_webhook_dispatcher(dispatcher)
         app.state.engine.dispose()
 

@@ -20,7 +20,19 @@ from starlette.responses import Response
 from api.export.webhook import RetryPolicy, run_dispatcher
 from api.review.evidence import EvidenceError
 from api.review.workflow import WorkflowError
-from api.routes import admin, auth, camera_admin, camera_caught, case_status, drone, events, exports, reviews, stats
+from api.routes import (
+    admin,
+    auth,
+    camera_admin,
+    camera_caught,
+    case_rechecks,
+    case_status,
+    drone,
+    events,
+    exports,
+    reviews,
+    stats,
+)
 from api.settings import Settings
 from ingest.redact import mask_text
 
@@ -80,7 +92,8 @@ def include_review_api(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _masked_http_error)
     app.add_exception_handler(WorkflowError, _refused)
     app.add_exception_handler(EvidenceError, _refused)
-    for module in (auth, events, reviews, exports, case_status, stats, camera_admin, camera_caught, drone, admin):
+    routers = (auth, events, reviews, exports, case_status, case_rechecks, stats, camera_admin, camera_caught, drone, admin)
+    for module in routers:
         app.include_router(module.router)
     app.mount("/web", StaticFiles(directory=WEB_DIR), name="web")
 

@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     webhook_backoff_s: float = Field(default=5.0, gt=0, description="First retry delay; doubles each time")
     webhook_poll_s: float = Field(default=2.0, gt=0)
     snapshot_timeout_s: float = Field(default=10.0, gt=0, le=60)
+    recheck_frames: int = Field(default=3, ge=1, le=20, description="核查 after 处置: frames the camera looks at")
+    recheck_spacing_s: float = Field(default=2.0, gt=0, le=60, description="at least this far apart")
+    recheck_timeout_s: float = Field(default=30.0, gt=0, le=600, description="wait for frames at most this long")
+    recheck_poll_s: float = Field(default=2.0, gt=0, description="how often asked-for re-checks are looked for")
     ray_pass_interval_s: float = Field(
         default=2.0, gt=0, le=300,
         description="ENFORCE_RAY_PASS_INTERVAL_S: Ray mode, how often the registry is re-read and health written",

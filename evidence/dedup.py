@@ -85,7 +85,9 @@ class EpisodeIndex:
         return overlap >= self.policy.same_place_iou and look >= self.policy.same_look
 
     def note(self, manifest: Manifest) -> None:
-        """Open an episode for a primary record, or extend one for a supplement."""
+        """Open an episode for a primary record, or extend one for a supplement (a 核查 record does neither)."""
+        if manifest.kind == "recheck":
+            return
         seen = manifest.confirmed_at
         if manifest.kind == "primary":
             thing = manifest.object

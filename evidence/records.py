@@ -7,9 +7,19 @@ Times are stored as timezone-aware UTC; the overlay shows them in `timezone` (lo
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from domain.timezones import verify_timezone
 from domain.types import ViolationType
@@ -19,7 +29,8 @@ from vision.violations.unions import KindDetails
 MANIFEST_FORMAT: Literal["enforce-evidence/2"] = "enforce-evidence/2"  # written; format 1 is read too
 ManifestFormat = Literal["enforce-evidence/1", "enforce-evidence/2"]
 FileKind = Literal["original", "annotated", "plate", "clip"]
-RecordKind = Literal["primary", "supplement"]
+RecordKind = Literal["primary", "supplement", "recheck"]
+RecheckOutcome = Literal["cleared", "still_present", "inconclusive", "not_recheckable"]
 SHA256_HEX = r"^[0-9a-f]{64}$"
 
 
@@ -135,6 +146,23 @@ class MediaInfo(_Model):
     clip_container: str = "mp4"
 
 
+class RecheckInfo(_Model):
+    """A 核查 record: after the case system reported 处置, the product looked at the place again.
+    The photos are the re-check frames (capture times in `photos`); an empty set says why in `detail`."""
+
+    request_id: int = Field(ge=1)  # the product's re-check request (database), one per 处置 report
+    event_id: str  # the case
+    handled_at: AwareDatetime  # when the case system says it took the 处置 step
+    requested_at: AwareDatetime  # when the product received that report
+    source: Literal["live", "file", "none"]  # live camera frames, a recorded file's frames, or none
+    outcome: RecheckOutcome
+    reason: str  # vision.recheck reason code
+    detail: str
+    frames: int = Field(ge=0)
+    frames_present: int = Field(ge=0)
+    original_box: tuple[float, float, float, float] | None  # normalised, from the case's primary record
+
+
 class Manifest(_Model):
     """Everything about one record. `content_sha256` covers all of it except annotated files' entries,
     `content_sha256` and `verification_code`; the code burned into the annotated photos derives from it."""
@@ -172,8 +200,22 @@ class Manifest(_Model):
     files: tuple[FileEntry, ...]
     content_sha256: str = Field(pattern=SHA256_HEX)
     verification_code: str
+    recheck: RecheckInfo | None = None  # kind "recheck" only; absent from other manifests
 
+    @model_serializer(mode="wrap")
+    def _without_empty_recheck(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Any:
+        data = handler(self)
+        if isinstance(data, dict) and data.get("recheck", 0) is None:
+            del data["recheck"]  # manifests of other kinds stay byte for byte what they were
+        return data
 
+    @model_validator(mode="after")
+    def _recheck_matches_kind(self) -> Manifest:
+        if (self.kind == "recheck") != (self.recheck is not None):
+            raise ValueError("a recheck record, and only one, carries `recheck`")
+        if self.kind == "recheck" and self.episode_record_id is None:
+            raise ValueError("a recheck record names the case's primary record in episode_record_id")
+        return self
     @field_validator("violation_type")
     @classmethod
     def _registered_type(cls, value: str) -> str:

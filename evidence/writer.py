@@ -27,6 +27,7 @@ from evidence.dedup import DedupPolicy, EpisodeIndex
 from evidence.errors import StoreUnavailableError
 from evidence.hashing import fsync_dir
 from evidence.keys import Keyring, Signer
+from evidence.recheck import RecheckCapture, build_recheck_bundle
 from evidence.records import EvidenceRecord, Manifest, RecordContext
 from evidence.recovery import RecoveryReport, finish_marker, recover_locked
 from evidence.sink import RecordSink
@@ -138,8 +139,8 @@ class EvidenceWriter:
         record_id = head.record_id if head else None
         while record_id and record_id != self._noted_head and len(manifests) < self.episodes.policy.rebuild_limit:
             link = self.store.link(record_id)
-            if not link.tombstoned:
-                manifest = self.store.load_record(record_id).manifest
+            manifest = None if link.tombstoned else self.store.load_record(record_id).manifest
+            if manifest is not None and manifest.kind != "recheck":  # a 核查 record opens no episode
                 if manifests and manifests[0].confirmed_at - manifest.confirmed_at > 2 * self.episodes.window:
                     break
                 manifests.append(manifest)
@@ -155,15 +156,39 @@ class EvidenceWriter:
             raise ValueError(
                 f"violation source {violation.source_id!r} != context device {context.device_id!r}"
             )
+
+        def build(staging: Path, link: LedgerLink) -> BuiltBundle:
+            episode = self.episodes.match(violation)
+            return build_bundle(
+                staging,
+                violation,
+                context,
+                link,
+                self.signer,
+                kind="supplement" if episode else "primary",
+                episode_record_id=episode.primary_record_id if episode else None,
+                with_clip=self.with_clip and (episode is None or self.episodes.policy.supplement_clip),
+            )
+
+        return self._commit(str(ULID.from_datetime(violation.confirmed_at)), build)
+
+    def write_recheck(self, capture: RecheckCapture, context: RecordContext) -> EvidenceRecord:
+        """Write a 核查 record (re-check frames and outcome) linked to the case's primary record. A store
+        error propagates (nothing is spooled): the re-check is still asked for and runs again."""
+        return self._commit(
+            str(ULID.from_datetime(capture.checked_at)),
+            lambda staging, link: build_recheck_bundle(staging, capture, context, link, self.signer),
+        )
+
+    def _commit(self, record_id: str, build: Callable[[Path, LedgerLink], BuiltBundle]) -> EvidenceRecord:
+        """Under the locks: build the next bundle of the chain, commit it, move the head, insert rows."""
         with self._thread_lock, self.store.locked():
             if not self._opened:
                 self._open_locked()
-            for record_id in self.store.pending_ids():  # head/rows an earlier failure left behind
-                finish_marker(self.store, self.sink, record_id, RecoveryReport())
+            for pending_id in self.store.pending_ids():  # head/rows an earlier failure left behind
+                finish_marker(self.store, self.sink, pending_id, RecoveryReport())
             self._rebuild_episodes()  # records another process wrote since our last write
             head = self.store.read_head()
-            episode = self.episodes.match(violation)
-            record_id = str(ULID.from_datetime(violation.confirmed_at))
             link = LedgerLink(
                 record_id,
                 (head.sequence if head else 0) + 1,
@@ -173,16 +198,7 @@ class EvidenceWriter:
             staging = self.store.staging / record_id
             self._step("staging")
             try:
-                built = build_bundle(
-                    staging,
-                    violation,
-                    context,
-                    link,
-                    self.signer,
-                    kind="supplement" if episode else "primary",
-                    episode_record_id=episode.primary_record_id if episode else None,
-                    with_clip=self.with_clip and (episode is None or self.episodes.policy.supplement_clip),
-                )
+                built = build(staging, link)
                 for folder in (*(p for p in staging.iterdir() if p.is_dir()), staging, self.store.staging):
                     fsync_dir(folder)
                 self._step("staged")

@@ -10,9 +10,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from ulid import ULID
 
-from api.db.base import make_engine, make_session_factory, session_scope
+from api.db.base import make_engine, make_session_factory, session_scope, utcnow
+from api.db.models.case_recheck import CaseRecheck
 from api.db.models.event import Event
 from api.db.models.evidence import EvidenceRecordRow
+from api.recheck.notify import enqueue_result
 from evidence.keys import Signer
 from evidence.records import EvidenceRecord
 from evidence.settings import EvidenceSettings
@@ -50,6 +52,19 @@ def _new_event(record: EvidenceRecord) -> Event:
         object_box=list(m.object.box) if m.object.box else None,
         appearance=list(m.object.appearance) if m.object.appearance else None,
     )
+
+
+def _finish_recheck(session: Session, record: EvidenceRecord) -> None:
+    """A 核查 record's rows: its request is done, with the outcome the signed record states."""
+    info = record.manifest.recheck
+    assert info is not None
+    request = session.get(CaseRecheck, info.request_id)
+    if request is None:  # the case was deleted meanwhile: the record stands on its own
+        return
+    request.state, request.outcome, request.reason = "done", info.outcome, info.reason
+    request.detail, request.record_id, request.finished_at = info.detail, record.record_id, utcnow()
+    request.last_error = None
+    enqueue_result(session, request, record.manifest, request.finished_at)
 
 
 class DatabaseRecordSink:
@@ -90,6 +105,9 @@ class DatabaseRecordSink:
                 )
             )
             session.flush()
+            if record.kind == "recheck":
+                _finish_recheck(session, record)
+                return
             if record.kind == "primary":
                 event = session.scalar(select(Event).where(Event.episode_key == m.episode_key))
                 if event is None:

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Response, status
+from fastapi import APIRouter, HTTPException, Request, Response, status
 from sqlalchemy import select
 
 from api import audit
 from api.auth.deps import CaseSystemUser, NowDep, ReviewerUser
 from api.db.models import CaseStatus, Event
-from api.deps import SessionDep
+from api.deps import SessionDep, SettingsDep
+from api.recheck.runner import ask_for_recheck
 from api.routes.common import AUTH_RESPONSES, require_offset
 from api.schemas.case_status import CaseStatusCreate, CaseStatusPublic
 
@@ -36,7 +37,14 @@ def case_steps(session: SessionDep, event_id: str) -> list[CaseStatusPublic]:
     responses={**AUTH_RESPONSES, **_404, **_409, 200: {"description": "The same step was already recorded"}},
 )
 def report_step(
-    event_id: str, body: CaseStatusCreate, user: CaseSystemUser, session: SessionDep, now: NowDep, response: Response
+    event_id: str,
+    body: CaseStatusCreate,
+    user: CaseSystemUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    request: Request,
+    response: Response,
 ) -> CaseStatusPublic:
     """Record one step the case system took on an approved case."""
     event = session.get(Event, event_id)
@@ -68,6 +76,8 @@ def report_step(
     )
     session.add(row)
     session.flush()
+    if body.step == "handled":  # 处置: the product looks at the place again (核查), in the background
+        ask_for_recheck(session, row, event, now, settings.webhook_url, str(request.base_url))
     audit.record(session, user, "case.status", "event", event_id, now, step=body.step)
     return CaseStatusPublic.model_validate(row)
 

@@ -127,10 +127,13 @@ def _marks_by_path(record: dict[str, Any]) -> dict[str, list[MarkPublic]]:
 
 
 def _evidence(
-    request: Request, event: Event, bundle: Bundle, row: EvidenceRecordRow, settings: SettingsDep
+    request: Request, event: Event, bundle: Bundle, row: EvidenceRecordRow, settings: SettingsDep,
+    media_base: str | None = None, zip_url: str | None = None,
 ) -> EvidencePublic:
+    """The record's files, marks and verify state; `media_base`/`zip_url` for a record other than the
+    event's own (a 核查 record)."""
     marks = _marks_by_path(bundle.record)
-    base = str(request.url_for("get_event_media", event_id=event.id, file_path="_")).removesuffix("_")
+    base = media_base or str(request.url_for("get_event_media", event_id=event.id, file_path="_")).removesuffix("_")
     media = [
         MediaPublic(
             path=f.path,
@@ -147,7 +150,7 @@ def _evidence(
         record_id=row.id,
         manifest_sha256=row.manifest_sha256,
         media=media,
-        zip_url=str(request.url_for("get_event_zip", event_id=event.id)),
+        zip_url=zip_url or str(request.url_for("get_event_zip", event_id=event.id)),
         verify=VerifyPublic(state=verify.state, detail=verify.detail),  # type: ignore[arg-type]
         record=bundle.record,
     )
@@ -190,6 +193,8 @@ def get_event(
         except EvidenceError as exc:
             evidence_error = exc.detail
     audit.record(session, user, "event.view", "event", event.id, now)
+    from api.routes.case_rechecks import case_rechecks  # it builds on this module's _evidence
+
     return EventDetail(
         **EventPublic.model_validate(event).model_dump(),
         camera=CameraBrief(
@@ -206,6 +211,7 @@ def get_event(
         evidence_error=evidence_error,
         reviews=_reviews(session, event.id),
         case_steps=case_steps(session, event.id),
+        rechecks=case_rechecks(request, session, settings, event),
     )
 
 

@@ -93,6 +93,22 @@ class EvidencePublic(BaseModel):
     record: dict[str, Any] = Field(description="The record part of the manifest")
 
 
+class CaseRecheckPublic(BaseModel):
+    """The product's 核查 after a 处置 report: outcome, and the signed record of the re-check frames."""
+
+    id: int
+    state: Literal["pending", "done"]
+    outcome: Literal["cleared", "still_present", "inconclusive", "not_recheckable"] | None
+    reason: str | None = Field(description="vision.recheck reason code, e.g. not_present, present, no_frames")
+    detail: str | None
+    requested_at: datetime
+    finished_at: datetime | None
+    attempts: int
+    last_error: str | None
+    evidence: EvidencePublic | None = Field(description="The signed 核查 record: re-check photos, verify state")
+    evidence_error: str | None = None
+
+
 class CameraBrief(BaseModel):
     id: str
     name: str
@@ -158,6 +174,9 @@ class EventDetail(EventPublic):
     reviews: list[ReviewPublic]
     case_steps: list[CaseStatusPublic] = Field(
         default_factory=list, description="Steps the case system reported back (立案 … 结案)"
+    )
+    rechecks: list[CaseRecheckPublic] = Field(
+        default_factory=list, description="The product's re-checks of the place after each 处置 report (核查)"
     )
 
 

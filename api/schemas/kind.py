@@ -69,13 +69,21 @@ class KindPublic(BaseModel):
                 major=codes.major, minor=codes.minor, major_name=codes.major_name, minor_name=codes.minor_name
             ),
             detector_labels=list(kind.detector_labels),
-            label_names={label: _names(label) for label in (*kind.detector_labels, *_detail_words(kind))},
+            label_names={
+                label: _names(label)
+                for label in (*kind.detector_labels, *_detail_words(kind), *_recheck_words(kind))
+            },
         )
 
 
 def _names(label: str) -> NamesPublic:
     names = label_names(label)
     return NamesPublic(zh=names.zh, en=names.en)
+
+
+def _recheck_words(kind: ViolationKind) -> tuple[str, ...]:
+    """The box a 核查 photo marks where the object was (kinds a camera can look at again)."""
+    return ("original_place",) if kind.recheck.labels else ()
 
 
 def _detail_words(kind: ViolationKind) -> tuple[str, ...]:

@@ -36,8 +36,10 @@ function drawOverlay(ctx, w, h, zone, marks) {
   const placed = [];
   for (const mark of marks || []) {
     const [x1, y1, x2, y2] = mark.box;
+    ctx.setLineDash(mark.label === "original_place" ? [w / 80, w / 120] : []);  // 核查: where the object was
     ctx.strokeStyle = "#000"; ctx.lineWidth = Math.max(4, w / 250); ctx.strokeRect(x1, y1, x2 - x1, y2 - y1);
     ctx.strokeStyle = "#00e5ff"; ctx.lineWidth = Math.max(2, w / 400); ctx.strokeRect(x1, y1, x2 - x1, y2 - y1);
+    ctx.setLineDash([]);
     const text = labelName(mark.label) + (mark.score != null ? ` ${Math.round(mark.score * 100)}%` : "");
     const tw = ctx.measureText(text).width + 6, th = size + 4;
     let ly = y1 - th >= 0 ? y1 - th : y1;
@@ -87,6 +89,7 @@ function renderEvent(e) {
   const manifest = $("#manifest"); manifest.innerHTML = "";
   renderPlate(e);
   relabelEvent(e);
+  renderRechecks(e);
   state.photos = { expected: 0, loaded: 0 };
   if (!e.evidence) { $("#photos").textContent = t("no_evidence"); return; }
   for (const m of e.evidence.media) { const li = document.createElement("li"); li.textContent = `${m.kind} ${m.path} sha256:${m.sha256.slice(0, 16)}… ${m.size} B`; manifest.appendChild(li); }
@@ -120,6 +123,7 @@ function relabelEvent(e) {
   }
   const history = $("#event-history"); history.innerHTML = "";
   for (const r of e.reviews) { const li = document.createElement("li"); li.textContent = `${localTime(r.created_at, eventZone(e))} ${r.reviewer}: ${t(r.decision)}${r.reason_code ? " — " + t(r.reason_code) : ""}${r.note ? ` (${r.note})` : ""}`; history.appendChild(li); }
+  relabelRechecks();
 }
 
 function renderFacts(e) {

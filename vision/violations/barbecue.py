@@ -12,6 +12,7 @@ from vision.violations.base import (
     EvidenceNeeds,
     KindNames,
     ParamsBase,
+    RecheckSpec,
     RejectReason,
     RuleContext,
     ViolationKind,
@@ -55,4 +56,5 @@ KIND = ViolationKind(
     reject_reasons=reasons(RejectReason("licensed_premises", "持证经营场所", "licensed premises")),
     case_codes=CaseCodes(major="01", minor="0115", major_name="市容环境", minor_name="露天烧烤"),
     detector_labels=("grill", "smoke", "fire", "person"),
+    recheck=RecheckSpec(labels=("grill", "smoke", "fire"), min_iou=0.3, margin=1.0),
 )

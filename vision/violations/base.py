@@ -60,6 +60,22 @@ class EvidenceNeeds:
 
 
 @dataclass(frozen=True)
+class RecheckSpec:
+    """How a camera looks at a handled case's place again (核查 after 处置): detections of `labels`
+    at the original object's box (IoU >= `min_iou`, or the centre within `margin` box sizes of it)
+    mean it is still there. No labels: not re-checkable by a camera, for `why` (a reason code)."""
+
+    labels: tuple[str, ...] = ()
+    min_iou: float = 0.5
+    margin: float = 0.0
+    why: str = ""
+
+    def __post_init__(self) -> None:
+        if bool(self.labels) == bool(self.why):
+            raise ValueError("a re-check spec names either the labels to look for or why it cannot look")
+
+
+@dataclass(frozen=True)
 class RuleContext:
     """What a rule needs from its camera besides its zone."""
 
@@ -93,6 +109,7 @@ class ViolationKind:
     reject_reasons: tuple[RejectReason, ...]
     case_codes: CaseCodes
     detector_labels: tuple[str, ...]  # pipeline labels the rule reads
+    recheck: RecheckSpec = RecheckSpec(why="not_supported")  # 核查: how the place is looked at again
 
     def __post_init__(self) -> None:
         camera = self.source == "camera"

@@ -16,6 +16,7 @@ LABEL_NAMES: dict[str, KindNames] = {
     "fire": KindNames(zh="明火", en="flame"),
     "person": KindNames(zh="人员", en="person"),
     "roof_structure": KindNames(zh="屋顶构筑物", en="rooftop structure"),
+    "original_place": KindNames(zh="原违法位置", en="original place"),  # on 核查 photos: the object's box then
 }
 
 

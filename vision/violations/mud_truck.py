@@ -13,6 +13,7 @@ from vision.violations.base import (
     EvidenceNeeds,
     KindNames,
     ParamsBase,
+    RecheckSpec,
     RejectReason,
     RuleContext,
     ViolationKind,
@@ -73,4 +74,5 @@ KIND = ViolationKind(
     ),
     case_codes=CaseCodes(major="03", minor="0305", major_name="施工管理", minor_name="渣土运输"),
     detector_labels=("vehicle", "truck", "mud", "uncovered_load", "license_plate"),
+    recheck=RecheckSpec(why="moving_vehicle"),  # the truck has driven on: nothing stays to look at
 )

@@ -12,6 +12,7 @@ from vision.violations.base import (
     EvidenceNeeds,
     KindNames,
     ParamsBase,
+    RecheckSpec,
     RejectReason,
     RuleContext,
     ViolationKind,
@@ -67,4 +68,5 @@ KIND = ViolationKind(
     reject_reasons=reasons(RejectReason("exempt_vehicle", "豁免车辆", "exempt vehicle")),
     case_codes=CaseCodes(major="05", minor="0510", major_name="街面秩序", minor_name="机动车乱停放"),
     detector_labels=("vehicle", "truck", "license_plate"),
+    recheck=RecheckSpec(labels=("vehicle", "truck"), min_iou=0.5),
 )

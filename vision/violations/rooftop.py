@@ -12,6 +12,7 @@ from vision.violations.base import (
     DetailsBase,
     EvidenceNeeds,
     KindNames,
+    RecheckSpec,
     RejectReason,
     ViolationKind,
     reasons,
@@ -46,4 +47,5 @@ KIND = ViolationKind(
     reject_reasons=reasons(RejectReason("permitted_structure", "已审批建筑", "permitted structure")),
     case_codes=CaseCodes(major="01", minor="0101", major_name="市容环境", minor_name="私搭乱建"),
     detector_labels=("roof_structure",),
+    recheck=RecheckSpec(why="needs_flight"),  # a fixed camera cannot see it: a new flight must
 )

@@ -20,6 +20,7 @@ from vision.violations.base import (
     EvidenceNeeds,
     KindNames,
     ParamsBase,
+    RecheckSpec,
     RejectReason,
     RuleContext,
     ViolationKind,
@@ -113,4 +114,5 @@ KIND = ViolationKind(
     ),
     case_codes=CaseCodes(major="05", minor="0501", major_name="街面秩序", minor_name="无照经营游商"),
     detector_labels=("vending_stall", "person"),
+    recheck=RecheckSpec(labels=("vending_stall",), min_iou=0.3),
 )

@@ -2,6 +2,7 @@
 
 from api.db.models.audit import AuditEntry
 from api.db.models.camera import Camera, CameraHealth, Zone
+from api.db.models.case_recheck import CaseRecheck
 from api.db.models.case_status import CaseStatus
 from api.db.models.drone import DroneUpload, Flight, SurveyArea
 from api.db.models.drone_findings import DroneFindingRow, DroneFrameReport
@@ -16,6 +17,7 @@ __all__ = [
     "AuditEntry",
     "Camera",
     "CameraHealth",
+    "CaseRecheck",
     "CaseStatus",
     "DroneFindingRow",
     "DroneFrameReport",
