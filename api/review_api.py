@@ -92,8 +92,8 @@ def include_review_api(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _masked_http_error)
     app.add_exception_handler(WorkflowError, _refused)
     app.add_exception_handler(EvidenceError, _refused)
-    routers = (auth, events, reviews, exports, case_status, case_rechecks, stats, camera_admin, camera_caught, drone)
-    routers += (admin,)
+    routers = [auth, events, reviews, exports, case_status, case_rechecks, stats, camera_admin, camera_caught, drone]
+    routers.append(admin)
     for module in routers:
         app.include_router(module.router)
     app.mount("/web", StaticFiles(directory=WEB_DIR), name="web")
