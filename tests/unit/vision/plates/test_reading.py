@@ -107,7 +107,8 @@ def test_a_slow_read_in_the_pool_does_not_hold_the_camera_and_its_vote_arrives_l
     started = time.perf_counter()
     for frame in _frames(5):  # the read of frame 0 blocks; the camera goes on, one read in flight at a time
         plates.observe(frame, 4, VEHICLE)
-    assert time.perf_counter() - started < 1.0
+    # a camera held by the read would wait at the gate for 30 s; 10 s leaves room for a loaded machine
+    assert time.perf_counter() - started < 10.0
     assert plates.reads == 1 and plates.reading(4) is None
     opened.set()
     plates.wait_for(4, timeout_s=30)

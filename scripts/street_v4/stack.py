@@ -1,0 +1,44 @@
+"""street-v4's shipped files: the kit's COCO YOLOv8n (dequantised, FP32) with its own head, plus the
+trained new-class head, stacked into one ONNX model and an INT8 copy.
+
+    PYTHONPATH=. YOLO_OFFLINE=1 python scripts/street_v4/stack.py \
+        --ir ../shared/realdata/weights/coco_detectors/yolov8n_int8_openvino_model/yolov8n.xml \
+        --head var/v4head-w32.pt --out vision/models/street-v4 \
+        --real-images var/device/street_real/train/images
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+from pathlib import Path
+
+import torch
+
+from vision.dequantize import dequantize_to_ultralytics
+from vision.quantize import folder_images, quantize_detector, street_calibration_images
+from vision.two_head import export_stacked_onnx, stack_heads
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ir", type=Path, required=True)
+    parser.add_argument("--head", type=Path, required=True, help="trained new-class model")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--name", default="street-v4")
+    parser.add_argument("--real-images", type=Path, required=True, help="real frames to calibrate INT8 on")
+    parser.add_argument("--count", type=int, default=64, help="synthetic and real calibration frames, each")
+    args = parser.parse_args()
+    coco = dequantize_to_ultralytics(args.ir).float().eval()
+    checkpoint = torch.load(args.head, weights_only=False)
+    trained = (checkpoint.get("ema") or checkpoint["model"]).float().eval()
+    args.out.mkdir(parents=True, exist_ok=True)
+    fp32 = export_stacked_onnx(stack_heads(coco, trained), args.out / f"{args.name}.onnx")
+    frames = itertools.chain(street_calibration_images(args.count), folder_images(args.real_images, args.count))
+    int8 = quantize_detector(fp32, args.out / f"{args.name}-int8.onnx", frames, 640)
+    for path in (fp32, int8):
+        print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
+
+
+if __name__ == "__main__":
+    main()

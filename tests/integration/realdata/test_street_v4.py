@@ -1,0 +1,77 @@
+"""street-v4 keeps the COCO detector whole: on real COCO128 photos its vehicle, truck and person boxes
+are the dequantised COCO model's own, and its INT8 copy finds what the kit's INT8 teacher finds."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from vision.detectors import build_detector
+from vision.detectors.config import OnnxDetectorConfig, OpenVinoDetectorConfig
+
+REPO = Path(__file__).resolve().parents[3]
+SHIPPED = REPO / "vision" / "models" / "street-v4"
+IR = Path("weights/coco_detectors/yolov8n_int8_openvino_model")
+COCO_STREET = {"car": "vehicle", "bus": "vehicle", "truck": "truck", "person": "person"}
+STREET = ("vehicle", "truck", "person")
+
+
+def _photos(kit: Path, count: int) -> list[np.ndarray]:
+    paths = sorted((kit / "datasets" / "coco128" / "images" / "train2017").glob("*.jpg"))[:count]
+    images = [cv2.imread(str(p)) for p in paths]
+    assert all(image is not None for image in images)
+    return images  # type: ignore[return-value]
+
+
+def _street_only(detections: object) -> list[tuple[str, tuple[float, ...], float]]:
+    rows = zip(detections.labels, detections.boxes, detections.scores, strict=True)  # type: ignore[attr-defined]
+    return sorted((label, tuple(float(v) for v in box), float(score)) for label, box, score in rows if label in STREET)
+
+
+@pytest.mark.slow
+def test_street_labels_are_the_dequantised_coco_models_own(kit: Path, tmp_path: Path) -> None:
+    from vision.dequantize import dequantize_to_ultralytics
+    from vision.two_head import export_stacked_onnx
+
+    coco = dequantize_to_ultralytics(kit / IR / "yolov8n.xml").float().eval()
+    alone = copy.deepcopy(coco)
+    alone.model[-1].export = alone.model[-1].dynamic = True
+    source = export_stacked_onnx(alone, tmp_path / "coco.onnx")
+    theirs = build_detector(OnnxDetectorConfig(type="onnx", weights=source, class_map=COCO_STREET, threads=1))
+    ours = build_detector(OnnxDetectorConfig(type="onnx", weights=SHIPPED / "street-v4.onnx", threads=1))
+    compared = 0
+    for image in _photos(kit, 12):
+        a, b = _street_only(ours.detect(image)), _street_only(theirs.detect(image))
+        assert [r[0] for r in a] == [r[0] for r in b]
+        for (_, box_a, score_a), (_, box_b, score_b) in zip(a, b, strict=True):
+            assert np.abs(np.subtract(box_a, box_b)).max() < 1.0 and abs(score_a - score_b) < 2e-3
+        compared += len(a)
+    assert compared >= 30, f"too few street boxes to compare: {compared}"
+
+
+@pytest.mark.slow
+def test_int8_copy_finds_what_the_int8_teacher_finds(kit: Path) -> None:
+    teacher = build_detector(OpenVinoDetectorConfig(type="openvino", weights=kit / IR, class_map=COCO_STREET))
+    ours = build_detector(OnnxDetectorConfig(type="onnx", weights=SHIPPED / "street-v4-int8.onnx", threads=1))
+    missed = total = 0
+    for image in _photos(kit, 24):
+        wanted, got = teacher.detect(image), ours.detect(image)
+        for label, box, score in zip(wanted.labels, wanted.boxes, wanted.scores, strict=True):
+            if label not in STREET or score < 0.4:
+                continue
+            total += 1
+            same = [b for lb, b in zip(got.labels, got.boxes, strict=True) if lb == label]
+            missed += not any(_iou(box, b) >= 0.5 for b in same)
+    assert total >= 40, f"too few confident teacher boxes: {total}"
+    assert missed / total <= 0.1, f"street-v4-int8 missed {missed} of the teacher's {total} confident boxes"
+
+
+def _iou(a: np.ndarray, b: np.ndarray) -> float:
+    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - w * h
+    return float(w * h / union) if union > 0 else 0.0
