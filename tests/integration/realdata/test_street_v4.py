@@ -75,3 +75,22 @@ def _iou(a: np.ndarray, b: np.ndarray) -> float:
     h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
     union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - w * h
     return float(w * h / union) if union > 0 else 0.0
+
+
+def test_openvino_folder_and_int8_onnx_find_the_same_objects(kit: Path) -> None:
+    """The shipped OpenVINO IR folder is the INT8 ONNX file converted: both runtimes, same boxes."""
+    onnx_int8 = build_detector(OnnxDetectorConfig(type="onnx", weights=SHIPPED / "street-v4-int8.onnx", threads=1))
+    folder = SHIPPED / "street-v4-int8_openvino_model"
+    ir = build_detector(OpenVinoDetectorConfig(type="openvino", weights=folder, threads=1))
+    assert set(ir.labels) == set(onnx_int8.labels) >= {"vehicle", "person", "smoke", "grill", "mud"}
+    compared = missed = 0
+    for image in _photos(kit, 8):
+        a, b = onnx_int8.detect(image), ir.detect(image)
+        for label, box, score in zip(a.labels, a.boxes, a.scores, strict=True):
+            if score < 0.4:
+                continue
+            compared += 1
+            same = [bb for lb, bb in zip(b.labels, b.boxes, strict=True) if lb == label]
+            missed += not any(_iou(box, bb) >= 0.9 for bb in same)
+    assert compared >= 15, f"too few confident boxes to compare: {compared}"
+    assert missed <= compared // 20, f"{missed} of {compared} ONNX Runtime boxes have no OpenVINO twin"
