@@ -80,6 +80,10 @@ class PlateOcr:
         self.threads = threads
         self._engine: Any = None
 
+    def load(self) -> None:
+        """Load the engine now instead of at the first read."""
+        self._get()
+
     def _get(self) -> Any:
         if self._engine is None:
             from rapidocr_onnxruntime import RapidOCR

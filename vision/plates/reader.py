@@ -116,6 +116,15 @@ class PlateReader:
             self._recogniser = PlateRecogniser(intel=self._intel_model, views=self.views)
         return self._recogniser
 
+    def warm_up(self) -> None:
+        """Load the engine's models now (a camera's first read would otherwise wait for them)."""
+        if self.engine == "rapidocr":
+            self.ocr.load()
+        else:
+            _ = self.locator, self.recogniser
+            if self.colour_source == "classifier" and self._classifier is None:
+                self._classifier = PlateColourClassifier()
+
     def read(self, image: Image, vehicle_box: Box, plate_boxes: Sequence[Box] = ()) -> PlateCandidate | None:
         quads = self._quads(image, vehicle_box, plate_boxes)
         for quad in quads[:2]:
