@@ -54,12 +54,15 @@ class StreetAnalyzer:
         plate_zone_kinds = {k.zone_kind for k in registry.KINDS if k.evidence.needs_plate}
         self._plate_zones = [z for z in camera.zones if z.kind in plate_zone_kinds]
         self.last_detections: Detections | None = None
+        self._frame_size: tuple[int, int] | None = None
         # the detector runs on the zones' part of the picture when every zone's rule judges only what
         # stands in it (and the detector can), else on the whole picture
         self.region: Region | None = None
         if zone_detection and isinstance(detector, RegionDetector) and camera.zones:
             if all(registry.kind_for_zone(z.kind).judged_in_zone for z in camera.zones):
                 self.region = zone_region([z.polygon for z in camera.zones])
+        read = {label for z in camera.zones for label in registry.kind_for_zone(z.kind).detector_labels}
+        self._unread_labels = frozenset(set(detector.labels) - read) if camera.zones else frozenset()
         self.journal = journal
         self.heartbeat = timedelta(seconds=heartbeat_seconds)
         self._last_heartbeat: datetime | None = None
@@ -72,6 +75,7 @@ class StreetAnalyzer:
     def process(self, frame: Frame, detect: bool = True) -> list[Violation]:
         if detect or self.last_detections is None:
             self.last_detections = self.tracker.update(self._detect(frame.image), frame)
+            self._frame_size = (frame.width, frame.height)
         detections = self.last_detections
         if self.plates is not None:
             self._observe_plates(frame, detections)
@@ -82,6 +86,19 @@ class StreetAnalyzer:
         if self.journal is not None:
             self._keep_journal(frame.captured_at)
         return violations
+
+    def explained_motion(self) -> list[tuple[float, float, float, float]]:
+        """Normalised boxes of the last detections that no zone's rule reads (a pedestrian beside a
+        no-parking zone): the motion gate does not wake the detector for change there."""
+        detections, size = self.last_detections, self._frame_size
+        if detections is None or size is None or not self._unread_labels:
+            return []
+        width, height = size
+        return [
+            (float(b[0]) / width, float(b[1]) / height, float(b[2]) / width, float(b[3]) / height)
+            for b, label in zip(detections.boxes, detections.labels, strict=True)
+            if label in self._unread_labels
+        ]
 
     def _detect(self, image: npt.NDArray[np.uint8]) -> Detections:
         if self.region is None:

@@ -45,12 +45,13 @@ class Region:
         return (self.x2 - self.x1) * (self.y2 - self.y1)
 
     def pixels(self, height: int, width: int) -> PixelBox:
-        """The rectangle in pixels of a `width` x `height` image, rounded outwards."""
+        """The rectangle in pixels of a `width` x `height` image, rounded outwards (past float noise)."""
+        eps = 1e-6
         return (
-            int(np.floor(self.x1 * width)),
-            int(np.floor(self.y1 * height)),
-            int(np.ceil(self.x2 * width)),
-            int(np.ceil(self.y2 * height)),
+            int(np.floor(self.x1 * width + eps)),
+            int(np.floor(self.y1 * height + eps)),
+            int(np.ceil(self.x2 * width - eps)),
+            int(np.ceil(self.y2 * height - eps)),
         )
 
 
