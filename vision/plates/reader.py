@@ -89,6 +89,7 @@ class PlateReader:
         views: int = 2,
         ocr: PlateOcr | None = None,
         sure: float = 0.95,
+        sure_line: float = 0.9,
     ):
         if engine not in ("lprnet", "rapidocr"):
             raise ValueError(f"plate engine must be 'lprnet' or 'rapidocr', got {engine!r}")
@@ -97,6 +98,7 @@ class PlateReader:
         self.margin = margin
         self.colour_source = colour_source
         self.sure = sure
+        self.sure_line = sure_line  # rapidocr: a recogniser-only read of the bare plate kept from this confidence
         self.ocr = ocr or PlateOcr()
         self._intel_model = intel_model
         self.views = views
@@ -193,9 +195,13 @@ class PlateReader:
         if crop.shape[0] < 8 or crop.shape[1] < 16:
             return None
         colour = quad.colour or colour_of(crop)
+        # fast path: the recogniser alone on the plate itself (no margin), kept when it reads a plate surely
+        quick = self._candidate(self.ocr.read_line(plate_view(image, quad.box, margin=False)), crop, colour)
+        if quick is not None and quick.confidence >= self.sure_line:
+            return quick
         view = plate_view(image, quad.box)
         best: PlateCandidate | None = None
-        for variant in VARIANTS:
+        for variant in VARIANTS:  # text detection, then recognition, on the plate with a margin
             candidate = self._candidate(self.ocr.read(variant(view)), crop, colour)
             if candidate is not None and (best is None or candidate.confidence > best.confidence):
                 best = candidate
