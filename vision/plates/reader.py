@@ -75,7 +75,8 @@ class PlateReader:
     vehicle (else a `license_plate` box from the scene detector, else a plate-coloured rectangle);
     the plate is warped upright, its colour classified, and LPRNet reads it in the layouts of that
     colour (plus the Intel recogniser where `intel_model` is given). `rapidocr` is the former engine:
-    RapidOCR on a plate view, three image variants. Only texts that are valid Chinese plates (and
+    RapidOCR's recogniser alone on the bare plate, kept from `sure_line`; else text detection and
+    recognition on a plate view with a margin, three image variants. Only texts that are valid Chinese plates (and
     agree with the colour) come back."""
 
     def __init__(
