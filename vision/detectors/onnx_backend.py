@@ -14,7 +14,7 @@ from domain.types import Detections
 from vision.detectors.base import DetectorError, file_sha256, label_table, to_detections, verify_weights
 from vision.detectors.config import OnnxDetectorConfig
 from vision.detectors.letterbox import model_input, rect_shape
-from vision.detectors.region import PixelBox, shift
+from vision.detectors.region import PixelBox, inside, shift
 from vision.detectors.yolo_output import decode
 
 
@@ -73,7 +73,9 @@ class OnnxDetector:
         tensor, box = model_input(crop, None, size)
         output = self._session.run(None, {self._input_name: tensor.astype(self._input_dtype)})[0][0]
         boxes, scores, class_ids = decode(output, self.config.score_floor, self.config.iou, end2end=self._end2end)
-        return shift(to_detections(box.unmap(boxes), scores, class_ids, self._table, self.config.min_score), x1, y1)
+        found = to_detections(box.unmap(boxes), scores, class_ids, self._table, self.config.min_score)
+        cut = (x1 > 0, y1 > 0, x2 < width, y2 < height)
+        return shift(inside(found, x2 - x1, y2 - y1, cut), x1, y1)
 
     def detect_batch(self, images: Sequence[npt.NDArray[np.uint8]]) -> list[Detections]:
         """Several frames (from many cameras) in one run. Frames of one size share `detect`'s input

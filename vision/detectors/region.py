@@ -76,6 +76,31 @@ def zone_region(
     return region if region.share <= max_share else None
 
 
+def inside(detections: Detections, crop_width: int, crop_height: int, open_sides: tuple[bool, bool, bool, bool],
+           tolerance: float = 2.0) -> Detections:
+    """The detections of a crop that do not touch its cut sides (`open_sides`: left, top, right, bottom
+    cut inside the picture): a box there is a truncated view of something partly outside the crop (its
+    ground point and size would be wrong); on the whole picture it is seen whole."""
+    if not len(detections) or not any(open_sides):
+        return detections
+    b = detections.boxes
+    left, top, right, bottom = open_sides
+    cut = np.zeros(len(detections), bool)
+    if left:
+        cut |= b[:, 0] <= tolerance
+    if top:
+        cut |= b[:, 1] <= tolerance
+    if right:
+        cut |= b[:, 2] >= crop_width - tolerance
+    if bottom:
+        cut |= b[:, 3] >= crop_height - tolerance
+    if not cut.any():
+        return detections
+    keep = ~cut
+    labels = tuple(label for label, k in zip(detections.labels, keep, strict=True) if k)
+    return Detections(b[keep], detections.scores[keep], labels, detections.track_ids[keep])
+
+
 def shift(detections: Detections, dx: int, dy: int) -> Detections:
     """Boxes of a crop moved into the whole image's pixels."""
     if not len(detections) or (dx == 0 and dy == 0):

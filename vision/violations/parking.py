@@ -67,4 +67,5 @@ KIND = ViolationKind(
     reject_reasons=reasons(RejectReason("exempt_vehicle", "豁免车辆", "exempt vehicle")),
     case_codes=CaseCodes(major="05", minor="0510", major_name="街面秩序", minor_name="机动车乱停放"),
     detector_labels=("vehicle", "truck", "license_plate"),
+    judged_in_zone=False,  # queues and vehicles covering a stay's spot are read around the zone too
 )

@@ -195,21 +195,23 @@ BARBECUE = {
 }
 
 
-def test_the_detector_runs_on_the_zones_part_of_the_picture_where_the_rules_judge_only_the_zone() -> None:
-    detector = RegionScriptedDetector(lambda call: boxes(("vehicle", VEHICLE)))
-    analyzer = StreetAnalyzer(camera(PARKING), detector)
+def test_with_zone_detection_the_detector_runs_on_the_zones_part_where_the_rules_judge_only_the_zone() -> None:
+    detector = RegionScriptedDetector(lambda call: boxes(("grill", (400.0, 400.0, 500.0, 500.0))))
+    analyzer = StreetAnalyzer(camera(BARBECUE), detector, zone_detection=True)
     play(analyzer, np.zeros((720, 1280, 3), np.uint8), 1, detect=lambda i: True)
-    # the zone (0.3..0.9 x 0.5..0.95) grown by 0.15 of the width left and right, 0.15 of the height above
-    assert detector.regions == [(192, 252, 1280, 720)] * 3
+    # the zone (0.3..0.6 x 0.5..0.9) grown by 0.15 of the width left and right, 0.15 of the height above
+    # and 0.05 below
+    assert detector.regions == [(192, 252, 960, 684)] * 3
+    default = RegionScriptedDetector(lambda call: boxes(("grill", (400.0, 400.0, 500.0, 500.0))))
+    assert StreetAnalyzer(camera(BARBECUE), default).region is None  # off unless asked for
 
 
-def test_a_rule_that_follows_objects_beyond_its_zone_keeps_the_whole_picture() -> None:
-    detector = RegionScriptedDetector(lambda call: boxes(("truck", (500.0, 60.0, 740.0, 220.0))))
-    analyzer = StreetAnalyzer(camera(WORKSITE), detector)
+@pytest.mark.parametrize("zone", [PARKING, WORKSITE], ids=["parking", "worksite"])
+def test_rules_that_read_around_their_zone_keep_the_whole_picture(zone: Mapping[str, object]) -> None:
+    detector = RegionScriptedDetector(lambda call: boxes(("vehicle", VEHICLE)))
+    analyzer = StreetAnalyzer(camera(zone), detector, zone_detection=True)
     play(analyzer, np.zeros((720, 1280, 3), np.uint8), 1, detect=lambda i: True)
     assert analyzer.region is None and detector.regions == [None] * 3
-    whole = RegionScriptedDetector(lambda call: boxes(("vehicle", VEHICLE)))
-    assert StreetAnalyzer(camera(PARKING), whole, zone_detection=False).region is None
 
 
 def test_motion_explained_by_things_no_rule_reads_only() -> None:

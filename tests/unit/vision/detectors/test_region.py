@@ -11,7 +11,7 @@ import pytest
 from domain.types import Detections
 from ingest.config import load_config
 from vision.detectors import build_detector
-from vision.detectors.region import Region, shift, zone_region
+from vision.detectors.region import Region, inside, shift, zone_region
 from vision.geometry.polygon import contains
 from vision.rules.common import anchor
 
@@ -84,3 +84,15 @@ def test_the_region_finds_the_vehicles_in_the_zone_that_the_whole_picture_finds(
             assert best >= 0.85, (label, box, part)
         assert np.all(part.boxes[:, 0] >= region.x1 * w - 1) and np.all(part.boxes[:, 3] <= h)
     assert compared >= 4  # car A parked, car B stopped, cars passing through
+
+
+def test_boxes_cut_by_the_crop_are_dropped_but_not_those_at_the_pictures_own_edge() -> None:
+    found = Detections(
+        np.array([[0, 50, 40, 90], [100, 50, 140, 90], [160, 10, 200, 100]], np.float32),
+        np.array([0.9, 0.9, 0.9], np.float32),
+        ("vehicle", "vehicle", "person"),
+    )
+    # the crop's left side is cut inside the picture, its right and bottom sides are the picture's edges
+    kept = inside(found, 200, 100, (True, False, False, False))
+    assert kept.labels == ("vehicle", "person") and kept.boxes[:, 0].tolist() == [100, 160]
+    assert inside(found, 200, 100, (False, False, True, True)).labels == ("vehicle", "vehicle")  # right, bottom cut
