@@ -196,10 +196,12 @@ class PlateReader:
         if crop.shape[0] < 8 or crop.shape[1] < 16:
             return None
         colour = quad.colour or colour_of(crop)
-        # fast path: the recogniser alone on the plate itself (no margin), kept when it reads a plate surely
-        quick = self._candidate(self.ocr.read_line(plate_view(image, quad.box, margin=False)), crop, colour)
-        if quick is not None and quick.confidence >= self.sure_line:
-            return quick
+        # fast path: the recogniser alone on the plate itself (no margin), kept when it reads a plate surely;
+        # not for yellow plates (trucks' and buses' rear plates have two rows, one line cannot hold them)
+        if colour != "yellow":
+            quick = self._candidate(self.ocr.read_line(plate_view(image, quad.box, margin=False)), crop, colour)
+            if quick is not None and quick.confidence >= self.sure_line:
+                return quick
         view = plate_view(image, quad.box)
         best: PlateCandidate | None = None
         for variant in VARIANTS:  # text detection, then recognition, on the plate with a margin
