@@ -44,13 +44,15 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def bench_config(folder: Path, url: str, cameras: int) -> tuple[Path, list[dict[str, Any]]]:
+def bench_config(folder: Path, url: str, cameras: int, fps: float | None) -> tuple[Path, list[dict[str, Any]]]:
     from ingest.config import load_config
 
     shipped = load_config(REPO / "configs" / "cameras.yaml")
     demo = next(c for c in shipped.cameras if c.id == "demo-parking")
     base = demo.model_dump(mode="json", exclude={"start_time"})
     base["source"] = url
+    if fps is not None:
+        base["analysis_fps"] = fps
     for zone in base["zones"]:
         zone["active_hours"] = ["00:00-23:59"]  # the bench runs at any hour
     entries = []
@@ -80,6 +82,7 @@ def main() -> int:
     parser.add_argument("--stagger", type=float, default=2.5, help="seconds between camera starts (0: all at once)")
     parser.add_argument("--poll", type=float, default=0.1, help="seconds between the reviewer's GET /events")
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
+    parser.add_argument("--analysis-fps", type=float, default=None, help="default: the demo camera's own (2)")
     parser.add_argument("--timeout", type=float, default=150.0, help="seconds after the last start to wait")
     args = parser.parse_args()
 
@@ -97,7 +100,7 @@ def main() -> int:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
-            config_path, entries = bench_config(folder, server.url(), args.cameras)
+            config_path, entries = bench_config(folder, server.url(), args.cameras, args.analysis_fps)
             settings = Settings(
                 config=config_path,
                 database_url=args.database_url or f"sqlite:///{folder / 'enforce.db'}",
@@ -144,8 +147,10 @@ def main() -> int:
         firsts.setdefault(camera_id, latency)
     latencies = list(firsts.values())
     database = "PostgreSQL" if args.database_url else "SQLite"
-    print(f"{args.cameras} cameras (demo parking scene over RTSP, 2 analysed fps), started {args.stagger:g} s apart; "
-          f"{len(seen)} events from {len(firsts)} cameras in {wall:.0f} s; database {database}")
+    fps = args.analysis_fps or 2
+    print(f"{args.cameras} cameras (demo parking scene over RTSP, {fps:g} analysed fps), "
+          f"started {args.stagger:g} s apart; {len(seen)} events from {len(firsts)} cameras in {wall:.0f} s; "
+          f"database {database}")
     for camera_id in sorted(firsts):
         print(f"  {camera_id}: {firsts[camera_id]:6.2f} s")
     if latencies:
