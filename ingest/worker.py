@@ -19,7 +19,7 @@ from ingest.backoff import Backoff
 from ingest.config import CameraConfig
 from ingest.health import CameraHealthSnapshot, RateMeter, WorkerState
 from ingest.motion import MotionGate
-from ingest.protocols import FrameAnalyzer, ViolationSink
+from ingest.protocols import FrameAnalyzer, MotionHints, ViolationSink
 from ingest.readers.base import CorruptSourceError, FrameReader, SourceError, StallError
 from ingest.redact import mask_text
 from ingest.ring import FrameRing
@@ -102,7 +102,8 @@ class CameraWorker:
 
     def _on_frame(self, frame: Frame, reader: FrameReader) -> None:
         self.ring.push(frame)
-        detect = self.motion_gate.update(frame)
+        explained = self.analyzer.explained_motion() if isinstance(self.analyzer, MotionHints) else []
+        detect = self.motion_gate.update(frame, explained)
         violations = self.analyzer.process(frame, detect)
         with self._lock:
             if self._state != "running":

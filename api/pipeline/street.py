@@ -21,6 +21,7 @@ from vision.detectors.factory import build_detector
 from vision.episodes import EpisodeJournal
 from vision.plates.pool import PlatePool
 from vision.plates.reader import PlateReader
+from vision.violations import registry
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,8 @@ class StreetWiring:
     def analyzer_for(self, camera: CameraConfig) -> StreetAnalyzer:
         plates = self.config.plates
         reader = PlateReader(plates.engine_for(camera.id), intel_model=plates.intel_model)
+        if any(registry.kind_for_zone(zone.kind).evidence.needs_plate for zone in camera.zones):
+            reader.warm_up()  # models loaded with the camera, not at its first plate read
         # A live camera reads plates in the shared pool, so a slow read never delays its frames. A file
         # does not run away while a plate is read: reading inline gives it every read a live camera
         # playing the same footage in real time would get (in the pool, a file played at full speed

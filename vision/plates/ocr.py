@@ -22,11 +22,11 @@ class OcrLine:
     confidence: float
 
 
-def plate_view(image: Image, box: Sequence[float]) -> Image:
-    """The plate with a margin (15 % of its width, 35 % of its height), scaled to VIEW_HEIGHT px and
-    padded with its own border."""
+def plate_view(image: Image, box: Sequence[float], margin: bool = True) -> Image:
+    """The plate with a margin (15 % of its width, 35 % of its height; none with `margin=False`), scaled
+    to VIEW_HEIGHT px and padded with its own border."""
     x1, y1, x2, y2 = (float(v) for v in box[:4])
-    mx, my = 0.15 * (x2 - x1), 0.35 * (y2 - y1)
+    mx, my = (0.15 * (x2 - x1), 0.35 * (y2 - y1)) if margin else (0.0, 0.0)
     h, w = image.shape[:2]
     crop = image[int(max(0, y1 - my)) : int(min(h, y2 + my)), int(max(0, x1 - mx)) : int(min(w, x2 + mx))]
     scale = VIEW_HEIGHT / max(1, crop.shape[0])
@@ -80,6 +80,10 @@ class PlateOcr:
         self.threads = threads
         self._engine: Any = None
 
+    def load(self) -> None:
+        """Load the engine now instead of at the first read."""
+        self._get()
+
     def _get(self) -> Any:
         if self._engine is None:
             from rapidocr_onnxruntime import RapidOCR
@@ -90,6 +94,14 @@ class PlateOcr:
                 inter_op_num_threads=1,
             )
         return self._engine
+
+    def read_line(self, view: Image) -> OcrLine | None:
+        """The view read as one line of text by the recogniser alone (no text detection: a third of
+        the CPU). Two-row plates and views with other text in them need `read`."""
+        result, _ = self._get()(view, use_det=False, use_cls=False)
+        if not result or not str(result[0][0]):
+            return None
+        return OcrLine(str(result[0][0]), float(result[0][1]))
 
     def read(self, view: Image) -> OcrLine | None:
         """All text found in a plate view, in reading order, joined; confidence is the mean."""

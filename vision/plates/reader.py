@@ -75,7 +75,8 @@ class PlateReader:
     vehicle (else a `license_plate` box from the scene detector, else a plate-coloured rectangle);
     the plate is warped upright, its colour classified, and LPRNet reads it in the layouts of that
     colour (plus the Intel recogniser where `intel_model` is given). `rapidocr` is the former engine:
-    RapidOCR on a plate view, three image variants. Only texts that are valid Chinese plates (and
+    RapidOCR's recogniser alone on the bare plate, kept from `sure_line`; else text detection and
+    recognition on a plate view with a margin, three image variants. Only texts that are valid Chinese plates (and
     agree with the colour) come back."""
 
     def __init__(
@@ -89,6 +90,7 @@ class PlateReader:
         views: int = 2,
         ocr: PlateOcr | None = None,
         sure: float = 0.95,
+        sure_line: float = 0.9,
     ):
         if engine not in ("lprnet", "rapidocr"):
             raise ValueError(f"plate engine must be 'lprnet' or 'rapidocr', got {engine!r}")
@@ -97,6 +99,7 @@ class PlateReader:
         self.margin = margin
         self.colour_source = colour_source
         self.sure = sure
+        self.sure_line = sure_line  # rapidocr: a recogniser-only read of the bare plate kept from this confidence
         self.ocr = ocr or PlateOcr()
         self._intel_model = intel_model
         self.views = views
@@ -115,6 +118,15 @@ class PlateReader:
         if self._recogniser is None:
             self._recogniser = PlateRecogniser(intel=self._intel_model, views=self.views)
         return self._recogniser
+
+    def warm_up(self) -> None:
+        """Load the engine's models now (a camera's first read would otherwise wait for them)."""
+        if self.engine == "rapidocr":
+            self.ocr.load()
+        else:
+            _ = self.locator, self.recogniser
+            if self.colour_source == "classifier" and self._classifier is None:
+                self._classifier = PlateColourClassifier()
 
     def read(self, image: Image, vehicle_box: Box, plate_boxes: Sequence[Box] = ()) -> PlateCandidate | None:
         quads = self._quads(image, vehicle_box, plate_boxes)
@@ -184,9 +196,15 @@ class PlateReader:
         if crop.shape[0] < 8 or crop.shape[1] < 16:
             return None
         colour = quad.colour or colour_of(crop)
+        # fast path: the recogniser alone on the plate itself (no margin), kept when it reads a plate surely;
+        # not for yellow plates (trucks' and buses' rear plates have two rows, one line cannot hold them)
+        if colour != "yellow":
+            quick = self._candidate(self.ocr.read_line(plate_view(image, quad.box, margin=False)), crop, colour)
+            if quick is not None and quick.confidence >= self.sure_line:
+                return quick
         view = plate_view(image, quad.box)
         best: PlateCandidate | None = None
-        for variant in VARIANTS:
+        for variant in VARIANTS:  # text detection, then recognition, on the plate with a margin
             candidate = self._candidate(self.ocr.read(variant(view)), crop, colour)
             if candidate is not None and (best is None or candidate.confidence > best.confidence):
                 best = candidate

@@ -63,3 +63,18 @@ def test_change_outside_the_regions_does_not_wake_the_detector() -> None:
     near = BASE.copy()
     near[100:200, 120:180] = 255  # inside the region: it counts
     assert in_zones.update(frame(1.0, near))
+
+
+def test_change_inside_explained_boxes_does_not_count_but_change_beside_them_does() -> None:
+    still = BASE.copy()
+    walked = BASE.copy()
+    walked[100:160, 300:320] = 255  # 20 x 60 px appears at (300, 100)
+    box = (300 / 640, 100 / 360, 320 / 640, 160 / 360)  # where the analyzer last saw it
+    gate = MotionGate(recheck_s=60)
+    gate.update(frame(0, still))
+    assert not gate.update(frame(0.5, walked), [box])
+    assert gate.last_changed_fraction == 0.0
+    beside = walked.copy()
+    beside[100:160, 400:420] = 255  # the same change 80 px further: outside the box grown by half its height
+    gate.update(frame(1.0, walked), [box])
+    assert gate.update(frame(1.5, beside), [box])

@@ -12,6 +12,7 @@ import pytest
 from domain.types import Frame
 from tests.support.plates import PLATE_AT, VEHICLE, street_with_vehicle
 from vision.plates import PlateReader, TrackPlates
+from vision.plates.ocr import Image, OcrLine, PlateOcr
 from vision.plates.pool import PlatePool
 from vision.plates.tracks import ReadGate
 
@@ -142,3 +143,38 @@ def test_a_plate_that_cannot_be_read_is_tried_less_and_less_often(reader: PlateR
         if plates.reads > before:
             tried.append(second)
     assert tried == [0, 2, 5, 9]  # intervals of 2, 3, then 4 s (at most 1 + max_backoff intervals)
+
+
+class CountingOcr(PlateOcr):
+    """The real RapidOCR engine, counting which of its two paths each read took."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[str] = []
+
+    def read_line(self, view: Image) -> OcrLine | None:
+        self.calls.append("line")
+        return super().read_line(view)
+
+    def read(self, view: Image) -> OcrLine | None:
+        self.calls.append("detect")
+        return super().read(view)
+
+
+def test_a_clear_plate_is_read_by_the_recogniser_alone() -> None:
+    ocr = CountingOcr()
+    candidate = PlateReader("rapidocr", ocr=ocr).read(street_with_vehicle("浙A·12345"), VEHICLE)
+    assert candidate is not None and candidate.text == "浙A12345"
+    assert ocr.calls == ["line"]  # no text detection, no image variants
+
+
+def test_a_recogniser_only_read_below_sure_line_falls_back_to_text_detection() -> None:
+    ocr = CountingOcr()
+    # a loose plate box (car body around the plate) and a fast path never sure enough: text detection
+    # finds the plate's line and reads it
+    x1, y1, x2, y2 = PLATE_AT
+    loose = (x1 - 40, y1 - 60, x2 + 40, y2 + 40)
+    image = street_with_vehicle("浙A·12345")
+    candidate = PlateReader("rapidocr", ocr=ocr, sure_line=1.01).read(image, VEHICLE, [loose])
+    assert candidate is not None and candidate.text == "浙A12345"
+    assert ocr.calls[0] == "line" and "detect" in ocr.calls
