@@ -20,7 +20,7 @@ from api.review.thumbnail import thumbnail_jpeg
 from api.review.workflow import Decision, claim, decide, release, reopen
 from api.routes.case_rechecks import case_rechecks
 from api.routes.case_status import case_steps
-from api.routes.common import AUTH_RESPONSES, require_offset
+from api.routes.common import AUTH_RESPONSES, ConfirmedSince, ConfirmedUntil, require_offset
 from api.routes.evidence_files import evidence_public, media_response, zip_response
 from api.schemas.event import (
     CameraBrief,
@@ -32,7 +32,6 @@ from api.schemas.event import (
     ReopenCreate,
     ReviewPublic,
 )
-from api.schemas.times import QueryTime
 
 router = APIRouter(tags=["review"])
 _404: dict[int | str, dict[str, Any]] = {404: {"description": "No such event"}}
@@ -51,8 +50,8 @@ def list_events(
     plate: Annotated[
         str | None, Query(max_length=16, description="Plate text prefix", examples=["浙A"])
     ] = None,
-    since: Annotated[QueryTime | None, Query(description="confirmed_at >= since")] = None,
-    until: Annotated[QueryTime | None, Query(description="confirmed_at < until")] = None,
+    since: ConfirmedSince = None,
+    until: ConfirmedUntil = None,
     claim_filter: Annotated[Literal["any", "available", "mine"], Query(alias="claim")] = "any",
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,

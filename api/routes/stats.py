@@ -13,8 +13,7 @@ from api.auth.deps import ReviewerUser
 from api.db.models import Camera, SurveyArea
 from api.deps import SessionDep
 from api.review.stats import MapCase, case_map, case_stats
-from api.routes.common import AUTH_RESPONSES, require_offset
-from api.schemas.times import QueryTime
+from api.routes.common import AUTH_RESPONSES, ConfirmedSince, ConfirmedUntil, require_offset
 
 router = APIRouter(prefix="/stats", tags=["statistics"])
 MAX_MAP_CASES = 5000
@@ -50,8 +49,8 @@ class StatsPublic(BaseModel):
 def stats(
     user: ReviewerUser,
     session: SessionDep,
-    since: Annotated[QueryTime | None, Query(description="confirmed_at >= since")] = None,
-    until: Annotated[QueryTime | None, Query(description="confirmed_at < until")] = None,
+    since: ConfirmedSince = None,
+    until: ConfirmedUntil = None,
 ) -> StatsPublic:
     """Counts by kind, day, grid and unit, the approval rate and the time to a decision."""
     return StatsPublic.model_validate(
@@ -98,8 +97,8 @@ class CaseMapPublic(BaseModel):
 def map_data(
     user: ReviewerUser,
     session: SessionDep,
-    since: Annotated[QueryTime | None, Query(description="confirmed_at >= since")] = None,
-    until: Annotated[QueryTime | None, Query(description="confirmed_at < until")] = None,
+    since: ConfirmedSince = None,
+    until: ConfirmedUntil = None,
     status: Annotated[Literal["pending", "approved", "rejected"] | None, Query()] = None,
     violation_type: Annotated[str | None, Query(max_length=32)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_MAP_CASES)] = 2000,
