@@ -110,7 +110,7 @@ class BundleFiles:
         for i, photo in enumerate(photos, start=1):
             stem = f"{i:02d}-{_safe(photo.role)}"
             original, annotated = f"original/{stem}.png", f"annotated/{stem}.jpg"
-            self.add_bytes(original, encode_image(photo.frame.image, ".png"), "original")
+            self.add_bytes(original, _encode(photo.frame.image, ".png"), "original")
             entries.append(
                 PhotoEntry(
                     role=photo.role,
@@ -126,7 +126,7 @@ class BundleFiles:
         return entries
 
 
-def encode_image(image: npt.NDArray[np.uint8], ext: str) -> bytes:
+def _encode(image: npt.NDArray[np.uint8], ext: str) -> bytes:
     params = (
         [cv2.IMWRITE_PNG_COMPRESSION, PNG_LEVEL]
         if ext == ".png"
@@ -158,7 +158,7 @@ def build_bundle(
     plate = violation.plate
     if plate is not None and plate.crop is not None and plate.crop.size:
         plate_image = "plate.png"
-        files.add_bytes(plate_image, encode_image(np.ascontiguousarray(plate.crop), ".png"), "plate")
+        files.add_bytes(plate_image, _encode(np.ascontiguousarray(plate.crop), ".png"), "plate")
     clip = None
     if with_clip and violation.clip_frames:
         frames = tuple(sorted(violation.clip_frames, key=lambda f: f.captured_at))
@@ -250,7 +250,7 @@ def seal_bundle(
             role=photo.role,
         )
         image = annotate(photo.frame.image, photo.marks, draft.zone_polygon, caption)
-        files.add_bytes(entry.annotated, encode_image(image, ".jpg"), "annotated")
+        files.add_bytes(entry.annotated, _encode(image, ".jpg"), "annotated")
     manifest = Manifest(**fields, files=tuple(files.entries), content_sha256=digest, verification_code=code)
     data = manifest_bytes(manifest)
     write_file_durably(files.folder / MANIFEST_NAME, data)
