@@ -12,6 +12,7 @@ import base64
 import copy
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from domain.types import Violation
+from domain.types import EvidencePhoto, Violation
 from evidence.clip import encode_clip
 from evidence.hashing import canonical_json, fsync_file, sha256_bytes, sha256_file, write_file_durably
 from evidence.keys import Signer, sign
@@ -89,7 +90,9 @@ def _safe(role: str) -> str:
     return re.sub(r"[^a-z0-9_-]+", "_", role.lower())[:32] or "photo"
 
 
-class _Files:
+class BundleFiles:
+    """The files of a bundle being built: each written durably into `folder` and given its manifest entry."""
+
     def __init__(self, folder: Path):
         self.folder = folder
         self.entries: list[FileEntry] = []
@@ -105,6 +108,27 @@ class _Files:
         fsync_file(self.folder / rel)
         digest, size = sha256_file(self.folder / rel)
         self.entries.append(FileEntry(path=rel, sha256=digest, size=size, kind=kind))
+
+    def add_originals(self, photos: Iterable[EvidencePhoto]) -> list[PhotoEntry]:
+        """Write each photo's original (PNG); its entry names the annotated copy `seal_bundle` writes."""
+        entries: list[PhotoEntry] = []
+        for i, photo in enumerate(photos, start=1):
+            stem = f"{i:02d}-{_safe(photo.role)}"
+            original, annotated = f"original/{stem}.png", f"annotated/{stem}.jpg"
+            self.add_bytes(original, _encode(photo.frame.image, ".png"), "original")
+            entries.append(
+                PhotoEntry(
+                    role=photo.role,
+                    original=original,
+                    annotated=annotated,
+                    captured_at=utc(photo.frame.captured_at),
+                    frame_index=photo.frame.index,
+                    width=photo.frame.width,
+                    height=photo.frame.height,
+                    marks=tuple(Mark(label=m.label, box=m.box, score=m.score) for m in photo.marks),
+                )
+            )
+        return entries
 
 
 def _encode(image: npt.NDArray[np.uint8], ext: str) -> bytes:
@@ -129,24 +153,8 @@ def build_bundle(
     if not violation.photos:
         raise ValueError(f"violation {violation.episode_key} has no photos")
     folder.mkdir(parents=True, exist_ok=True)
-    files = _Files(folder)
-    photos: list[PhotoEntry] = []
-    for i, photo in enumerate(violation.photos, start=1):
-        stem = f"{i:02d}-{_safe(photo.role)}"
-        original, annotated = f"original/{stem}.png", f"annotated/{stem}.jpg"
-        files.add_bytes(original, _encode(photo.frame.image, ".png"), "original")
-        photos.append(
-            PhotoEntry(
-                role=photo.role,
-                original=original,
-                annotated=annotated,
-                captured_at=utc(photo.frame.captured_at),
-                frame_index=photo.frame.index,
-                width=photo.frame.width,
-                height=photo.frame.height,
-                marks=tuple(Mark(label=m.label, box=m.box, score=m.score) for m in photo.marks),
-            )
-        )
+    files = BundleFiles(folder)
+    photos = files.add_originals(violation.photos)
     plate_image = None
     plate = violation.plate
     if plate is not None and plate.crop is not None and plate.crop.size:
@@ -168,21 +176,13 @@ def build_bundle(
             last_captured_at=utc(frames[-1].captured_at),
         )
     fields: dict[str, Any] = dict(
+        record_fields(link, signer, context),
         kind=kind,
-        record_id=link.record_id,
-        sequence=link.sequence,
-        previous_manifest_sha256=link.previous_manifest_sha256,
-        previous_record_id=link.previous_record_id,
-        signing_key_id=signer.key_id,
         episode_key=violation.episode_key,
         episode_record_id=episode_record_id,
         violation_type=violation.violation_type,
-        device_kind=context.device_kind,
-        device_id=context.device_id,
         zone_name=violation.zone_name,
         zone_polygon=violation.zone_polygon,
-        place=context.place,
-        timezone=context.timezone,
         first_seen_at=utc(violation.first_seen_at),
         confirmed_at=utc(violation.confirmed_at),
         object=ObjectInfo(
@@ -198,17 +198,47 @@ def build_bundle(
         plate_image=plate_image,
         clip=clip,
         details=violation.details,
+        media=MediaInfo(annotated_quality=ANNOTATED_QUALITY, clip_container="mp4"),
+    )
+    return seal_bundle(files, fields, zip(violation.photos, photos, strict=True), context, signer)
+
+
+def record_fields(link: LedgerLink, signer: Signer, context: RecordContext) -> dict[str, Any]:
+    """The manifest fields every kind of record takes from its ledger link, its signer and its context."""
+    return dict(
+        record_id=link.record_id,
+        sequence=link.sequence,
+        previous_manifest_sha256=link.previous_manifest_sha256,
+        previous_record_id=link.previous_record_id,
+        signing_key_id=signer.key_id,
+        device_kind=context.device_kind,
+        device_id=context.device_id,
+        place=context.place,
+        timezone=context.timezone,
         model_name=context.model_name,
         weights_sha256=context.weights_sha256,
         detector_type=context.detector_type,
         config_sha256=context.config_sha256,
         software_version=context.software_version,
-        media=MediaInfo(annotated_quality=ANNOTATED_QUALITY, clip_container="mp4"),
     )
+
+
+def seal_bundle(
+    files: BundleFiles,
+    fields: dict[str, Any],
+    photos: Iterable[tuple[EvidencePhoto, PhotoEntry]],
+    context: RecordContext,
+    signer: Signer,
+) -> BuiltBundle:
+    """Finish a bundle whose other files are written: the content digest and verification code over the
+    draft manifest, the annotated copies captioned with that code, then manifest.json and manifest.sig.
+
+    `fields` are the manifest's fields but `files`, `content_sha256` and `verification_code`; each photo
+    is paired with its entry (from `BundleFiles.add_originals`), which names its annotated copy."""
     draft = Manifest(**fields, files=tuple(files.entries), content_sha256="0" * 64, verification_code="")
     digest = content_digest(draft.model_dump(mode="json"))
     code = verification_code(digest)
-    for photo, entry in zip(violation.photos, photos, strict=True):
+    for photo, entry in photos:
         caption = Caption(
             captured_at=photo.frame.captured_at,
             timezone=context.timezone,
@@ -216,14 +246,14 @@ def build_bundle(
             lat=context.place.lat,
             lon=context.place.lon,
             device_id=context.device_id,
-            violation_type=violation.violation_type,
+            violation_type=draft.violation_type,
             verification_code=code,
             role=photo.role,
         )
-        image = annotate(photo.frame.image, photo.marks, violation.zone_polygon, caption)
+        image = annotate(photo.frame.image, photo.marks, draft.zone_polygon, caption)
         files.add_bytes(entry.annotated, _encode(image, ".jpg"), "annotated")
     manifest = Manifest(**fields, files=tuple(files.entries), content_sha256=digest, verification_code=code)
     data = manifest_bytes(manifest)
-    write_file_durably(folder / MANIFEST_NAME, data)
-    write_file_durably(folder / SIGNATURE_NAME, sign(signer, data).to_bytes())
+    write_file_durably(files.folder / MANIFEST_NAME, data)
+    write_file_durably(files.folder / SIGNATURE_NAME, sign(signer, data).to_bytes())
     return BuiltBundle(manifest, data, sha256_bytes(data))

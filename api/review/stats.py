@@ -7,9 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from statistics import median, quantiles
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from pydantic import Field
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
@@ -126,8 +127,8 @@ def _p90(values: list[float]) -> float | None:
     return quantiles(values, n=10, method="inclusive")[-1]
 
 
-@dataclass(frozen=True)
-class CasePlace:
+@dataclass(frozen=True)  # the API's /stats/map gives these as they are (its schema is this class's)
+class MapCase:
     """One case on the map: at its camera, or at the drone finding's own position."""
 
     event_id: str
@@ -143,12 +144,12 @@ class CasePlace:
     responsible_unit: str
     lat: float
     lon: float
-    area_m2: float | None
+    area_m2: Annotated[float | None, Field(description="Drone findings: the structure's area in m²")]
 
 
 @dataclass(frozen=True)
 class CaseMap:
-    cases: list[CasePlace]
+    cases: list[MapCase]
     total: int  # cases matching the filters, placed or not
     unplaced: int  # of the newest `limit`, cases with no known position (camera deleted, finding row gone)
     truncated: bool  # more than `limit` cases matched: the newest `limit` are given
@@ -188,7 +189,7 @@ def case_map(
     if flights:
         for f in session.scalars(select(DroneFindingRow).where(DroneFindingRow.flight_id.in_(flights))):
             findings[(f.flight_id, f.finding_key)] = f
-    placed: list[CasePlace] = []
+    placed: list[MapCase] = []
     unplaced = 0
     for event, camera, area_name, area_grid, area_unit in rows:
         key = _finding_key(event.episode_key, event.flight_id)
@@ -203,7 +204,7 @@ def case_map(
             unplaced += 1
             continue
         placed.append(
-            CasePlace(
+            MapCase(
                 event_id=event.id,
                 violation_type=event.violation_type,
                 status=event.status,

@@ -13,9 +13,8 @@ from sqlalchemy import func, select
 from api.auth.deps import require_role
 from api.db.models import Camera, Event, User
 from api.deps import SessionDep
-from api.routes.common import AUTH_RESPONSES, require_offset
+from api.routes.common import AUTH_RESPONSES, ConfirmedSince, require_offset
 from api.routes.stats import CountsPublic
-from api.schemas.times import QueryTime
 
 router = APIRouter(prefix="/cameras", tags=["cameras"])
 ZoneReader = Annotated[User, Depends(require_role("integrator", "reviewer"))]
@@ -42,7 +41,7 @@ def zones_caught(
     camera_id: str,
     user: ZoneReader,
     session: SessionDep,
-    since: Annotated[QueryTime | None, Query(description="confirmed_at >= since")] = None,
+    since: ConfirmedSince = None,
     latest: Annotated[int, Query(ge=0, le=50, description="How many of each zone's newest cases")] = 5,
 ) -> list[ZoneCaught]:
     """Per zone of the camera (its current zones first, in their order, then zones since removed): how

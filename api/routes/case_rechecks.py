@@ -8,13 +8,12 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.responses import FileResponse
 from sqlalchemy import select
 
-from api import audit
 from api.auth.deps import NowDep, ReviewerUser
 from api.db.models import CaseRecheck, Event, EvidenceRecordRow
 from api.deps import SessionDep, SettingsDep
-from api.review.evidence import EvidenceError, bundle_zip, load_bundle, media_path
+from api.review.evidence import EvidenceError, load_bundle
 from api.routes.common import AUTH_RESPONSES
-from api.routes.events import _evidence
+from api.routes.evidence_files import evidence_public, media_response, zip_response
 from api.schemas.event import CaseRecheckPublic
 from api.schemas.ids import IdPath
 
@@ -35,7 +34,7 @@ def case_rechecks(
                 media = str(request.url_for("get_recheck_media", event_id=event.id, recheck_id=r.id, file_path="_"))
                 zip_url = str(request.url_for("get_recheck_zip", event_id=event.id, recheck_id=r.id))
                 bundle = load_bundle(settings.evidence_dir, record)
-                evidence = _evidence(request, event, bundle, record, settings, media.removesuffix("_"), zip_url)
+                evidence = evidence_public(request, event, bundle, record, settings, media.removesuffix("_"), zip_url)
             except EvidenceError as exc:
                 error = exc.detail
         public = {c: getattr(r, c) for c in ("id", "state", "outcome", "reason", "detail", "requested_at")}
@@ -71,25 +70,7 @@ def get_recheck_media(
 ) -> FileResponse:
     """One file of a 核查 record, by its path in the manifest; audited like the case's own evidence."""
     bundle = load_bundle(settings.evidence_dir, _record_row(session, event_id, recheck_id))
-    try:
-        entry, path = media_path(bundle, file_path)
-    except EvidenceError:
-        audit.record(session, user, "evidence.denied", "event", event_id, now, path=file_path[:200])
-        session.commit()
-        raise
-    audit.record(
-        session,
-        user,
-        "evidence.view",
-        "event",
-        event_id,
-        now,
-        path=entry.path,
-        kind=entry.kind,
-        recheck=str(recheck_id),
-    )
-    session.commit()
-    return FileResponse(path, headers={"Cache-Control": "private, no-store"})
+    return media_response(session, user, now, event_id, bundle, file_path, recheck=str(recheck_id))
 
 
 @router.get(
@@ -102,14 +83,5 @@ def get_recheck_zip(
 ) -> Response:
     """The 核查 record as a signed export ZIP that `enforce verify` checks offline; audited."""
     row = _record_row(session, event_id, recheck_id)
-    load_bundle(settings.evidence_dir, row)
-    data = bundle_zip(settings.evidence_dir, row.id, settings.signing_key)
-    audit.record(session, user, "evidence.download", "event", event_id, now, recheck=str(recheck_id))
-    return Response(
-        data,
-        media_type="application/zip",
-        headers={
-            "Content-Disposition": f'attachment; filename="recheck-{event_id}-{recheck_id}.zip"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    filename = f"recheck-{event_id}-{recheck_id}.zip"
+    return zip_response(session, user, now, event_id, settings, row, filename, recheck=str(recheck_id))

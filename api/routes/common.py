@@ -1,16 +1,23 @@
-"""Pieces the route modules share: the documented auth answers and the time-zone check on times."""
+"""Pieces the route modules share: the documented auth answers, the detection-time filters and the
+time-zone check on times."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from fastapi import HTTPException, status
+from fastapi import HTTPException, Query, status
+
+from api.schemas.times import QueryTime
 
 AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "Not authenticated"},
     403: {"description": "Role not allowed"},
 }
+
+# A case list's window on the detection time (check both with `require_offset`).
+ConfirmedSince = Annotated[QueryTime | None, Query(description="confirmed_at >= since")]
+ConfirmedUntil = Annotated[QueryTime | None, Query(description="confirmed_at < until")]
 
 MaybeTime = TypeVar("MaybeTime", datetime, datetime | None)
 

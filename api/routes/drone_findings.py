@@ -17,8 +17,9 @@ from api.auth.deps import NowDep, require_role
 from api.db.models import DroneFindingRow, Event, EvidenceRecordRow, Flight, SurveyArea, User
 from api.deps import SessionDep, SettingsDep
 from api.export.describe import record_place
-from api.review.evidence import EvidenceError, load_bundle, media_path
+from api.review.evidence import EvidenceError, load_bundle
 from api.routes.common import AUTH_RESPONSES
+from api.routes.evidence_files import media_response
 from api.schemas.ids import IdPath
 
 router = APIRouter(tags=["drone"])
@@ -165,12 +166,4 @@ def get_finding_media(
     """One file of the finding's signed record, by its path in the manifest; audited."""
     event = _finding_event(session, flight_id, event_id)
     bundle = load_bundle(settings.evidence_dir, _record_row(session, event))
-    try:
-        entry, path = media_path(bundle, file_path)
-    except EvidenceError:
-        audit.record(session, user, "evidence.denied", "event", event.id, now, path=file_path[:200])
-        session.commit()
-        raise
-    audit.record(session, user, "evidence.view", "event", event.id, now, path=entry.path, kind=entry.kind)
-    session.commit()
-    return FileResponse(path, headers={"Cache-Control": "private, no-store"})
+    return media_response(session, user, now, event.id, bundle, file_path)

@@ -14,12 +14,14 @@ from api.db.models import Camera, Event, EvidenceRecordRow, Review, User, Zone
 from api.deps import SessionDep, SettingsDep
 from api.export.webhook import cancel_pending_deliveries, enqueue_case
 from api.review import cursor as cursors
-from api.review.evidence import Bundle, EvidenceError, bundle_zip, load_bundle, media_path, verify_status
+from api.review.evidence import Bundle, EvidenceError, load_bundle
 from api.review.queue import QueueFilter, count_queue, list_queue
 from api.review.thumbnail import thumbnail_jpeg
 from api.review.workflow import Decision, claim, decide, release, reopen
+from api.routes.case_rechecks import case_rechecks
 from api.routes.case_status import case_steps
-from api.routes.common import AUTH_RESPONSES, require_offset
+from api.routes.common import AUTH_RESPONSES, ConfirmedSince, ConfirmedUntil, require_offset
+from api.routes.evidence_files import evidence_public, media_response, zip_response
 from api.schemas.event import (
     CameraBrief,
     ClaimPublic,
@@ -27,14 +29,9 @@ from api.schemas.event import (
     EventDetail,
     EventPage,
     EventPublic,
-    EvidencePublic,
-    MarkPublic,
-    MediaPublic,
     ReopenCreate,
     ReviewPublic,
-    VerifyPublic,
 )
-from api.schemas.times import QueryTime
 
 router = APIRouter(tags=["review"])
 _404: dict[int | str, dict[str, Any]] = {404: {"description": "No such event"}}
@@ -53,8 +50,8 @@ def list_events(
     plate: Annotated[
         str | None, Query(max_length=16, description="Plate text prefix", examples=["浙A"])
     ] = None,
-    since: Annotated[QueryTime | None, Query(description="confirmed_at >= since")] = None,
-    until: Annotated[QueryTime | None, Query(description="confirmed_at < until")] = None,
+    since: ConfirmedSince = None,
+    until: ConfirmedUntil = None,
     claim_filter: Annotated[Literal["any", "available", "mine"], Query(alias="claim")] = "any",
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -99,63 +96,6 @@ def _reviews(session: SessionDep, event_id: str) -> list[ReviewPublic]:
     return [ReviewPublic.model_validate(r).model_copy(update={"reviewer": name}) for r, name in rows]
 
 
-def _marks_by_path(record: dict[str, Any]) -> dict[str, list[MarkPublic]]:
-    """Boxes drawn on each photo, from the record's `photos: [{path, marks: [{label, box}]}]` (if any)."""
-    marks: dict[str, list[MarkPublic]] = {}
-    photos = record.get("photos")
-    if not isinstance(photos, list):
-        return marks
-    for photo in photos:
-        if not isinstance(photo, dict):
-            continue
-        found = []
-        for mark in photo.get("marks") or []:
-            try:
-                found.append(
-                    MarkPublic(
-                        label=str(mark["label"]),
-                        box=[float(v) for v in mark["box"]][:4],
-                        score=mark.get("score"),
-                    )
-                )
-            except (KeyError, TypeError, ValueError):
-                continue
-        for key in ("path", "file", "original", "annotated"):
-            if isinstance(photo.get(key), str):
-                marks[photo[key]] = found
-    return marks
-
-
-def _evidence(
-    request: Request, event: Event, bundle: Bundle, row: EvidenceRecordRow, settings: SettingsDep,
-    media_base: str | None = None, zip_url: str | None = None,
-) -> EvidencePublic:
-    """The record's files, marks and verify state; `media_base`/`zip_url` for a record other than the
-    event's own (a 核查 record)."""
-    marks = _marks_by_path(bundle.record)
-    base = media_base or str(request.url_for("get_event_media", event_id=event.id, file_path="_")).removesuffix("_")
-    media = [
-        MediaPublic(
-            path=f.path,
-            kind=f.kind,
-            sha256=f.sha256,
-            size=f.size,
-            url=base + f.path,
-            marks=marks.get(f.path, []),
-        )
-        for f in bundle.files
-    ]
-    verify = verify_status(settings.evidence_dir, row)
-    return EvidencePublic(
-        record_id=row.id,
-        manifest_sha256=row.manifest_sha256,
-        media=media,
-        zip_url=zip_url or str(request.url_for("get_event_zip", event_id=event.id)),
-        verify=VerifyPublic(state=verify.state, detail=verify.detail),  # type: ignore[arg-type]
-        record=bundle.record,
-    )
-
-
 def _zone_polygon(session: SessionDep, event: Event, record: dict[str, Any]) -> list[list[float]] | None:
     polygon = record.get("zone_polygon")
     if isinstance(polygon, list) and polygon:
@@ -189,12 +129,10 @@ def get_event(
     if row is not None:
         try:
             bundle = load_bundle(settings.evidence_dir, row)
-            evidence, record = _evidence(request, event, bundle, row, settings), bundle.record
+            evidence, record = evidence_public(request, event, bundle, row, settings), bundle.record
         except EvidenceError as exc:
             evidence_error = exc.detail
     audit.record(session, user, "event.view", "event", event.id, now)
-    from api.routes.case_rechecks import case_rechecks  # it builds on this module's _evidence
-
     return EventDetail(
         **EventPublic.model_validate(event).model_dump(),
         camera=CameraBrief(
@@ -242,16 +180,7 @@ def get_event_media(
     event_id: str, file_path: str, user: ReviewerUser, session: SessionDep, settings: SettingsDep, now: NowDep
 ) -> FileResponse:
     """One evidence file, by its path in the manifest. Every access is written to the audit log."""
-    bundle = _bundle_for(session, settings, event_id)
-    try:
-        entry, path = media_path(bundle, file_path)
-    except EvidenceError:
-        audit.record(session, user, "evidence.denied", "event", event_id, now, path=file_path[:200])
-        session.commit()
-        raise
-    audit.record(session, user, "evidence.view", "event", event_id, now, path=entry.path, kind=entry.kind)
-    session.commit()
-    return FileResponse(path, headers={"Cache-Control": "private, no-store"})
+    return media_response(session, user, now, event_id, _bundle_for(session, settings, event_id), file_path)
 
 
 @router.get(
@@ -281,17 +210,7 @@ def get_event_zip(
     """The record exported by the evidence package (manifest, signature, files, public key) as a ZIP
     that `enforce verify` checks offline; audited."""
     row = _evidence_row(session, event_id)
-    load_bundle(settings.evidence_dir, row)  # a missing or unreadable manifest answers 404 / 502
-    data = bundle_zip(settings.evidence_dir, row.id, settings.signing_key)
-    audit.record(session, user, "evidence.download", "event", event_id, now)
-    return Response(
-        data,
-        media_type="application/zip",
-        headers={
-            "Content-Disposition": f'attachment; filename="evidence-{event_id}.zip"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return zip_response(session, user, now, event_id, settings, row, f"evidence-{event_id}.zip")
 
 
 @router.post("/events/{event_id}/claim", response_model=ClaimPublic, responses={**AUTH_RESPONSES, **_404, **_409})

@@ -3,36 +3,34 @@ rate and time to decision; and the case map (cameras, survey areas and where eac
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from api.auth.deps import ReviewerUser
 from api.db.models import Camera, SurveyArea
 from api.deps import SessionDep
-from api.review.stats import Counts, case_map, case_stats
-from api.routes.common import AUTH_RESPONSES, require_offset
-from api.schemas.times import QueryTime
+from api.review.stats import MapCase, case_map, case_stats
+from api.routes.common import AUTH_RESPONSES, ConfirmedSince, ConfirmedUntil, require_offset
 
 router = APIRouter(prefix="/stats", tags=["statistics"])
 MAX_MAP_CASES = 5000
 
 
 class CountsPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     pending: int
     approved: int
     rejected: int
     total: int
 
-    @classmethod
-    def of(cls, c: Counts) -> CountsPublic:
-        return cls(pending=c.pending, approved=c.approved, rejected=c.rejected, total=c.total)
-
 
 class StatsPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     by_kind: dict[str, CountsPublic] = Field(description="Violation type -> counts")
     by_day: dict[str, CountsPublic] = Field(description="Local day of detection (camera's zone) -> counts")
     by_grid: dict[str, CountsPublic] = Field(
@@ -51,25 +49,18 @@ class StatsPublic(BaseModel):
 def stats(
     user: ReviewerUser,
     session: SessionDep,
-    since: Annotated[QueryTime | None, Query(description="confirmed_at >= since")] = None,
-    until: Annotated[QueryTime | None, Query(description="confirmed_at < until")] = None,
+    since: ConfirmedSince = None,
+    until: ConfirmedUntil = None,
 ) -> StatsPublic:
     """Counts by kind, day, grid and unit, the approval rate and the time to a decision."""
-    s = case_stats(session, require_offset(since, "since"), require_offset(until, "until"))
-    return StatsPublic(
-        by_kind={k: CountsPublic.of(c) for k, c in s.by_kind.items()},
-        by_day={d: CountsPublic.of(c) for d, c in s.by_day.items()},
-        by_grid={g: CountsPublic.of(c) for g, c in s.by_grid.items()},
-        by_unit={u: CountsPublic.of(c) for u, c in s.by_unit.items()},
-        all=CountsPublic.of(s.all),
-        approval_rate=s.approval_rate,
-        median_decision_s=s.median_decision_s,
-        p90_decision_s=s.p90_decision_s,
-        decided_count=s.decided_count,
+    return StatsPublic.model_validate(
+        case_stats(session, require_offset(since, "since"), require_offset(until, "until"))
     )
 
 
 class MapCamera(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: str
     name: str
     lat: float
@@ -81,29 +72,14 @@ class MapCamera(BaseModel):
 
 
 class MapArea(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     name: str
     polygon: list[list[float]] = Field(description="[[lat, lon], ...]")
     address: str | None
     grid_code: str | None
     responsible_unit: str | None
-
-
-class MapCase(BaseModel):
-    event_id: str
-    violation_type: str
-    status: str
-    confirmed_at: datetime
-    camera_id: str | None
-    flight_id: int | None
-    zone_name: str | None
-    plate_text: str | None
-    place: str
-    grid_code: str
-    responsible_unit: str
-    lat: float
-    lon: float
-    area_m2: float | None = Field(description="Drone findings: the structure's area in m²")
 
 
 class CaseMapPublic(BaseModel):
@@ -121,8 +97,8 @@ class CaseMapPublic(BaseModel):
 def map_data(
     user: ReviewerUser,
     session: SessionDep,
-    since: Annotated[QueryTime | None, Query(description="confirmed_at >= since")] = None,
-    until: Annotated[QueryTime | None, Query(description="confirmed_at < until")] = None,
+    since: ConfirmedSince = None,
+    until: ConfirmedUntil = None,
     status: Annotated[Literal["pending", "approved", "rejected"] | None, Query()] = None,
     violation_type: Annotated[str | None, Query(max_length=32)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_MAP_CASES)] = 2000,
@@ -135,31 +111,9 @@ def map_data(
     cameras = session.scalars(select(Camera).order_by(Camera.id))
     areas = session.scalars(select(SurveyArea).order_by(SurveyArea.id))
     return CaseMapPublic(
-        cameras=[
-            MapCamera(
-                id=c.id,
-                name=c.name,
-                lat=c.lat,
-                lon=c.lon,
-                address=c.address,
-                grid_code=c.grid_code,
-                responsible_unit=c.responsible_unit,
-                enabled=c.enabled,
-            )
-            for c in cameras
-        ],
-        survey_areas=[
-            MapArea(
-                id=a.id,
-                name=a.name,
-                polygon=a.polygon,
-                address=a.address,
-                grid_code=a.grid_code,
-                responsible_unit=a.responsible_unit,
-            )
-            for a in areas
-        ],
-        cases=[MapCase(**vars(c)) for c in found.cases],
+        cameras=[MapCamera.model_validate(c) for c in cameras],
+        survey_areas=[MapArea.model_validate(a) for a in areas],
+        cases=found.cases,
         total=found.total,
         unplaced=found.unplaced,
         truncated=found.truncated,

@@ -41,6 +41,17 @@ async function api(path, options = {}) {
   return response;
 }
 
+// An authorised file (evidence photo, clip) as an object URL, kept in `urls` for revokeObjectUrls; null if refused.
+async function objectUrlOf(url, urls) {
+  const response = await api(url);
+  if (!response.ok) return null;
+  const objectUrl = URL.createObjectURL(await response.blob());
+  urls.push(objectUrl);
+  return objectUrl;
+}
+
+function revokeObjectUrls(urls) { urls.splice(0).forEach((u) => URL.revokeObjectURL(u)); }
+
 async function serverDetail(response) {
   try {
     const body = await response.json();

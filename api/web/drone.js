@@ -168,16 +168,8 @@ function renderAreasMap() {
 }
 
 // ---- one finding: the earlier and the later flight's crop of the same place under a slider ----
-async function findingImage(url) {
-  const response = await api(url);
-  if (!response.ok) return null;
-  const objectUrl = URL.createObjectURL(await response.blob());
-  drone.objectUrls.push(objectUrl);
-  return objectUrl;
-}
-
 async function openFinding(flightId, eventId) {
-  drone.objectUrls.forEach((u) => URL.revokeObjectURL(u)); drone.objectUrls = [];
+  revokeObjectUrls(drone.objectUrls);
   const response = await api(`/flights/${flightId}/findings/${encodeURIComponent(eventId)}`);
   if (!(await listErrors($("#finding-errors"), response))) { $("#finding-panel").hidden = false; return; }
   const f = await response.json();
@@ -186,7 +178,7 @@ async function openFinding(flightId, eventId) {
   $("#finding-panel").dataset.eventId = f.event_id;
   renderFindingFacts(f);
   drone.compare = {};
-  for (const p of f.photos) drone.compare[p.role] = await findingImage(p.url);
+  for (const p of f.photos) drone.compare[p.role] = await objectUrlOf(p.url, drone.objectUrls);
   $("#compare-whole").checked = false;
   showComparison();
   renderFindingMap(f);

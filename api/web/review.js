@@ -6,7 +6,7 @@
 // it was made on, so it can only ever land on that case.
 const UNDO_MS = 5000;
 
-function releaseObjectUrls() { state.objectUrls.forEach((u) => URL.revokeObjectURL(u)); state.objectUrls = []; }
+function releaseObjectUrls() { revokeObjectUrls(state.objectUrls); }
 
 function closeEvent() {
   state.current = null; state.readOnly = true; state.choosingReason = false; state.confirming = null;
@@ -14,13 +14,7 @@ function closeEvent() {
   closeLightbox();
 }
 
-async function mediaUrl(url) {
-  const response = await api(url);
-  if (!response.ok) return null;
-  const objectUrl = URL.createObjectURL(await response.blob());
-  state.objectUrls.push(objectUrl);
-  return objectUrl;
-}
+function mediaUrl(url) { return objectUrlOf(url, state.objectUrls); }
 
 // ---- drawing: zone and boxes, labels in the page's language, never on top of each other ----
 function drawOverlay(ctx, w, h, zone, marks) {
