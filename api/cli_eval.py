@@ -11,12 +11,20 @@ import typer
 from api.settings import get_settings
 from ingest.config import ConfigError, load_config
 
+SYNTHETIC_DETECTOR = "street-v2"  # the street detector trained on the project's rendered scenes
+
 
 def eval_command(
     scenarios: Annotated[Path, typer.Option(help="Folder of <name>.mp4 + <name>.json scenarios.")] = Path(
         "var/scenarios"
     ),
-    detector: Annotated[str, typer.Option(help="Detector name from the cameras file.")] = "street",
+    detector: Annotated[
+        str | None,
+        typer.Option(
+            help="Detector name from the cameras file; default street-v2 for rendered scenarios (street-v4, "
+            "the shipped 'street', does not see rendered cars) and 'street' with --real."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary.")] = False,
     drone: Annotated[bool, typer.Option("--drone", help="Score rooftop change detection instead.")] = False,
     pairs: Annotated[int, typer.Option(help="--drone: held-out before/after flight pairs.")] = 12,
@@ -58,8 +66,9 @@ def eval_command(
     with --drone, new rooftop structures on held-out synthetic before/after flights; with --real,
     detectors on the real-data kit."""
     if real:
-        _real(detector, weights or [], clips, images, analysis_fps, plates, as_json)
+        _real(detector or "street", weights or [], clips, images, analysis_fps, plates, as_json)
         return
+    detector = detector or SYNTHETIC_DETECTOR
     if drone:
         from api.cli_drone import drone_eval
 

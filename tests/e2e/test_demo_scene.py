@@ -28,7 +28,7 @@ from ingest.config import load_config
 REPO = Path(__file__).resolve().parents[2]
 SCENE = REPO / "demo" / "parking.json"
 SHIPPED = load_config(REPO / "configs" / "cameras.yaml")
-SHIPPED_DETECTOR = SHIPPED.detectors["street"]
+SHIPPED_DETECTOR = SHIPPED.detectors["street-v2"]  # the demo footage is rendered
 PASSWORD = "correct horse battery staple"
 
 

@@ -44,7 +44,7 @@ def test_street_labels_are_the_dequantised_coco_models_own(kit: Path, tmp_path: 
     theirs = build_detector(OnnxDetectorConfig(type="onnx", weights=source, class_map=COCO_STREET, threads=1))
     ours = build_detector(OnnxDetectorConfig(type="onnx", weights=SHIPPED / "street-v4.onnx", threads=1))
     compared = 0
-    for image in _photos(kit, 12):
+    for image in _photos(kit, 40):
         a, b = _street_only(ours.detect(image)), _street_only(theirs.detect(image))
         assert [r[0] for r in a] == [r[0] for r in b]
         for (_, box_a, score_a), (_, box_b, score_b) in zip(a, b, strict=True):
@@ -58,7 +58,7 @@ def test_int8_copy_finds_what_the_int8_teacher_finds(kit: Path) -> None:
     teacher = build_detector(OpenVinoDetectorConfig(type="openvino", weights=kit / IR, class_map=COCO_STREET))
     ours = build_detector(OnnxDetectorConfig(type="onnx", weights=SHIPPED / "street-v4-int8.onnx", threads=1))
     missed = total = 0
-    for image in _photos(kit, 24):
+    for image in _photos(kit, 64):
         wanted, got = teacher.detect(image), ours.detect(image)
         for label, box, score in zip(wanted.labels, wanted.boxes, wanted.scores, strict=True):
             if label not in STREET or score < 0.4:
@@ -84,7 +84,7 @@ def test_openvino_folder_and_int8_onnx_find_the_same_objects(kit: Path) -> None:
     ir = build_detector(OpenVinoDetectorConfig(type="openvino", weights=folder, threads=1))
     assert set(ir.labels) == set(onnx_int8.labels) >= {"vehicle", "person", "smoke", "grill", "mud"}
     compared = missed = 0
-    for image in _photos(kit, 8):
+    for image in _photos(kit, 32):
         a, b = onnx_int8.detect(image), ir.detect(image)
         for label, box, score in zip(a.labels, a.boxes, a.scores, strict=True):
             if score < 0.4:

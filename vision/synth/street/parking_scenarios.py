@@ -99,7 +99,7 @@ def _camera_dict(cam_id: str, name: str, start: str, polygon: list[list[float]])
         "start_time": start,
         "analysis_fps": 2,
         "location": location("解放路 66号 东侧", "330102001007", "上城区城管执法队 一中队", 30.2571, 120.1702),
-        "detectors": ["street"],
+        "detectors": ["street-v2"],
         "zones": [
             {
                 "name": ZONE,

@@ -172,7 +172,7 @@ def parking(seed: int = 0, fps: int = 10) -> Scenario:
         "location": location(
             "人民路 128号 东侧", "330102001003", "上城区城管执法队 一中队", 30.27415, 120.15515
         ),
-        "detectors": ["street"],
+        "detectors": ["street-v2"],
         "zones": [
             {
                 "name": zone_name,
@@ -276,7 +276,7 @@ def worksite(seed: int = 0, fps: int = 10) -> Scenario:
         "location": location(
             "江南大道 工地北门", "330108002011", "滨江区城管执法队 渣土中队", 30.20811, 120.21092
         ),
-        "detectors": ["street"],
+        "detectors": ["street-v2"],
         "zones": [
             {
                 "name": zone_name,
@@ -354,7 +354,7 @@ def _barbecue_camera(cam: PoleCamera, start_time: str) -> dict[str, object]:
         "location": location(
             "河坊街 与 中河路 交叉口", "330102004007", "上城区城管执法队 二中队", 30.25961, 120.16422
         ),
-        "detectors": ["street"],
+        "detectors": ["street-v2"],
         "zones": [
             {
                 "name": "sidewalk",
