@@ -20,7 +20,9 @@ import yaml
 from scripts.street_v2.names import NAMES
 
 
-def build_data_yaml(synth: Path, real: Path, real_repeats: int, out: Path) -> Path:
+def build_data_yaml(
+    synth: Path, real: Path, real_repeats: int, out: Path, names: tuple[str, ...] = NAMES
+) -> Path:
     """One data.yaml over the synthetic folders and the real list (real images repeated)."""
     real_train = sorted(str(p.resolve()) for p in (real / "train" / "images").glob("*.jpg"))
     listing = out / "real_train.txt"
@@ -29,7 +31,7 @@ def build_data_yaml(synth: Path, real: Path, real_repeats: int, out: Path) -> Pa
         "path": str(out.resolve()),
         "train": [str((synth / "images" / "train").resolve()), str(listing.resolve())],
         "val": [str((synth / "images" / "val").resolve()), str((real / "val" / "images").resolve())],
-        "names": dict(enumerate(NAMES)),
+        "names": dict(enumerate(names)),
     }
     target = out / "data.yaml"
     target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))

@@ -16,20 +16,21 @@ import shutil
 import time
 from pathlib import Path
 
-import yaml
-
 from scripts.street_v2.names import NAMES
+from scripts.street_v2.train_street_v2 import build_data_yaml
 from scripts.street_v4.make_base import NEW_NAMES
 
 
-def remap_split(images: Path, labels: Path, names: tuple[str, ...], out: Path) -> int:
-    """Hard-link `images` into out/images and write out/labels with only NEW_NAMES' boxes, renumbered."""
+def remap_split(images: Path, labels: Path, names: tuple[str, ...], out: Path, split: str) -> int:
+    """Hard-link `images` into out/images/split and write out/labels/split with only NEW_NAMES' boxes,
+    renumbered (split "" for street-v2's real layout, real/train/images)."""
     new_id = {names.index(n): i for i, n in enumerate(NEW_NAMES) if n in names}
-    (out / "images").mkdir(parents=True, exist_ok=True)
-    (out / "labels").mkdir(parents=True, exist_ok=True)
+    image_dir, label_dir = out / "images" / split, out / "labels" / split
+    image_dir.mkdir(parents=True, exist_ok=True)
+    label_dir.mkdir(parents=True, exist_ok=True)
     count = 0
     for image in sorted(images.glob("*.jpg")):
-        target = out / "images" / image.name
+        target = image_dir / image.name
         if not target.exists():
             os.link(image, target)
         rows = []
@@ -38,30 +39,20 @@ def remap_split(images: Path, labels: Path, names: tuple[str, ...], out: Path) -
             parts = line.split()
             if len(parts) == 5 and int(parts[0]) in new_id:
                 rows.append(" ".join([str(new_id[int(parts[0])]), *parts[1:]]))
-        (out / "labels" / f"{image.stem}.txt").write_text("\n".join(rows) + ("\n" if rows else ""))
+        (label_dir / f"{image.stem}.txt").write_text("\n".join(rows) + ("\n" if rows else ""))
         count += 1
     return count
 
 
 def build_data(synth: Path, real: Path, real_repeats: int, work: Path) -> Path:
+    """street-v2's data layout and data.yaml over copies whose labels hold only NEW_NAMES."""
     from vision.synth.street import CLASS_NAMES
 
     for split in ("train", "val"):
-        n = remap_split(synth / "images" / split, synth / "labels" / split, tuple(CLASS_NAMES), work / f"synth_{split}")
-        m = remap_split(real / split / "images", real / split / "labels", NAMES, work / f"real_{split}")
+        n = remap_split(synth / "images" / split, synth / "labels" / split, tuple(CLASS_NAMES), work / "synth", split)
+        m = remap_split(real / split / "images", real / split / "labels", NAMES, work / "real" / split, "")
         print(f"{split}: {n} synthetic, {m} real images", flush=True)
-    listing = work / "real_train.txt"
-    real_train = sorted(str(p.resolve()) for p in (work / "real_train" / "images").glob("*.jpg"))
-    listing.write_text("\n".join(real_train * real_repeats) + "\n")
-    data = {
-        "path": str(work.resolve()),
-        "train": [str((work / "synth_train" / "images").resolve()), str(listing.resolve())],
-        "val": [str((work / "synth_val" / "images").resolve()), str((work / "real_val" / "images").resolve())],
-        "names": dict(enumerate(NEW_NAMES)),
-    }
-    target = work / "data.yaml"
-    target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
-    return target
+    return build_data_yaml(work / "synth", work / "real", real_repeats, work, NEW_NAMES)
 
 
 def main() -> None:
