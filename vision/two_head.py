@@ -119,13 +119,13 @@ class StackedHeads(nn.Module):
         missing = sorted({c for group in COCO_TO_STREET.values() for c in group} - set(index))
         if missing:
             raise ValueError(f"the COCO model has no classes {missing}")
-        self.groups = [torch.tensor([index[c] for c in group]) for group in COCO_TO_STREET.values()]
+        self.groups = [tuple(index[c] for c in group) for group in COCO_TO_STREET.values()]
 
     @staticmethod
-    def _any_of(winner: torch.Tensor, group: torch.Tensor) -> torch.Tensor:
-        hit = winner == int(group[0])
-        for index in group[1:].tolist():
-            hit = hit | (winner == int(index))
+    def _any_of(winner: torch.Tensor, group: tuple[int, ...]) -> torch.Tensor:
+        hit = winner == group[0]
+        for index in group[1:]:
+            hit = hit | (winner == index)
         return hit
 
     def forward(self, x: list[torch.Tensor]) -> torch.Tensor:
