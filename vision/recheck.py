@@ -123,7 +123,10 @@ def decide(
         )
     best = max(m.iou for frame in matches for m in frame)
     if 2 * k >= n:
-        detail = f"{labels} at the place in {k} of {n} frames (best IoU {best:.2f} with the original box)"
+        detail = (
+            f"{labels} at the place in {k} of {n} frames (best IoU {best:.2f} with the original box); "
+            "whether it is the same object (its plate) is not compared"
+        )
         return RecheckDecision("still_present", "present", detail, n, k, matches)
     detail = f"{labels} at the place in only {k} of {n} frames: passing traffic or a detector miss"
     return RecheckDecision("inconclusive", "partly_present", detail, n, k, matches)

@@ -98,7 +98,7 @@ const LABELS = {
   recheck_inconclusive: { en: "inconclusive", zh: "无法判定" },
   recheck_not_recheckable: { en: "not re-checkable by camera", zh: "无法由摄像机核查" },
   recheck_reason_not_present: { en: "nothing at the place", zh: "原位置已无目标" },
-  recheck_reason_present: { en: "still at the place", zh: "目标仍在原位置" },
+  recheck_reason_present: { en: "still at the place (same kind of object; identity not compared)", zh: "目标仍在原位置（同类目标，未比对身份）" },
   recheck_reason_partly_present: { en: "seen in fewer than half the frames", zh: "不足半数画面中可见" },
   recheck_reason_no_frames: { en: "no frames (camera unavailable)", zh: "无画面（摄像机不可用）" },
   recheck_reason_too_few_frames: { en: "too few frames", zh: "画面不足" },

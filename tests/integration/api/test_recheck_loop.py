@@ -374,14 +374,19 @@ def test_the_recheck_shows_on_the_case_page_in_both_languages(world: ApiWorld, f
             expect(page.locator("#queue tbody tr")).to_have_count(1)
             page.keyboard.press("Enter")
             head = page.locator("#rechecks li.recheck .recheck-head")
-            expect(head).to_contain_text("仍存在 · 目标仍在原位置 · 3 张画面中 3 张可见 · 录像文件 · 2026/")
+            expect(head).to_contain_text(
+                "仍存在 · 目标仍在原位置（同类目标，未比对身份） · 3 张画面中 3 张可见 · 录像文件 · 2026/"
+            )
             expect(page.locator("#rechecks li.recheck .badge")).to_have_text("证据校验通过")
             photos = page.locator("#rechecks figure.photo figcaption")
             expect(photos).to_have_count(3)
             expect(photos.first).to_have_text("核查 · 2026/05/01 09:00:30")
             page.wait_for_function("() => [...document.querySelectorAll('#rechecks img')].every((i) => i.naturalWidth)")
             page.locator("#lang").click()
-            expect(head).to_contain_text("still there · still at the place · seen in 3 of 3 frames · recorded footage")
+            expect(head).to_contain_text(
+                "still there · still at the place (same kind of object; identity not compared) · "
+                "seen in 3 of 3 frames · recorded footage"
+            )
             assert not errors, errors
         finally:
             browser.close()
