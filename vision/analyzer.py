@@ -11,7 +11,6 @@ import numpy.typing as npt
 from domain.types import Detections, Frame, PlateReading, Violation
 from vision.camera_setup import CameraSetup
 from vision.detectors.base import Detector
-from vision.detectors.region import Region, RegionDetector, zone_region
 from vision.episodes import EpisodeAware, EpisodeJournal
 from vision.plates import PlateReader, TrackPlates
 from vision.plates.pool import PlatePool
@@ -43,7 +42,6 @@ class StreetAnalyzer:
         heartbeat_seconds: float = 30.0,
         plate_pool: PlatePool | None = None,
         plate_wait_seconds: float = 2.0,
-        zone_detection: bool = False,
     ):
         self.camera = camera
         self.detector = detector
@@ -55,14 +53,6 @@ class StreetAnalyzer:
         self._plate_zones = [z for z in camera.zones if z.kind in plate_zone_kinds]
         self.last_detections: Detections | None = None
         self._frame_size: tuple[int, int] | None = None
-        # with `zone_detection`, the detector runs on the zones' part of the picture when every zone's rule
-        # judges only what stands in it (and the detector can), else on the whole picture. Off by default:
-        # on held-out parking scenes (seed 1) it turned queues and stop-and-go traffic cut at the crop's
-        # edges into two false parking cases and lost an occluded one
-        self.region: Region | None = None
-        if zone_detection and isinstance(detector, RegionDetector) and camera.zones:
-            if all(registry.kind_for_zone(z.kind).judged_in_zone for z in camera.zones):
-                self.region = zone_region([z.polygon for z in camera.zones])
         read = {label for z in camera.zones for label in registry.kind_for_zone(z.kind).detector_labels}
         self._unread_labels = frozenset(set(detector.labels) - read) if camera.zones else frozenset()
         self.journal = journal
@@ -76,7 +66,7 @@ class StreetAnalyzer:
 
     def process(self, frame: Frame, detect: bool = True) -> list[Violation]:
         if detect or self.last_detections is None:
-            self.last_detections = self.tracker.update(self._detect(frame.image), frame)
+            self.last_detections = self.tracker.update(self.detector.detect(frame.image), frame)
             self._frame_size = (frame.width, frame.height)
         detections = self.last_detections
         if self.plates is not None:
@@ -101,12 +91,6 @@ class StreetAnalyzer:
             for b, label in zip(detections.boxes, detections.labels, strict=True)
             if label in self._unread_labels
         ]
-
-    def _detect(self, image: npt.NDArray[np.uint8]) -> Detections:
-        if self.region is None:
-            return self.detector.detect(image)
-        assert isinstance(self.detector, RegionDetector)
-        return self.detector.detect_region(image, self.region.pixels(*image.shape[:2]))
 
     def _plate_of(self, track_id: int) -> PlateReading | None:
         return self.plates.reading(track_id) if self.plates is not None else None

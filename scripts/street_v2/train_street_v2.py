@@ -20,9 +20,7 @@ import yaml
 from scripts.street_v2.names import NAMES
 
 
-def build_data_yaml(
-    synth: Path, real: Path, real_repeats: int, out: Path, names: tuple[str, ...] = NAMES
-) -> Path:
+def build_data_yaml(synth: Path, real: Path, real_repeats: int, out: Path, names: tuple[str, ...] = NAMES) -> Path:
     """One data.yaml over the synthetic folders and the real list (real images repeated)."""
     real_train = sorted(str(p.resolve()) for p in (real / "train" / "images").glob("*.jpg"))
     listing = out / "real_train.txt"
@@ -57,20 +55,32 @@ def main() -> None:
     parser.add_argument("--device", default="0")
     args = parser.parse_args()
     from vision.synth.street import CLASS_NAMES
-    from vision.synth.street.dataset import build_street_dataset
 
     if tuple(CLASS_NAMES) != NAMES[: len(CLASS_NAMES)]:
         raise SystemExit(f"synthetic classes {CLASS_NAMES} are not the first of {NAMES}")
-    if not (args.synth / "images" / "train").is_dir():
-        started = time.monotonic()
-        build_street_dataset(args.synth, args.synth_train, args.synth_val, 0, workers=16)
-        print(f"rendered {args.synth_train}+{args.synth_val} scenes in {time.monotonic() - started:.0f} s", flush=True)
+    render_synthetic(args.synth, args.synth_train, args.synth_val)
     if args.render_only:
         return
-    from vision.training import TrainRequest, train
-
     args.out.mkdir(parents=True, exist_ok=True)
     data = build_data_yaml(args.synth, args.real, args.real_repeats, args.out)
+    train_mixed(args, data, args.freeze)
+
+
+def render_synthetic(synth: Path, train_count: int, val_count: int) -> None:
+    """The synthetic street scenes under `synth`, unless they are there already."""
+    from vision.synth.street.dataset import build_street_dataset
+
+    if not (synth / "images" / "train").is_dir():
+        started = time.monotonic()
+        build_street_dataset(synth, train_count, val_count, 0, workers=16)
+        print(f"rendered {train_count}+{val_count} scenes in {time.monotonic() - started:.0f} s", flush=True)
+
+
+def train_mixed(args: argparse.Namespace, data: Path, freeze: int | list[int], lr0: float | None = None) -> Path:
+    """Train `args.base` as it is (keep_architecture) on `data` with the street settings (RAM cache,
+    close_mosaic 3, patience 100); best.pt and results.csv land in `args.out`."""
+    from vision.training import TrainRequest, train
+
     best = train(
         TrainRequest(
             data=data,
@@ -83,13 +93,14 @@ def main() -> None:
             workers=args.workers,
             time_hours=args.hours,
             cache="ram",
-            freeze=args.freeze,
+            lr0=lr0,
             keep_architecture=True,
-            extra={"close_mosaic": 3, "patience": 100},
+            extra={"close_mosaic": 3, "patience": 100, "freeze": freeze},
         )
     )
     shutil.copyfile(args.out / "run" / "results.csv", args.out / "results.csv")
     print(f"best weights: {best}")
+    return best
 
 
 if __name__ == "__main__":

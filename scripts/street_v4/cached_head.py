@@ -28,6 +28,7 @@ import torch
 
 from scripts.street_v2.names import NAMES
 from scripts.street_v4.make_base import NEW_NAMES
+from vision.detectors.letterbox import model_input
 
 SIZE = 640
 SPLITS = ("synth_train", "real_train", "synth_val", "real_val")
@@ -43,20 +44,6 @@ class Item:
 
 def items_of(images: Path, labels: Path, names: tuple[str, ...], flips: tuple[bool, ...]) -> list[Item]:
     return [Item(p, labels / f"{p.stem}.txt", names, f) for p in sorted(images.glob("*.jpg")) for f in flips]
-
-
-def letterbox(image: np.ndarray, flip: bool) -> tuple[np.ndarray, float, float, float]:
-    """SIZE x SIZE RGB float CHW, and the scale and padding that map original pixels into it."""
-    if flip:
-        image = image[:, ::-1]
-    h, w = image.shape[:2]
-    scale = min(SIZE / h, SIZE / w)
-    nh, nw = round(h * scale), round(w * scale)
-    pad_y, pad_x = (SIZE - nh) / 2, (SIZE - nw) / 2
-    canvas = np.full((SIZE, SIZE, 3), 114, np.uint8)
-    top, left = int(round(pad_y - 0.1)), int(round(pad_x - 0.1))
-    canvas[top : top + nh, left : left + nw] = cv2.resize(image, (nw, nh), interpolation=cv2.INTER_LINEAR)
-    return canvas[:, :, ::-1].transpose(2, 0, 1).astype(np.float32) / 255.0, scale, left, top
 
 
 def labels_of(item: Item, w: int, h: int, scale: float, left: float, top: float) -> np.ndarray:
@@ -121,9 +108,11 @@ def cache(args: argparse.Namespace) -> None:
                 image = cv2.imread(str(item.image))
                 if image is None:
                     raise ValueError(f"{item.image} does not decode")
-                tensor, scale, left, top = letterbox(image, item.flip)
-                tensors.append(tensor)
-                labels.append(labels_of(item, image.shape[1], image.shape[0], scale, left, top))
+                if item.flip:
+                    image = np.ascontiguousarray(image[:, ::-1])
+                tensor, box = model_input(image, (SIZE, SIZE), SIZE)  # the product's letterbox
+                tensors.append(tensor[0])
+                labels.append(labels_of(item, image.shape[1], image.shape[0], box.gain, box.left, box.top))
             with torch.no_grad():
                 feats = neck_features(model, torch.from_numpy(np.stack(tensors)))
             for level, feat in zip(levels, feats, strict=True):

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import time
 from pathlib import Path
 
 from scripts.street_v2.names import NAMES
-from scripts.street_v2.train_street_v2 import build_data_yaml
+from scripts.street_v2.train_street_v2 import build_data_yaml, render_synthetic, train_mixed
 from scripts.street_v4.make_base import NEW_NAMES
 
 
@@ -73,43 +71,18 @@ def main() -> None:
     parser.add_argument("--lr0", type=float, default=None)
     parser.add_argument("--device", default="0")
     args = parser.parse_args()
-    from vision.synth.street.dataset import build_street_dataset
-
-    if not (args.synth / "images" / "train").is_dir():
-        started = time.monotonic()
-        build_street_dataset(args.synth, args.synth_train, args.synth_val, 0, workers=16)
-        print(f"rendered {args.synth_train}+{args.synth_val} scenes in {time.monotonic() - started:.0f} s", flush=True)
+    render_synthetic(args.synth, args.synth_train, args.synth_val)
     if args.render_only:
         return
     if args.base is None:
         raise SystemExit("--base is needed to train")
     import torch
 
-    from vision.training import TrainRequest, train
+    from vision.two_head import trunk_freeze
 
     args.out.mkdir(parents=True, exist_ok=True)
     data = build_data(args.synth, args.real, args.real_repeats, args.out / "data")
-    base = torch.load(args.base, weights_only=False)["model"]
-    frozen = list(range(len(base.model) - 1))
-    best = train(
-        TrainRequest(
-            data=data,
-            out=args.out,
-            base=str(args.base),
-            epochs=args.epochs,
-            imgsz=args.imgsz,
-            batch=args.batch,
-            device=args.device,
-            workers=args.workers,
-            time_hours=args.hours,
-            cache="ram",
-            lr0=args.lr0,
-            keep_architecture=True,
-            extra={"close_mosaic": 3, "patience": 100, "freeze": frozen},
-        )
-    )
-    shutil.copyfile(args.out / "run" / "results.csv", args.out / "results.csv")
-    print(f"best weights: {best}")
+    train_mixed(args, data, trunk_freeze(torch.load(args.base, weights_only=False)["model"]), args.lr0)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ import numpy.typing as npt
 
 from domain.types import Detections
 from vision.detectors.base import Detector
-from vision.detectors.region import PixelBox, RegionDetector
 
 
 class MemoDetector:
@@ -26,15 +25,4 @@ class MemoDetector:
         key = hashlib.blake2b(image.tobytes(), digest_size=16).digest()
         if key not in self._seen:
             self._seen[key] = self.detector.detect(image)
-        return self._seen[key]
-
-    def detect_region(self, image: npt.NDArray[np.uint8], region: PixelBox) -> Detections:
-        """The wrapped detector's `detect_region` (its `detect` where it has none), remembered per
-        image and region."""
-        key = hashlib.blake2b(image.tobytes() + repr(region).encode(), digest_size=16).digest()
-        if key not in self._seen:
-            inner = self.detector
-            self._seen[key] = (
-                inner.detect_region(image, region) if isinstance(inner, RegionDetector) else inner.detect(image)
-            )
         return self._seen[key]

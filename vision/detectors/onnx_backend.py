@@ -14,7 +14,6 @@ from domain.types import Detections
 from vision.detectors.base import DetectorError, file_sha256, label_table, to_detections, verify_weights
 from vision.detectors.config import OnnxDetectorConfig
 from vision.detectors.letterbox import model_input, rect_shape
-from vision.detectors.region import PixelBox, inside, shift
 from vision.detectors.yolo_output import decode
 
 
@@ -60,22 +59,6 @@ class OnnxDetector:
         output = self._session.run(None, {self._input_name: tensor.astype(self._input_dtype)})[0][0]
         boxes, scores, class_ids = decode(output, self.config.score_floor, self.config.iou, end2end=self._end2end)
         return to_detections(box.unmap(boxes), scores, class_ids, self._table, self.config.min_score)
-
-    def detect_region(self, image: npt.NDArray[np.uint8], region: PixelBox) -> Detections:
-        """Detections in `image[y1:y2, x1:x2]` at the scale `detect` runs the whole image at, boxes in
-        the whole image's pixels. A model with a fixed input size runs on the whole image instead."""
-        height, width = image.shape[:2]
-        x1, y1, x2, y2 = max(0, region[0]), max(0, region[1]), min(width, region[2]), min(height, region[3])
-        if self._shape is not None or x2 - x1 < 2 or y2 - y1 < 2 or (x2 - x1, y2 - y1) == (width, height):
-            return self.detect(image)
-        crop = image[y1:y2, x1:x2]
-        size = max(32, round(max(crop.shape[:2]) * self.config.image_size / max(height, width)))
-        tensor, box = model_input(crop, None, size)
-        output = self._session.run(None, {self._input_name: tensor.astype(self._input_dtype)})[0][0]
-        boxes, scores, class_ids = decode(output, self.config.score_floor, self.config.iou, end2end=self._end2end)
-        found = to_detections(box.unmap(boxes), scores, class_ids, self._table, self.config.min_score)
-        cut = (x1 > 0, y1 > 0, x2 < width, y2 < height)
-        return shift(inside(found, x2 - x1, y2 - y1, cut), x1, y1)
 
     def detect_batch(self, images: Sequence[npt.NDArray[np.uint8]]) -> list[Detections]:
         """Several frames (from many cameras) in one run. Frames of one size share `detect`'s input

@@ -110,9 +110,6 @@ class ViolationKind:
     case_codes: CaseCodes
     detector_labels: tuple[str, ...]  # pipeline labels the rule reads
     recheck: RecheckSpec = RecheckSpec(why="not_supported")  # 核查: how the place is looked at again
-    # whether the rule judges only what stands in its zone (and the zone's margin); a rule that follows
-    # objects beyond the zone (a truck's direction as it leaves) needs the detector on the whole picture
-    judged_in_zone: bool = True
 
     def __post_init__(self) -> None:
         camera = self.source == "camera"

@@ -69,5 +69,4 @@ KIND = ViolationKind(
     case_codes=CaseCodes(major="05", minor="0510", major_name="街面秩序", minor_name="机动车乱停放"),
     detector_labels=("vehicle", "truck", "license_plate"),
     recheck=RecheckSpec(labels=("vehicle", "truck"), min_iou=0.5),
-    judged_in_zone=False,  # queues and vehicles covering a stay's spot are read around the zone too
 )

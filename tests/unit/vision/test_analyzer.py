@@ -163,30 +163,12 @@ def test_every_demo_camera_gets_a_rule_per_zone() -> None:
         assert analyzer.process(frame) == []
 
 
-class RegionScriptedDetector(ScriptedDetector):
-    """A scripted detector that also runs on a part of the picture, and remembers which."""
+class PeopleScriptedDetector(ScriptedDetector):
+    """A scripted detector whose model also has people."""
 
     labels = ("license_plate", "mud", "person", "truck", "vehicle")
 
-    def __init__(self, script: Callable[[int], Detections]):
-        super().__init__(script)
-        self.regions: list[tuple[int, int, int, int] | None] = []
 
-    def detect(self, image: npt.NDArray[np.uint8]) -> Detections:
-        self.regions.append(None)
-        return super().detect(image)
-
-    def detect_region(self, image: npt.NDArray[np.uint8], region: tuple[int, int, int, int]) -> Detections:
-        self.regions.append(region)
-        return super().detect(image)
-
-
-WORKSITE = {
-    "name": "gate",
-    "kind": "worksite_exit",
-    "polygon": [(0.3, 0.35), (0.7, 0.35), (0.7, 0.75), (0.3, 0.75)],
-    "exit_direction": "down",
-}
 BARBECUE = {
     "name": "square",
     "kind": "barbecue_watch",
@@ -195,32 +177,13 @@ BARBECUE = {
 }
 
 
-def test_with_zone_detection_the_detector_runs_on_the_zones_part_where_the_rules_judge_only_the_zone() -> None:
-    detector = RegionScriptedDetector(lambda call: boxes(("grill", (400.0, 400.0, 500.0, 500.0))))
-    analyzer = StreetAnalyzer(camera(BARBECUE), detector, zone_detection=True)
-    play(analyzer, np.zeros((720, 1280, 3), np.uint8), 1, detect=lambda i: True)
-    # the zone (0.3..0.6 x 0.5..0.9) grown by 0.15 of the width left and right, 0.15 of the height above
-    # and 0.05 below
-    assert detector.regions == [(192, 252, 960, 684)] * 3
-    default = RegionScriptedDetector(lambda call: boxes(("grill", (400.0, 400.0, 500.0, 500.0))))
-    assert StreetAnalyzer(camera(BARBECUE), default).region is None  # off unless asked for
-
-
-@pytest.mark.parametrize("zone", [PARKING, WORKSITE], ids=["parking", "worksite"])
-def test_rules_that_read_around_their_zone_keep_the_whole_picture(zone: Mapping[str, object]) -> None:
-    detector = RegionScriptedDetector(lambda call: boxes(("vehicle", VEHICLE)))
-    analyzer = StreetAnalyzer(camera(zone), detector, zone_detection=True)
-    play(analyzer, np.zeros((720, 1280, 3), np.uint8), 1, detect=lambda i: True)
-    assert analyzer.region is None and detector.regions == [None] * 3
-
-
 def test_motion_explained_by_things_no_rule_reads_only() -> None:
     person, vehicle = (100.0, 360.0, 160.0, 540.0), VEHICLE
-    detector = RegionScriptedDetector(lambda call: boxes(("person", person), ("vehicle", vehicle)))
+    detector = PeopleScriptedDetector(lambda call: boxes(("person", person), ("vehicle", vehicle)))
     parking = StreetAnalyzer(camera(PARKING), detector)
     assert parking.explained_motion() == []  # nothing detected yet
     play(parking, np.zeros((720, 1280, 3), np.uint8), 0, detect=lambda i: True)
     assert parking.explained_motion() == [pytest.approx((100 / 1280, 0.5, 160 / 1280, 0.75))]  # the pedestrian
-    barbecue = StreetAnalyzer(camera(BARBECUE), RegionScriptedDetector(lambda call: boxes(("person", person))))
+    barbecue = StreetAnalyzer(camera(BARBECUE), PeopleScriptedDetector(lambda call: boxes(("person", person))))
     play(barbecue, np.zeros((720, 1280, 3), np.uint8), 0, detect=lambda i: True)
     assert barbecue.explained_motion() == []  # the barbecue rule counts people: their moves matter
