@@ -10,20 +10,20 @@ import pytest
 import torch
 
 from vision.quantize import float_head_nodes
-from vision.two_head import COCO_TO_STREET, new_class_model, stack_heads, trunk_freeze
+from vision.two_head import COCO_KEPT, COCO_TO_STREET, new_class_model, stack_heads, trunk_freeze
 
 NEW = ("license_plate", "mud", "smoke")
 
 
 @pytest.fixture(scope="module")
 def coco() -> torch.nn.Module:
-    """A randomly initialised YOLOv8n with COCO's class list (car 2, bus 5, truck 7, person 0)."""
+    """A randomly initialised YOLOv8n with COCO's class list (its first nine names are COCO's own)."""
     from ultralytics.nn.tasks import DetectionModel
 
     torch.manual_seed(0)
     model = DetectionModel("yolov8n.yaml", nc=80, verbose=False)
     names = {i: f"class{i}" for i in range(80)}
-    names.update({0: "person", 2: "car", 5: "bus", 7: "truck"})
+    names.update(enumerate(["person", "bicycle", "car", "motorcycle", "airplane", "bus", "train", "truck", "boat"]))
     model.names = names
     for m in model.modules():  # scores spread over classes, so argmax winners differ per anchor
         if isinstance(m, torch.nn.BatchNorm2d):
@@ -37,7 +37,7 @@ def _coco_output(coco: torch.nn.Module, x: torch.Tensor) -> torch.Tensor:
     return out[0] if isinstance(out, tuple) else out
 
 
-def test_street_rows_are_the_coco_models_argmax_and_boxes(coco: torch.nn.Module) -> None:
+def test_street_rows_are_the_coco_models_argmax_over_the_kept_classes_and_boxes(coco: torch.nn.Module) -> None:
     stacked = stack_heads(coco, new_class_model(coco, NEW, width=16))
     x = torch.rand(2, 3, 256, 320)
     reference = _coco_output(coco, x)
@@ -46,7 +46,12 @@ def test_street_rows_are_the_coco_models_argmax_and_boxes(coco: torch.nn.Module)
     anchors = reference.shape[2]
     assert out.shape == (2, 4 + len(COCO_TO_STREET) + len(NEW), 2 * anchors)
     assert torch.equal(out[:, :4, :anchors], reference[:, :4])
-    best, winner = reference[:, 4:].max(1)
+    kept = [0, 1, 2, 3, 5, 6, 7, 8]
+    assert [coco.names[i] for i in kept] == list(COCO_KEPT)
+    all_winner = reference[:, 4:].argmax(1)
+    assert not torch.isin(all_winner, torch.tensor(kept)).all()  # some anchors' overall winner is cut
+    best, position = reference[:, [4 + i for i in kept]].max(1)
+    winner = torch.tensor(kept)[position]
     for row, wanted in enumerate(([2, 5], [7], [0])):
         hit = torch.zeros_like(winner, dtype=torch.bool)
         for index in wanted:
