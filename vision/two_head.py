@@ -119,7 +119,7 @@ def keep_classes(head: Any, names: Mapping[int, str], kept: Sequence[str]) -> di
         cut = nn.Conv2d(last.in_channels, len(rows), 1)
         with torch.no_grad():
             cut.weight.copy_(last.weight[rows])
-            cut.bias.copy_(last.bias[rows])
+            cut.bias.copy_(last.bias[rows])  # type: ignore[union-attr]
         branch[-1] = cut
     head.nc = len(rows)
     head.no = head.nc + 4 * head.reg_max
