@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from vision.quantize import float_head_nodes
-from vision.two_head import COCO_KEPT, COCO_TO_STREET, new_class_model, stack_heads, trunk_freeze
+from vision.two_head import COCO_KEPT, COCO_TO_STREET, new_class_model, stack_heads, trunk_freeze, widen_classes
 
 NEW = ("license_plate", "mud", "smoke")
 
@@ -107,3 +107,39 @@ def test_onnx_export_matches_torch_and_keeps_both_heads_logits_in_float(coco: to
     assert logits == wanted
     convs = [n.name for n in onnx.load(str(target)).graph.node if n.op_type == "Conv"]
     assert any("/new/stem." in n for n in convs) and not any("/new/stem." in n for n in kept)
+
+
+def test_a_widened_head_keeps_its_classes_and_learns_new_ones(coco: torch.nn.Module) -> None:
+    narrow = new_class_model(coco, NEW, width=16).eval()
+    wide = widen_classes(narrow, ("vehicle", "truck", *NEW)).eval()
+    assert [wide.names[i] for i in range(len(wide.names))] == ["vehicle", "truck", *NEW]
+    x = torch.rand(1, 3, 256, 320)
+    with torch.no_grad():
+        before, after = narrow(x)[0], wide(x)[0]
+    assert after.shape[1] == 4 + 2 + len(NEW)
+    assert torch.allclose(after[:, :4], before[:, :4]) and torch.allclose(after[:, 6:], before[:, 4:])
+    assert after[:, 4:6].max() < 0.05  # the new classes start at the prior: nothing is found yet
+    with pytest.raises(ValueError, match="missing"):
+        widen_classes(narrow, ("vehicle", "mud"))
+
+
+def test_street_labels_of_the_new_head_ride_on_their_own_anchors(coco: torch.nn.Module) -> None:
+    """A head that also learnt vehicle and truck: its anchors come twice, once with only those labels
+    and once with only the new classes, so that the decoder's per-anchor argmax never lets a truck
+    score hide a mud score on the same anchor."""
+    trained = widen_classes(new_class_model(coco, NEW, width=16), ("vehicle", "truck", *NEW))
+    stacked = stack_heads(coco, trained)
+    x = torch.rand(1, 3, 256, 320)
+    reference = _coco_output(coco, x)
+    with torch.no_grad():
+        out = stacked(x)
+        own = trained.eval()(x)[0]
+    anchors = reference.shape[2]
+    assert [stacked.names[i] for i in range(len(stacked.names))] == [*COCO_TO_STREET, *NEW]
+    assert out.shape == (1, 4 + len(COCO_TO_STREET) + len(NEW), 3 * anchors)
+    new_classes, learnt = out[:, :, anchors : 2 * anchors], out[:, :, 2 * anchors :]
+    assert torch.allclose(new_classes[:, :4], own[:, :4]) and torch.allclose(learnt[:, :4], own[:, :4])
+    assert torch.allclose(new_classes[:, 4 + len(COCO_TO_STREET) :], own[:, 6:])
+    assert (new_classes[:, 4 : 4 + len(COCO_TO_STREET)] == 0).all()
+    assert torch.allclose(learnt[:, 4:6], own[:, 4:6])  # vehicle, truck
+    assert (learnt[:, 6:] == 0).all()  # person (the head does not predict it) and the new classes
