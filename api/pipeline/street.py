@@ -45,23 +45,28 @@ class StreetWiring:
         self.config_sha256 = config_sha256(self.config_path)
         self.plate_pool = PlatePool(self.config.plates.read_threads)  # shared by the cameras of this process
         self._lock = threading.Lock()  # cameras (re)start on their own threads
+        self._users: dict[str, set[str]] = {}  # detector name -> ids of the cameras sharing it
 
     def detector_for(self, camera: CameraConfig) -> Detector:
         name = camera.detectors[0]
         if len(camera.detectors) > 1:
             log.warning("camera %s lists %d detectors; the street analyzer runs the first (%s)",
                         camera.id, len(camera.detectors), name)
-        detector = self._shared(name) if self.config.shared_detector.enabled else build_detector(
+        detector = self._shared(name, camera.id) if self.config.shared_detector.enabled else build_detector(
             self.config.detectors[name]
         )
         self.models[camera.id] = ModelIdentity.of(detector)
         return detector
 
-    def _shared(self, name: str) -> SharedDetector:
-        """One detector per name for all cameras of this process (a restarted camera gets it again)."""
+    def _shared(self, name: str, camera_id: str) -> SharedDetector:
+        """One detector per name for all cameras of this process (a restarted camera gets it again);
+        it knows how many cameras use it, so a batch goes once all of them have a frame waiting."""
         with self._lock:
             if name not in self.shared:
                 self.shared[name] = share_detector(self.config.detectors[name], self.config.shared_detector)
+            users = self._users.setdefault(name, set())
+            users.add(camera_id)
+            self.shared[name].callers = len(users)
             return self.shared[name]
 
     def analyzer_for(self, camera: CameraConfig) -> StreetAnalyzer:

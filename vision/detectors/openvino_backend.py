@@ -22,6 +22,18 @@ from vision.detectors.letterbox import Letterbox, model_input, rect_shape
 from vision.detectors.yolo_output import decode
 
 
+def _start_numpy_bridge() -> None:
+    """OpenVINO's Python binding sets up its numpy bridge at its first array conversion (a pybind11
+    call-once inside a C++ static). Two threads making their first inference at once can deadlock
+    there: one holds the GIL waiting for the static, the other holds the static waiting for the GIL
+    (4 of 10 runs of four cameras starting together hung). Done once here, at import, before any
+    camera thread calls a detector."""
+    _ = ov.Tensor(np.zeros(1, np.float32)).data
+
+
+_start_numpy_bridge()
+
+
 def ir_file(path: Path) -> Path:
     """The `.xml` of an IR given as the file or as an export folder holding exactly one."""
     if path.is_dir():

@@ -1,10 +1,11 @@
 """One detector shared by the cameras of a process: frames that are ready together run as one batch.
 
 Each camera's `detect(image)` is queued and the camera waits for its own answer. A worker takes the
-oldest waiting frame and the frames that arrive within `max_wait_ms` of it (up to `max_batch`), runs
-them in one batched call per frame size (`detect_many`) and answers each caller with its own
-detections. One worker gathers at a time while the others run their batches, so batches stay full
-and inference runs on several cores at once.
+oldest waiting frame and the frames that arrive within `max_wait_ms` of it (up to `max_batch`, or
+fewer when `callers` says how many cameras use it and all of them are waiting: a camera has one frame
+in flight at most, so no other can come), runs them in one batched call per frame size
+(`detect_many`) and answers each caller with its own detections. One worker gathers at a time while
+the others run their batches, so batches stay full and inference runs on several cores at once.
 
 Workers: CPU cores / the detector's threads per call (`worker_count`). The shipped detectors run one
 thread per call; with a single worker every camera's inference would queue for one core of a two-core
@@ -72,6 +73,7 @@ class SharedDetector:
         self.config = getattr(detector, "config", None)
         self.max_batch = max_batch
         self.max_wait_s = max_wait_ms / 1000.0
+        self.callers = 0  # the cameras that use it, where known (0: unknown)
         self._queue: deque[_Request] = deque()
         self._ready = threading.Condition()
         self._gather = threading.Lock()  # one worker gathers a batch while the others run theirs
@@ -105,7 +107,8 @@ class SharedDetector:
             if self._closed:
                 return None
             deadline = self._queue[0].arrived + self.max_wait_s
-            while len(self._queue) < self.max_batch and not self._closed:
+            full = min(self.max_batch, self.callers) if self.callers else self.max_batch
+            while len(self._queue) < full and not self._closed:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     break

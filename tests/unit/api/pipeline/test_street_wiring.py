@@ -44,8 +44,9 @@ def test_cameras_naming_one_detector_share_it_until_the_wiring_closes() -> None:
     assert isinstance(first, SharedDetector) and first is second
     assert isinstance(demo, SharedDetector) and demo is not first
     assert first.max_batch == config.shared_detector.max_batch
+    assert (first.callers, demo.callers) == (2, 1)  # a batch goes once all its cameras have a frame waiting
     again = wiring.detector_for(_cameras(config)[0])  # a restarted camera gets the same one
-    assert again is first
+    assert again is first and first.callers == 2
     street = ModelIdentity("street-v4-int8_openvino_model", first.weights_sha256, "openvino")
     assert wiring.models["street-0"] == wiring.models["street-1"] == street
     assert wiring.models["demo-parking"] == ModelIdentity("street-v2-int8", demo.weights_sha256, "onnx")

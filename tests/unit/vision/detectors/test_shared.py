@@ -77,6 +77,15 @@ def test_a_lone_camera_waits_at_most_max_wait_plus_one_inference(
     finally:
         shared.close()
     assert 0.3 <= latency <= 0.3 + 2 * max(inference) + 0.05, (latency, inference)
+    alone = SharedDetector(detector, max_batch=4, max_wait_ms=2000, workers=1)
+    alone.callers = 1  # the only camera that uses it: nobody to wait for
+    try:
+        started = time.monotonic()
+        alone.detect(street_frames[0])
+        latency = time.monotonic() - started
+    finally:
+        alone.close()
+    assert latency <= 2 * max(inference) + 0.05 and latency < 2.0, (latency, inference)
 
 
 def test_an_error_reaches_the_callers_of_its_batch_and_the_next_call_works(
