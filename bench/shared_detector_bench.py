@@ -6,16 +6,15 @@ in turn over `--repeats`, on the same real frames: the kit's street clip at 1280
 fast as it is answered (the capacity case: all cameras have a frame ready). Setups:
 
 - `own`: each camera builds its detector from the cameras file, as with `shared_detector.enabled: false`;
-- `shared`: one `SharedDetector` with the cameras file's `shared_detector` settings (workers: cores /
-  threads per call unless set);
-- `shared-1w`: the same with one worker (every batch on one thread).
+- `shared`: one `SharedDetector` with the cameras file's `shared_detector` settings (one worker unless set);
+- `shared-per-core`: the same with a worker per CPU core (batches run side by side).
 
 Prints, per setup and camera count, the median over repeats of process CPU ms per frame
 (`time.process_time`, every thread), frames per second (wall), p95 of one `detect` call's wall time,
 the mean batch, and resident memory (VmRSS after the run, and the peak).
 
     PYTHONPATH=. YOLO_OFFLINE=1 python bench/shared_detector_bench.py [--detector street] [--cameras 4 8] \
-        [--frames-per-camera 16] [--repeats 2] [--setups own shared shared-1w]
+        [--frames-per-camera 16] [--repeats 2] [--setups own shared shared-per-core]
 """
 
 from __future__ import annotations
@@ -41,7 +40,7 @@ from vision.detectors.shared import SharedDetector, available_cores, share_detec
 
 REPO = Path(__file__).resolve().parents[1]
 CLIP = "street_elevated_traffic_with_parked_cars.mp4"
-SETUPS = ("own", "shared", "shared-1w")
+SETUPS = ("own", "shared", "shared-per-core")
 
 
 def real_frames(count: int) -> list[np.ndarray]:
@@ -69,7 +68,8 @@ def detectors_for(setup: str, name: str, config_path: Path, cameras: int) -> lis
     config = load_config(config_path)
     if setup == "own":
         return [build_detector(config.detectors[name]) for _ in range(cameras)]
-    sharing = config.shared_detector.model_copy(update={"workers": 1} if setup == "shared-1w" else {})
+    workers = {"workers": available_cores()} if setup == "shared-per-core" else {}
+    sharing = config.shared_detector.model_copy(update=workers)
     shared = share_detector(config.detectors[name], sharing)
     shared.callers = cameras  # as `StreetWiring` tells it
     return [shared] * cameras
@@ -165,13 +165,13 @@ def main() -> None:
             for setup in args.setups:
                 runs.setdefault((setup, cameras), []).append(run_child(args, setup, cameras))
     print(
-        f"{'setup':10s} {'cameras':>7s} {'CPU ms/frame':>12s} {'frames/s':>9s} {'p95 call ms':>11s} "
+        f"{'setup':15s} {'cameras':>7s} {'CPU ms/frame':>12s} {'frames/s':>9s} {'p95 call ms':>11s} "
         f"{'mean batch':>10s} {'RSS MiB':>8s} {'peak MiB':>8s}"
     )
     for (setup, cameras), results in runs.items():
         med = {key: statistics.median(r[key] for r in results) for key in results[0]}
         print(
-            f"{setup:10s} {cameras:7d} {med['cpu_ms']:12.1f} {med['fps']:9.1f} {med['p95_ms']:11.0f} "
+            f"{setup:15s} {cameras:7d} {med['cpu_ms']:12.1f} {med['fps']:9.1f} {med['p95_ms']:11.0f} "
             f"{med['batch']:10.2f} {med['rss']:8.0f} {med['peak']:8.0f}"
         )
     print(f"load average after {os.getloadavg()[0]:.1f}")

@@ -112,6 +112,7 @@ class SharedDetectorConfig(BaseModel):
     )
     workers: int | None = Field(
         default=None, ge=1, le=64,
-        description="Inference threads per shared detector; empty: CPU cores / the detector's threads per call "
-        "(1 for an ultralytics detector).",
+        description="Inference threads per shared detector; empty: 1 (the cheapest per frame on a 2-core machine, "
+        "bench/shared_detector_bench.py); more where detection alone needs more than a core. An ultralytics "
+        "detector always has 1.",
     )

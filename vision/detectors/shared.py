@@ -4,14 +4,19 @@ Each camera's `detect(image)` is queued and the camera waits for its own answer.
 oldest waiting frame and the frames that arrive within `max_wait_ms` of it (up to `max_batch`, or
 fewer when `callers` says how many cameras use it and all of them are waiting: a camera has one frame
 in flight at most, so no other can come), runs them in one batched call per frame size
-(`detect_many`) and answers each caller with its own detections. One worker gathers at a time while
-the others run their batches, so batches stay full and inference runs on several cores at once.
+(`detect_many`) and answers each caller with its own detections. With several workers one gathers at a
+time while the others run their batches, so batches stay full and inference runs on several cores.
 
-Workers: CPU cores / the detector's threads per call (`worker_count`). The shipped detectors run one
-thread per call; with a single worker every camera's inference would queue for one core of a two-core
-machine while the other idles. With a worker per core the cores stay busy and a frame still waits at
-most `max_wait_ms` plus the batch in front of it (bench/shared_detector_bench.py prints both, with
-the per-camera detectors, on the same frames).
+Workers: one by default, by measurement (bench/shared_detector_bench.py, 2-core machine under load
+7-18 from other jobs, street on OpenVINO and street-v2 on ONNX Runtime, 1 thread per call, 4 and 8
+cameras, two runs): one worker cost the least CPU per frame (street 30.2-31.8 ms, a worker per core
+32.8-37.1, a detector per camera 33.0-34.8; street-v2 28.7-30.5 against 32.0-34.6 and 29.1-34.3), and
+for OpenVINO 70-135 MiB less memory than a worker per core (each worker is a CPU stream); frames/s
+and p95 call time differed from run to run by more than between the setups. Two batches of four side
+by side cost more per frame than one after the other. One worker puts all inference on one core
+(about 35 frames/s of street at 640x384 here) while the cameras decode, track and read plates on the
+other; where detection alone needs more than a core, set `workers` (an OpenVINO detector then
+compiles a CPU stream per worker).
 """
 
 from __future__ import annotations
@@ -170,16 +175,11 @@ def available_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def worker_count(config: DetectorConfig, sharing: SharedDetectorConfig, cores: int | None = None) -> int:
-    """Workers for one shared detector: `sharing.workers` where set, else the cores the detector's
-    calls fill (cores / threads per call; 1 where it uses the runtime's default of every core). An
-    ultralytics model takes one call at a time."""
+def worker_count(config: DetectorConfig, sharing: SharedDetectorConfig) -> int:
+    """`sharing.workers`, else one (see the module's note); an ultralytics model takes one call at a time."""
     if config.type == "ultralytics":
         return 1
-    if sharing.workers is not None:
-        return sharing.workers
-    threads = config.threads
-    return max(1, (cores or available_cores()) // threads) if threads else 1
+    return sharing.workers or 1
 
 
 def share_detector(config: DetectorConfig, sharing: SharedDetectorConfig) -> SharedDetector:

@@ -122,15 +122,13 @@ def test_a_closed_detector_fails_waiting_and_later_callers_with_its_name(
 
 
 @pytest.mark.parametrize(
-    ("config", "sharing", "cores", "workers"),
+    ("config", "sharing", "workers"),
     [
-        (CONFIG.detectors["street"], SharedDetectorConfig(), 2, 2),  # 1 thread per call: a worker per core
-        (CONFIG.detectors["street"], SharedDetectorConfig(), 8, 8),
-        (CONFIG.detectors["street"], SharedDetectorConfig(workers=3), 8, 3),
-        (OnnxDetectorConfig(type="onnx", weights=Path("m.onnx"), threads=2), SharedDetectorConfig(), 8, 4),
-        (OnnxDetectorConfig(type="onnx", weights=Path("m.onnx")), SharedDetectorConfig(), 8, 1),  # every core
-        (UltralyticsDetectorConfig(type="ultralytics", weights=Path("m.pt")), SharedDetectorConfig(workers=4), 8, 1),
+        (CONFIG.detectors["street"], SharedDetectorConfig(), 1),
+        (CONFIG.detectors["street"], SharedDetectorConfig(workers=3), 3),
+        (OnnxDetectorConfig(type="onnx", weights=Path("m.onnx")), SharedDetectorConfig(workers=2), 2),
+        (UltralyticsDetectorConfig(type="ultralytics", weights=Path("m.pt")), SharedDetectorConfig(workers=4), 1),
     ],
 )
-def test_worker_count(config: object, sharing: SharedDetectorConfig, cores: int, workers: int) -> None:
-    assert worker_count(config, sharing, cores) == workers  # type: ignore[arg-type]
+def test_worker_count(config: object, sharing: SharedDetectorConfig, workers: int) -> None:
+    assert worker_count(config, sharing) == workers  # type: ignore[arg-type]
