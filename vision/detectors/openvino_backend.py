@@ -139,6 +139,11 @@ class OpenVinoDetector:
         tensor, box = model_input(image, self._shape, self.config.image_size)
         return self._detections(self._infer(tensor)[0], box)
 
+    def batch_key(self, image: npt.NDArray[np.uint8]) -> tuple[int, int]:
+        """The model input (h, w) `detect` letterboxes the frame to: frames of different sizes with one
+        aspect (1280x720, 1920x1080) share it, and so a batch."""
+        return self._shape or rect_shape(image.shape[0], image.shape[1], self.config.image_size)
+
     def detect_batch(self, images: Sequence[npt.NDArray[np.uint8]]) -> list[Detections]:
         """`detect` on each image, frames that share an input shape in one inference where the IR's
         batch dimension is dynamic (else one by one): each frame gets the input `detect` gives it."""
@@ -146,8 +151,7 @@ class OpenVinoDetector:
             return [self.detect(image) for image in images]
         groups: dict[tuple[int, int], list[int]] = {}
         for index, image in enumerate(images):
-            shape = self._shape or rect_shape(image.shape[0], image.shape[1], self.config.image_size)
-            groups.setdefault(shape, []).append(index)
+            groups.setdefault(self.batch_key(image), []).append(index)
         results: dict[int, Detections] = {}
         for shape, indices in groups.items():
             inputs = [model_input(images[i], shape, self.config.image_size) for i in indices]

@@ -3,9 +3,9 @@
 Each camera's `detect(image)` is queued and the camera waits for its own answer. A worker takes the
 oldest waiting frame and the frames that arrive within `max_wait_ms` of it (up to `max_batch`, or
 fewer when `callers` says how many cameras use it and all of them are waiting: a camera has one frame
-in flight at most, so no other can come), runs them in one batched call per frame size
-(`detect_many`) and answers each caller with its own detections. With several workers one gathers at a
-time while the others run their batches, so batches stay full and inference runs on several cores.
+in flight at most, so no other can come), runs them in one batched call per frame size (`detect_many`;
+per model input where the detector has a `batch_key`, as OpenVINO's has) and answers each caller with
+its own detections. With several workers one gathers at a time while the others run their batches.
 
 Workers: one by default, by measurement (bench/shared_detector_bench.py, 2-core machine under load
 7-18 from other jobs, street on OpenVINO and street-v2 on ONNX Runtime, 1 thread per call, 4 and 8
@@ -26,7 +26,7 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
@@ -35,7 +35,7 @@ import numpy.typing as npt
 
 from domain.types import Detections
 from vision.detectors.base import Detector, DetectorError
-from vision.detectors.batch import detect_many
+from vision.detectors.batch import batch_key, detect_many
 from vision.detectors.config import DetectorConfig, SharedDetectorConfig
 from vision.detectors.factory import build_detector
 
@@ -128,9 +128,9 @@ class SharedDetector:
                 batch = self._take()
             if batch is None:
                 return
-            groups: dict[tuple[int, ...], list[_Request]] = {}
-            for request in batch:  # a batched call takes frames of one size
-                groups.setdefault(request.image.shape, []).append(request)
+            groups: dict[Hashable, list[_Request]] = {}
+            for request in batch:  # frames of one size, or of one model input where the detector says
+                groups.setdefault(batch_key(self.detector, request.image), []).append(request)
             for group in groups.values():
                 self._run(group)
 

@@ -17,6 +17,7 @@ from ingest.config import load_config
 from tests.support.concurrency import together
 from tests.support.detections import identical
 from vision.detectors import Detector, DetectorError, build_detector
+from vision.detectors.batch import KeyedBatchDetector
 from vision.detectors.config import OnnxDetectorConfig, SharedDetectorConfig, UltralyticsDetectorConfig
 from vision.detectors.shared import BatchStats, SharedDetector, worker_count
 
@@ -61,6 +62,22 @@ def test_four_callers_together_run_as_one_batch(detector: Detector, street_frame
     assert waited < 2.0  # a full batch goes at once, without waiting out max_wait
 
 
+def test_frames_of_one_model_input_share_a_batch(detector: Detector, street_frames: list[np.ndarray]) -> None:
+    mixed = [street_frames[0], street_frames[4], street_frames[1], street_frames[5]]  # 1280x720 and 960x540
+    alone = [detector.detect(frame) for frame in mixed]
+    shared = SharedDetector(detector, max_batch=4, max_wait_ms=2000, workers=1)
+    try:
+        got = together([lambda f=frame: shared.detect(f) for frame in mixed])
+    finally:
+        shared.close()
+    for mine, theirs in zip(got, alone, strict=True):
+        assert isinstance(mine, Detections) and identical(mine, theirs)
+    # OpenVINO letterboxes both sizes to one 640x384 input, so one batch; the ONNX backend batches by size
+    keyed = isinstance(detector, KeyedBatchDetector)
+    assert shared.stats() == (BatchStats(1, 4, 4) if keyed else BatchStats(2, 4, 2))
+    assert keyed == (detector.detector_type == "openvino")
+
+
 def test_a_lone_camera_waits_at_most_max_wait_plus_one_inference(
     detector: Detector, street_frames: list[np.ndarray]
 ) -> None:
@@ -94,7 +111,7 @@ def test_an_error_reaches_the_callers_of_its_batch_and_the_next_call_works(
     bad = np.zeros((720, 1280, 4), np.uint8)  # four channels: the model takes three
     shared = SharedDetector(detector, max_batch=4, max_wait_ms=200, workers=1)
     try:
-        photo = street_frames[4]
+        photo = np.ascontiguousarray(street_frames[4][:, :720])  # 4:3, another model input than the bad frames
         got = together([lambda: shared.detect(bad), lambda: shared.detect(bad), lambda: shared.detect(photo)])
         for error in got[:2]:
             assert isinstance(error, DetectorError), error
