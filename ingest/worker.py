@@ -125,7 +125,7 @@ class CameraWorker:
     def _with_clip(self, violation: Violation) -> Violation:
         if violation.clip_frames:
             return violation
-        clip = self.ring.last(self.clip_seconds, until=violation.confirmed_at)
+        clip = self.ring.clip(self.clip_seconds, until=violation.confirmed_at)  # decoded by the writer
         return dataclasses.replace(violation, clip_frames=clip)
 
     def _fail(self, exc: BaseException) -> None:

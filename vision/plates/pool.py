@@ -2,7 +2,8 @@
 
 Cameras hand a read over and go on with their next frame; the result comes back through a callback
 in a pool thread. Reads are opportunistic (the next one comes a second later), so a full pool turns
-a read away instead of queueing it: a slow reader never delays a camera.
+a read away instead of queueing it: a slow reader never delays a camera. Reading is camera analysis:
+its threads run at the cameras' lower CPU priority (`nice`), below the evidence writer.
 """
 
 from __future__ import annotations
@@ -13,16 +14,20 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
+from domain.thread_priority import CAMERA_NICE, lower_thread_priority
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
 class PlatePool:
-    def __init__(self, workers: int = 1, max_pending: int = 4):
+    def __init__(self, workers: int = 1, max_pending: int = 4, nice: int = CAMERA_NICE):
         if workers < 1 or max_pending < 1:
             raise ValueError(f"plate pool needs workers >= 1 and max_pending >= 1, got {workers}, {max_pending}")
         self.max_pending = max_pending
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="plate-read")
+        self._executor = ThreadPoolExecutor(
+            max_workers=workers, thread_name_prefix="plate-read", initializer=lower_thread_priority, initargs=(nice,)
+        )
         self._lock = threading.Lock()
         self._pending = 0
         self.turned_away = 0  # reads refused because the pool was full
