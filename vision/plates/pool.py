@@ -4,6 +4,10 @@ Cameras hand a read over and go on with their next frame; the result comes back 
 in a pool thread. Reads are opportunistic (the next one comes a second later), so a full pool turns
 a read away instead of queueing it: a slow reader never delays a camera. Reading is camera analysis:
 its threads run at the cameras' lower CPU priority (`nice`), below the evidence writer.
+
+`confirming` is the exception: a read a confirmed violation waits for (its track had no voted plate yet)
+runs in a thread of its own at the priority of the thread that made the pool (the process's), so it is
+not done at a camera's share of a core while the violation waits.
 """
 
 from __future__ import annotations
@@ -28,6 +32,9 @@ class PlatePool:
         self._executor = ThreadPoolExecutor(
             max_workers=workers, thread_name_prefix="plate-read", initializer=lower_thread_priority, initargs=(nice,)
         )
+        # started here, by the thread that makes the pool (the app's), so its thread keeps that priority
+        self._confirming = ThreadPoolExecutor(max_workers=1, thread_name_prefix="plate-confirm")
+        self._confirming.submit(lambda: None).result()
         self._lock = threading.Lock()
         self._pending = 0
         self.turned_away = 0  # reads refused because the pool was full
@@ -61,6 +68,15 @@ class PlatePool:
                 self.done += 1
         on_result(result)
 
+    def confirming(self, read: Callable[[], T]) -> T:
+        """Run a read a confirmed violation waits for, at the pool maker's priority, and return its
+        result (its exception is raised here). Runs in the calling thread once the pool is closed."""
+        try:
+            future = self._confirming.submit(read)
+        except RuntimeError:  # the pool was closed
+            return read()
+        return future.result()
+
     @property
     def pending(self) -> int:
         with self._lock:
@@ -68,4 +84,5 @@ class PlatePool:
 
     def close(self, wait: bool = True) -> None:
         self._executor.shutdown(wait=wait, cancel_futures=not wait)
+        self._confirming.shutdown(wait=wait)
 

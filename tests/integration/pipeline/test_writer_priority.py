@@ -1,6 +1,7 @@
 """A confirmed violation before routine frames: while camera threads keep every core busy, the evidence
-writer (at the process's priority) gets far more of a core than any camera thread, because cameras run
-at a lower one (domain.thread_priority). Without that, the writer's share is a camera's share."""
+writer gets far more of a core than any camera thread, because cameras run at a lower CPU priority
+(domain.thread_priority) and wait for the record in hand before their next frame. Without either,
+the writer's share is a camera's share."""
 
 from __future__ import annotations
 
@@ -16,15 +17,17 @@ import pytest
 
 from api.pipeline.context import ModelIdentity, camera_context
 from api.pipeline.evidence_queue import QueuedEvidenceSink
-from domain.thread_priority import CAMERA_NICE, thread_nice
+from domain.thread_priority import CAMERA_NICE, lower_thread_priority, thread_nice
 from domain.types import Frame, Violation
 from evidence.keys import Signer
 from evidence.sink import MemoryRecordSink
 from evidence.synthetic import make_violation
 from evidence.writer import EvidenceWriter
 from ingest.config import CameraConfig
-from ingest.supervisor import embedded_supervisor
+from ingest.readers import open_reader
+from ingest.supervisor import Supervisor
 from ingest.testclips import write_clip
+from ingest.worker import CameraWorker
 from vision.plates.pool import PlatePool
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priority is Linux's")
@@ -82,8 +85,8 @@ def share(samples: list[Sample], start: float, end: float) -> float:
     return (c1 - c0) / (w1 - w0) if w1 > w0 else 0.0
 
 
-@pytest.mark.parametrize("camera_nice", [CAMERA_NICE, 0])
-def test_the_writer_gets_a_core_while_cameras_saturate_them(tmp_path: Path, camera_nice: int) -> None:
+@pytest.mark.parametrize(("camera_nice", "yield_s"), [(CAMERA_NICE, 1.0), (0, 0.0)], ids=["product", "control"])
+def test_the_writer_gets_a_core_while_cameras_saturate_them(tmp_path: Path, camera_nice: int, yield_s: float) -> None:
     clip = write_clip(tmp_path / "scene.mp4", seconds=120, fps=10, width=64, height=48)
     cameras = [
         CameraConfig(id=f"cam-{i}", name=f"cam {i}", source=f"file:{clip}", location=LOCATION, start_time=START,
@@ -97,7 +100,12 @@ def test_the_writer_gets_a_core_while_cameras_saturate_them(tmp_path: Path, came
                             on_step=clock)
     writer.open()
     sink = QueuedEvidenceSink(writer, lambda c: camera_context(c, MODEL, "0" * 64))
-    supervisor = embedded_supervisor(cameras, lambda c: analyzers[c.id], sink, camera_nice=camera_nice)
+    supervisor = Supervisor(
+        cameras,
+        lambda c: CameraWorker(c, open_reader, analyzers[c.id], sink, evidence_yield_s=yield_s),
+        sinks=[sink],
+        camera_nice=camera_nice,
+    )
     supervisor.start()
     try:
         assert clock.done.wait(120), "the violation was not written"
@@ -112,7 +120,7 @@ def test_the_writer_gets_a_core_while_cameras_saturate_them(tmp_path: Path, came
     assert clock.nice == process and {a.nice for a in analyzers.values()} == {process + camera_nice}
     if camera_nice:
         assert writer_share > 2.5 * camera_share, (writer_share, camera_share)
-    else:  # the control: at equal priority the writer is one thread among many
+    else:  # the control: at equal priority, not waited for, the writer is one thread among many
         assert writer_share < 2 * camera_share, (writer_share, camera_share)
 
 
@@ -124,3 +132,22 @@ def test_plate_readers_run_at_the_cameras_priority() -> None:
     assert done.wait(10)
     pool.close()
     assert seen == [os.getpriority(os.PRIO_PROCESS, os.getpid()) + CAMERA_NICE]
+
+
+def test_a_read_a_confirmation_waits_for_runs_at_the_process_priority() -> None:
+    pool = PlatePool(workers=1)  # made by this (test) thread, as the app's wiring makes it
+    process = os.getpriority(os.PRIO_PROCESS, os.getpid())
+    seen: list[tuple[int | None, int | None]] = []
+
+    def camera() -> None:
+        lower_thread_priority(CAMERA_NICE)
+        seen.append((thread_nice(), pool.confirming(thread_nice)))
+
+    thread = threading.Thread(target=camera)
+    thread.start()
+    thread.join(10)
+    assert seen == [(process + CAMERA_NICE, process)]
+    with pytest.raises(ZeroDivisionError):
+        pool.confirming(lambda: 1 / 0)  # the read's own error reaches the camera
+    pool.close()
+    assert pool.confirming(lambda: "inline") == "inline"  # a closed pool reads in the caller's thread
