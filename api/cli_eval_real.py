@@ -25,6 +25,7 @@ from api.pipeline.real_eval import (
     shipped_detector,
     teacher_detector,
     weights_detector,
+    weights_names,
 )
 from vision.detectors.factory import build_detector
 from vision.detectors.memo import MemoDetector
@@ -48,7 +49,7 @@ def real_eval(
         raise FileNotFoundError(f"real-data kit not found at {root} (set ENFORCE_REALDATA)")
     chosen = select_clips(clips)
     under_test = [shipped_detector(config_file, detector), teacher_detector(root)]
-    under_test += [weights_detector(path) for path in weights]
+    under_test += [weights_detector(path, name) for path, name in zip(weights, weights_names(weights), strict=True)]
     names = [d.name for d in under_test]
     ap_rows: list[APRow] = []
     if images > 0:

@@ -7,11 +7,14 @@ uncovered load, smoke, grill, fire) get a slim Detect head that reads the same n
 network runs once per frame; the two heads' anchors are stacked in one output, so the product's
 decoder and class-aware NMS need no change:
 
-    output (batch, 4 + len(names), 2 * anchors): COCO's anchors first, then the new head's.
+    output (batch, 4 + len(names), 2 * anchors): COCO's anchors first, then the new head's
+    (3 * anchors where the new head also predicts street labels COCO gives: see StackedHeads).
 
-COCO's anchors carry only the street labels, with Ultralytics' own semantics (an anchor's class is
-the argmax over all 80 COCO classes; `vehicle` when that is car or bus), so their boxes and scores
-are exactly the COCO model's; the new head's anchors carry only the new classes.
+COCO's anchors carry only the street labels, with Ultralytics' own semantics over the road-user
+classes COCO_KEPT (an anchor's class is the argmax over those; `vehicle` when that is car or bus), so
+their boxes and scores are exactly the COCO model's for those classes; the new head's anchors carry
+only the new classes. COCO's other 72 class filters are cut from its last class convolutions: their
+float outputs (kept out of INT8 for score accuracy) and their sigmoid were a tenth of the head's time.
 """
 
 from __future__ import annotations
@@ -31,6 +34,10 @@ COCO_TO_STREET: Mapping[str, tuple[str, ...]] = {
     "truck": ("truck",),
     "person": ("person",),
 }
+
+# the COCO classes the stacked model keeps: the street labels' own and the road users an anchor's
+# argmax must still tell them apart from (a motorcycle or a train is not a `vehicle`)
+COCO_KEPT: tuple[str, ...] = ("person", "bicycle", "car", "motorcycle", "bus", "train", "truck", "boat")
 
 
 class SlimDetect(Detect):  # type: ignore[misc]
@@ -100,6 +107,55 @@ def new_class_model(coco: Any, names: Sequence[str], width: int = 32) -> Any:
     return model
 
 
+def keep_classes(head: Any, names: Mapping[int, str], kept: Sequence[str]) -> dict[int, str]:
+    """Cut `head` (an Ultralytics Detect) down to the classes `kept`: each scale's last class
+    convolution keeps only their filters. Returns the head's new index -> name map."""
+    index = {name: i for i, name in names.items()}
+    missing = [name for name in kept if name not in index]
+    if missing:
+        raise ValueError(f"the COCO model has no classes {missing}")
+    rows = [index[name] for name in kept]
+    for branch in head.cv3:
+        last = branch[-1]
+        cut = nn.Conv2d(last.in_channels, len(rows), 1)
+        with torch.no_grad():
+            cut.weight.copy_(last.weight[rows])
+            cut.bias.copy_(last.bias[rows])  # type: ignore[union-attr]
+        branch[-1] = cut
+    head.nc = len(rows)
+    head.no = head.nc + 4 * head.reg_max
+    return dict(enumerate(kept))
+
+
+def widen_classes(model: Any, names: Sequence[str]) -> Any:
+    """A copy of `model` (from `new_class_model`) whose SlimDetect predicts `names`, a superset of its
+    own: the class filters it has keep their weights, the others start at Ultralytics' prior. So a
+    trained head can learn more classes without unlearning the ones it has."""
+    old = [str(model.names[i]) for i in range(len(model.names))]
+    dropped = [name for name in old if name not in names]
+    if dropped:
+        raise ValueError(f"widen_classes keeps every class the head has; {dropped} are missing")
+    wide = copy.deepcopy(model)
+    head = wide.model[-1]
+    for stride, branch in zip(head.stride.tolist(), head.cv3, strict=True):
+        last = branch[-1]
+        grown = nn.Conv2d(last.in_channels, len(names), 1)
+        with torch.no_grad():
+            grown.weight.mul_(0.1)
+            grown.bias.fill_(math.log(5 / len(names) / (640 / stride) ** 2))  # type: ignore[union-attr]
+            for i, name in enumerate(names):
+                if name in old:
+                    grown.weight[i] = last.weight[old.index(name)]
+                    grown.bias[i] = last.bias[old.index(name)]  # type: ignore[index]
+        branch[-1] = grown
+    head.nc = len(names)
+    head.no = head.nc + 4 * head.reg_max
+    wide.nc = len(names)
+    wide.names = dict(enumerate(names))
+    wide.yaml = {**wide.yaml, "nc": len(names)}
+    return wide
+
+
 def trunk_freeze(model: Any) -> list[int]:
     """Ultralytics `freeze` indices: the backbone and neck (their BatchNorms stay in eval mode)."""
     return list(range(len(model.model) - 1))
@@ -107,9 +163,14 @@ def trunk_freeze(model: Any) -> list[int]:
 
 class StackedHeads(nn.Module):
     """COCO's Detect and a SlimDetect on the same features, their anchors stacked in one output
-    (see the module docstring). Inference only."""
+    (see the module docstring). Where the SlimDetect also predicts street labels COCO gives
+    (`vehicle`, `truck`, `person`: street-v5's head, which learnt rendered scenes), its anchors come
+    twice: once with only those labels, once with only the new classes, so that a mud anchor never
+    competes with a truck anchor for its one label in the decoder's per-anchor argmax. Inference only."""
 
-    def __init__(self, coco_head: Any, new_head: Any, coco_names: Mapping[int, str]) -> None:
+    def __init__(
+        self, coco_head: Any, new_head: Any, coco_names: Mapping[int, str], new_names: Sequence[str]
+    ) -> None:
         super().__init__()
         self.coco = coco_head
         self.new = new_head
@@ -120,6 +181,10 @@ class StackedHeads(nn.Module):
         if missing:
             raise ValueError(f"the COCO model has no classes {missing}")
         self.groups = [tuple(index[c] for c in group) for group in COCO_TO_STREET.values()]
+        street = list(COCO_TO_STREET)
+        self.new_only = [i for i, name in enumerate(new_names) if name not in COCO_TO_STREET]
+        # per street label, the SlimDetect's class index for it (None: the head does not predict it)
+        self.new_street = [new_names.index(name) if name in new_names else None for name in street]
 
     @staticmethod
     def _any_of(winner: torch.Tensor, group: tuple[int, ...]) -> torch.Tensor:
@@ -135,24 +200,33 @@ class StackedHeads(nn.Module):
         new = new[0] if isinstance(new, tuple) else new
         best, winner = coco[:, 4:].max(1, keepdim=True)
         street = [torch.where(self._any_of(winner, group), best, 0.0) for group in self.groups]
-        batch, anchors = coco.shape[0], coco.shape[2]
-        new_classes = new.shape[1] - 4
-        coco_rows = torch.cat([coco[:, :4], *street, coco.new_zeros(batch, new_classes, anchors)], 1)
-        new_rows = torch.cat([new[:, :4], new.new_zeros(batch, len(street), new.shape[2]), new[:, 4:]], 1)
-        return torch.cat([coco_rows, new_rows], 2)
+        batch, anchors, new_anchors = coco.shape[0], coco.shape[2], new.shape[2]
+        new_classes = [new[:, 4 + i : 5 + i] for i in self.new_only]
+        coco_rows = torch.cat([coco[:, :4], *street, coco.new_zeros(batch, len(new_classes), anchors)], 1)
+        new_rows = torch.cat([new[:, :4], new.new_zeros(batch, len(street), new_anchors), *new_classes], 1)
+        parts = [coco_rows, new_rows]
+        if any(i is not None for i in self.new_street):
+            learnt = [
+                new[:, 4 + i : 5 + i] if i is not None else new.new_zeros(batch, 1, new_anchors)
+                for i in self.new_street
+            ]
+            parts.append(torch.cat([new[:, :4], *learnt, new.new_zeros(batch, len(new_classes), new_anchors)], 1))
+        return torch.cat(parts, 2)
 
 
 def stack_heads(coco: Any, trained: Any) -> Any:
-    """One inference model: `coco`'s trunk and head, plus `trained`'s (from `new_class_model`)
-    SlimDetect. Names: the street labels of COCO_TO_STREET, then the new classes."""
+    """One inference model: `coco`'s trunk and head (cut to COCO_KEPT), plus `trained`'s (from
+    `new_class_model`) SlimDetect. Names: the street labels of COCO_TO_STREET, then the new classes."""
     model = copy.deepcopy(coco).float().eval()
     new_head = copy.deepcopy(trained.model[-1]).float().eval()
     coco_head = model.model[-1]
+    kept = keep_classes(coco_head, coco.names, COCO_KEPT)
     for head in (coco_head, new_head):
         head.export = True
         head.dynamic = True
-    model.model[-1] = StackedHeads(coco_head, new_head, coco.names)
-    names = [*COCO_TO_STREET, *(str(trained.names[i]) for i in range(len(trained.names)))]
+    trained_names = [str(trained.names[i]) for i in range(len(trained.names))]
+    model.model[-1] = StackedHeads(coco_head, new_head, kept, trained_names)
+    names = [*COCO_TO_STREET, *(name for name in trained_names if name not in COCO_TO_STREET)]
     model.names = dict(enumerate(names))
     model.nc = len(names)
     return model

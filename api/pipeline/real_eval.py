@@ -11,6 +11,7 @@ Three parts, each a plain function returning typed rows (the CLI and the bench p
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,10 +58,11 @@ def teacher_detector(root: Path) -> DetectorUnderTest:
     return DetectorUnderTest("coco-yolov8n-int8", config)
 
 
-def weights_detector(path: Path) -> DetectorUnderTest:
+def weights_detector(path: Path, name: str | None = None) -> DetectorUnderTest:
     """Any weights given by path: the backend from the file (`.onnx`: ONNX Runtime; `.xml` or an
     export folder: OpenVINO; else Ultralytics), the class map from the model's names (pipeline labels
-    kept as they are, COCO car/bus/truck/person mapped, the rest dropped)."""
+    kept as they are, COCO car/bus/truck/person mapped, the rest dropped). Named `name`, else the
+    file's stem."""
     config: DetectorConfig
     if path.suffix.lower() == ".onnx":
         config = OnnxDetectorConfig(type="onnx", weights=path)
@@ -72,7 +74,18 @@ def weights_detector(path: Path) -> DetectorUnderTest:
     class_map = {n: n for n in names if n in PIPELINE_LABELS} | {n: COCO_STREET[n] for n in names if n in COCO_STREET}
     if not class_map:
         raise DetectorError(f"{path}: none of the model's classes is a pipeline label or a COCO street class")
-    return DetectorUnderTest(path.stem, config.model_copy(update={"class_map": class_map}))
+    return DetectorUnderTest(name or path.stem, config.model_copy(update={"class_map": class_map}))
+
+
+def weights_names(paths: Sequence[Path]) -> list[str]:
+    """Column names for weights given by path: the stem, with the parent folder where stems repeat
+    (two copies of one model from different folders are two columns, not one)."""
+    stems = [p.stem for p in paths]
+    names = [f"{p.parent.name}/{p.stem}" if stems.count(p.stem) > 1 else p.stem for p in paths]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(f"--weights names the same model twice: {repeated}")
+    return names
 
 
 def at_eval_threshold(config: DetectorConfig) -> DetectorConfig:

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 class Pipeline:
     writer: EvidenceWriter
     supervisor: Supervisor | None = None
+    wiring: StreetWiring | None = None  # the cameras' shared detectors and plate pool, closed after them
     sink: QueuedEvidenceSink | None = None
     drone_jobs: DroneJobRunner | None = None
     ray_cameras: Any = None  # api.ray_mode.runtime.RayCameras in Ray mode (ray imported only there)
@@ -60,6 +61,7 @@ def start_camera_workers(app: FastAPI, settings: Settings, config: AppConfig, pi
     if not cameras:
         log.info("no enabled cameras yet")
     wiring = StreetWiring(config, settings.config, journal=DbEpisodeJournal(app.state.session_factory))
+    pipeline.wiring = wiring
     pipeline.sink = wiring.sink(pipeline.writer)
     supervisor = embedded_supervisor(
         cameras, wiring.analyzer_for, pipeline.sink, DbHealthReporter(app.state.session_factory)
@@ -153,6 +155,8 @@ def stop_pipeline(pipeline: Pipeline) -> None:
         pipeline.ray_cameras.stop()
     if pipeline.supervisor is not None:
         pipeline.supervisor.stop()
+    if pipeline.wiring is not None:
+        pipeline.wiring.close()
     if pipeline.drone_jobs is not None:
         pipeline.drone_jobs.stop()
     for thread in pipeline.threads:

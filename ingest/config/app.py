@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from ingest.config.camera import CameraConfig
 from ingest.config.errors import FieldError
 from vision.change.config import DroneConfig, aerial_detector_config
-from vision.detectors.config import DetectorConfig
+from vision.detectors.config import DetectorConfig, SharedDetectorConfig
 from vision.plates.config import PlatesConfig
 
 
@@ -55,6 +55,7 @@ class AppConfig(BaseModel):
     cameras: list[CameraConfig] = Field(default_factory=list)
     plates: PlatesConfig = Field(default_factory=PlatesConfig)
     drone: DroneConfig = Field(default_factory=DroneConfig)
+    shared_detector: SharedDetectorConfig = Field(default_factory=SharedDetectorConfig)
 
     @model_validator(mode="after")
     def _verify(self) -> AppConfig:

@@ -22,6 +22,7 @@ from domain.types import Detections
 from vision.detectors.batch import detect_many
 from vision.detectors.config import DetectorConfig
 from vision.detectors.factory import build_detector
+from vision.detectors.shared import BatchStats
 
 log = logging.getLogger(__name__)
 
@@ -32,17 +33,6 @@ class DetectorIdentity:
     weights_sha256: str
     detector_type: str
     labels: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class BatchStats:
-    batches: int
-    frames: int
-    largest: int
-
-    @property
-    def mean_batch(self) -> float:
-        return self.frames / self.batches if self.batches else 0.0
 
 
 class BatchingDetector:

@@ -32,6 +32,9 @@ from vision.detectors.letterbox import model_input
 
 SIZE = 640
 SPLITS = ("synth_train", "real_train", "synth_val", "real_val")
+# the classes the cached labels keep: the new classes only (street-v4's head), or every street label
+# (street-v5's head, which also learns the rendered vehicles, trucks and people COCO does not see)
+TARGETS = {"new": NEW_NAMES, "street": NAMES}
 
 
 @dataclass(frozen=True)
@@ -46,9 +49,11 @@ def items_of(images: Path, labels: Path, names: tuple[str, ...], flips: tuple[bo
     return [Item(p, labels / f"{p.stem}.txt", names, f) for p in sorted(images.glob("*.jpg")) for f in flips]
 
 
-def labels_of(item: Item, w: int, h: int, scale: float, left: float, top: float) -> np.ndarray:
-    """(n, 5) rows of new-class id, cx, cy, bw, bh normalised to the SIZE x SIZE input."""
-    new_id = {item.names.index(n): i for i, n in enumerate(NEW_NAMES) if n in item.names}
+def labels_of(
+    item: Item, target: tuple[str, ...], w: int, h: int, scale: float, left: float, top: float
+) -> np.ndarray:
+    """(n, 5) rows of class id in `target`, cx, cy, bw, bh normalised to the SIZE x SIZE input."""
+    new_id = {item.names.index(n): i for i, n in enumerate(target) if n in item.names}
     rows = []
     for line in item.label.read_text().splitlines() if item.label.is_file() else []:
         parts = line.split()
@@ -87,9 +92,12 @@ def cache(args: argparse.Namespace) -> None:
     torch.set_num_threads(args.threads)
     model = dequantize_to_ultralytics(args.ir).float().eval()
     synth_names = tuple(CLASS_NAMES)
+    keep = TARGETS[args.names]
     sets = {
         "synth_train": items_of(args.synth / "images/train", args.synth / "labels/train", synth_names, (False,)),
-        "real_train": items_of(args.real / "train/images", args.real / "train/labels", NAMES, (False, True)),
+        "real_train": items_of(
+            args.real / "train/images", args.real / "train/labels", NAMES, (False,) if args.no_flip else (False, True)
+        ),
         "synth_val": items_of(args.synth / "images/val", args.synth / "labels/val", synth_names, (False,)),
         "real_val": items_of(args.real / "val/images", args.real / "val/labels", NAMES, (False,)),
     }
@@ -112,7 +120,7 @@ def cache(args: argparse.Namespace) -> None:
                     image = np.ascontiguousarray(image[:, ::-1])
                 tensor, box = model_input(image, (SIZE, SIZE), SIZE)  # the product's letterbox
                 tensors.append(tensor[0])
-                labels.append(labels_of(item, image.shape[1], image.shape[0], box.gain, box.left, box.top))
+                labels.append(labels_of(item, keep, image.shape[1], image.shape[0], box.gain, box.left, box.top))
             with torch.no_grad():
                 feats = neck_features(model, torch.from_numpy(np.stack(tensors)))
             for level, feat in zip(levels, feats, strict=True):
@@ -213,6 +221,8 @@ def main() -> None:
     c.add_argument("--out", type=Path, required=True)
     c.add_argument("--batch", type=int, default=8)
     c.add_argument("--threads", type=int, default=2)
+    c.add_argument("--names", choices=sorted(TARGETS), default="new", help="the classes the labels keep")
+    c.add_argument("--no-flip", action="store_true", help="real images once, not also mirrored")
     t = sub.add_parser("train")
     t.add_argument("--base", type=Path, required=True)
     t.add_argument("--cache", type=Path, required=True)

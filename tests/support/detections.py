@@ -35,3 +35,8 @@ def unmatched(a: Detections, b: Detections, min_iou: float = 0.98, score_tol: fl
         else:
             free.discard(match)
     return missing
+
+
+def identical(a: Detections, b: Detections) -> bool:
+    """The same boxes, scores and labels, bit for bit."""
+    return a.labels == b.labels and np.array_equal(a.boxes, b.boxes) and np.array_equal(a.scores, b.scores)

@@ -96,3 +96,23 @@ class OpenVinoDetectorConfig(_DetectorBase):
 DetectorConfig = Annotated[
     UltralyticsDetectorConfig | OnnxDetectorConfig | OpenVinoDetectorConfig, Field(discriminator="type")
 ]
+
+
+class SharedDetectorConfig(BaseModel):
+    """How the cameras of one process share a detector (`shared_detector:` in the cameras file): one
+    model per detector name instead of one per camera; frames that are ready together run as one batch."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = Field(default=True, description="false: every camera builds its own detector, as before.")
+    max_batch: int = Field(default=4, ge=1, le=64, description="Most frames run in one batched inference.")
+    max_wait_ms: float = Field(
+        default=10.0, ge=0, le=1000,
+        description="Longest a frame waits for others to join its batch (0: batch only frames already waiting).",
+    )
+    workers: int | None = Field(
+        default=None, ge=1, le=64,
+        description="Inference threads per shared detector; empty: 1 (the cheapest per frame on a 2-core machine, "
+        "bench/shared_detector_bench.py); more where detection alone needs more than a core. An ultralytics "
+        "detector always has 1.",
+    )

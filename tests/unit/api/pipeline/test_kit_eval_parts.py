@@ -79,3 +79,17 @@ def test_clip_selection() -> None:
     assert [c.name for c in select_clips(["bbq_charcoal_grill_montage"])] == ["bbq_charcoal_grill_montage"]
     with pytest.raises(KeyError, match="no kit clip \\['nope'\\]"):
         select_clips(["nope"])
+
+
+def test_weights_with_the_same_stem_are_told_apart_by_their_folder() -> None:
+    from api.pipeline.real_eval import weights_names
+
+    names = weights_names([Path("a/m.onnx"), Path("shipped/m_openvino_model"), Path("new/m_openvino_model")])
+    assert names == ["m", "shipped/m_openvino_model", "new/m_openvino_model"]
+
+
+def test_the_same_weights_twice_is_refused() -> None:
+    from api.pipeline.real_eval import weights_names
+
+    with pytest.raises(ValueError, match="same model twice"):
+        weights_names([Path("a/m.onnx"), Path("a/m.onnx")])
