@@ -13,12 +13,14 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
 import pytest
 
 from api.pipeline.context import ModelIdentity, camera_context
 from api.pipeline.evidence_queue import QueuedEvidenceSink
 from domain.thread_priority import CAMERA_NICE, lower_thread_priority, thread_nice
-from domain.types import Frame, Violation
+from domain.types import Detections, Frame, Violation
 from evidence.keys import Signer
 from evidence.sink import MemoryRecordSink
 from evidence.synthetic import make_violation
@@ -28,6 +30,7 @@ from ingest.readers import open_reader
 from ingest.supervisor import Supervisor
 from ingest.testclips import write_clip
 from ingest.worker import CameraWorker
+from vision.detectors.shared import SharedDetector
 from vision.plates.pool import PlatePool
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priority is Linux's")
@@ -151,3 +154,24 @@ def test_a_read_a_confirmation_waits_for_runs_at_the_process_priority() -> None:
         pool.confirming(lambda: 1 / 0)  # the read's own error reaches the camera
     pool.close()
     assert pool.confirming(lambda: "inline") == "inline"  # a closed pool reads in the caller's thread
+
+
+class NiceRecorder:
+    """A detector that notes the priority of the thread it runs in."""
+
+    model_name, weights_sha256, detector_type, labels = "nice", "0" * 64, "onnx", ("vehicle",)
+
+    def __init__(self) -> None:
+        self.nice: list[int | None] = []
+
+    def detect(self, image: npt.NDArray[np.uint8]) -> Detections:
+        self.nice.append(thread_nice())
+        return Detections.empty()
+
+
+def test_a_shared_detector_runs_at_the_cameras_priority() -> None:
+    recorder = NiceRecorder()
+    shared = SharedDetector(recorder)  # type: ignore[arg-type]  # made by this (app) thread, at its priority
+    shared.detect(np.zeros((48, 64, 3), np.uint8))
+    shared.close()
+    assert recorder.nice == [os.getpriority(os.PRIO_PROCESS, os.getpid()) + CAMERA_NICE]
