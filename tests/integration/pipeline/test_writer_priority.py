@@ -121,10 +121,12 @@ def test_the_writer_gets_a_core_while_cameras_saturate_them(tmp_path: Path, came
     camera_share = sum(share(a.samples, w0, w1) for a in analyzers.values()) / len(analyzers)
     process = os.getpriority(os.PRIO_PROCESS, os.getpid())
     assert clock.nice == process and {a.nice for a in analyzers.values()} == {process + camera_nice}
+    # seen on the 2-core dev machine under other jobs' load: 40-55 times a camera's share, and 1.8-2.2 in
+    # the control
     if camera_nice:
-        assert writer_share > 2.5 * camera_share, (writer_share, camera_share)
+        assert writer_share > 8 * camera_share, (writer_share, camera_share)
     else:  # the control: at equal priority, not waited for, the writer is one thread among many
-        assert writer_share < 2 * camera_share, (writer_share, camera_share)
+        assert writer_share < 4 * camera_share, (writer_share, camera_share)
 
 
 def test_plate_readers_run_at_the_cameras_priority() -> None:
