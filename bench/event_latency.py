@@ -1,7 +1,7 @@
 """Confirmation to pending event in the API, with N live cameras running (issue #16: p95 <= 2 s at 20).
 
     PYTHONPATH=$PWD YOLO_OFFLINE=1 .venv/bin/python bench/event_latency.py [--cameras 20] [--stagger 2.5] \
-        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/DB]
+        [--keyframe] [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/DB]
 
 The real app in the process layout of `enforce run` (`create_app(settings, pipeline=True)`: supervisor,
 camera workers, plate pool, evidence writer thread, database sink, API), on a temporary SQLite file (or
@@ -10,7 +10,10 @@ the given database). A real GStreamer RTSP server plays demo/parking.mp4 to each
 plate engine, active all day) on that stream, started one every `--stagger` seconds through the
 supervisor's live start (`Supervisor.apply`, the path a camera registered in the console takes), so
 their confirmations (about 31 s into the clip) come that far apart; `--stagger 0` starts them together
-(a burst: every camera confirms in the same second).
+(a burst: every camera confirms in the same second). With `--keyframe` the server plays the same scene
+re-encoded the way the issue's capacity target states a camera (1080p25, a keyframe every second, light
+sensor noise; cached in var/bench/) and the cameras decode key frames only (`decode: keyframe`, 1 analysed
+fps): demo/parking.mp4 itself has a keyframe every 25 s, so keyframe mode cannot run on it.
 
 A reviewer polls `GET /events` every `--poll` seconds. Latency of an event = when it first appears in the
 API minus its `confirmed_at` (a live camera stamps a frame with the wall clock when its data arrived, so
@@ -36,6 +39,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 TARGET_P95_S = 2.0
+CACHE = REPO / "var" / "bench"
 PASSWORD = "correct horse battery staple"
 
 
@@ -44,7 +48,30 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def bench_config(folder: Path, url: str, cameras: int, fps: float | None) -> tuple[Path, list[dict[str, Any]]]:
+def keyframe_clip() -> Path:
+    """demo/parking.mp4 at 1080p25 with a keyframe every second, no B-frames, ~4 Mbit/s, light temporal
+    noise (cached): the stream format of the issue's capacity target."""
+    import subprocess
+
+    path = CACHE / "parking_1080p25_gop25.mp4"
+    if not path.exists():
+        print(f"encoding demo/parking.mp4 at 1080p25 with a 1 s GOP to {path} (once) ...", flush=True)
+        CACHE.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp.mp4")
+        subprocess.run(
+            ["ffmpeg", "-v", "error", "-y", "-i", str(REPO / "demo" / "parking.mp4"),
+             "-vf", "fps=25,noise=alls=3:allf=t,format=yuv420p", "-c:v", "libx264", "-preset", "superfast",
+             "-g", "25", "-keyint_min", "25", "-sc_threshold", "0", "-bf", "0", "-b:v", "4M", "-maxrate", "4M",
+             "-bufsize", "8M", "-an", str(tmp)],
+            check=True,
+        )
+        tmp.rename(path)
+    return path
+
+
+def bench_config(
+    folder: Path, url: str, cameras: int, fps: float | None, keyframe: bool
+) -> tuple[Path, list[dict[str, Any]]]:
     from ingest.config import load_config
 
     shipped = load_config(REPO / "configs" / "cameras.yaml")
@@ -53,6 +80,8 @@ def bench_config(folder: Path, url: str, cameras: int, fps: float | None) -> tup
     base["source"] = url
     if fps is not None:
         base["analysis_fps"] = fps
+    if keyframe:
+        base["decode"] = "keyframe"
     for zone in base["zones"]:
         zone["active_hours"] = ["00:00-23:59"]  # the bench runs at any hour
     entries = []
@@ -83,8 +112,13 @@ def main() -> int:
     parser.add_argument("--poll", type=float, default=0.1, help="seconds between the reviewer's GET /events")
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
     parser.add_argument("--analysis-fps", type=float, default=None, help="default: the demo camera's own (2)")
+    parser.add_argument("--keyframe", action="store_true",
+                        help="1 s GOP copy of the clip, cameras in keyframe mode at 1 analysed fps")
     parser.add_argument("--timeout", type=float, default=150.0, help="seconds after the last start to wait")
     args = parser.parse_args()
+    if args.keyframe and (args.analysis_fps or 1) > 1:
+        parser.error("keyframe mode takes at most one frame a second: --analysis-fps <= 1")
+    fps = args.analysis_fps or (1 if args.keyframe else 2)  # the demo camera's own rate is 2
 
     from fastapi.testclient import TestClient
 
@@ -96,11 +130,12 @@ def main() -> int:
     from ingest.config import CameraConfig
     from tests.support.rtsp import RtspServer
 
-    server = RtspServer(None, "--file", str(REPO / "demo" / "parking.mp4")).start()
+    clip = keyframe_clip() if args.keyframe else REPO / "demo" / "parking.mp4"
+    server = RtspServer(None, "--file", str(clip)).start()
     try:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
-            config_path, entries = bench_config(folder, server.url(), args.cameras, args.analysis_fps)
+            config_path, entries = bench_config(folder, server.url(), args.cameras, fps, args.keyframe)
             settings = Settings(
                 config=config_path,
                 database_url=args.database_url or f"sqlite:///{folder / 'enforce.db'}",
@@ -147,8 +182,8 @@ def main() -> int:
         firsts.setdefault(camera_id, latency)
     latencies = list(firsts.values())
     database = "PostgreSQL" if args.database_url else "SQLite"
-    fps = args.analysis_fps or 2
-    print(f"{args.cameras} cameras (demo parking scene over RTSP, {fps:g} analysed fps), "
+    decode = "1080p25 1 s GOP, keyframe decode" if args.keyframe else "demo/parking.mp4, full decode"
+    print(f"{args.cameras} cameras (demo parking scene over RTSP, {decode}, {fps:g} analysed fps), "
           f"started {args.stagger:g} s apart; {len(seen)} events from {len(firsts)} cameras in {wall:.0f} s; "
           f"database {database}")
     for camera_id in sorted(firsts):

@@ -54,6 +54,32 @@ class Frame:
 
 
 @dataclass(frozen=True, eq=False)
+class JpegFrame:
+    """A frame kept JPEG-compressed (a camera's ring buffer), handed on without decoding: only the
+    stage that needs its pixels (the evidence clip encoder) decodes it, off the camera's thread."""
+
+    source_id: str
+    index: int
+    captured_at: datetime  # timezone-aware UTC
+    jpeg: bytes
+    width: int
+    height: int
+    pts_seconds: float | None = None
+    keyframe: bool = False
+
+    def __post_init__(self) -> None:
+        if self.captured_at.tzinfo is None:
+            raise ValueError("JpegFrame.captured_at must be timezone-aware")
+        if not self.jpeg or self.width <= 0 or self.height <= 0:
+            raise ValueError(
+                f"JpegFrame needs JPEG data and a size, got {len(self.jpeg)} bytes {self.width}x{self.height}"
+            )
+
+
+ClipFrame = Frame | JpegFrame  # a clip's frames: decoded, or as the ring buffer keeps them
+
+
+@dataclass(frozen=True, eq=False)
 class Detections:
     """N detections as parallel arrays; validated on construction."""
 
@@ -139,7 +165,7 @@ class Violation:
     first_seen_at: datetime
     confirmed_at: datetime
     photos: tuple[EvidencePhoto, ...]
-    clip_frames: tuple[Frame, ...] = ()
+    clip_frames: tuple[ClipFrame, ...] = ()
     plate: PlateReading | None = None
     zone_polygon: tuple[tuple[float, float], ...] | None = None  # normalised image coordinates
     identity: ObjectIdentity | None = None

@@ -1,6 +1,7 @@
 """Violations that could not be written yet: kept on disk outside the store (and in memory) for retry.
 
-Each item is a folder `<spool>/<id>/` with `item.json` (every field) and `arrays.npz` (the pixels),
+Each item is a folder `<spool>/<id>/` with `item.json` (every field) and `arrays.npz` (the pixels; a
+clip frame the camera handed on as JPEG stays JPEG, its bytes as a uint8 array),
 written to a temp folder and renamed, so a spooled item is whole or absent. If the spool folder itself
 cannot be written, the item stays in memory and the error says so.
 """
@@ -20,7 +21,7 @@ import numpy as np
 from pydantic import TypeAdapter
 from ulid import ULID
 
-from domain.types import EvidencePhoto, Frame, LabelledBox, PlateReading, Violation
+from domain.types import ClipFrame, EvidencePhoto, Frame, JpegFrame, LabelledBox, PlateReading, Violation
 from evidence.hashing import fsync_dir
 from evidence.records import RecordContext
 from vision.violations import registry
@@ -30,8 +31,10 @@ from vision.violations.unions import KindDetails
 log = logging.getLogger(__name__)
 
 
-def _frame_meta(frame: Frame, key: str) -> dict[str, Any]:
+def _frame_meta(frame: ClipFrame, key: str) -> dict[str, Any]:
+    jpeg = {"jpeg": True, "width": frame.width, "height": frame.height} if isinstance(frame, JpegFrame) else {}
     return {
+        **jpeg,
         "array": key,
         "source_id": frame.source_id,
         "index": frame.index,
@@ -39,6 +42,21 @@ def _frame_meta(frame: Frame, key: str) -> dict[str, Any]:
         "pts_seconds": frame.pts_seconds,
         "keyframe": frame.keyframe,
     }
+
+
+def _clip_frame(meta: dict[str, Any], arrays: Any) -> ClipFrame:
+    if not meta.get("jpeg"):
+        return _frame(meta, arrays)
+    return JpegFrame(
+        meta["source_id"],
+        meta["index"],
+        datetime.fromisoformat(meta["captured_at"]),
+        np.asarray(arrays[meta["array"]], np.uint8).tobytes(),
+        meta["width"],
+        meta["height"],
+        meta["pts_seconds"],
+        meta["keyframe"],
+    )
 
 
 def _frame(meta: dict[str, Any], arrays: Any) -> Frame:
@@ -66,7 +84,7 @@ def dump(violation: Violation, context: RecordContext) -> tuple[dict[str, Any], 
         )
     clip = []
     for i, frame in enumerate(violation.clip_frames):
-        arrays[f"clip_{i}"] = frame.image
+        arrays[f"clip_{i}"] = np.frombuffer(frame.jpeg, np.uint8) if isinstance(frame, JpegFrame) else frame.image
         clip.append(_frame_meta(frame, f"clip_{i}"))
     plate = None
     if violation.plate is not None:
@@ -117,7 +135,7 @@ def load(meta: dict[str, Any], arrays: Any) -> tuple[Violation, RecordContext]:
         first_seen_at=datetime.fromisoformat(meta["first_seen_at"]),
         confirmed_at=datetime.fromisoformat(meta["confirmed_at"]),
         photos=photos,
-        clip_frames=tuple(_frame(f, arrays) for f in meta["clip_frames"]),
+        clip_frames=tuple(_clip_frame(f, arrays) for f in meta["clip_frames"]),
         plate=plate,
         zone_polygon=tuple(tuple(p) for p in meta["zone_polygon"]) if meta["zone_polygon"] else None,
         details=details,

@@ -31,6 +31,15 @@ ViolationSink = Sink[CameraConfig]
 
 
 @runtime_checkable
+class EvidenceFirst(Protocol):
+    """Optional, for a sink that writes evidence off the camera's thread: the camera waits (at most
+    `max_wait_s` from when the record in hand was begun) while it has one in hand, so a confirmed
+    violation is not kept waiting by routine frames."""
+
+    def yield_to_evidence(self, max_wait_s: float) -> None: ...
+
+
+@runtime_checkable
 class ClosableSink(Protocol):
     """Optional: a sink with work in flight (a queue, a writer thread) finishes it in `close()`."""
 

@@ -1,7 +1,8 @@
 """Per-camera ring buffer of recent sampled frames, for pre-event photos and clips.
 
 Bounded by seconds of capture time and by bytes. With `jpeg_quality` set, frames are stored
-JPEG-compressed (about 20x smaller) and decoded again when asked for.
+JPEG-compressed (about 20x smaller) and decoded again when asked for; `clip` hands them on still
+compressed, so a camera confirming a violation does not spend its time decoding the clip's frames.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from domain.types import Frame
+from domain.types import ClipFrame, Frame, JpegFrame
 
 
 @dataclass(frozen=True, eq=False)
@@ -23,6 +24,8 @@ class _Stored:
     frame: Frame  # image replaced by a 1x1 placeholder when `jpeg` holds the pixels
     jpeg: bytes | None
     nbytes: int
+    width: int = 0  # of the stored picture (the frame's own image is the placeholder)
+    height: int = 0
 
 
 _PLACEHOLDER = np.zeros((1, 1, 3), np.uint8)
@@ -71,6 +74,14 @@ class FrameRing:
         end = until or self._items[-1].frame.captured_at
         return self.between(end - timedelta(seconds=seconds), end)
 
+    def clip(self, seconds: float, until: datetime | None = None) -> tuple[ClipFrame, ...]:
+        """As `last`, but frames kept as JPEG come as `JpegFrame`s, not decoded."""
+        if not self._items:
+            return ()
+        end = until or self._items[-1].frame.captured_at
+        start = end - timedelta(seconds=seconds)
+        return tuple(self._as_clip(s) for s in self._items if start <= s.frame.captured_at <= end)
+
     def _store(self, frame: Frame) -> _Stored:
         if self.jpeg_quality is None:
             return _Stored(frame, None, frame.image.nbytes)
@@ -78,7 +89,15 @@ class FrameRing:
         if not ok:
             raise ValueError(f"cannot JPEG-encode frame {frame.index} of {frame.source_id}")
         data = buf.tobytes()
-        return _Stored(dataclasses.replace(frame, image=_PLACEHOLDER), data, len(data))
+        return _Stored(dataclasses.replace(frame, image=_PLACEHOLDER), data, len(data), frame.width, frame.height)
+
+    @staticmethod
+    def _as_clip(stored: _Stored) -> ClipFrame:
+        if stored.jpeg is None:
+            return stored.frame
+        f = stored.frame
+        return JpegFrame(f.source_id, f.index, f.captured_at, stored.jpeg, stored.width, stored.height,
+                         f.pts_seconds, f.keyframe)
 
     @staticmethod
     def _load(stored: _Stored) -> Frame:

@@ -1,6 +1,8 @@
 """Runs every enabled camera's worker, restarts crashed ones with backoff, reports health, stops cleanly.
 
-Embedded mode: one thread per camera (decoding in PyAV releases the GIL). On stop, each worker
+Embedded mode: one thread per camera (decoding in PyAV releases the GIL), at a lower CPU priority than
+the evidence writer and the API (`camera_nice`, see domain.thread_priority), so a confirmed violation's
+evidence is not kept waiting by routine frames on a saturated machine. On stop, each worker
 finishes the frame in hand, including the sink's work on any violation from it, then sinks with
 work in flight are closed.
 """
@@ -15,6 +17,7 @@ from collections.abc import Callable, Sequence
 from types import FrameType
 from typing import Any
 
+from domain.thread_priority import CAMERA_NICE, lower_thread_priority
 from ingest.backoff import Backoff
 from ingest.config import CameraConfig
 from ingest.health import CameraHealthSnapshot, HealthReporter
@@ -41,6 +44,7 @@ class Supervisor:
         stall_after_s: float = 30.0,
         restart_backoff: Callable[[], Backoff] = lambda: Backoff(initial_s=1.0, maximum_s=60.0),
         healthy_run_s: float = 60.0,
+        camera_nice: int = CAMERA_NICE,
     ):
         self.cameras = [c for c in cameras if c.enabled]
         self.worker_factory = worker_factory
@@ -50,6 +54,7 @@ class Supervisor:
         self.stall_after_s = stall_after_s
         self.restart_backoff = restart_backoff
         self.healthy_run_s = healthy_run_s
+        self.camera_nice = camera_nice  # added to each camera thread's nice value (0: as the process)
         self.workers: dict[str, CameraWorker] = {}
         self._threads: list[threading.Thread] = []
         self._worker_stops: dict[str, threading.Event] = {}  # one per camera: stops that camera alone
@@ -157,6 +162,7 @@ class Supervisor:
 
     # -- workers -----------------------------------------------------------------------------------
     def _run_camera(self, worker: CameraWorker, stop: threading.Event) -> None:
+        lower_thread_priority(self.camera_nice)  # before the reader and decoder threads start: they inherit it
         backoff = self.restart_backoff()
         while not (stop.is_set() or self._stop.is_set()):
             started = time.monotonic()

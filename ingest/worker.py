@@ -19,7 +19,7 @@ from ingest.backoff import Backoff
 from ingest.config import CameraConfig
 from ingest.health import CameraHealthSnapshot, RateMeter, WorkerState
 from ingest.motion import MotionGate
-from ingest.protocols import FrameAnalyzer, MotionHints, ViolationSink
+from ingest.protocols import EvidenceFirst, FrameAnalyzer, MotionHints, ViolationSink
 from ingest.readers.base import CorruptSourceError, FrameReader, SourceError, StallError
 from ingest.redact import mask_text
 from ingest.ring import FrameRing
@@ -41,6 +41,7 @@ class CameraWorker:
         ring: FrameRing | None = None,
         backoff: Backoff | None = None,
         clip_seconds: float = 10.0,
+        evidence_yield_s: float = 1.0,
     ):
         self.camera = camera
         self.reader_factory = reader_factory
@@ -51,6 +52,10 @@ class CameraWorker:
         self.ring = ring or FrameRing()
         self.backoff = backoff or Backoff()
         self.clip_seconds = clip_seconds
+        # with a sink that writes evidence off this thread: wait for the record it has in hand (at most this
+        # long from when it was begun) before analysing the next frame; 0: never wait
+        self.evidence_yield_s = evidence_yield_s
+        self._evidence_first = sink if isinstance(sink, EvidenceFirst) and evidence_yield_s > 0 else None
         self._lock = threading.Lock()
         self._state: WorkerState = "starting"
         self._frames_before = 0  # decoded by earlier connections
@@ -101,6 +106,8 @@ class CameraWorker:
         return self._set_state("stopped")
 
     def _on_frame(self, frame: Frame, reader: FrameReader) -> None:
+        if self._evidence_first is not None:
+            self._evidence_first.yield_to_evidence(self.evidence_yield_s)
         self.ring.push(frame)
         explained = self.analyzer.explained_motion() if isinstance(self.analyzer, MotionHints) else []
         detect = self.motion_gate.update(frame, explained)
@@ -125,7 +132,7 @@ class CameraWorker:
     def _with_clip(self, violation: Violation) -> Violation:
         if violation.clip_frames:
             return violation
-        clip = self.ring.last(self.clip_seconds, until=violation.confirmed_at)
+        clip = self.ring.clip(self.clip_seconds, until=violation.confirmed_at)  # decoded by the writer
         return dataclasses.replace(violation, clip_frames=clip)
 
     def _fail(self, exc: BaseException) -> None:

@@ -130,7 +130,9 @@ class StreetAnalyzer:
         if reading is None and self.plates.pool is not None:
             self.plates.wait_for(violation.track_id, self.plate_wait_seconds)
             reading = self.plates.reading(violation.track_id)
-        reading = reading or self._read_now(violation)
+        if reading is None:  # a confirmed violation waits for this read: not at the camera's priority
+            pool = self.plates.pool
+            reading = pool.confirming(lambda: self._read_now(violation)) if pool else self._read_now(violation)
         return dataclasses.replace(violation, plate=reading) if reading else violation
 
     def _read_now(self, violation: Violation) -> PlateReading | None:

@@ -5,6 +5,11 @@ queue is bounded: when it is full (the store is slow or stuck) the violation is 
 spool on disk instead of waiting or being dropped, and the writer takes spooled violations first on
 its next write (or when idle). Closing drains the queue; whatever the thread cannot finish within the
 timeout is spooled, so a restart of the writer or of the process loses no confirmed violation.
+
+A confirmed violation goes before routine frames: while the writer has a record in hand, camera workers
+wait before analysing their next frame (`yield_to_evidence`), up to a bound counted from when that record
+was begun, so a slow or stuck store never holds the cameras for longer than that per record. A live
+camera that waits drops what it missed (its reader samples by arrival time); nothing confirmed waits.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from dataclasses import dataclass
 
 from api.pipeline.sinks import ContextFactory
@@ -50,6 +56,8 @@ class QueuedEvidenceSink:
         self.failed = 0  # records the writer could not build (a bug, logged with its traceback)
         self.spooled = 0  # kept in the spool: the queue was full, the store refused, or close timed out
         self._queue: queue.Queue[_Job] = queue.Queue(maxsize=max_queue)
+        self._in_hand = threading.Condition()
+        self._begun: float | None = None  # monotonic time the record in hand was begun; None when idle
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="evidence-writer", daemon=True)
         self._thread.start()
@@ -65,6 +73,15 @@ class QueuedEvidenceSink:
             self._queue.put_nowait(job)
         except queue.Full:
             self._spill(job, f"the evidence queue is full ({self._queue.maxsize} waiting)")
+
+    def yield_to_evidence(self, max_wait_s: float) -> None:
+        """Wait while the writer has a record in hand, at most until `max_wait_s` after it was begun."""
+        with self._in_hand:
+            while self._begun is not None:
+                left = self._begun + max_wait_s - time.monotonic()
+                if left <= 0:
+                    return
+                self._in_hand.wait(left)
 
     def retry_spooled(self) -> None:
         """Safe from any thread (the writer serialises its own writes)."""
@@ -106,7 +123,14 @@ class QueuedEvidenceSink:
                     self.retry_spooled()
                 continue
             idle = 0.0
-            self._write(job)
+            with self._in_hand:
+                self._begun = time.monotonic()
+            try:
+                self._write(job)
+            finally:
+                with self._in_hand:
+                    self._begun = None
+                    self._in_hand.notify_all()
 
     def _write(self, job: _Job) -> None:
         violation = job.violation

@@ -16,7 +16,8 @@ and p95 call time differed from run to run by more than between the setups. Two 
 by side cost more per frame than one after the other. One worker puts all inference on one core
 (about 35 frames/s of street at 640x384 here) while the cameras decode, track and read plates on the
 other; where detection alone needs more than a core, set `workers` (an OpenVINO detector then
-compiles a CPU stream per worker).
+compiles a CPU stream per worker). Workers run at the cameras' lower CPU priority
+(domain.thread_priority): detection is routine camera work, below the evidence of confirmed violations.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from domain.thread_priority import CAMERA_NICE, lower_thread_priority
 from domain.types import Detections
 from vision.detectors.base import Detector, DetectorError
 from vision.detectors.batch import batch_key, detect_many
@@ -123,6 +125,7 @@ class SharedDetector:
             return [self._queue.popleft() for _ in range(min(self.max_batch, len(self._queue)))]
 
     def _serve(self) -> None:
+        lower_thread_priority(CAMERA_NICE)
         while True:
             with self._gather:
                 batch = self._take()

@@ -112,3 +112,35 @@ def test_the_queue_must_hold_something(tmp_path: Path, max_queue: int) -> None:
     writer = open_writer(tmp_path, MemoryRecordSink())
     with pytest.raises(ValueError, match="max_queue >= 1"):
         QueuedEvidenceSink(writer, lambda c: camera_context(c, MODEL, "0" * 64), max_queue=max_queue)
+
+
+def test_cameras_wait_for_the_record_in_hand_for_a_bounded_time(tmp_path: Path) -> None:
+    cam = camera("cam-y")
+    rows, store = MemoryRecordSink(), StuckStore()
+    sink = QueuedEvidenceSink(open_writer(tmp_path, rows, store), lambda c: camera_context(c, MODEL, "0" * 64))
+    started = time.monotonic()
+    sink.yield_to_evidence(5.0)
+    assert time.monotonic() - started < 0.5  # nothing in hand: no wait
+
+    sink.submit(small_violation(0, cam.id), cam)
+    assert store.blocked.wait(30)  # the writer holds the record in the stuck store
+    begun = time.monotonic()
+    sink.yield_to_evidence(1.0)  # a stuck store holds a camera no longer than the bound
+    assert 0.5 < time.monotonic() - begun < 3.0
+    started = time.monotonic()
+    sink.yield_to_evidence(1.0)  # and only once per record
+    assert time.monotonic() - started < 0.5
+
+    store.release.set()
+    wait_until(lambda: sink.written == 1)
+    store.blocked.clear()
+    store.release.clear()
+    sink.submit(small_violation(1, cam.id), cam)
+    assert store.blocked.wait(30)
+    waited = threading.Event()
+    threading.Thread(target=lambda: (sink.yield_to_evidence(30.0), waited.set()), daemon=True).start()
+    assert not waited.wait(0.5)  # the camera waits while the record is in hand ...
+    store.release.set()
+    assert waited.wait(10)  # ... and goes on as soon as it is written, long before the bound
+    wait_until(lambda: sink.written == 2)
+    sink.close()

@@ -1,9 +1,10 @@
 from datetime import UTC, datetime, timedelta
 
+import cv2
 import numpy as np
 import pytest
 
-from domain.types import Frame
+from domain.types import Frame, JpegFrame
 from ingest.ring import FrameRing
 from ingest.testclips import background, scene_frame
 
@@ -69,3 +70,26 @@ def test_a_source_that_restarts_earlier_clears_the_buffer() -> None:
 def test_bad_bounds_are_refused(kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         FrameRing(**kwargs)
+
+
+def test_clip_hands_the_jpegs_on_undecoded() -> None:
+    ring = FrameRing(jpeg_quality=90)
+    for i in range(6):  # 0 .. 2.5 s at 2 fps
+        ring.push(frame(i))
+    clip = ring.clip(1.0)
+    assert all(isinstance(f, JpegFrame) for f in clip)
+    assert [f.index for f in clip] == [f.index for f in ring.last(1.0)] == [3, 4, 5]
+    for jpeg, restored in zip(clip, ring.last(1.0), strict=True):
+        assert isinstance(jpeg, JpegFrame)
+        assert (jpeg.captured_at, jpeg.width, jpeg.height) == (restored.captured_at, 320, 240)
+        pixels = cv2.imdecode(np.frombuffer(jpeg.jpeg, np.uint8), cv2.IMREAD_COLOR)
+        assert np.array_equal(pixels, restored.image)  # the very picture `last` decodes
+
+
+def test_clip_of_a_raw_ring_is_its_frames() -> None:
+    ring = FrameRing(jpeg_quality=None)
+    frames = [frame(i) for i in range(4)]
+    for f in frames:
+        ring.push(f)
+    assert ring.clip(100) == tuple(frames)
+    assert ring.clip(0.5, until=frames[2].captured_at) == (frames[1], frames[2])
