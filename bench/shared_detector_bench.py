@@ -36,7 +36,7 @@ import numpy as np
 from api.pipeline.real_clips import realdata_root
 from ingest.config import load_config
 from vision.detectors import Detector, build_detector
-from vision.detectors.shared import SharedDetector, available_cores, share_detector
+from vision.detectors.shared import SharedDetector, share_detector
 
 REPO = Path(__file__).resolve().parents[1]
 CLIP = "street_elevated_traffic_with_parked_cars.mp4"
@@ -55,6 +55,11 @@ def real_frames(count: int) -> list[np.ndarray]:
         for _ in range(4):  # frames 5 apart: the scene moves between them
             capture.grab()
     return frames
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its affinity), else the machine's."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def rss_mib() -> float:

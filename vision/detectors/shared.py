@@ -23,7 +23,6 @@ compiles a CPU stream per worker). Workers run at the cameras' lower CPU priorit
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections import deque
@@ -172,10 +171,6 @@ class SharedDetector:
             request.answer.set_exception(self._closed_error())
         for worker in self._workers:
             worker.join(timeout_s)
-
-
-def available_cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def worker_count(config: DetectorConfig, sharing: SharedDetectorConfig) -> int:
