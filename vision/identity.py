@@ -118,9 +118,10 @@ def confident_plate(text: str | None, confidence: float | None) -> str | None:
     return text if text and confidence is not None and confidence >= CONFIDENT_PLATE else None
 
 
-def plates_conflict(a: str, b: str) -> bool:
-    """Two readings that cannot be one plate misread: more than one character apart (edit distance)."""
-    if abs(len(a) - len(b)) > 1:
+def plates_conflict(a: str, b: str, misread: int = 1) -> bool:
+    """Two readings that cannot be one plate misread: more than `misread` characters apart (edit
+    distance). One for two confident readings; a plate's unconfident votes may be two apart."""
+    if abs(len(a) - len(b)) > misread:
         return True
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
@@ -128,7 +129,7 @@ def plates_conflict(a: str, b: str) -> bool:
         for j, cb in enumerate(b, 1):
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
         previous = current
-    return previous[-1] > 1
+    return previous[-1] > misread
 
 
 def compare(

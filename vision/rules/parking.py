@@ -329,6 +329,8 @@ def _say(now: datetime, stay: Stay, what: str, sighting: Sighting | None = None)
             f" | track {sighting.track_id} box {[round(float(v)) for v in sighting.box]} clear={sighting.clear} "
             f"plate={sighting.plate} sim={similarity if similarity is None else round(similarity, 3)}"
         )
+        if sighting.read is not None:
+            seen += f" read={sighting.read.text}x{sighting.read.votes}@{sighting.read.confidence}"
     log.debug(
         "%s stay %s (track %s, plate %s, counting %s, adopted %s): %s%s",
         now.strftime("%H:%M:%S.%f")[:-5],

@@ -12,6 +12,9 @@ from vision.rules.common import Box, anchor, box_size, ioa, normalised_box
 OCCLUDED_SHARE = 0.25  # a box covered this much by another vehicle's box gives no clear view
 IN_FRONT_SHARE = 0.02  # nor does any overlap with a vehicle standing nearer the camera (lower bottom edge)
 REPEATED_READ = 2  # votes: a plate read this often is the plate of the vehicle on the track, not a misread
+# characters: unconfident votes this far from the stay's plate can be that plate misread (1 and 3, 8 and B
+# confused on one small plate); two vehicles' plates of one city differ in more of their five last characters
+VOTE_MISREAD = 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,9 +105,10 @@ class Stay:
 
     def identity(self, sighting: Sighting, reference: Appearance | None = None) -> Verdict:
         """Is `sighting` this stay's vehicle? Plates first, then appearance (of `reference`, default
-        the last clear sighting). A track whose plate votes name another plate than the stay's, though not
-        yet confidently, is never the same vehicle by looks alone: a look-alike took the id (different
-        once that plate was read on `REPEATED_READ` frames) or the reading is unclear (unsure)."""
+        the last clear sighting). A track whose plate votes name another plate than the stay's (more
+        than `VOTE_MISREAD` characters apart), though not yet confidently, is never the same vehicle by
+        looks alone: a look-alike took the id (different once that plate was read on `REPEATED_READ`
+        frames) or the reading is unclear (unsure)."""
         verdict = compare(reference or self.recent, sighting.appearance, self.plate, sighting.plate)
         read = sighting.read
         if (
@@ -112,7 +116,7 @@ class Stay:
             and self.plate
             and not sighting.plate
             and read
-            and plates_conflict(self.plate, read.text)
+            and plates_conflict(self.plate, read.text, misread=VOTE_MISREAD)
         ):
             return Verdict.DIFFERENT if read.votes >= REPEATED_READ else Verdict.UNSURE
         return verdict

@@ -26,6 +26,20 @@ def test_plates_conflict_when_more_than_one_character_apart(a: str, b: str, conf
 
 
 @pytest.mark.parametrize(
+    ("a", "b", "conflict"),
+    [
+        ("苏B75128", "苏B7532B", False),  # 1 read as 3 and 8 as B on one small plate
+        ("苏B75128", "苏B7532", False),  # a substitution and a dropped character
+        ("苏B75128", "苏B7632B", True),
+        ("浙A11111", "浙B22222", True),
+    ],
+)
+def test_plates_conflict_allows_as_many_misread_characters_as_asked(a: str, b: str, conflict: bool) -> None:
+    assert plates_conflict(a, b, misread=2) is conflict
+    assert plates_conflict(b, a, misread=2) is conflict
+
+
+@pytest.mark.parametrize(
     ("a", "b", "plate_a", "plate_b", "verdict"),
     [
         (WHITE, WHITE_TWIN, "浙A11111", "浙B22222", Verdict.DIFFERENT),  # look-alikes, other plates

@@ -369,6 +369,19 @@ def test_a_plate_misread_by_one_character_keeps_the_stay() -> None:
     assert len(violations) == 1 and violations[0].first_seen_at == at("09:00")
 
 
+def test_votes_two_characters_off_the_stays_plate_keep_the_stay() -> None:
+    """A confident read, then a small plate misread twice in two places (1 as 3, 8 as B): one car's noisy
+    votes, not a look-alike under the same id; the stay goes on and is confirmed once."""
+
+    def noisy(t: float) -> PlateReading:
+        return PlateReading("苏B75128", 0.9, votes=1) if t < 3 else PlateReading("苏B7532B", 0.54, votes=2)
+
+    plates: dict[int, PlateReading] = {}
+    rule = ParkingRule(zone(), TZ, plate_of=plates.get)
+    violations = run_with_readings(rule, plates, DWELL + 0.5, parked, noisy)
+    assert len(violations) == 1 and violations[0].first_seen_at == at("09:00")
+
+
 def test_without_plates_look_alikes_cannot_be_told_apart() -> None:
     """The limit of appearance: what the plate test above adds."""
     assert len(run(ParkingRule(zone(), TZ), at("09:00"), 30, look_alike_with_the_same_id)) == 1
