@@ -91,6 +91,16 @@ class LocalRayCluster:
         path = self.temp_dir / f"{name}.log"
         return path.read_text(errors="replace")[-2000:] if path.exists() else ""
 
+    def problems(self, limit: int = 3000) -> str:
+        """The last lines of the cluster's logs that report a problem (for a failing test's message)."""
+        marks = ("Error", "error", "Traceback", " E ", "WARNING")
+        lines = []
+        for path in sorted(self.temp_dir.glob("session_*/logs/*")):
+            if path.is_file() and path.suffix in (".err", ".out", ".log"):
+                text = path.read_text(errors="replace").splitlines()
+                lines += [f"{path.name}: {line}" for line in text if any(m in line for m in marks)]
+        return "\n".join(lines)[-limit:]
+
     def kill_node(self, name: str) -> None:
         """SIGKILL to the node's whole process group: raylet, object store and its workers."""
         proc = self.nodes.pop(name)

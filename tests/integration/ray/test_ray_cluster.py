@@ -41,9 +41,11 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
 CAMERAS = ["cam-a", "cam-b", "cam-c", "cam-d"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def rtsp() -> Iterator[RtspServer]:
-    server = RtspServer(None, "--fps", "5", "--gop", "5", "--shared").start()
+    """A pipeline per client: GStreamer's shared media aborts the server (gst_rtsp_media_get_rates:
+    assertion failed) when clients vanish mid-stream, as they do here when a node or shard is killed."""
+    server = RtspServer(None, "--fps", "5", "--gop", "5").start()
     yield server
     server.kill()
 
@@ -131,7 +133,16 @@ def test_cameras_move_off_a_lost_node_and_lose_no_evidence(
     )
     try:
         head = ray.get_runtime_context().get_node_id()
-        wait_until(lambda: len(running_on(cameras, session_factory)) == 4, 60, "all four cameras running")
+        try:
+            wait_until(lambda: len(running_on(cameras, session_factory)) == 4, 60, "all four cameras running")
+        except AssertionError as exc:
+            with session_scope(session_factory) as session:
+                health = [(s.camera_id, s.state, s.last_error) for s in stored_health(session)]
+            coordinator = cameras.coordinator
+            raise AssertionError(
+                f"{exc}: placement {coordinator.placement}, {coordinator.passes} passes, health {health}\n"
+                f"RTSP server: {rtsp.log.read_text(errors='replace')[-500:]}\n{cluster.problems()}"
+            ) from None
         nodes = running_on(cameras, session_factory)
         assert head in nodes.values() and len(set(nodes.values())) == 2, nodes  # both nodes run cameras
         lost = sorted(c for c, n in nodes.items() if n != head)
