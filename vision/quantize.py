@@ -94,10 +94,11 @@ class _Frames(CalibrationDataReader):
 
 
 def quantize_detector(
-    source: Path, target: Path, images: Iterable[npt.NDArray[np.uint8]], image_size: int
+    source: Path, target: Path, images: Iterable[npt.NDArray[np.uint8]], image_size: int, *, reduce_range: bool = False
 ) -> Path:
     """Write an INT8 copy of the float ONNX detector `source` to `target`, calibrated on `images`
-    (BGR frames as the pipeline sees them). Metadata (class names, stride) is kept."""
+    (BGR frames as the pipeline sees them). Metadata (class names, stride) is kept. `reduce_range`:
+    7-bit weights, so CPUs without VNNI (AVX2 only) cannot saturate ONNX Runtime's u8s8 products."""
     images = iter(images)
     first = next(images, None)
     if first is None:
@@ -120,6 +121,7 @@ def quantize_detector(
             weight_type=QuantType.QInt8,
             calibrate_method=CalibrationMethod.MinMax,
             nodes_to_exclude=exclude,
+            reduce_range=reduce_range,
         )
     return target
 
@@ -164,13 +166,14 @@ def main() -> None:
     parser.add_argument("--vending-count", type=int, default=0, help="street-trade calibration frames as well")
     parser.add_argument("--real-images", type=Path, help="a folder of real frames to calibrate on as well")
     parser.add_argument("--real-count", type=int, default=64, help="how many of those real frames")
+    parser.add_argument("--reduce-range", action="store_true", help="7-bit weights (no u8s8 saturation on AVX2)")
     args = parser.parse_args()
     frames: Iterable[npt.NDArray[np.uint8]] = street_calibration_images(args.count)
     if args.vending_count:
         frames = itertools.chain(frames, vending_calibration_images(args.vending_count))
     if args.real_images:
         frames = itertools.chain(frames, folder_images(args.real_images, args.real_count))
-    out = quantize_detector(args.source, args.target, frames, args.imgsz)
+    out = quantize_detector(args.source, args.target, frames, args.imgsz, reduce_range=args.reduce_range)
     sys.stdout.write(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)\n")
 
 
