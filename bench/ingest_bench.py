@@ -253,7 +253,8 @@ def _run_stream(
             return self.inner.process(frame, detect)
 
     def open_it(c: CameraConfig) -> Any:
-        return open_reader(c, options_for(c, stall_timeout_s=10))
+        keep = os.environ.get("INGEST_BENCH_KEYFRAME_PACKETS", "1") == "1"
+        return open_reader(c, options_for(c, stall_timeout_s=10, keep_keyframes=keep))
 
     def raw_loop() -> None:
         """Decode + detector alone: the reader and nothing of the pipeline."""
@@ -501,12 +502,17 @@ def main() -> None:
         help="ring buffer JPEG quality; 0 keeps raw frames (no encode cost)",
     )
     parser.add_argument(
+        "--keyframe-packets", choices=["on", "off"], default="on",
+        help="keyframe mode: the ring keeps each keyframe's packets (on) or a JPEG it encodes (off)",
+    )
+    parser.add_argument(
         "--footage", choices=["moving", "curb"], default="moving",
         help="moving: always-moving generated clip; curb: still stretch, then the demo parking scene (see above)",
     )
     args = parser.parse_args()
     os.environ["INGEST_BENCH_RING_JPEG"] = str(args.ring_jpeg)  # read by the spawned worker processes
     os.environ["INGEST_BENCH_FOOTAGE"] = args.footage
+    os.environ["INGEST_BENCH_KEYFRAME_PACKETS"] = "1" if args.keyframe_packets == "on" else "0"
     if args.warmup_s + args.trial_s > args.seconds - 2:
         parser.error(
             "--seconds must exceed warmup + trial by 2 s (the server plays the clip once per client)"

@@ -37,6 +37,9 @@ class Frame:
     image: npt.NDArray[np.uint8]  # H x W x 3, BGR
     pts_seconds: float | None = None  # presentation time within a file/stream, where known
     keyframe: bool = False
+    # the picture as the camera sent it, where the reader kept it (a keyframe decodes on its own): the ring
+    # buffer stores these bytes instead of encoding the pixels again
+    encoded: EncodedFrame | None = None
 
     def __post_init__(self) -> None:
         if self.captured_at.tzinfo is None:
@@ -54,29 +57,34 @@ class Frame:
 
 
 @dataclass(frozen=True, eq=False)
-class JpegFrame:
-    """A frame kept JPEG-compressed (a camera's ring buffer), handed on without decoding: only the
-    stage that needs its pixels (the evidence clip encoder) decodes it, off the camera's thread."""
+class EncodedFrame:
+    """A frame kept compressed (a camera's ring buffer), handed on without decoding: only the stage that
+    needs its pixels (the evidence clip encoder) decodes it, off the camera's thread. `codec` is FFmpeg's
+    decoder name: "mjpeg" for a JPEG the ring made, or the stream's own (a keyframe's packets as the camera
+    sent them, with the stream's `extradata`: nothing was encoded for it)."""
 
     source_id: str
     index: int
     captured_at: datetime  # timezone-aware UTC
-    jpeg: bytes
+    data: bytes
     width: int
     height: int
     pts_seconds: float | None = None
     keyframe: bool = False
+    codec: str = "mjpeg"
+    extradata: bytes = b""
 
     def __post_init__(self) -> None:
         if self.captured_at.tzinfo is None:
-            raise ValueError("JpegFrame.captured_at must be timezone-aware")
-        if not self.jpeg or self.width <= 0 or self.height <= 0:
+            raise ValueError("EncodedFrame.captured_at must be timezone-aware")
+        if not self.data or self.width <= 0 or self.height <= 0:
             raise ValueError(
-                f"JpegFrame needs JPEG data and a size, got {len(self.jpeg)} bytes {self.width}x{self.height}"
+                f"EncodedFrame needs {self.codec} data and a size, got {len(self.data)} bytes "
+                f"{self.width}x{self.height}"
             )
 
 
-ClipFrame = Frame | JpegFrame  # a clip's frames: decoded, or as the ring buffer keeps them
+ClipFrame = Frame | EncodedFrame  # a clip's frames: decoded, or as the ring buffer keeps them
 
 
 @dataclass(frozen=True, eq=False)

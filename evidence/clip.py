@@ -1,8 +1,9 @@
 """The short clip around the event: H.264 in MP4 via PyAV, timed from the frames' capture timestamps.
 
-Frames come decoded (`Frame`) or as the camera's ring buffer keeps them (`JpegFrame`); a JPEG is decoded
-here by FFmpeg's MJPEG decoder straight to its YUV planes, which swscale brings to the clip's size and
-pixel format in one pass (half the CPU of decoding to BGR and converting back).
+Frames come decoded (`Frame`) or as the camera's ring buffer keeps them (`EncodedFrame`: a JPEG, or a
+keyframe's packets as the camera sent them); those are decoded here by FFmpeg straight to their YUV
+planes, which swscale brings to the clip's size and pixel format in one pass (half the CPU of decoding
+to BGR and converting back).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import numpy as np
 from av.video.frame import PictureType
 from av.video.reformatter import ColorRange, VideoReformatter
 
-from domain.types import ClipFrame, JpegFrame
+from domain.types import ClipFrame, EncodedFrame
 
 log = logging.getLogger(__name__)
 PREFERRED_CODECS = ("libx264", "h264", "mpeg4")  # the PyAV wheel ships libx264; mpeg4 is the fallback
@@ -45,38 +46,65 @@ def pick_codec() -> str:
     raise RuntimeError(f"none of the clip encoders {PREFERRED_CODECS} is available in PyAV")
 
 
-class _JpegDecoder:
-    """One MJPEG decoder for the JPEG frames of one clip (single-threaded: a frame out per frame in)."""
+class _Decoders:
+    """FFmpeg decoders for the encoded frames of one clip, one per codec and stream set-up (single-threaded:
+    a frame out per frame in; a JPEG or a keyframe decodes on its own)."""
 
     def __init__(self) -> None:
-        self._context = av.codec.CodecContext.create("mjpeg", "r")
-        self._context.thread_count = 1
+        self._contexts: dict[tuple[str, bytes], av.VideoCodecContext] = {}
 
-    def decode(self, frame: JpegFrame) -> av.VideoFrame:
+    def decode(self, frame: EncodedFrame) -> av.VideoFrame:
+        what = f"clip frame {frame.index} of {frame.source_id}"
+        kind = "JPEG" if frame.codec == "mjpeg" else f"{frame.codec} picture"
         try:
-            pictures = self._context.decode(av.Packet(frame.jpeg))
-        except av.error.FFmpegError as exc:
-            raise ValueError(f"clip frame {frame.index} of {frame.source_id} is not a decodable JPEG: {exc}") from exc
+            context = self._context(frame)
+            pictures = context.decode(av.Packet(frame.data))
+            if not pictures and frame.codec != "mjpeg":
+                pictures = context.decode(None)  # a decoder that holds a picture back gives it up when flushed
+                self._contexts.pop((frame.codec, frame.extradata), None)  # a flushed decoder takes no more
+        except (av.error.FFmpegError, ValueError) as exc:
+            raise ValueError(f"{what} is not a decodable {kind}: {exc}") from exc
         if not pictures:
-            raise ValueError(f"clip frame {frame.index} of {frame.source_id} is not a decodable JPEG")
+            raise ValueError(f"{what} is not a decodable {kind}")
         picture = pictures[-1]
         assert isinstance(picture, av.VideoFrame)
         return picture
 
+    def _context(self, frame: EncodedFrame) -> av.VideoCodecContext:
+        key = (frame.codec, frame.extradata)
+        context = self._contexts.get(key)
+        if context is None:
+            context = video_decoder(frame.codec)
+            context.thread_count = 1
+            if frame.extradata:
+                context.extradata = frame.extradata
+            self._contexts[key] = context
+        return context
 
-def _picture(frame: ClipFrame, jpeg: _JpegDecoder, scaler: VideoReformatter, width: int, height: int) -> av.VideoFrame:
+
+def video_decoder(codec: str) -> av.VideoCodecContext:
+    """FFmpeg's decoder `codec` (a name such as "mjpeg" or "h264"); ValueError if it decodes no video."""
+    context = av.codec.CodecContext.create(codec, "r")
+    if not isinstance(context, av.VideoCodecContext):
+        raise ValueError(f"{codec} is not a video codec")
+    return context
+
+
+def _picture(frame: ClipFrame, decoders: _Decoders, scaler: VideoReformatter, width: int, height: int) -> av.VideoFrame:
     """The frame in the encoder's yuv420p (limited range, as H.264 players expect) at the clip's size,
     scaled and converted in one swscale pass (half the CPU of an OpenCV area resize followed by the
-    conversion). A JPEG's planes are full range."""
-    if isinstance(frame, JpegFrame):
-        source, source_range = jpeg.decode(frame), ColorRange.JPEG
+    conversion). A JPEG's planes are full range; a camera's keyframe says its own."""
+    if isinstance(frame, EncodedFrame):
+        source = decoders.decode(frame)
+        source_range = ColorRange.JPEG if frame.codec == "mjpeg" else source.color_range
     else:
         source, source_range = av.VideoFrame.from_ndarray(np.ascontiguousarray(frame.image), format="bgr24"), None
     picture = scaler.reformat(
         source, width, height, "yuv420p", interpolation="BICUBIC", src_color_range=source_range,
         dst_color_range=ColorRange.MPEG,
     )
-    picture.pict_type = PictureType.NONE  # a decoded JPEG says "I": the encoder would make every frame a keyframe
+    # a decoded JPEG or keyframe says "I": the encoder would make every frame a keyframe
+    picture.pict_type = PictureType.NONE
     return picture
 
 
@@ -107,9 +135,9 @@ def encode_clip(frames: tuple[ClipFrame, ...], path: Path, max_width: int = 1280
             # the reviewer
             stream.options = {"preset": "ultrafast", "crf": "23"}
         last_pts = -1
-        jpeg, scaler = _JpegDecoder(), VideoReformatter()
+        decoders, scaler = _Decoders(), VideoReformatter()
         for frame in frames:
-            video_frame = _picture(frame, jpeg, scaler, width, height)
+            video_frame = _picture(frame, decoders, scaler, width, height)
             pts = round((frame.captured_at - first.captured_at).total_seconds() * 1000)
             pts = max(pts, last_pts + 1)  # strictly increasing even if two frames share a timestamp
             video_frame.pts, video_frame.time_base, last_pts = pts, time_base, pts

@@ -21,7 +21,7 @@ import numpy as np
 from pydantic import TypeAdapter
 from ulid import ULID
 
-from domain.types import ClipFrame, EvidencePhoto, Frame, JpegFrame, LabelledBox, PlateReading, Violation
+from domain.types import ClipFrame, EncodedFrame, EvidencePhoto, Frame, LabelledBox, PlateReading, Violation
 from evidence.hashing import fsync_dir
 from evidence.records import RecordContext
 from vision.violations import registry
@@ -32,9 +32,13 @@ log = logging.getLogger(__name__)
 
 
 def _frame_meta(frame: ClipFrame, key: str) -> dict[str, Any]:
-    jpeg = {"jpeg": True, "width": frame.width, "height": frame.height} if isinstance(frame, JpegFrame) else {}
+    encoded = (
+        {"jpeg": True, "width": frame.width, "height": frame.height, "codec": frame.codec,
+         "extradata": frame.extradata.hex()}
+        if isinstance(frame, EncodedFrame) else {}
+    )  # "jpeg": the key spools written before other codecs were kept
     return {
-        **jpeg,
+        **encoded,
         "array": key,
         "source_id": frame.source_id,
         "index": frame.index,
@@ -47,7 +51,7 @@ def _frame_meta(frame: ClipFrame, key: str) -> dict[str, Any]:
 def _clip_frame(meta: dict[str, Any], arrays: Any) -> ClipFrame:
     if not meta.get("jpeg"):
         return _frame(meta, arrays)
-    return JpegFrame(
+    return EncodedFrame(
         meta["source_id"],
         meta["index"],
         datetime.fromisoformat(meta["captured_at"]),
@@ -56,6 +60,8 @@ def _clip_frame(meta: dict[str, Any], arrays: Any) -> ClipFrame:
         meta["height"],
         meta["pts_seconds"],
         meta["keyframe"],
+        meta.get("codec", "mjpeg"),
+        bytes.fromhex(meta.get("extradata", "")),
     )
 
 
@@ -84,7 +90,7 @@ def dump(violation: Violation, context: RecordContext) -> tuple[dict[str, Any], 
         )
     clip = []
     for i, frame in enumerate(violation.clip_frames):
-        arrays[f"clip_{i}"] = np.frombuffer(frame.jpeg, np.uint8) if isinstance(frame, JpegFrame) else frame.image
+        arrays[f"clip_{i}"] = np.frombuffer(frame.data, np.uint8) if isinstance(frame, EncodedFrame) else frame.image
         clip.append(_frame_meta(frame, f"clip_{i}"))
     plate = None
     if violation.plate is not None:

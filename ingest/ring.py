@@ -1,8 +1,10 @@
 """Per-camera ring buffer of recent sampled frames, for pre-event photos and clips.
 
-Bounded by seconds of capture time and by bytes. With `jpeg_quality` set, frames are stored
-JPEG-compressed (about 20x smaller) and decoded again when asked for; `clip` hands them on still
-compressed, so a camera confirming a violation does not spend its time decoding the clip's frames.
+Bounded by seconds of capture time and by bytes. A frame the reader kept as the camera sent it (a
+keyframe's packets, `Frame.encoded`) is stored as those bytes: nothing is encoded. Otherwise, with
+`jpeg_quality` set, frames are stored JPEG-compressed (about 20x smaller). Stored frames are decoded
+again when asked for; `clip` hands them on still compressed, so a camera confirming a violation does
+not spend its time decoding the clip's frames.
 """
 
 from __future__ import annotations
@@ -12,20 +14,21 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import av
+import av.error
 import cv2
 import numpy as np
 import numpy.typing as npt
 
-from domain.types import ClipFrame, Frame, JpegFrame
+from domain.types import ClipFrame, EncodedFrame, Frame
+from evidence.clip import video_decoder
 
 
 @dataclass(frozen=True, eq=False)
 class _Stored:
-    frame: Frame  # image replaced by a 1x1 placeholder when `jpeg` holds the pixels
-    jpeg: bytes | None
+    frame: Frame  # image replaced by a 1x1 placeholder when `encoded` holds the pixels
+    encoded: EncodedFrame | None
     nbytes: int
-    width: int = 0  # of the stored picture (the frame's own image is the placeholder)
-    height: int = 0
 
 
 _PLACEHOLDER = np.zeros((1, 1, 3), np.uint8)
@@ -83,28 +86,47 @@ class FrameRing:
         return tuple(self._as_clip(s) for s in self._items if start <= s.frame.captured_at <= end)
 
     def _store(self, frame: Frame) -> _Stored:
+        if frame.encoded is not None:
+            bare = dataclasses.replace(frame, image=_PLACEHOLDER, encoded=None)
+            return _Stored(bare, frame.encoded, len(frame.encoded.data))
         if self.jpeg_quality is None:
             return _Stored(frame, None, frame.image.nbytes)
         ok, buf = cv2.imencode(".jpg", frame.image, [cv2.IMWRITE_JPEG_QUALITY, self.jpeg_quality])
         if not ok:
             raise ValueError(f"cannot JPEG-encode frame {frame.index} of {frame.source_id}")
         data = buf.tobytes()
-        return _Stored(dataclasses.replace(frame, image=_PLACEHOLDER), data, len(data), frame.width, frame.height)
+        f = frame
+        jpeg = EncodedFrame(f.source_id, f.index, f.captured_at, data, f.width, f.height, f.pts_seconds, f.keyframe)
+        return _Stored(dataclasses.replace(frame, image=_PLACEHOLDER), jpeg, len(data))
 
     @staticmethod
     def _as_clip(stored: _Stored) -> ClipFrame:
-        if stored.jpeg is None:
-            return stored.frame
-        f = stored.frame
-        return JpegFrame(f.source_id, f.index, f.captured_at, stored.jpeg, stored.width, stored.height,
-                         f.pts_seconds, f.keyframe)
+        return stored.encoded or stored.frame
 
     @staticmethod
     def _load(stored: _Stored) -> Frame:
-        if stored.jpeg is None:
+        if stored.encoded is None:
             return stored.frame
-        decoded = cv2.imdecode(np.frombuffer(stored.jpeg, np.uint8), cv2.IMREAD_COLOR)
-        if decoded is None:
-            raise ValueError(f"ring buffer holds an undecodable JPEG for frame {stored.frame.index}")
-        image: npt.NDArray[np.uint8] = np.asarray(decoded, dtype=np.uint8)
+        image = decode_picture(stored.encoded)
         return dataclasses.replace(stored.frame, image=image)
+
+
+def decode_picture(frame: EncodedFrame) -> npt.NDArray[np.uint8]:
+    """The BGR pixels of a frame the ring keeps compressed."""
+    if frame.codec == "mjpeg":
+        decoded = cv2.imdecode(np.frombuffer(frame.data, np.uint8), cv2.IMREAD_COLOR)
+        if decoded is None:
+            raise ValueError(f"ring buffer holds an undecodable JPEG for frame {frame.index}")
+        return np.asarray(decoded, dtype=np.uint8)
+    try:
+        context = video_decoder(frame.codec)
+        if frame.extradata:
+            context.extradata = frame.extradata
+        pictures = [*context.decode(av.Packet(frame.data)), *context.decode(None)]
+    except (av.error.FFmpegError, ValueError) as exc:
+        raise ValueError(f"ring buffer holds an undecodable {frame.codec} picture for frame {frame.index}") from exc
+    if not pictures:
+        raise ValueError(f"ring buffer holds an undecodable {frame.codec} picture for frame {frame.index}")
+    picture = pictures[-1]
+    assert isinstance(picture, av.VideoFrame)
+    return np.asarray(picture.to_ndarray(format="bgr24"), dtype=np.uint8)

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import av
 import av.error
 
-from domain.types import Frame
+from domain.types import EncodedFrame, Frame
 from ingest.readers.base import CorruptSourceError, FrameReader, ReaderStats, SourceError, StallError
 from ingest.redact import mask_text, mask_url
 from ingest.sampling import RateSampler
@@ -53,6 +53,9 @@ class ReaderOptions:
     # full mode: pictures well before the next one the analysis rate takes, and that no other picture
     # refers to (most B-frames), are dropped by the decoder instead of decoded
     skip_unneeded: bool = True
+    # keyframe mode: each frame also carries its keyframe's packets (`Frame.encoded`), which the ring buffer
+    # keeps instead of a JPEG it would encode (False: the benches' comparison)
+    keep_keyframes: bool = True
     extra_options: dict[str, str] = field(default_factory=dict)
 
 
@@ -155,7 +158,7 @@ class PyAVReader(FrameReader):
         rate = float(video.average_rate) if video.average_rate else 0.0
         skips = self.options.skip_unneeded and not keyframe_only and rate > 0
         try:
-            for av_frame, received_at in self._decoded(container, video, keyframe_only, packet_span):
+            for av_frame, received_at, packets in self._decoded(container, video, keyframe_only, packet_span):
                 self.stats.frames_decoded += 1
                 index = self.stats.frames_decoded - 1
                 pts_s = av_frame.time
@@ -176,13 +179,24 @@ class PyAVReader(FrameReader):
                     continue
                 self.stats.frames_sampled += 1
                 self._sampled_pts = pts_s
+                image = av_frame.to_ndarray(format="bgr24")
+                keyframe = bool(av_frame.key_frame)
+                encoded = None
+                # a keyframe decodes on its own: its packets are the picture
+                if keyframe_only and packets and self.options.keep_keyframes:
+                    encoded = EncodedFrame(
+                        self.source_id, index, captured_at, b"".join(bytes(p) for p in packets),
+                        image.shape[1], image.shape[0], pts_s, keyframe, video.codec_context.name,
+                        bytes(video.codec_context.extradata or b""),
+                    )
                 yield Frame(
                     source_id=self.source_id,
                     index=index,
                     captured_at=captured_at,
-                    image=av_frame.to_ndarray(format="bgr24"),
+                    image=image,
                     pts_seconds=pts_s,
-                    keyframe=bool(av_frame.key_frame),
+                    keyframe=keyframe,
+                    encoded=encoded,
                 )
         except av.error.ExitError as exc:
             if self.live:
@@ -226,9 +240,10 @@ class PyAVReader(FrameReader):
 
     def _decoded(
         self, container: Any, video: Any, keyframe_only: bool, packet_span: list[float]
-    ) -> Iterator[tuple[Any, datetime]]:
-        """Complete pictures in presentation order with their arrival time; in keyframe mode only
-        key pictures are decoded, otherwise the decoder drops unneeded non-reference pictures."""
+    ) -> Iterator[tuple[Any, datetime, list[Any]]]:
+        """Complete pictures in presentation order with their arrival time and the packets that made them
+        (the picture's own where one group made one picture); in keyframe mode only key pictures are
+        decoded, otherwise the decoder drops unneeded non-reference pictures."""
         skipping = False
         for group, received_at in self._packet_groups(container, video, packet_span):
             flush = any(p.size == 0 for p in group)
@@ -244,7 +259,8 @@ class PyAVReader(FrameReader):
                 for av_frame in packet.decode():
                     by_pts[av_frame.pts] = av_frame  # a later output of the same picture is more complete
             for av_frame in by_pts.values():
-                yield av_frame, received_at
+                own = av_frame.pts is not None and av_frame.pts == group[0].pts  # not one the decoder held back
+                yield av_frame, received_at, [p for p in group if p.size] if own and len(by_pts) == 1 else []
 
     def _needed(self, packet: Any, video: Any) -> bool:
         """Whether the picture may be the next one the analysis rate takes: from one and a half frame

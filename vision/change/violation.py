@@ -42,7 +42,7 @@ def finding_to_violation(
         obs.candidate.box[2] - x1,
         obs.candidate.box[3] - y1,
     )
-    after_crop = replace(new, image=np.ascontiguousarray(new.image[y1:y2, x1:x2]), index=new.index)
+    after_crop = replace(new, image=np.ascontiguousarray(new.image[y1:y2, x1:x2]), index=new.index, encoded=None)
     before_crop = Frame(
         base.source_id,
         base.index,

@@ -6,9 +6,11 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ingest.readers import CorruptSourceError, PyAVReader, ReaderOptions
+from ingest.ring import decode_picture
 from ingest.testclips import write_clip
 
 START = datetime(2026, 5, 1, 8, 30, tzinfo=UTC)
@@ -72,6 +74,20 @@ def test_keyframe_mode_decodes_only_keyframes(clips: dict[str, Path], clip: str)
     assert [f.pts_seconds for f in keyed] == key_times
     assert reader.stats.frames_decoded == len(key_times) < len(full) / 4
     assert [f.captured_at for f in keyed] == [START + timedelta(seconds=t) for t in key_times]
+
+
+def test_keyframe_mode_keeps_each_keyframe_as_sent_and_it_decodes_to_the_frames_pixels(clips: dict[str, Path]) -> None:
+    keyed, _ = read(clips["gop5"], analysis_fps=30, decode="keyframe")
+    assert len(keyed) == 8
+    for frame in keyed:
+        assert frame.encoded is not None and frame.encoded.codec == "h264"
+        assert (frame.encoded.index, frame.encoded.captured_at) == (frame.index, frame.captured_at)
+        assert len(frame.encoded.data) < frame.image.nbytes / 10
+        assert np.array_equal(decode_picture(frame.encoded), frame.image)  # the same decoder, the same bits
+    full, _ = read(clips["gop5"], analysis_fps=30)
+    assert all(f.encoded is None for f in full)  # a picture of a full decode may need those before it
+    unkept, _ = read(clips["gop5"], analysis_fps=30, decode="keyframe", keep_keyframes=False)
+    assert len(unkept) == 8 and all(f.encoded is None for f in unkept)
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
-from domain.types import Frame, JpegFrame
+from domain.types import EncodedFrame, Frame
 from evidence.clip import encode_clip
 from ingest.testclips import background, scene_frame
 
@@ -25,9 +25,9 @@ def frames_at(offsets: list[float]) -> tuple[Frame, ...]:
     )
 
 
-def as_jpeg(frame: Frame) -> JpegFrame:
+def as_jpeg(frame: Frame) -> EncodedFrame:
     data = cv2.imencode(".jpg", frame.image, [cv2.IMWRITE_JPEG_QUALITY, 90])[1].tobytes()
-    return JpegFrame(frame.source_id, frame.index, frame.captured_at, data, frame.width, frame.height)
+    return EncodedFrame(frame.source_id, frame.index, frame.captured_at, data, frame.width, frame.height)
 
 
 def decoded(path: Path) -> list[tuple[float, np.ndarray]]:
@@ -59,7 +59,7 @@ def test_jpeg_frames_give_the_clip_their_decoded_pixels_would(tmp_path: Path) ->
     frames = frames_at([0, 0.5, 1.0, 1.5])
     jpegs = tuple(as_jpeg(f) for f in frames)
     from_pixels = [
-        Frame(j.source_id, j.index, j.captured_at, cv2.imdecode(np.frombuffer(j.jpeg, np.uint8), cv2.IMREAD_COLOR))
+        Frame(j.source_id, j.index, j.captured_at, cv2.imdecode(np.frombuffer(j.data, np.uint8), cv2.IMREAD_COLOR))
         for j in jpegs
     ]
     a = encode_clip(tuple(from_pixels), tmp_path / "pixels.mp4")
@@ -78,6 +78,6 @@ def test_jpeg_frames_give_the_clip_their_decoded_pixels_would(tmp_path: Path) ->
 
 def test_an_undecodable_jpeg_is_a_clear_error(tmp_path: Path) -> None:
     good = as_jpeg(frames_at([0])[0])
-    bad = JpegFrame("cam", 7, T0 + timedelta(seconds=1), b"\xff\xd8 not a jpeg", 320, 240)
+    bad = EncodedFrame("cam", 7, T0 + timedelta(seconds=1), b"\xff\xd8 not a jpeg", 320, 240)
     with pytest.raises(ValueError, match="frame 7 of cam is not a decodable JPEG"):
         encode_clip((good, bad), tmp_path / "clip.mp4")

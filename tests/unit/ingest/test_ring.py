@@ -4,7 +4,7 @@ import cv2
 import numpy as np
 import pytest
 
-from domain.types import Frame, JpegFrame
+from domain.types import EncodedFrame, Frame
 from ingest.ring import FrameRing
 from ingest.testclips import background, scene_frame
 
@@ -77,12 +77,12 @@ def test_clip_hands_the_jpegs_on_undecoded() -> None:
     for i in range(6):  # 0 .. 2.5 s at 2 fps
         ring.push(frame(i))
     clip = ring.clip(1.0)
-    assert all(isinstance(f, JpegFrame) for f in clip)
+    assert all(isinstance(f, EncodedFrame) for f in clip)
     assert [f.index for f in clip] == [f.index for f in ring.last(1.0)] == [3, 4, 5]
     for jpeg, restored in zip(clip, ring.last(1.0), strict=True):
-        assert isinstance(jpeg, JpegFrame)
+        assert isinstance(jpeg, EncodedFrame)
         assert (jpeg.captured_at, jpeg.width, jpeg.height) == (restored.captured_at, 320, 240)
-        pixels = cv2.imdecode(np.frombuffer(jpeg.jpeg, np.uint8), cv2.IMREAD_COLOR)
+        pixels = cv2.imdecode(np.frombuffer(jpeg.data, np.uint8), cv2.IMREAD_COLOR)
         assert np.array_equal(pixels, restored.image)  # the very picture `last` decodes
 
 
