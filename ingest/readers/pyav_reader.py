@@ -82,6 +82,7 @@ class PyAVReader(FrameReader):
         self._container: Any = None
         self._offsets: deque[float] = deque(maxlen=50)
         self._sampled_pts: float | None = None  # presentation time of the last frame handed out
+        self._decoder_lags = False  # a packet group gave no picture: pictures may come out after theirs
         self._name = mask_url(url) if self.live else str(file_path(url))
 
     # -- opening -----------------------------------------------------------------------------------
@@ -258,8 +259,13 @@ class PyAVReader(FrameReader):
             for packet in group:
                 for av_frame in packet.decode():
                     by_pts[av_frame.pts] = av_frame  # a later output of the same picture is more complete
+            if not by_pts and not flush:
+                self._decoder_lags = True  # a picture out is then an earlier packet's: keep no packets
             for av_frame in by_pts.values():
-                own = av_frame.pts is not None and av_frame.pts == group[0].pts  # not one the decoder held back
+                if av_frame.pts is not None and group[0].pts is not None:
+                    own = av_frame.pts == group[0].pts
+                else:  # no timestamps (some RTSP servers): the decoder has never held a picture back
+                    own = not self._decoder_lags
                 yield av_frame, received_at, [p for p in group if p.size] if own and len(by_pts) == 1 else []
 
     def _needed(self, packet: Any, video: Any) -> bool:
