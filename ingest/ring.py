@@ -78,7 +78,7 @@ class FrameRing:
         return self.between(end - timedelta(seconds=seconds), end)
 
     def clip(self, seconds: float, until: datetime | None = None) -> tuple[ClipFrame, ...]:
-        """As `last`, but frames kept as JPEG come as `JpegFrame`s, not decoded."""
+        """As `last`, but frames kept compressed (a JPEG, a keyframe's packets) come as `EncodedFrame`s, not decoded."""
         if not self._items:
             return ()
         end = until or self._items[-1].frame.captured_at
