@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 LIVE_SCHEMES = ("rtsp", "rtsps", "http", "https")
+KEPT_GROUPS = 8  # keyframe mode: packet groups whose picture may still be in the decoder
 
 
 def wall_clock() -> datetime:
@@ -82,7 +83,8 @@ class PyAVReader(FrameReader):
         self._container: Any = None
         self._offsets: deque[float] = deque(maxlen=50)
         self._sampled_pts: float | None = None  # presentation time of the last frame handed out
-        self._decoder_lags = False  # a packet group gave no picture: pictures may come out after theirs
+        self._tag = 0  # keyframe mode: the packet group last handed to the decoder
+        self._kept: dict[int, list[Any]] = {}  # its packets and a few before, until their picture comes out
         self._name = mask_url(url) if self.live else str(file_path(url))
 
     # -- opening -----------------------------------------------------------------------------------
@@ -146,6 +148,7 @@ class PyAVReader(FrameReader):
             keyframe_only = self.options.decode == "keyframe"
             if keyframe_only:
                 video.codec_context.skip_frame = "NONKEY"
+                video.codec_context.copy_opaque = True  # a picture carries its packets' tag
             yield from self._frames(container, video, keyframe_only)
         finally:
             self.close()
@@ -242,9 +245,9 @@ class PyAVReader(FrameReader):
     def _decoded(
         self, container: Any, video: Any, keyframe_only: bool, packet_span: list[float]
     ) -> Iterator[tuple[Any, datetime, list[Any]]]:
-        """Complete pictures in presentation order with their arrival time and the packets that made them
-        (the picture's own where one group made one picture); in keyframe mode only key pictures are
-        decoded, otherwise the decoder drops unneeded non-reference pictures."""
+        """Complete pictures in presentation order with their arrival time and, in keyframe mode, the
+        packets that made them; in keyframe mode only key pictures are decoded, otherwise the decoder
+        drops unneeded non-reference pictures."""
         skipping = False
         for group, received_at in self._packet_groups(container, video, packet_span):
             flush = any(p.size == 0 for p in group)
@@ -255,18 +258,19 @@ class PyAVReader(FrameReader):
                 if skip != skipping:
                     video.codec_context.skip_frame = "NONREF" if skip else "DEFAULT"
                     skipping = skip
+            if keyframe_only:  # each picture says which group made it (the decoder may give it out later)
+                self._tag += 1
+                for packet in group:
+                    packet.opaque = self._tag
+                self._kept[self._tag] = [p for p in group if p.size]
+                while len(self._kept) > KEPT_GROUPS:
+                    self._kept.pop(next(iter(self._kept)))
             by_pts: dict[int | None, Any] = {}
             for packet in group:
                 for av_frame in packet.decode():
                     by_pts[av_frame.pts] = av_frame  # a later output of the same picture is more complete
-            if not by_pts and not flush:
-                self._decoder_lags = True  # a picture out is then an earlier packet's: keep no packets
             for av_frame in by_pts.values():
-                if av_frame.pts is not None and group[0].pts is not None:
-                    own = av_frame.pts == group[0].pts
-                else:  # no timestamps (some RTSP servers): the decoder has never held a picture back
-                    own = not self._decoder_lags
-                yield av_frame, received_at, [p for p in group if p.size] if own and len(by_pts) == 1 else []
+                yield av_frame, received_at, self._kept.pop(av_frame.opaque, []) if keyframe_only else []
 
     def _needed(self, packet: Any, video: Any) -> bool:
         """Whether the picture may be the next one the analysis rate takes: from one and a half frame

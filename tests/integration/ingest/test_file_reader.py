@@ -90,6 +90,14 @@ def test_keyframe_mode_keeps_each_keyframe_as_sent_and_it_decodes_to_the_frames_
     assert len(unkept) == 8 and all(f.encoded is None for f in unkept)
 
 
+def test_a_keyframe_the_decoder_gives_out_late_still_gets_its_own_packets() -> None:
+    """The demo clip has B-frames: its decoder hands a keyframe's picture out one packet group later."""
+    keyed, _ = read(Path(__file__).resolve().parents[3] / "demo" / "parking.mp4", analysis_fps=30, decode="keyframe")
+    assert len(keyed) == 3
+    for frame in keyed:
+        assert frame.encoded is not None and np.array_equal(decode_picture(frame.encoded), frame.image)
+
+
 @pytest.mark.parametrize(
     ("name", "decode", "message"),
     [
