@@ -173,6 +173,21 @@ def decode_cpu_ms_per_video_s(path: Path, mode: str, through_reader: bool) -> fl
     return (time.process_time() - start) * 1000 / seconds
 
 
+def ring_cpu_ms_per_video_s(path: Path, keep_keyframes: bool) -> float:
+    """Keyframe mode at 1 analysed fps, every frame into the worker's ring buffer (JPEG quality 90 as the
+    worker's default): the keyframe's own packets kept, or a JPEG encoded."""
+    from ingest.ring import FrameRing
+
+    with av.open(str(path)) as c:
+        seconds = float(c.streams.video[0].duration * c.streams.video[0].time_base)
+    ring = FrameRing(max_seconds=30)
+    start = time.process_time()
+    opts = ReaderOptions(analysis_fps=1, decode="keyframe", keep_keyframes=keep_keyframes)
+    for frame in PyAVReader("bench", f"file:{path}", opts, start_time=datetime.now(UTC)):
+        ring.push(frame)
+    return (time.process_time() - start) * 1000 / seconds
+
+
 def detector_ms(detector: Any, repeats: int) -> float:
     if detector is None:
         return 0.0
@@ -199,6 +214,12 @@ def part_decode(path: Path, repeats: int) -> dict[str, float]:
                 f"  {mode:9s} {label:40s} {results[key]:7.1f} ms"
                 f"  (runs: {', '.join(f'{r:.0f}' for r in runs)})"
             )
+    for keep in (False, True):  # the ring buffer's cost per frame in keyframe mode
+        runs = [ring_cpu_ms_per_video_s(path, keep) for _ in range(repeats)]
+        key = f"keyframe+reader+ring({'packets' if keep else 'jpeg'})"
+        results[key] = statistics.median(runs)
+        label = "... + ring buffer, " + ("keyframe's packets kept" if keep else "JPEG q90 encoded")
+        print(f"  keyframe  {label:40s} {results[key]:7.1f} ms  (runs: {', '.join(f'{r:.0f}' for r in runs)})")
     print(f"  keyframe-only costs {results['keyframe+reader'] / results['full+reader']:.1%} of full decode")
     return results
 
