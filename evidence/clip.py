@@ -46,15 +46,15 @@ def pick_codec() -> str:
     raise RuntimeError(f"none of the clip encoders {PREFERRED_CODECS} is available in PyAV")
 
 
-class _Decoders:
-    """FFmpeg decoders for the encoded frames of one clip, one per codec and stream set-up (single-threaded:
-    a frame out per frame in; a JPEG or a keyframe decodes on its own)."""
+class FrameDecoders:
+    """FFmpeg decoders for encoded frames (those of one clip, or one), one per codec and stream set-up
+    (single-threaded: a frame out per frame in; a JPEG or a keyframe decodes on its own)."""
 
     def __init__(self) -> None:
         self._contexts: dict[tuple[str, bytes], av.VideoCodecContext] = {}
 
     def decode(self, frame: EncodedFrame) -> av.VideoFrame:
-        what = f"clip frame {frame.index} of {frame.source_id}"
+        what = f"frame {frame.index} of {frame.source_id}"
         kind = "JPEG" if frame.codec == "mjpeg" else f"{frame.codec} picture"
         try:
             context = self._context(frame)
@@ -74,7 +74,7 @@ class _Decoders:
         key = (frame.codec, frame.extradata)
         context = self._contexts.get(key)
         if context is None:
-            context = video_decoder(frame.codec)
+            context = _video_decoder(frame.codec)
             context.thread_count = 1
             if frame.extradata:
                 context.extradata = frame.extradata
@@ -82,7 +82,7 @@ class _Decoders:
         return context
 
 
-def video_decoder(codec: str) -> av.VideoCodecContext:
+def _video_decoder(codec: str) -> av.VideoCodecContext:
     """FFmpeg's decoder `codec` (a name such as "mjpeg" or "h264"); ValueError if it decodes no video."""
     context = av.codec.CodecContext.create(codec, "r")
     if not isinstance(context, av.VideoCodecContext):
@@ -90,7 +90,9 @@ def video_decoder(codec: str) -> av.VideoCodecContext:
     return context
 
 
-def _picture(frame: ClipFrame, decoders: _Decoders, scaler: VideoReformatter, width: int, height: int) -> av.VideoFrame:
+def _picture(
+    frame: ClipFrame, decoders: FrameDecoders, scaler: VideoReformatter, width: int, height: int
+) -> av.VideoFrame:
     """The frame in the encoder's yuv420p (limited range, as H.264 players expect) at the clip's size,
     scaled and converted in one swscale pass (half the CPU of an OpenCV area resize followed by the
     conversion). A JPEG's planes are full range; a camera's keyframe says its own."""
@@ -135,7 +137,7 @@ def encode_clip(frames: tuple[ClipFrame, ...], path: Path, max_width: int = 1280
             # the reviewer
             stream.options = {"preset": "ultrafast", "crf": "23"}
         last_pts = -1
-        decoders, scaler = _Decoders(), VideoReformatter()
+        decoders, scaler = FrameDecoders(), VideoReformatter()
         for frame in frames:
             video_frame = _picture(frame, decoders, scaler, width, height)
             pts = round((frame.captured_at - first.captured_at).total_seconds() * 1000)

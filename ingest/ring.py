@@ -14,14 +14,12 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import av
-import av.error
 import cv2
 import numpy as np
 import numpy.typing as npt
 
 from domain.types import ClipFrame, EncodedFrame, Frame
-from evidence.clip import video_decoder
+from evidence.clip import FrameDecoders
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,15 +116,5 @@ def decode_picture(frame: EncodedFrame) -> npt.NDArray[np.uint8]:
         if decoded is None:
             raise ValueError(f"ring buffer holds an undecodable JPEG for frame {frame.index}")
         return np.asarray(decoded, dtype=np.uint8)
-    try:
-        context = video_decoder(frame.codec)
-        if frame.extradata:
-            context.extradata = frame.extradata
-        pictures = [*context.decode(av.Packet(frame.data)), *context.decode(None)]
-    except (av.error.FFmpegError, ValueError) as exc:
-        raise ValueError(f"ring buffer holds an undecodable {frame.codec} picture for frame {frame.index}") from exc
-    if not pictures:
-        raise ValueError(f"ring buffer holds an undecodable {frame.codec} picture for frame {frame.index}")
-    picture = pictures[-1]
-    assert isinstance(picture, av.VideoFrame)
+    picture = FrameDecoders().decode(frame)
     return np.asarray(picture.to_ndarray(format="bgr24"), dtype=np.uint8)
