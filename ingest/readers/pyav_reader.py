@@ -85,6 +85,7 @@ class PyAVReader(FrameReader):
         self._sampled_pts: float | None = None  # presentation time of the last frame handed out
         self._tag = 0  # keyframe mode: the packet group last handed to the decoder
         self._kept: dict[int, list[Any]] = {}  # its packets and a few before, until their picture comes out
+        self._untimed_before = False  # the last group had packets without a timestamp
         self._name = mask_url(url) if self.live else str(file_path(url))
 
     # -- opening -----------------------------------------------------------------------------------
@@ -262,7 +263,12 @@ class PyAVReader(FrameReader):
                 self._tag += 1
                 for packet in group:
                     packet.opaque = self._tag
-                self._kept[self._tag] = [p for p in group if p.size]
+                # grouped by timestamp, a group is one whole picture; one after packets without a timestamp
+                # may finish a picture begun in them
+                timed = all(p.pts is not None for p in group if p.size)
+                if timed and not self._untimed_before:
+                    self._kept[self._tag] = [p for p in group if p.size]
+                self._untimed_before = not timed
                 while len(self._kept) > KEPT_GROUPS:
                     self._kept.pop(next(iter(self._kept)))
             by_pts: dict[int | None, Any] = {}
