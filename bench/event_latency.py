@@ -93,6 +93,7 @@ def bench_config(
     config = {
         "detectors": {name: shipped.detectors[name].model_dump(mode="json") for name in demo.detectors},
         "plates": plates,
+        "shared_detector": shipped.shared_detector.model_dump(mode="json"),
         "cameras": entries,
     }
     path = folder / "cameras.yaml"

@@ -20,6 +20,10 @@ import threading
 log = logging.getLogger(__name__)
 
 CAMERA_NICE = 10  # nice 10 weighs about a tenth of nice 0 in the Linux scheduler
+# The one detector thread the cameras of a process share (vision/detectors/shared.py): every camera waits
+# on it, so at a camera's weight it would get one share in twenty-odd and all of them would queue behind
+# it. Between the cameras and the evidence writer: nice 5 weighs about three camera threads.
+DETECTOR_NICE = 5
 MAX_NICE = 19
 
 

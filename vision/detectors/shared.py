@@ -16,8 +16,15 @@ and p95 call time differed from run to run by more than between the setups. Two 
 by side cost more per frame than one after the other. One worker puts all inference on one core
 (about 35 frames/s of street at 640x384 here) while the cameras decode, track and read plates on the
 other; where detection alone needs more than a core, set `workers` (an OpenVINO detector then
-compiles a CPU stream per worker). Workers run at the cameras' lower CPU priority
-(domain.thread_priority): detection is routine camera work, below the evidence of confirmed violations.
+compiles a CPU stream per worker).
+
+Priority: workers run below the evidence writer and above the camera threads (domain.thread_priority,
+DETECTOR_NICE): every camera waits on them, and at a camera's weight a worker got about half a core while
+twenty cameras decoded. 20 cameras on 2 cores (bench/event_latency.py --keyframe, street on OpenVINO,
+the camera's analysis of a frame with detection, p50): one worker at the cameras' priority 1.29-1.34 s,
+one worker between 1.20 s, two workers between 0.39-0.64 s (at 50-58 CPU ms per frame against 66-67,
+smaller batches). Where detection needs more than the one core a worker can use, set `workers`; the
+shipped cameras file sets 2.
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from domain.thread_priority import CAMERA_NICE, lower_thread_priority
+from domain.thread_priority import DETECTOR_NICE, lower_thread_priority
 from domain.types import Detections
 from vision.detectors.base import Detector, DetectorError
 from vision.detectors.batch import batch_key, detect_many
@@ -124,7 +131,7 @@ class SharedDetector:
             return [self._queue.popleft() for _ in range(min(self.max_batch, len(self._queue)))]
 
     def _serve(self) -> None:
-        lower_thread_priority(CAMERA_NICE)
+        lower_thread_priority(DETECTOR_NICE)
         while True:
             with self._gather:
                 batch = self._take()

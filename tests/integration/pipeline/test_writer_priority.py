@@ -19,7 +19,7 @@ import pytest
 
 from api.pipeline.context import ModelIdentity, camera_context
 from api.pipeline.evidence_queue import QueuedEvidenceSink
-from domain.thread_priority import CAMERA_NICE, lower_thread_priority, thread_nice
+from domain.thread_priority import CAMERA_NICE, DETECTOR_NICE, lower_thread_priority, thread_nice
 from domain.types import Detections, Frame, Violation
 from evidence.keys import Signer
 from evidence.sink import MemoryRecordSink
@@ -171,9 +171,19 @@ class NiceRecorder:
         return Detections.empty()
 
 
-def test_a_shared_detector_runs_at_the_cameras_priority() -> None:
+def test_a_shared_detector_runs_between_the_cameras_and_the_writer() -> None:
     recorder = NiceRecorder()
-    shared = SharedDetector(recorder)  # type: ignore[arg-type]  # made by this (app) thread, at its priority
-    shared.detect(np.zeros((48, 64, 3), np.uint8))
+    shared = SharedDetector(recorder, workers=2)  # type: ignore[arg-type]  # made by this (app) thread
+
+    def camera() -> None:  # a camera thread calls it: the workers keep their own priority
+        lower_thread_priority(CAMERA_NICE)
+        for _ in range(4):
+            shared.detect(np.zeros((48, 64, 3), np.uint8))
+
+    thread = threading.Thread(target=camera)
+    thread.start()
+    thread.join(10)
     shared.close()
-    assert recorder.nice == [os.getpriority(os.PRIO_PROCESS, os.getpid()) + CAMERA_NICE]
+    process = os.getpriority(os.PRIO_PROCESS, os.getpid())
+    assert set(recorder.nice) == {process + DETECTOR_NICE}
+    assert 0 < DETECTOR_NICE < CAMERA_NICE
