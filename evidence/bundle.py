@@ -12,7 +12,8 @@ import base64
 import copy
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,9 @@ from evidence.records import (
     utc,
 )
 
+# threads that make a record's original PNGs beside the one making its clip: on 2 cores a parking record
+# (9 photos, an 11-frame keyframe clip) took 0.87 s in one thread
+ENCODE_THREADS = 2
 MANIFEST_NAME = "manifest.json"
 SIGNATURE_NAME = "manifest.sig"
 PNG_LEVEL = 1  # fast lossless
@@ -109,13 +113,19 @@ class BundleFiles:
         digest, size = sha256_file(self.folder / rel)
         self.entries.append(FileEntry(path=rel, sha256=digest, size=size, kind=kind))
 
-    def add_originals(self, photos: Iterable[EvidencePhoto]) -> list[PhotoEntry]:
-        """Write each photo's original (PNG); its entry names the annotated copy `seal_bundle` writes."""
+    def add_originals(
+        self, photos: Sequence[EvidencePhoto], encoded: Sequence[bytes] | None = None
+    ) -> list[PhotoEntry]:
+        """Write each photo's original (PNG; `encoded`: the photos' PNG bytes, already made); its entry
+        names the annotated copy `seal_bundle` writes."""
+        if encoded is not None and len(encoded) != len(photos):
+            raise ValueError(f"{len(encoded)} encoded originals for {len(photos)} photos")
         entries: list[PhotoEntry] = []
         for i, photo in enumerate(photos, start=1):
             stem = f"{i:02d}-{_safe(photo.role)}"
             original, annotated = f"original/{stem}.png", f"annotated/{stem}.jpg"
-            self.add_bytes(original, _encode(photo.frame.image, ".png"), "original")
+            png = encoded[i - 1] if encoded is not None else _encode(photo.frame.image, ".png")
+            self.add_bytes(original, png, "original")
             entries.append(
                 PhotoEntry(
                     role=photo.role,
@@ -154,16 +164,19 @@ def build_bundle(
         raise ValueError(f"violation {violation.episode_key} has no photos")
     folder.mkdir(parents=True, exist_ok=True)
     files = BundleFiles(folder)
-    photos = files.add_originals(violation.photos)
+    frames = tuple(sorted(violation.clip_frames, key=lambda f: f.captured_at)) if with_clip else ()
+    # the originals' PNGs are made in other threads (OpenCV lets go of the GIL) while this one makes the clip
+    with ThreadPoolExecutor(max_workers=ENCODE_THREADS, thread_name_prefix="evidence-png") as pool:
+        pngs = [pool.submit(_encode, photo.frame.image, ".png") for photo in violation.photos]
+        info = encode_clip(frames, folder / "clip.mp4") if frames else None
+        photos = files.add_originals(violation.photos, [png.result() for png in pngs])
     plate_image = None
     plate = violation.plate
     if plate is not None and plate.crop is not None and plate.crop.size:
         plate_image = "plate.png"
         files.add_bytes(plate_image, _encode(np.ascontiguousarray(plate.crop), ".png"), "plate")
     clip = None
-    if with_clip and violation.clip_frames:
-        frames = tuple(sorted(violation.clip_frames, key=lambda f: f.captured_at))
-        info = encode_clip(frames, folder / "clip.mp4")
+    if info is not None:
         files.add_file("clip.mp4", "clip")
         clip = ClipEntry(
             path="clip.mp4",

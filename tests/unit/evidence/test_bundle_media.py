@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import av
 import cv2
 import numpy as np
+import pytest
 
-from evidence.bundle import content_digest, verification_code
+from evidence.bundle import BundleFiles, content_digest, verification_code
 from evidence.synthetic import make_context
 from tests.unit.evidence.conftest import StoreFixture, small
 
@@ -57,3 +60,20 @@ def test_record_carries_context_and_times(store: StoreFixture) -> None:
     assert all(p.captured_at.utcoffset() is not None for p in m.photos)
     assert m.object.plate_text == "浙A00002" and m.plate_image == "plate.png"
     assert {f.kind for f in m.files} == {"original", "annotated", "plate", "clip"}
+
+
+def test_files_keep_their_order_while_originals_are_made_beside_the_clip(store: StoreFixture) -> None:
+    """The originals' PNGs are made in other threads while the clip is encoded; the manifest still lists
+    the originals in photo order, then the plate close-up, the clip and the annotated copies."""
+    manifest = store.records[2].manifest
+    kinds = [f.kind for f in manifest.files]
+    assert kinds == ["original"] * 3 + ["plate", "clip"] + ["annotated"] * 3
+    assert [f.path for f in manifest.files if f.kind == "original"] == [p.original for p in manifest.photos]
+    originals = [cv2.imread(str(store.bundle(2) / p.original)) for p in manifest.photos]
+    assert not np.array_equal(originals[0], originals[-1])  # distinct pictures: a mix-up would show
+
+
+def test_encoded_originals_must_match_the_photos(tmp_path: Path) -> None:
+    photos = small(0).photos
+    with pytest.raises(ValueError, match="2 encoded originals for 3 photos"):
+        BundleFiles(tmp_path).add_originals(photos, [b"png", b"png"])
