@@ -3,7 +3,8 @@
 On a saturated machine every runnable thread gets an equal share of the cores, so the evidence writer
 (one thread) would wait behind twenty camera threads and a confirmed violation would reach the reviewer
 seconds late. Camera threads and plate readers lower their own priority (a higher nice value, which
-needs no privilege); the evidence writer and the API keep the process's. When the writer has nothing
+needs no privilege); the shared detector's workers, which every camera waits on, sit between them and
+the process's priority; the evidence writer and the API keep the process's. When the writer has nothing
 to do the cameras have the cores to themselves; only who waits under contention changes.
 
 Linux sets the nice value of one thread (a task); elsewhere this does nothing. Threads a thread starts

@@ -41,8 +41,8 @@ from evidence.records import (
     utc,
 )
 
-# threads that make a record's original PNGs beside the one making its clip: on 2 cores a parking record
-# (9 photos, an 11-frame keyframe clip) took 0.87 s in one thread
+# threads that make a record's original PNGs beside the one making its clip (they inherit its CPU priority):
+# on 2 cores a parking record (4 photos, an 11-frame keyframe clip) took 0.87 s of CPU in one thread
 ENCODE_THREADS = 2
 MANIFEST_NAME = "manifest.json"
 SIGNATURE_NAME = "manifest.sig"
