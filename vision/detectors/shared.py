@@ -20,11 +20,8 @@ compiles a CPU stream per worker).
 
 Priority: workers run below the evidence writer and above the camera threads (domain.thread_priority,
 DETECTOR_NICE): every camera waits on them, and at a camera's weight a worker got about half a core while
-twenty cameras decoded. 20 cameras on 2 cores (bench/event_latency.py --keyframe, street on OpenVINO,
-the camera's analysis of a frame with detection, p50): one worker at the cameras' priority 1.29-1.34 s,
-one worker between 1.20 s, two workers between 0.39-0.64 s (at 50-58 CPU ms per frame against 66-67,
-smaller batches). Where detection needs more than the one core a worker can use, set `workers`; the
-shipped cameras file sets 2.
+twenty cameras decoded. Where detection needs more than the one core a worker can use, set `workers`; the
+shipped cameras file sets 2 (its comment and the README give the 20-camera figures).
 """
 
 from __future__ import annotations
