@@ -65,7 +65,7 @@ def real_eval(
     if as_json:
         summary = {
             "detectors": [
-                {"name": d.name, "type": d.config.type, "weights": str(d.config.weights)} for d in under_test
+                {"name": d.name, "type": d.config.type, "weights": str(d.config.runtime_weights())} for d in under_test
             ],
             "ap50": [asdict(r) for r in ap_rows],
             "clips": [asdict(r) for r in clip_rows],
@@ -84,7 +84,7 @@ def real_eval(
 
 def _echo_detectors(under_test: list[DetectorUnderTest]) -> None:
     for item in under_test:
-        typer.echo(f"detector {item.name}: {item.config.type} {item.config.weights}")
+        typer.echo(f"detector {item.name}: {item.config.type} {item.config.runtime_weights()}")
 
 
 def _cell(row: APRow | None) -> str:

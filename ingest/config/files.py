@@ -37,10 +37,11 @@ def missing_files(config: AppConfig, config_text: str | None = None) -> list[Con
     root = yaml.compose(config_text, Loader=yaml.SafeLoader) if config_text else None
     issues = []
     for name, detector in config.detectors.items():
-        problem = weights_problem(detector.weights)
-        if problem:
-            loc: list[int | str] = ["detectors", name, "weights"]
-            issues.append(ConfigIssue(f"detectors.{name}.weights", problem, yaml_line(root, loc)))
+        for field, weights in (("weights", detector.weights), ("weights_vnni", detector.weights_vnni)):
+            problem = weights_problem(weights) if weights is not None else None
+            if problem:
+                loc: list[int | str] = ["detectors", name, field]
+                issues.append(ConfigIssue(f"detectors.{name}.{field}", problem, yaml_line(root, loc)))
     for index, camera in enumerate(config.cameras):
         if not camera.source.startswith("file:"):
             continue

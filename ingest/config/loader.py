@@ -106,6 +106,8 @@ def resolve_paths(config: AppConfig, base_dir: Path) -> AppConfig:
     for detector in config.detectors.values():
         if not detector.weights.is_absolute():
             detector.weights = (base_dir / detector.weights).resolve()
+        if detector.weights_vnni is not None and not detector.weights_vnni.is_absolute():
+            detector.weights_vnni = (base_dir / detector.weights_vnni).resolve()
     for camera in config.cameras:
         if camera.source.startswith("file:") and not camera.source.startswith("file:/"):
             camera.source = "file:" + str((base_dir / camera.source[len("file:") :]).resolve())

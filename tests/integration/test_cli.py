@@ -174,3 +174,19 @@ def test_config_check_names_missing_weights_and_footage(tmp_path: Path) -> None:
         f"{cfg}:4: detectors.ir.weights: OpenVINO IR {tmp_path}/half_openvino_model/m.xml has no m.bin beside it",
         f"{cfg}:13: cameras[1].source: camera 'c2': footage file {tmp_path}/clips/away.mp4 not found",
     ]
+
+
+def test_config_check_names_a_missing_vnni_copy(tmp_path: Path) -> None:
+    (tmp_path / "m.onnx").write_bytes(b"onnx")
+    cfg = tmp_path / "cams.yaml"
+    cfg.write_text(
+        "detectors:\n"
+        "  street:\n    type: onnx\n    weights: m.onnx\n    weights_vnni: m-vnni.onnx\n"
+        "cameras: []\n"
+    )
+    result = run_cli("config", "check", str(cfg))
+    assert result.returncode == 2, result.stdout
+    assert result.stderr.strip().splitlines() == [
+        f"{cfg}:5: detectors.street.weights_vnni: weights {tmp_path}/m-vnni.onnx not found "
+        "(nothing is downloaded at run time)"
+    ]

@@ -17,6 +17,12 @@ class _DetectorBase(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     weights: Path = Field(description="Local weights file; nothing is downloaded at run time.")
+    weights_vnni: Path | None = Field(
+        default=None,
+        description="INT8 weights quantised with full 8-bit weights, run in place of `weights` on CPUs with "
+        "VNNI or AMX (`vision.detectors.cpu_features`), where they do not saturate; `weights` is then the "
+        "7-bit (reduce-range) copy that is right on every CPU.",
+    )
     class_map: dict[str, str] = Field(
         default_factory=dict,
         description="Model class name -> pipeline label. Empty: model names are used as they are.",
@@ -51,6 +57,17 @@ class _DetectorBase(BaseModel):
         if bad:
             raise ValueError(f"label_confidence for {bad} must be between 0 and 1 (exclusive)")
         return mapping
+
+    def runtime_weights(self, vnni: bool | None = None) -> Path:
+        """The weights this machine runs: `weights_vnni` where the CPU has VNNI (`vnni` None: ask the
+        CPU), else `weights`."""
+        if self.weights_vnni is None:
+            return self.weights
+        if vnni is None:
+            from vision.detectors.cpu_features import cpu_has_vnni
+
+            vnni = cpu_has_vnni()
+        return self.weights_vnni if vnni else self.weights
 
     def min_score(self, label: str) -> float:
         return self.label_confidence.get(label, self.confidence)

@@ -31,7 +31,7 @@ class OnnxDetector:
     detector_type = "onnx"
 
     def __init__(self, config: OnnxDetectorConfig):
-        path = verify_weights(config.weights)
+        path = verify_weights(config.runtime_weights())
         self.config = config
         self.model_name = path.stem
         self.weights_sha256 = file_sha256(path)

@@ -89,7 +89,7 @@ class OpenVinoDetector:
     detector_type = "openvino"
 
     def __init__(self, config: OpenVinoDetectorConfig, parallel_calls: int = 1):
-        path = verify_weights(config.weights)
+        path = verify_weights(config.runtime_weights())
         xml = ir_file(path)
         self.config = config
         self.model_name = path.stem

@@ -26,7 +26,7 @@ class UltralyticsDetector:
     def __init__(self, config: UltralyticsDetectorConfig):
         from ultralytics import YOLO  # heavy import, only for this backend
 
-        path = verify_weights(config.weights)
+        path = verify_weights(config.runtime_weights())
         self.config = config
         self.model_name = path.stem
         self.weights_sha256 = file_sha256(path)

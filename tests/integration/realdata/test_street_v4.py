@@ -13,6 +13,7 @@ import pytest
 
 from vision.detectors import build_detector
 from vision.detectors.config import OnnxDetectorConfig, OpenVinoDetectorConfig
+from vision.detectors.cpu_features import cpu_has_vnni
 
 REPO = Path(__file__).resolve().parents[3]
 SHIPPED = REPO / "vision" / "models" / "street-v4"
@@ -96,3 +97,37 @@ def test_openvino_folder_and_int8_onnx_find_the_same_objects(kit: Path) -> None:
             missed += not any(_iou(box, bb) >= 0.9 for bb in same)
     assert compared >= 15, f"too few confident boxes to compare: {compared}"
     assert missed <= compared // 20, f"{missed} of {compared} ONNX Runtime boxes have no OpenVINO twin"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not cpu_has_vnni(), reason="full 8-bit weights are meant for (and only right on) VNNI CPUs")
+def test_vnni_copy_finds_what_the_float_model_finds(kit: Path) -> None:
+    """The 8-bit copy that `weights_vnni` picks on VNNI CPUs finds the FP32 model's confident boxes."""
+    fp32 = build_detector(OnnxDetectorConfig(type="onnx", weights=SHIPPED / "street-v4.onnx", threads=1))
+    folder = SHIPPED / "street-v4-int8-vnni_openvino_model"
+    vnni = build_detector(OpenVinoDetectorConfig(type="openvino", weights=folder, threads=1))
+    assert vnni.labels == fp32.labels
+    compared = missed = 0
+    for image in _photos(kit, 32):
+        a, b = fp32.detect(image), vnni.detect(image)
+        for label, box, score in zip(a.labels, a.boxes, a.scores, strict=True):
+            if score < 0.4:
+                continue
+            compared += 1
+            same = [bb for lb, bb in zip(b.labels, b.boxes, strict=True) if lb == label]
+            missed += not any(_iou(box, bb) >= 0.7 for bb in same)
+    assert compared >= 15, f"too few confident boxes to compare: {compared}"
+    assert missed <= compared // 10, f"{missed} of {compared} FP32 boxes have no twin in the VNNI copy"
+
+
+def test_shipped_street_runs_the_copy_the_cpu_calls_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    """configs/cameras.yaml's `street`: the 8-bit copy on VNNI CPUs, the 7-bit one elsewhere."""
+    from ingest.config import load_config
+    from vision.detectors.cpu_features import OVERRIDE_ENV
+
+    config = load_config(REPO / "configs" / "cameras.yaml").detectors["street"]
+    built = {}
+    for flag in ("1", "0"):
+        monkeypatch.setenv(OVERRIDE_ENV, flag)
+        built[flag] = build_detector(config).model_name
+    assert built == {"1": "street-v4-int8-vnni_openvino_model", "0": "street-v4-int8_openvino_model"}

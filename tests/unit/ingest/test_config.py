@@ -150,6 +150,9 @@ def test_relative_paths_resolve_against_config_folder(tmp_path: Path) -> None:
     config = load_config(path)
     assert config.cameras[0].source == f"file:{tmp_path / 'footage' / 'a.mp4'}"
     assert config.detectors["street"].weights == tmp_path / "m.onnx"
+    assert config.detectors["street"].weights_vnni is None
+    path.write_text(render().replace("weights: m.onnx}", "weights: m.onnx, weights_vnni: int8/m-vnni.onnx}"))
+    assert load_config(path).detectors["street"].weights_vnni == tmp_path / "int8" / "m-vnni.onnx"
 
 
 def test_plates_section() -> None:
