@@ -8,7 +8,7 @@ import functools
 import os
 from pathlib import Path
 
-# /proc/cpuinfo flags whose int8 products do not saturate: AVX-512 VNNI, AVX-VNNI (Alder Lake, Zen 5), AMX
+# /proc/cpuinfo flags whose int8 products do not saturate: AVX-512 VNNI, AVX-VNNI (its 256-bit form), AMX
 VNNI_FLAGS = frozenset({"avx512_vnni", "avx_vnni", "amx_int8"})
 OVERRIDE_ENV = "ENFORCE_INT8_VNNI"  # "1"/"0": trust or distrust the CPU's VNNI (containers that hide flags)
 

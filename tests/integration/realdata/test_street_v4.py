@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -80,21 +81,27 @@ def _iou(a: np.ndarray, b: np.ndarray) -> float:
     return float(w * h / union) if union > 0 else 0.0
 
 
+def _without_twin(a: Any, b: Any, images: list[np.ndarray], min_iou: float) -> tuple[int, int]:
+    """(confident boxes of detector `a`, how many of them `b` has no same-label box for at `min_iou`)."""
+    compared = missed = 0
+    for image in images:
+        found_a, found_b = a.detect(image), b.detect(image)
+        for label, box, score in zip(found_a.labels, found_a.boxes, found_a.scores, strict=True):
+            if score < 0.4:
+                continue
+            compared += 1
+            same = [bb for lb, bb in zip(found_b.labels, found_b.boxes, strict=True) if lb == label]
+            missed += not any(_iou(box, bb) >= min_iou for bb in same)
+    return compared, missed
+
+
 def test_openvino_folder_and_int8_onnx_find_the_same_objects(kit: Path) -> None:
     """The shipped OpenVINO IR folder is the INT8 ONNX file converted: both runtimes, same boxes."""
     onnx_int8 = build_detector(OnnxDetectorConfig(type="onnx", weights=SHIPPED / "street-v4-int8.onnx", threads=1))
     folder = SHIPPED / "street-v4-int8_openvino_model"
     ir = build_detector(OpenVinoDetectorConfig(type="openvino", weights=folder, threads=1))
     assert set(ir.labels) == set(onnx_int8.labels) >= {"vehicle", "person", "smoke", "grill", "mud"}
-    compared = missed = 0
-    for image in _photos(kit, 32):
-        a, b = onnx_int8.detect(image), ir.detect(image)
-        for label, box, score in zip(a.labels, a.boxes, a.scores, strict=True):
-            if score < 0.4:
-                continue
-            compared += 1
-            same = [bb for lb, bb in zip(b.labels, b.boxes, strict=True) if lb == label]
-            missed += not any(_iou(box, bb) >= 0.9 for bb in same)
+    compared, missed = _without_twin(onnx_int8, ir, _photos(kit, 32), 0.9)
     assert compared >= 15, f"too few confident boxes to compare: {compared}"
     assert missed <= compared // 20, f"{missed} of {compared} ONNX Runtime boxes have no OpenVINO twin"
 
@@ -107,15 +114,7 @@ def test_vnni_copy_finds_what_the_float_model_finds(kit: Path) -> None:
     folder = SHIPPED / "street-v4-int8-vnni_openvino_model"
     vnni = build_detector(OpenVinoDetectorConfig(type="openvino", weights=folder, threads=1))
     assert vnni.labels == fp32.labels
-    compared = missed = 0
-    for image in _photos(kit, 32):
-        a, b = fp32.detect(image), vnni.detect(image)
-        for label, box, score in zip(a.labels, a.boxes, a.scores, strict=True):
-            if score < 0.4:
-                continue
-            compared += 1
-            same = [bb for lb, bb in zip(b.labels, b.boxes, strict=True) if lb == label]
-            missed += not any(_iou(box, bb) >= 0.7 for bb in same)
+    compared, missed = _without_twin(fp32, vnni, _photos(kit, 32), 0.7)
     assert compared >= 15, f"too few confident boxes to compare: {compared}"
     assert missed <= compared // 10, f"{missed} of {compared} FP32 boxes have no twin in the VNNI copy"
 
