@@ -15,7 +15,7 @@ def roof_detector(config: DetectorConfig) -> Detector:
     detector = build_detector(config)
     if ROOF_LABEL not in detector.labels:
         raise DetectorError(
-            f"drone detector {detector.model_name!r} ({config.weights}) outputs no {ROOF_LABEL!r} boxes; "
+            f"drone detector {detector.model_name!r} ({config.runtime_weights()}) outputs no {ROOF_LABEL!r} boxes; "
             f"its labels are {list(detector.labels)}: map the model's class to {ROOF_LABEL!r} in class_map"
         )
     return detector
