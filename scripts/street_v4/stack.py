@@ -12,7 +12,6 @@ full 8-bit weights `-int8-vnni` for CPUs with VNNI), each also as an OpenVINO IR
 from __future__ import annotations
 
 import argparse
-import itertools
 from pathlib import Path
 
 import torch
@@ -45,12 +44,11 @@ def main() -> None:
         parser.error("give --onnx, or --ir and --head")
     written = [fp32]
     if not args.fp32_only:
+        # rendered once for both copies
+        frames = [*street_calibration_images(args.count), *folder_images(args.real_images, args.count)]
         # 7-bit weights (reduce_range) run right on every x86 CPU; full 8-bit weights saturate without
         # VNNI, so they ship as the `-vnni` copy that `weights_vnni` picks where the CPU has it
         for suffix, reduce_range in (("int8", True), ("int8-vnni", False)):
-            frames = itertools.chain(
-                street_calibration_images(args.count), folder_images(args.real_images, args.count)
-            )
             target = args.out / f"{args.name}-{suffix}.onnx"
             int8 = quantize_detector(fp32, target, frames, 640, reduce_range=reduce_range)
             folder = onnx_to_openvino(int8, args.out / f"{args.name}-{suffix}_openvino_model")

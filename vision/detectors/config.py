@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from vision.detectors.cpu_features import cpu_has_vnni
 from vision.violations import registry
 
 GENERIC_LABELS = frozenset({"vehicle", "truck", "person", "license_plate"})  # tracking and plate reading
@@ -64,8 +65,6 @@ class _DetectorBase(BaseModel):
         if self.weights_vnni is None:
             return self.weights
         if vnni is None:
-            from vision.detectors.cpu_features import cpu_has_vnni
-
             vnni = cpu_has_vnni()
         return self.weights_vnni if vnni else self.weights
 
