@@ -15,7 +15,7 @@ from vision.episodes import EpisodeAware, EpisodeJournal
 from vision.plates import PlateReader, TrackPlates
 from vision.plates.pool import PlatePool
 from vision.rules import Rule, build_rule
-from vision.rules.common import VEHICLE_LABELS, anchor, normalised
+from vision.rules.common import VEHICLE_LABELS, PlateInterest, anchor, normalised
 from vision.tracking import Tracker
 from vision.violations import registry
 
@@ -25,7 +25,8 @@ class StreetAnalyzer:
 
     `process(frame, detect=False)` is for frames the motion gate calls static: the last detections
     are carried forward (the scene did not change), so rule timers keep advancing on capture time.
-    With a `journal`, rules that can (`EpisodeAware`) get the camera's open episodes at start, and the
+    Plates are read for vehicles inside a zone whose kind needs them; a rule that knows which tracks
+    can matter (`PlateInterest`; parking: stopped vehicles only) narrows that further. With a `journal`, rules that can (`EpisodeAware`) get the camera's open episodes at start, and the
     journal hears which reported episodes are still in view (every `heartbeat_seconds` of capture
     time) and which ended, so a restart continues them instead of opening second cases.
     """
@@ -50,7 +51,11 @@ class StreetAnalyzer:
         self.plate_wait_seconds = plate_wait_seconds  # at a confirmation, for a read still in the pool
         self.rules: list[Rule] = [build_rule(zone, camera.tz, self._plate_of) for zone in camera.zones]
         plate_zone_kinds = {k.zone_kind for k in registry.KINDS if k.evidence.needs_plate}
-        self._plate_zones = [z for z in camera.zones if z.kind in plate_zone_kinds]
+        self._plate_zones = [
+            (zone, rule if isinstance(rule, PlateInterest) else None)
+            for zone, rule in zip(camera.zones, self.rules, strict=True)
+            if zone.kind in plate_zone_kinds
+        ]
         self.last_detections: Detections | None = None
         self._frame_size: tuple[int, int] | None = None
         read = {label for z in camera.zones for label in registry.kind_for_zone(z.kind).detector_labels}
@@ -114,12 +119,15 @@ class StreetAnalyzer:
             track_id = int(detections.track_ids[i])
             if label not in VEHICLE_LABELS or track_id < 0:
                 continue
-            point = normalised(anchor(detections.boxes[i]), frame)
-            if any(zone.contains(*point) for zone in self._plate_zones):
+            box, point = detections.boxes[i], normalised(anchor(detections.boxes[i]), frame)
+            if any(
+                zone.contains(*point) and (rule is None or rule.wants_plate(track_id, box, frame.captured_at))
+                for zone, rule in self._plate_zones
+            ):
                 if plate_boxes is None:
                     labels = detections.labels
                     plate_boxes = [detections.boxes[j] for j in range(len(labels)) if labels[j] == "license_plate"]
-                self.plates.observe(frame, track_id, detections.boxes[i], plate_boxes)
+                self.plates.observe(frame, track_id, box, plate_boxes)
 
     def _with_plate(self, violation: Violation) -> Violation:
         if self.plates is None or violation.track_id is None:

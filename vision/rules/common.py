@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime, time, tzinfo
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +19,14 @@ class Rule(Protocol):
     """A small stateful object per zone; time comes from frame.captured_at only."""
 
     def update(self, frame: Frame, detections: Detections) -> list[Violation]: ...
+
+
+@runtime_checkable
+class PlateInterest(Protocol):
+    """A rule that knows which vehicles' plates can matter to it. The analyzer reads plates in such a
+    rule's zone only for the tracks it names; other plate zones read every vehicle inside them."""
+
+    def wants_plate(self, track_id: int, box: Box, now: datetime) -> bool: ...
 
 
 def local_time(frame: Frame, tz: tzinfo) -> time:

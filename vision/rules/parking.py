@@ -63,6 +63,7 @@ class ParkingRule:
         confirm_wait_seconds: float = 30.0,
         resume_within_seconds: float = 900.0,
         adoption_hold_seconds: float = 3.0,
+        plate_after_seconds: float | None = None,
     ):
         self.zone, self.tz, self.plate_of = zone, tz, plate_of
         self.move_tolerance = move_tolerance
@@ -72,12 +73,16 @@ class ParkingRule:
         self.confirm_wait = timedelta(seconds=confirm_wait_seconds)
         self.resume_within = timedelta(seconds=resume_within_seconds)
         self.adoption_hold = timedelta(seconds=adoption_hold_seconds)
+        if plate_after_seconds is None:  # a quarter of the stop time: short stops are not read
+            plate_after_seconds = max(2.0, min(zone.dwell_seconds / 4, 30.0))
+        self.plate_after = timedelta(seconds=plate_after_seconds)
         self.dwell = timedelta(seconds=zone.dwell_seconds)
         self.photo_step = timedelta(seconds=min(zone.photo_interval_seconds, zone.dwell_seconds / 2))
         self._stays: list[Stay] = []
         self._origins: dict[int, tuple[Box, datetime]] = {}  # track id -> first clear box, last seen
         self._known: list[KnownEpisode] = []
         self._ended: list[EpisodeSighting] = []
+        self._active = False  # the zone's hours held at the last update
 
     # -- episodes across restarts ------------------------------------------------------------------
     def resume(self, episodes: Sequence[KnownEpisode]) -> None:
@@ -90,10 +95,25 @@ class ParkingRule:
         ended, self._ended = self._ended, []
         return ended
 
+    # -- plates --------------------------------------------------------------------------------------
+    def wants_plate(self, track_id: int, box: Box, now: datetime) -> bool:
+        """A plate can matter only inside active hours, for a vehicle whose stay has counted at least
+        `plate_after` and is not reported yet, or for another track standing where a stay's vehicle stood
+        (its plate can decide whether it is that vehicle under a new id). Traffic passing through the zone
+        is not read."""
+        if not self._active:
+            return False
+        for stay in self._stays:
+            if stay.track_id == track_id:
+                counting = stay.counting_since
+                return not stay.reported and counting is not None and now - counting >= self.plate_after
+        return any(iou(s.place, box) >= self.reassociate_iou for s in self._stays)
+
     # -- the verb --------------------------------------------------------------------------------
     def update(self, frame: Frame, detections: Detections) -> list[Violation]:
         now = frame.captured_at
         active = self.zone.active_at(local_time(frame, self.tz))
+        self._active = active
         owned = {s.track_id: s for s in self._stays if s.track_id is not None}
         sightings = self._sightings(frame, detections, owned)
         self._note_origins(sightings, now)

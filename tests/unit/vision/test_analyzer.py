@@ -97,6 +97,30 @@ def test_detector_runs_on_every_frame_when_asked() -> None:
     assert len(violations) == 1 and violations[0].plate is None  # no plate reader configured
 
 
+def test_plates_are_read_for_stopped_vehicles_only_not_for_traffic_passing_the_zone() -> None:
+    """Parking asks for a plate once a stay has counted a quarter of the stop time (5 s here): a car
+    driving through the no-parking zone costs no read, one standing in it is read from then on."""
+    image = street_with_vehicle("浙A·12345")
+
+    def passing(call: int) -> Detections:  # 60 px per analysed frame, through the zone and out
+        return boxes(("vehicle", (VEHICLE[0] - 300 + 60 * call, VEHICLE[1], VEHICLE[2] - 300 + 60 * call, VEHICLE[3])))
+
+    driving = StreetAnalyzer(camera(PARKING), ScriptedDetector(passing), PlateReader("rapidocr"))
+    assert play(driving, image, 7, detect=lambda i: True) == []
+    assert driving.plates is not None and driving.plates.reads == 0
+
+    standing = StreetAnalyzer(
+        camera(PARKING), ScriptedDetector(lambda call: boxes(("vehicle", VEHICLE))), PlateReader("rapidocr")
+    )
+    play(standing, image, 4.5, detect=lambda i: True)
+    assert standing.plates is not None and standing.plates.reads == 0  # may still be a short stop
+    for i in range(3):
+        standing.process(Frame("cam-1", 10 + i, START + timedelta(seconds=5 + i / 2), image))
+    assert standing.plates.reads >= 1
+    [track] = standing.plates.readings()
+    assert standing.plates.reading(track) is not None
+
+
 def test_plate_read_on_the_photos_when_the_track_had_no_vote() -> None:
     detector = ScriptedDetector(lambda call: boxes(("vehicle", VEHICLE)))
     analyzer = StreetAnalyzer(camera(PARKING), detector, PlateReader("rapidocr"), plate_interval_seconds=3600)

@@ -466,3 +466,36 @@ def test_a_look_alike_that_drove_in_does_not_take_over_the_stay(seconds: float, 
     violations = run(ParkingRule(zone(), TZ), at("09:00"), seconds, a_look_alike_drives_in_as_the_first_leaves)
     assert len(violations) == expected
     assert all(v.first_seen_at >= at("09:00", 12) and v.track_id == 8 for v in violations)
+
+
+def _wanted_over_time(rule: ParkingRule, start, seconds: float, scene: Scene, track_id: int) -> list[float]:  # noqa: ANN001
+    """The times (s from start) at which the rule wants track `track_id`'s plate, asked as the analyzer
+    asks: on each frame's detections, before the rule's update for that frame."""
+    wanted = []
+    for index in range(int(seconds * 2) + 1):
+        t = index / 2
+        objects = list(scene(t))
+        now = start + timedelta(seconds=t)
+        box = next((np.array(o.box, np.float32) for o in objects if o.track_id == track_id and o.detected), None)
+        if box is not None and rule.wants_plate(track_id, box, now):
+            wanted.append(t)
+        rule.update(Frame("cam-1", index, now, paint(objects)), detections(objects))
+    return wanted
+
+
+def test_a_plate_is_wanted_once_the_vehicle_stood_a_quarter_of_the_stop_time() -> None:
+    wanted = _wanted_over_time(ParkingRule(zone(), TZ), at("09:00"), DWELL + 5, parked, 1)
+    assert wanted[0] == DWELL / 4  # not while it could still be a short stop
+    assert wanted[-1] == DWELL + 0.5  # reported then: its plate is attached, no more reads
+
+
+def test_no_plate_is_wanted_for_traffic_passing_through_or_outside_active_hours() -> None:
+    assert _wanted_over_time(ParkingRule(zone(), TZ), at("09:00"), 30, driving_through, 3) == []
+    assert _wanted_over_time(ParkingRule(zone(), TZ), at("22:00"), 30, parked, 1) == []
+    assert _wanted_over_time(ParkingRule(zone(), TZ, plate_after_seconds=2), at("09:00"), 10, parked, 1)[0] == 2.0
+
+
+def test_a_plate_is_wanted_for_a_new_track_standing_where_a_stay_stood() -> None:
+    """Whether the new id is the stay's vehicle found again can turn on its plate."""
+    wanted = _wanted_over_time(ParkingRule(zone(), TZ), at("09:00"), 12, new_id_after_occlusion, 7)
+    assert wanted[0] == 11  # the first frame track 7 is seen, before it took the stay over
