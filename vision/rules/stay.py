@@ -56,7 +56,7 @@ def at_border(box: Box, frame: Frame) -> bool:
     return bool(box[0] <= mx or box[1] <= my or box[2] >= frame.width - mx or box[3] >= frame.height - my)
 
 
-@dataclass
+@dataclass(eq=False)  # one stay is one vehicle's: identity, not field equality (its boxes are arrays)
 class Stay:
     """Stationary means stationary the whole time: every clear sighting's anchor must fit in a square
     of side `tolerance * size` (the extent of all anchors since arrival), not only stay near the first."""

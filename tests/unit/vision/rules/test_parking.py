@@ -499,3 +499,20 @@ def test_a_plate_is_wanted_for_a_new_track_standing_where_a_stay_stood() -> None
     """Whether the new id is the stay's vehicle found again can turn on its plate."""
     wanted = _wanted_over_time(ParkingRule(zone(), TZ), at("09:00"), 12, new_id_after_occlusion, 7)
     assert wanted[0] == 11  # the first frame track 7 is seen, before it took the stay over
+
+
+def test_stays_of_two_same_sized_vehicles_are_told_apart_when_one_ends() -> None:
+    """Ending a stay looks it up in the rule's list: two stays whose leading fields match (no track, same
+    label and size) must compare by identity, not by their box arrays (that raised and stopped the camera)."""
+    from vision.rules.stay import Sighting, Stay
+
+    def stay() -> Stay:
+        begun = Stay.begin(Sighting(0, 1, "vehicle", np.array(CAR, np.float32), 0.9, True, None, None), at("09:00"))
+        begun.track_id = None  # left by its track
+        return begun
+
+    first, second = stay(), stay()
+    stays = [first, second]
+    assert second in stays and stays.index(second) == 1
+    stays.remove(second)
+    assert stays == [first]
