@@ -26,9 +26,10 @@ class StreetAnalyzer:
     `process(frame, detect=False)` is for frames the motion gate calls static: the last detections
     are carried forward (the scene did not change), so rule timers keep advancing on capture time.
     Plates are read for vehicles inside a zone whose kind needs them; a rule that knows which tracks
-    can matter (`PlateInterest`; parking: stopped vehicles only) narrows that further. With a `journal`, rules that can (`EpisodeAware`) get the camera's open episodes at start, and the
-    journal hears which reported episodes are still in view (every `heartbeat_seconds` of capture
-    time) and which ended, so a restart continues them instead of opening second cases.
+    can matter (`PlateInterest`; parking: stopped vehicles only) narrows that further. With a `journal`,
+    rules that can (`EpisodeAware`) get the camera's open episodes at start, and the journal hears which
+    reported episodes are still in view (every `heartbeat_seconds` of capture time) and which ended, so
+    a restart continues them instead of opening second cases.
     """
 
     def __init__(
