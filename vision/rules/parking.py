@@ -14,7 +14,9 @@ before the stay is confirmed: one look at a look-alike rolling through a hidden 
 A stay's anchors must stay inside `move_tolerance` of its box size over the whole dwell, so a crawling
 queue never parks. A vehicle whose box touches the picture's edge starts no stay: its ground point and
 the vehicle itself are partly outside the photos a reviewer would get (draw zones clear of the edges).
-Reported stays are `KnownEpisode`s: after a restart `resume` hands them back, and the same vehicle at
+Plates are asked for (`wants_plate`) only for a stay that has counted a quarter of the stop time and
+for a track standing where a stay's vehicle stood: traffic passing the zone costs no read. Reported
+stays are `KnownEpisode`s: after a restart `resume` hands them back, and the same vehicle at
 the same place continues its episode instead of opening a second case.
 """
 
