@@ -3,7 +3,8 @@
 Frames come decoded (`Frame`) or as the camera's ring buffer keeps them (`EncodedFrame`: a JPEG, or a
 keyframe's packets as the camera sent them); those are decoded here by FFmpeg straight to their YUV
 planes, which swscale brings to the clip's size and pixel format in one pass (half the CPU of decoding
-to BGR and converting back).
+to BGR and converting back). A clip of a camera's H.264 keyframes only is not re-encoded at all
+(`evidence.clip_copy`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from av.video.frame import PictureType
 from av.video.reformatter import ColorRange, VideoReformatter
 
 from domain.types import ClipFrame, EncodedFrame
+from evidence.clip_copy import copy_clip, copyable
 
 log = logging.getLogger(__name__)
 PREFERRED_CODECS = ("libx264", "h264", "mpeg4")  # the PyAV wheel ships libx264; mpeg4 is the fallback
@@ -111,7 +113,8 @@ def _picture(
 
 
 def encode_clip(frames: tuple[ClipFrame, ...], path: Path, max_width: int = 1280) -> ClipInfo:
-    """Write `frames` (in capture order) to an MP4; presentation times follow the capture times."""
+    """Write `frames` (in capture order) to an MP4; presentation times follow the capture times. A clip
+    made only of a camera's H.264 IDR keyframes is copied, not re-encoded (nor scaled to `max_width`)."""
     if not frames:
         raise ValueError("encode_clip needs at least one frame")
     codec_name = pick_codec()
@@ -121,6 +124,9 @@ def encode_clip(frames: tuple[ClipFrame, ...], path: Path, max_width: int = 1280
     height = int(first.height * scale) // 2 * 2
     span = (frames[-1].captured_at - first.captured_at).total_seconds()
     fps = (len(frames) - 1) / span if span > 0 and len(frames) > 1 else 5.0
+    if copyable(frames):  # the camera's own keyframes: muxed as they are (evidence/clip_copy.py)
+        copy_clip(tuple(f for f in frames if isinstance(f, EncodedFrame)), path, fps)
+        return ClipInfo("h264", round(fps, 3), len(frames), first.width, first.height)
     time_base = Fraction(1, 1000)
     with av.open(str(path), mode="w", format="mp4", options={"movflags": "+faststart"}) as container:
         stream = container.add_stream(codec_name, rate=max(1, round(fps)))

@@ -13,6 +13,7 @@ import pytest
 
 from domain.types import EncodedFrame, Frame
 from evidence.clip import encode_clip
+from evidence.clip_copy import copyable
 from evidence.spool import Spool
 from evidence.synthetic import make_context
 from ingest.readers import PyAVReader, ReaderOptions
@@ -54,8 +55,8 @@ def clip_error(path: Path, originals: list[Frame]) -> tuple[list[float], float]:
 
 
 def test_the_clip_from_the_packets_is_the_clip_from_their_pixels(keyframes: list[Frame], tmp_path: Path) -> None:
-    """As close to the camera's pictures or closer: the packets' planes go to the encoder without a
-    round trip through BGR."""
+    """As close to the camera's pictures or closer: the packets are copied into the clip as they are (the
+    pixels are encoded)."""
     ring = FrameRing(max_seconds=30)
     for frame in keyframes:
         ring.push(frame)
@@ -66,6 +67,34 @@ def test_the_clip_from_the_packets_is_the_clip_from_their_pixels(keyframes: list
     times_b, error_b = clip_error(tmp_path / "pixels.mp4", keyframes)
     assert times_a == times_b
     assert error_a <= error_b + 0.1 and error_a < 4.0, (error_a, error_b)
+
+
+def test_a_clip_of_keyframes_is_the_cameras_own_pictures(keyframes: list[Frame], tmp_path: Path) -> None:
+    ring = FrameRing(max_seconds=30)
+    for frame in keyframes:
+        ring.push(frame)
+    packets = ring.clip(100)
+    info = encode_clip(packets, tmp_path / "clip.mp4")
+    assert (info.codec, info.frame_count, info.width, info.height) == ("h264", len(keyframes), 320, 240)
+    times, error = clip_error(tmp_path / "clip.mp4", keyframes)
+    assert error == 0.0  # pixel for pixel what the analysis saw
+    assert times == [round((f.captured_at - START).total_seconds(), 3) for f in keyframes]
+    with av.open(str(tmp_path / "clip.mp4")) as container:
+        muxed = [bytes(p) for p in container.demux(video=0) if p.size]
+    for packet, frame in zip(muxed, packets, strict=True):
+        assert isinstance(frame, EncodedFrame) and packet.endswith(frame.data)  # the camera's bytes, after SPS/PPS
+
+
+def test_a_clip_mixing_keyframes_and_other_frames_is_encoded(keyframes: list[Frame], tmp_path: Path) -> None:
+    ring = FrameRing(max_seconds=30)
+    for frame in keyframes:
+        ring.push(frame)
+    packets = ring.clip(100)
+    mixed = (*packets[:2], dataclasses.replace(keyframes[2], encoded=None), *packets[3:])
+    assert not copyable(mixed)
+    assert encode_clip(mixed, tmp_path / "clip.mp4").frame_count == len(keyframes)
+    _, error = clip_error(tmp_path / "clip.mp4", keyframes)
+    assert 0.0 < error < 4.0  # re-encoded: close, not exact
 
 
 def test_keyframe_packets_round_trip_through_the_spool(keyframes: list[Frame], tmp_path: Path) -> None:

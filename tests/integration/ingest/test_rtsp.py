@@ -10,9 +10,12 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
 
+from evidence.clip import encode_clip
+from evidence.clip_copy import copyable
 from ingest.backoff import Backoff
 from ingest.config import CameraConfig
 from ingest.readers import FrameReader, PyAVReader, open_reader, options_for
@@ -148,7 +151,7 @@ def test_a_stalled_stream_is_detected_and_recovered(server: RtspServer, tmp_path
     assert worker.health().reconnects >= 1
 
 
-def test_keyframe_mode_on_a_live_stream_decodes_only_keyframes(server: RtspServer) -> None:
+def test_keyframe_mode_on_a_live_stream_decodes_only_keyframes(server: RtspServer, tmp_path: Path) -> None:
     cam = rtsp_camera(server, analysis_fps=5, decode="keyframe")
     reader = open_reader(cam)
     assert isinstance(reader, PyAVReader)
@@ -174,3 +177,11 @@ def test_keyframe_mode_on_a_live_stream_decodes_only_keyframes(server: RtspServe
     for frame in kept:
         assert frame.encoded is not None and frame.encoded.codec == "h264"
         assert np.array_equal(decode_picture(frame.encoded), frame.image)
+    # and the evidence clip of those keyframes is the stream's own pictures (Annex B muxed into MP4)
+    clip = tuple(f.encoded for f in kept if f.encoded is not None)
+    assert copyable(clip)
+    encode_clip(clip, tmp_path / "clip.mp4")
+    with av.open(str(tmp_path / "clip.mp4")) as container:
+        pictures = [p.to_ndarray(format="bgr24") for p in container.decode(video=0)]
+    assert len(pictures) == len(kept)
+    assert all(np.array_equal(p, f.image) for p, f in zip(pictures, kept, strict=True))
