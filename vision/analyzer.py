@@ -26,7 +26,8 @@ class StreetAnalyzer:
     `process(frame, detect=False)` is for frames the motion gate calls static: the last detections
     are carried forward (the scene did not change), so rule timers keep advancing on capture time.
     Plates are read for vehicles inside a zone whose kind needs them; a rule that knows which tracks
-    can matter (`PlateInterest`; parking: stopped vehicles only) narrows that further. With a `journal`,
+    can matter (`PlateInterest`; parking: stopped vehicles only) narrows that further, unless
+    `plates_for_every_vehicle` (measuring the plate path on moving traffic). With a `journal`,
     rules that can (`EpisodeAware`) get the camera's open episodes at start, and the journal hears which
     reported episodes are still in view (every `heartbeat_seconds` of capture time) and which ended, so
     a restart continues them instead of opening second cases.
@@ -44,6 +45,7 @@ class StreetAnalyzer:
         heartbeat_seconds: float = 30.0,
         plate_pool: PlatePool | None = None,
         plate_wait_seconds: float = 2.0,
+        plates_for_every_vehicle: bool = False,
     ):
         self.camera = camera
         self.detector = detector
@@ -52,8 +54,9 @@ class StreetAnalyzer:
         self.plate_wait_seconds = plate_wait_seconds  # at a confirmation, for a read still in the pool
         self.rules: list[Rule] = [build_rule(zone, camera.tz, self._plate_of) for zone in camera.zones]
         plate_zone_kinds = {k.zone_kind for k in registry.KINDS if k.evidence.needs_plate}
+        # (zone, the rule that narrows its reads or None); every vehicle: a plate-reading survey of traffic
         self._plate_zones = [
-            (zone, rule if isinstance(rule, PlateInterest) else None)
+            (zone, rule if isinstance(rule, PlateInterest) and not plates_for_every_vehicle else None)
             for zone, rule in zip(camera.zones, self.rules, strict=True)
             if zone.kind in plate_zone_kinds
         ]

@@ -92,10 +92,12 @@ class ClipPlates:
 
 def beijing_clip_plates(reader: TimedReader, fps: float = 5.0, root: Path | None = None) -> ClipPlates:
     """Play the Beijing clip at `fps` through the street analyzer (kit COCO detector, tracker, a zone
-    over the whole frame, plates read at most once a second per track) and return every track's vote."""
+    over the whole frame, plates of every vehicle in it read at most once a second per track, moving or
+    not: the parking rule alone would ask only for stopped ones) and return every track's vote."""
     clip = next(c for c in PARKING_NEGATIVES if c.name == BEIJING_CLIP)
     camera = clip_camera(clip, fps, root)
-    analyzer = StreetAnalyzer(camera.analysis_setup(), build_detector(kit_coco_detector_config(root)), reader)
+    detector = build_detector(kit_coco_detector_config(root))
+    analyzer = StreetAnalyzer(camera.analysis_setup(), detector, reader, plates_for_every_vehicle=True)
     assert analyzer.plates is not None and camera.start_time is not None
     video = cv2.VideoCapture(camera.source[len("file:") :])
     if not video.isOpened():

@@ -108,6 +108,11 @@ def test_plates_are_read_for_stopped_vehicles_only_not_for_traffic_passing_the_z
     driving = StreetAnalyzer(camera(PARKING), ScriptedDetector(passing), PlateReader("rapidocr"))
     assert play(driving, image, 7, detect=lambda i: True) == []
     assert driving.plates is not None and driving.plates.reads == 0
+    survey = StreetAnalyzer(  # measuring the plate path on traffic: every vehicle in the zone is read
+        camera(PARKING), ScriptedDetector(passing), PlateReader("rapidocr"), plates_for_every_vehicle=True
+    )
+    play(survey, image, 7, detect=lambda i: True)
+    assert survey.plates is not None and survey.plates.reads > 0
 
     standing = StreetAnalyzer(
         camera(PARKING), ScriptedDetector(lambda call: boxes(("vehicle", VEHICLE))), PlateReader("rapidocr")
