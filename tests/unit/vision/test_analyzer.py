@@ -122,8 +122,8 @@ def test_plates_are_read_for_stopped_vehicles_only_not_for_traffic_passing_the_z
     for i in range(3):
         standing.process(Frame("cam-1", 10 + i, START + timedelta(seconds=5 + i / 2), image))
     assert standing.plates.reads >= 1
-    [track] = standing.plates.readings()
-    assert standing.plates.reading(track) is not None
+    [reading] = standing.plates.readings().values()
+    assert reading.text == "浙A12345"
 
 
 def test_plate_read_on_the_photos_when_the_track_had_no_vote() -> None:
