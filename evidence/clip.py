@@ -21,7 +21,7 @@ from av.video.frame import PictureType
 from av.video.reformatter import ColorRange, VideoReformatter
 
 from domain.types import ClipFrame, EncodedFrame
-from evidence.clip_copy import copy_clip, copyable
+from evidence.clip_copy import copy_clip
 
 log = logging.getLogger(__name__)
 PREFERRED_CODECS = ("libx264", "h264", "mpeg4")  # the PyAV wheel ships libx264; mpeg4 is the fallback
@@ -117,16 +117,15 @@ def encode_clip(frames: tuple[ClipFrame, ...], path: Path, max_width: int = 1280
     made only of a camera's H.264 IDR keyframes is copied, not re-encoded (nor scaled to `max_width`)."""
     if not frames:
         raise ValueError("encode_clip needs at least one frame")
-    codec_name = pick_codec()
     first = frames[0]
+    span = (frames[-1].captured_at - first.captured_at).total_seconds()
+    fps = (len(frames) - 1) / span if span > 0 and len(frames) > 1 else 5.0
+    if copy_clip(frames, path, fps):  # the camera's own keyframes, muxed as they are
+        return ClipInfo("h264", round(fps, 3), len(frames), first.width, first.height)
+    codec_name = pick_codec()
     scale = min(1.0, max_width / first.width)
     width = int(first.width * scale) // 2 * 2  # yuv420p needs even sizes
     height = int(first.height * scale) // 2 * 2
-    span = (frames[-1].captured_at - first.captured_at).total_seconds()
-    fps = (len(frames) - 1) / span if span > 0 and len(frames) > 1 else 5.0
-    if copyable(frames):  # the camera's own keyframes: muxed as they are (evidence/clip_copy.py)
-        copy_clip(tuple(f for f in frames if isinstance(f, EncodedFrame)), path, fps)
-        return ClipInfo("h264", round(fps, 3), len(frames), first.width, first.height)
     time_base = Fraction(1, 1000)
     with av.open(str(path), mode="w", format="mp4", options={"movflags": "+faststart"}) as container:
         stream = container.add_stream(codec_name, rate=max(1, round(fps)))

@@ -22,41 +22,54 @@ IDR_SLICE, SPS, PPS = 5, 7, 8
 
 
 def copyable(frames: tuple[ClipFrame, ...]) -> bool:
-    """Whether every frame is an H.264 keyframe of one stream set-up whose picture is an IDR slice: such
-    pictures decode on their own, so the clip can be the camera's bytes."""
-    first = frames[0] if frames else None
-    if not isinstance(first, EncodedFrame):
+    """Whether every frame is an H.264 IDR keyframe of one stream set-up: such pictures decode on their
+    own, so the clip can be the camera's bytes."""
+    return _pictures(frames) is not None
+
+
+def copy_clip(frames: tuple[ClipFrame, ...], path: Path, fps: float) -> bool:
+    """Mux the frames' own pictures into an MP4, timed in milliseconds from the first frame's capture
+    time; False, and nothing written, when they are not all copyable."""
+    pictures = _pictures(frames)
+    if pictures is None:
         return False
-    return all(
-        isinstance(f, EncodedFrame)
-        and f.codec == "h264"
-        and f.keyframe
-        and (f.extradata, f.width, f.height) == (first.extradata, first.width, first.height)
-        and IDR_SLICE in (types := _nal_types(_annex_b(f.data, f.extradata)))
-        and (bool(f.extradata) or {SPS, PPS} <= types)  # parameter sets in the set-up or in the picture
-        for f in frames
-    )
-
-
-def copy_clip(frames: tuple[EncodedFrame, ...], path: Path, fps: float) -> None:
-    """Mux `frames` (checked by `copyable`) into an MP4, each picture with its parameter sets in front,
-    timed in milliseconds from the first frame's capture time."""
     time_base = Fraction(1, 1000)
     first = frames[0]
-    parameter_sets = _parameter_sets(first.extradata)
     with av.open(str(path), mode="w", format="mp4", options={"movflags": "+faststart"}) as container:
         stream = container.add_mux_stream("h264", rate=max(1, round(fps)), width=first.width, height=first.height)
         stream.time_base = time_base
         last_pts = -1
-        for frame in frames:
-            data = _annex_b(frame.data, first.extradata)
-            if SPS not in _nal_types(data):
-                data = parameter_sets + data
-            packet = av.Packet(data)
+        for frame, picture in zip(frames, pictures, strict=True):
+            packet = av.Packet(picture)
             pts = max(round((frame.captured_at - first.captured_at).total_seconds() * 1000), last_pts + 1)
             packet.stream, packet.time_base, packet.pts, packet.dts, last_pts = stream, time_base, pts, pts, pts
             packet.is_keyframe = True
             container.mux(packet)
+    return True
+
+
+def _pictures(frames: tuple[ClipFrame, ...]) -> list[bytes] | None:
+    """Each frame's picture as Annex-B NAL units with the parameter sets in front (so each decodes on its
+    own), or None unless every frame is an H.264 IDR keyframe of the first one's set-up and size."""
+    first = frames[0] if frames else None
+    if not isinstance(first, EncodedFrame):
+        return None
+    parameter_sets = _parameter_sets(first.extradata)
+    pictures = []
+    for f in frames:
+        if not (
+            isinstance(f, EncodedFrame)
+            and f.codec == "h264"
+            and f.keyframe
+            and (f.extradata, f.width, f.height) == (first.extradata, first.width, first.height)
+        ):
+            return None
+        data = _annex_b(f.data, f.extradata)
+        types = _nal_types(data)
+        if IDR_SLICE not in types or not (parameter_sets or {SPS, PPS} <= types):
+            return None  # not a picture that decodes on its own
+        pictures.append(data if SPS in types else parameter_sets + data)
+    return pictures
 
 
 def _avcc_length_size(extradata: bytes) -> int | None:

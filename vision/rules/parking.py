@@ -114,8 +114,7 @@ class ParkingRule:
     # -- the verb --------------------------------------------------------------------------------
     def update(self, frame: Frame, detections: Detections) -> list[Violation]:
         now = frame.captured_at
-        active = self.zone.active_at(local_time(frame, self.tz))
-        self._active = active
+        active = self._active = self.zone.active_at(local_time(frame, self.tz))
         owned = {s.track_id: s for s in self._stays if s.track_id is not None}
         sightings = self._sightings(frame, detections, owned)
         self._note_origins(sightings, now)
