@@ -10,7 +10,8 @@ import numpy.typing as npt
 
 from domain.types import Detections, Frame, PlateReading, Violation
 from vision.camera_setup import CameraSetup
-from vision.detectors.base import Detector
+from vision.detection_window import DetectionWindow, detection_window
+from vision.detectors.base import Detector, SizedDetector
 from vision.episodes import EpisodeAware, EpisodeJournal
 from vision.plates import PlateReader, TrackPlates
 from vision.plates.pool import PlatePool
@@ -22,6 +23,9 @@ from vision.violations import registry
 
 class StreetAnalyzer:
     """Per-camera state (tracker, rule timers, plate votes) lives here and nowhere else.
+
+    The detector looks at the zones' window (`vision.detection_window`; the camera's
+    `detection_zoom`) where it can resize its input.
 
     `process(frame, detect=False)` is for frames the motion gate calls static: the last detections
     are carried forward (the scene did not change), so rule timers keep advancing on capture time.
@@ -61,6 +65,8 @@ class StreetAnalyzer:
             if zone.kind in plate_zone_kinds
         ]
         self.last_detections: Detections | None = None
+        self._window: DetectionWindow | None = None  # of the zones, for frames of `_window_for` (w, h)
+        self._window_for: tuple[int, int] | None = None
         self._frame_size: tuple[int, int] | None = None
         read = {label for z in camera.zones for label in registry.kind_for_zone(z.kind).detector_labels}
         self._unread_labels = frozenset(set(detector.labels) - read) if camera.zones else frozenset()
@@ -75,7 +81,7 @@ class StreetAnalyzer:
 
     def process(self, frame: Frame, detect: bool = True) -> list[Violation]:
         if detect or self.last_detections is None:
-            self.last_detections = self.tracker.update(self.detector.detect(frame.image), frame)
+            self.last_detections = self.tracker.update(self._detect(frame), frame)
             self._frame_size = (frame.width, frame.height)
         detections = self.last_detections
         if self.plates is not None:
@@ -87,6 +93,22 @@ class StreetAnalyzer:
         if self.journal is not None:
             self._keep_journal(frame.captured_at)
         return violations
+
+    def _detect(self, frame: Frame) -> Detections:
+        """The detector on the zones' window where it can resize its input, else on the whole frame."""
+        if not isinstance(self.detector, SizedDetector) or self.detector.image_size <= 0:
+            return self.detector.detect(frame.image)
+        size = (frame.width, frame.height)
+        if self._window_for != size:
+            self._window = detection_window(
+                [zone.polygon for zone in self.camera.zones], *size, self.detector.image_size,
+                zoom=self.camera.detection_zoom,
+            )
+            self._window_for = size
+        window = self._window
+        if window is None:
+            return self.detector.detect(frame.image)
+        return window.to_frame(self.detector.detect_at_size(window.crop(frame.image), window.image_size))
 
     def explained_motion(self) -> list[tuple[float, float, float, float]]:
         """Normalised boxes of the last detections that no zone's rule reads (a pedestrian beside a

@@ -19,3 +19,4 @@ class CameraSetup:
     zones: Sequence[ZoneConfig]
     tz: ZoneInfo  # the camera's local zone: zones' active hours are read in it
     analysis_fps: float
+    detection_zoom: float = 1.0  # magnification of the zones' window over the whole frame's scale

@@ -89,6 +89,16 @@ class CameraConfig(BaseModel):
         default_factory=lambda: ["street"], min_length=1, max_length=MAX_DETECTORS
     )
     zones: list[ZoneConfig] = Field(default_factory=list, max_length=MAX_ZONES)
+    detection_zoom: float = Field(
+        default=1.0,
+        ge=1.0,
+        le=4.0,
+        description=(
+            "The detector looks at the zones (grown by a margin), not the whole picture: at 1 at the whole "
+            "frame's scale (cheaper); above 1 magnified up to that many times, never past the camera's "
+            "pixels, for zones far away where vehicles are small."
+        ),
+    )
     start_time: datetime | None = Field(
         default=None, description="For file sources: wall-clock time of the first frame (timezone-aware)."
     )
@@ -131,4 +141,4 @@ class CameraConfig(BaseModel):
 
     def analysis_setup(self) -> CameraSetup:
         """What the street analyzer needs of this camera (zones, local time zone, analysis rate)."""
-        return CameraSetup(self.id, tuple(self.zones), self.tz, self.analysis_fps)
+        return CameraSetup(self.id, tuple(self.zones), self.tz, self.analysis_fps, self.detection_zoom)

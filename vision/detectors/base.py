@@ -25,6 +25,17 @@ class Detector(Protocol):
     def detect(self, image: npt.NDArray[np.uint8]) -> Detections: ...
 
 
+@runtime_checkable
+class SizedDetector(Protocol):
+    """A detector that can also run an image at a smaller input than its configured one: a camera whose
+    zones fill part of the picture detects on that part at the scale the whole frame would get (fewer
+    pixels, same object size) or larger (`vision.detection_window`)."""
+
+    image_size: int  # the configured input's long side (`detect` uses it); 0: cannot resize (a wrapper)
+
+    def detect_at_size(self, image: npt.NDArray[np.uint8], image_size: int) -> Detections: ...
+
+
 class DetectorError(RuntimeError):
     """A detector could not be built or run (missing weights, unreadable model, bad class map)."""
 

@@ -9,12 +9,14 @@ import numpy as np
 import numpy.typing as npt
 
 from domain.types import Detections
-from vision.detectors.base import Detector
+from vision.detectors.base import Detector, SizedDetector
 
 
 @runtime_checkable
 class BatchDetector(Protocol):
-    def detect_batch(self, images: Sequence[npt.NDArray[np.uint8]]) -> list[Detections]: ...
+    def detect_batch(
+        self, images: Sequence[npt.NDArray[np.uint8]], image_size: int | None = None
+    ) -> list[Detections]: ...
 
 
 @runtime_checkable
@@ -22,15 +24,23 @@ class KeyedBatchDetector(Protocol):
     """A detector that says which frames may share a batched call: frames of one key run as one batch
     and each still gets what `detect` gives it (e.g. frames letterboxed to the same model input)."""
 
-    def batch_key(self, image: npt.NDArray[np.uint8]) -> Hashable: ...
+    def batch_key(self, image: npt.NDArray[np.uint8], image_size: int | None = None) -> Hashable: ...
 
 
-def batch_key(detector: Detector, image: npt.NDArray[np.uint8]) -> Hashable:
-    """The detector's own key where it has one, else the frame's shape (a batched call takes one size)."""
-    return detector.batch_key(image) if isinstance(detector, KeyedBatchDetector) else image.shape
+def batch_key(detector: Detector, image: npt.NDArray[np.uint8], image_size: int | None = None) -> Hashable:
+    """The detector's own key where it has one, else the frame's shape (a batched call takes one size),
+    with the input size asked for (frames at different input sizes never share a call)."""
+    if isinstance(detector, KeyedBatchDetector):
+        return detector.batch_key(image, image_size)
+    return image.shape, image_size
 
 
-def detect_many(detector: Detector, images: Sequence[npt.NDArray[np.uint8]]) -> list[Detections]:
+def detect_many(
+    detector: Detector, images: Sequence[npt.NDArray[np.uint8]], image_size: int | None = None
+) -> list[Detections]:
+    """`detect` on each image (at `image_size` where given and the detector can), batched where it can."""
     if isinstance(detector, BatchDetector):
-        return detector.detect_batch(images)
+        return detector.detect_batch(images, image_size)
+    if image_size is not None and isinstance(detector, SizedDetector):
+        return [detector.detect_at_size(image, image_size) for image in images]
     return [detector.detect(image) for image in images]

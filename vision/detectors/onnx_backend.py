@@ -54,23 +54,34 @@ class OnnxDetector:
         self._table = label_table(_metadata_names(self._session, path), config.class_map)
         self.labels = tuple(sorted(set(self._table.values())))
 
+    @property
+    def image_size(self) -> int:
+        return self.config.image_size
+
     def detect(self, image: npt.NDArray[np.uint8]) -> Detections:
-        tensor, box = model_input(image, self._shape, self.config.image_size)
+        return self.detect_at_size(image, self.config.image_size)
+
+    def detect_at_size(self, image: npt.NDArray[np.uint8], image_size: int) -> Detections:
+        """`detect` with the input's long side `image_size` (a model with a fixed input ignores it)."""
+        tensor, box = model_input(image, self._shape, image_size)
         output = self._session.run(None, {self._input_name: tensor.astype(self._input_dtype)})[0][0]
         boxes, scores, class_ids = decode(output, self.config.score_floor, self.config.iou, end2end=self._end2end)
         return to_detections(box.unmap(boxes), scores, class_ids, self._table, self.config.min_score)
 
-    def detect_batch(self, images: Sequence[npt.NDArray[np.uint8]]) -> list[Detections]:
-        """Several frames (from many cameras) in one run. Frames of one size share `detect`'s input
-        shape, so each result is what `detect` gives; mixed sizes are letterboxed to the square of
-        `image_size` (more pixels than a 16:9 frame needs, so batch cameras of one resolution together)."""
+    def detect_batch(
+        self, images: Sequence[npt.NDArray[np.uint8]], image_size: int | None = None
+    ) -> list[Detections]:
+        """Several frames (from many cameras) in one run, at `image_size` (default: the configured one).
+        Frames of one size share `detect`'s input shape, so each result is what `detect` gives; mixed
+        sizes are letterboxed to the square of `image_size` (more pixels than a 16:9 frame needs, so
+        batch cameras of one resolution together)."""
         if not images:
             return []
+        size = image_size or self.config.image_size
         sizes = {image.shape[:2] for image in images}
-        square = (self.config.image_size, self.config.image_size)
         height, width = images[0].shape[:2]
-        shape = self._shape or (rect_shape(height, width, self.config.image_size) if len(sizes) == 1 else square)
-        inputs = [model_input(image, shape, self.config.image_size) for image in images]
+        shape = self._shape or (rect_shape(height, width, size) if len(sizes) == 1 else (size, size))
+        inputs = [model_input(image, shape, size) for image in images]
         batch = np.concatenate([tensor for tensor, _ in inputs]).astype(self._input_dtype)
         outputs = self._session.run(None, {self._input_name: batch})[0]
         results = []

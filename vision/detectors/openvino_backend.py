@@ -135,26 +135,38 @@ class OpenVinoDetector:
         boxes, scores, class_ids = decode(output, self.config.score_floor, self.config.iou, end2end=self._end2end)
         return to_detections(box.unmap(boxes), scores, class_ids, self._table, self.config.min_score)
 
+    @property
+    def image_size(self) -> int:
+        return self.config.image_size
+
     def detect(self, image: npt.NDArray[np.uint8]) -> Detections:
-        tensor, box = model_input(image, self._shape, self.config.image_size)
+        return self.detect_at_size(image, self.config.image_size)
+
+    def detect_at_size(self, image: npt.NDArray[np.uint8], image_size: int) -> Detections:
+        """`detect` with the input's long side `image_size` (a model with a fixed input ignores it)."""
+        tensor, box = model_input(image, self._shape, image_size)
         return self._detections(self._infer(tensor)[0], box)
 
-    def batch_key(self, image: npt.NDArray[np.uint8]) -> tuple[int, int]:
+    def batch_key(self, image: npt.NDArray[np.uint8], image_size: int | None = None) -> tuple[int, int]:
         """The model input (h, w) `detect` letterboxes the frame to: frames of different sizes with one
         aspect (1280x720, 1920x1080) share it, and so a batch."""
-        return self._shape or rect_shape(image.shape[0], image.shape[1], self.config.image_size)
+        return self._shape or rect_shape(image.shape[0], image.shape[1], image_size or self.config.image_size)
 
-    def detect_batch(self, images: Sequence[npt.NDArray[np.uint8]]) -> list[Detections]:
-        """`detect` on each image, frames that share an input shape in one inference where the IR's
-        batch dimension is dynamic (else one by one): each frame gets the input `detect` gives it."""
+    def detect_batch(
+        self, images: Sequence[npt.NDArray[np.uint8]], image_size: int | None = None
+    ) -> list[Detections]:
+        """`detect` (at `image_size`, default the configured one) on each image, frames that share an
+        input shape in one inference where the IR's batch dimension is dynamic (else one by one): each
+        frame gets the input `detect` gives it."""
+        size = image_size or self.config.image_size
         if not self.batched:
-            return [self.detect(image) for image in images]
+            return [self.detect_at_size(image, size) for image in images]
         groups: dict[tuple[int, int], list[int]] = {}
         for index, image in enumerate(images):
-            groups.setdefault(self.batch_key(image), []).append(index)
+            groups.setdefault(self.batch_key(image, size), []).append(index)
         results: dict[int, Detections] = {}
         for shape, indices in groups.items():
-            inputs = [model_input(images[i], shape, self.config.image_size) for i in indices]
+            inputs = [model_input(images[i], shape, size) for i in indices]
             outputs = self._infer(np.concatenate([tensor for tensor, _ in inputs]))
             for i, output, (_, box) in zip(indices, outputs, inputs, strict=True):
                 results[i] = self._detections(output, box)

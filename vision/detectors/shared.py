@@ -39,7 +39,7 @@ import numpy.typing as npt
 
 from domain.thread_priority import DETECTOR_NICE, lower_thread_priority
 from domain.types import Detections
-from vision.detectors.base import Detector, DetectorError
+from vision.detectors.base import Detector, DetectorError, SizedDetector
 from vision.detectors.batch import batch_key, detect_many
 from vision.detectors.config import DetectorConfig, SharedDetectorConfig
 from vision.detectors.factory import build_detector
@@ -61,6 +61,7 @@ class BatchStats:
 @dataclass
 class _Request:
     image: npt.NDArray[np.uint8]
+    image_size: int | None  # the input's long side asked for (None: the detector's own)
     arrived: float  # time.monotonic() when queued
     answer: Future[Detections] = field(default_factory=Future)
 
@@ -81,6 +82,7 @@ class SharedDetector:
         self.detector_type = detector.detector_type
         self.labels = detector.labels
         self.config = getattr(detector, "config", None)
+        self.image_size: int = detector.image_size if isinstance(detector, SizedDetector) else 0
         self.max_batch = max_batch
         self.max_wait_s = max_wait_ms / 1000.0
         self.callers = 0  # the cameras that use it, where known (0: unknown)
@@ -97,7 +99,14 @@ class SharedDetector:
             worker.start()
 
     def detect(self, image: npt.NDArray[np.uint8]) -> Detections:
-        request = _Request(image, time.monotonic())
+        return self._ask(image, None)
+
+    def detect_at_size(self, image: npt.NDArray[np.uint8], image_size: int) -> Detections:
+        """`detect` at another input size, where the shared detector can (else at its own)."""
+        return self._ask(image, image_size if isinstance(self.detector, SizedDetector) else None)
+
+    def _ask(self, image: npt.NDArray[np.uint8], image_size: int | None) -> Detections:
+        request = _Request(image, image_size, time.monotonic())
         with self._ready:
             if self._closed:
                 raise self._closed_error()
@@ -136,13 +145,14 @@ class SharedDetector:
                 return
             groups: dict[Hashable, list[_Request]] = {}
             for request in batch:  # frames of one size, or of one model input where the detector says
-                groups.setdefault(batch_key(self.detector, request.image), []).append(request)
+                key = batch_key(self.detector, request.image, request.image_size)
+                groups.setdefault(key, []).append(request)
             for group in groups.values():
                 self._run(group)
 
     def _run(self, group: Sequence[_Request]) -> None:
         try:
-            results = detect_many(self.detector, [request.image for request in group])
+            results = detect_many(self.detector, [request.image for request in group], group[0].image_size)
         except Exception as exc:  # noqa: BLE001 - every caller of the batch gets it; the worker goes on
             log.warning("detector %s failed on a batch of %d: %s", self.model_name, len(group), exc)
             for request in group:

@@ -38,10 +38,18 @@ class UltralyticsDetector:
         self._table = label_table(dict(self._model.names), config.class_map)
         self.labels = tuple(sorted(set(self._table.values())))
 
+    @property
+    def image_size(self) -> int:
+        return self.config.image_size
+
     def detect(self, image: npt.NDArray[np.uint8]) -> Detections:
+        return self.detect_at_size(image, self.config.image_size)
+
+    def detect_at_size(self, image: npt.NDArray[np.uint8], image_size: int) -> Detections:
+        """`detect` with the (square) input's side `image_size`, rounded up to the model's stride."""
         results: Any = self._model.predict(
             image,
-            imgsz=self.config.image_size,
+            imgsz=image_size,
             conf=self.config.score_floor,
             iou=self.config.iou,
             device=self.device,

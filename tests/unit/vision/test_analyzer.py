@@ -14,6 +14,7 @@ from tests.support.plates import VEHICLE, street_with_vehicle
 from tests.support.yolo_test_model import COCO_STREET_MAP, IMAGE_SIZE, BuiltModel, scene
 from vision.analyzer import StreetAnalyzer
 from vision.camera_setup import CameraSetup
+from vision.detection_window import detection_window
 from vision.detectors import build_detector
 from vision.detectors.config import OnnxDetectorConfig
 from vision.plates import PlateReader
@@ -216,3 +217,66 @@ def test_motion_explained_by_things_no_rule_reads_only() -> None:
     barbecue = StreetAnalyzer(camera(BARBECUE), PeopleScriptedDetector(lambda call: boxes(("person", person))))
     play(barbecue, np.zeros((720, 1280, 3), np.uint8), 0, detect=lambda i: True)
     assert barbecue.explained_motion() == []  # the barbecue rule counts people: their moves matter
+
+
+class WindowedScriptedDetector(ScriptedDetector):
+    """A scripted detector that can resize its input: it records what it was shown and at what size,
+    and answers in the coordinates of the image it got."""
+
+    image_size = 640
+
+    def __init__(self, script: Callable[[int], Detections]):
+        super().__init__(script)
+        self.seen: list[tuple[tuple[int, ...], int]] = []
+
+    def detect(self, image: npt.NDArray[np.uint8]) -> Detections:
+        return self.detect_at_size(image, self.image_size)
+
+    def detect_at_size(self, image: npt.NDArray[np.uint8], image_size: int) -> Detections:
+        self.seen.append((image.shape, image_size))
+        return super().detect(image)
+
+
+def test_the_detector_sees_the_zones_window_and_its_boxes_come_back_in_frame_pixels() -> None:
+    detector = WindowedScriptedDetector(lambda call: boxes(("vehicle", (10, 20, 110, 90))))
+    analyzer = StreetAnalyzer(camera(PARKING), detector)
+    image = np.zeros((1080, 1920, 3), np.uint8)
+    analyzer.process(Frame("cam-1", 0, START, image))
+    window = detection_window([PARKING["polygon"]], 1920, 1080, 640)  # type: ignore[list-item]
+    assert window is not None
+    assert detector.seen == [((window.bottom - window.top, window.right - window.left, 3), window.image_size)]
+    assert window.image_size < 640  # the whole frame's scale: fewer pixels
+    assert analyzer.last_detections is not None
+    assert analyzer.last_detections.boxes.tolist() == [
+        [10 + window.left, 20 + window.top, 110 + window.left, 90 + window.top]
+    ]
+
+
+def test_a_camera_without_zones_or_a_zone_over_the_frame_detects_the_whole_frame() -> None:
+    whole = {**PARKING, "polygon": [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)]}
+    image = np.zeros((720, 1280, 3), np.uint8)
+    for setup in (camera(), camera(whole)):
+        detector = WindowedScriptedDetector(lambda call: boxes(("vehicle", (10, 20, 110, 90))))
+        StreetAnalyzer(setup, detector).process(Frame("cam-1", 0, START, image))
+        assert detector.seen == [((720, 1280, 3), 640)]
+
+
+def test_detection_zoom_magnifies_the_window_up_to_the_cameras_pixels() -> None:
+    far = {**PARKING, "polygon": [(0.02, 0.31), (0.145, 0.31), (0.145, 0.46), (0.02, 0.46)]}
+    setup = CameraConfig.model_validate(
+        {"id": "cam-1", "name": "t", "source": "file:x.mp4", "location": PLACE, "zones": [far], "detection_zoom": 2}
+    ).analysis_setup()
+    detector = WindowedScriptedDetector(lambda call: Detections.empty())
+    StreetAnalyzer(setup, detector).process(Frame("cam-1", 0, START, np.zeros((720, 1280, 3), np.uint8)))
+    (shape, size), = detector.seen
+    assert size >= max(shape[:2]) and size < 640  # the window at (at least) its own pixels, not 640
+
+
+def test_a_detection_zoom_below_one_or_above_four_is_refused_naming_the_field() -> None:
+    from pydantic import ValidationError
+
+    for zoom in (0.5, 5):
+        with pytest.raises(ValidationError, match="detection_zoom"):
+            CameraConfig.model_validate(
+                {"id": "cam-1", "name": "t", "source": "file:x.mp4", "location": PLACE, "detection_zoom": zoom}
+            )

@@ -17,6 +17,7 @@ from ingest.config import load_config
 from tests.support.concurrency import together
 from tests.support.detections import identical
 from vision.detectors import Detector, DetectorError, build_detector
+from vision.detectors.base import SizedDetector
 from vision.detectors.batch import KeyedBatchDetector
 from vision.detectors.config import OnnxDetectorConfig, SharedDetectorConfig, UltralyticsDetectorConfig
 from vision.detectors.shared import BatchStats, SharedDetector, worker_count
@@ -148,3 +149,31 @@ def test_a_closed_detector_fails_waiting_and_later_callers_with_its_name(
 )
 def test_worker_count(config: object, sharing: SharedDetectorConfig, workers: int) -> None:
     assert worker_count(config, sharing) == workers  # type: ignore[arg-type]
+
+
+def test_a_window_at_its_own_input_size_gets_what_the_detector_gives_it_and_runs_apart(
+    detector: Detector, street_frames: list[np.ndarray]
+) -> None:
+    """A camera detecting its zones' window asks for a smaller input: it gets exactly what
+    `detect_at_size` gives alone, and never shares a batched call with whole frames at 640."""
+    assert isinstance(detector, SizedDetector)
+    window = street_frames[0][200:600, 100:900]
+    alone_window = detector.detect_at_size(window, 288)
+    alone_frame = detector.detect(street_frames[1])
+    assert len(alone_frame) >= 2  # real detections
+    shared = SharedDetector(detector, max_batch=4, max_wait_ms=2000, workers=1)
+    try:
+        got = together(
+            [
+                lambda: shared.detect_at_size(window, 288),
+                lambda: shared.detect(street_frames[1]),
+                lambda: shared.detect_at_size(window, 288),
+                lambda: shared.detect(street_frames[1]),
+            ]
+        )
+    finally:
+        shared.close()
+    assert identical(got[0], alone_window) and identical(got[2], alone_window)
+    assert identical(got[1], alone_frame) and identical(got[3], alone_frame)
+    assert shared.stats() == BatchStats(batches=2, frames=4, largest=2)
+    assert shared.image_size == 640
