@@ -5,10 +5,11 @@ box, inside one), so pixels far from every zone need not be detected. The window
 bounding box grown by `margin` (a share of the picture's width, as the motion gate grows its regions)
 above, where an object standing on the zone's far edge rises, by half of it at the sides (half a
 vehicle's width sticks out there) and by a quarter below (nothing of an object inside hangs below its
-anchor): what straddles a zone's edge, or is about to enter, is seen whole. It is detected at the scale the whole frame would get (`zoom` 1: objects keep their
-size in pixels, the input has fewer of them), or magnified up to `zoom` times that (a zone far from
-the camera, where vehicles are a few dozen pixels long), never past the detector's configured input
-size nor the camera's own pixels. A window that would cover most of the picture is not used.
+anchor): what straddles a zone's edge, or is about to enter, is seen whole. It is detected at the
+scale the whole frame would get (`zoom` 1: objects keep their size in pixels, the input has fewer of
+them), or magnified up to `zoom` times that (a zone far from the camera, where vehicles are a few
+dozen pixels long), never past the detector's configured input size nor the camera's own pixels. A
+window that would cover most of the picture is not used.
 """
 
 from __future__ import annotations
