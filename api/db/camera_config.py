@@ -33,6 +33,7 @@ def camera_config_dict(camera: Camera) -> dict[str, Any]:
         },
         "analysis_fps": camera.analysis_fps,
         "decode": camera.decode,
+        "detection_zoom": camera.detection_zoom,
         "enabled": camera.enabled,
         "detectors": list(camera.detectors),
         "zones": [zone_dict(z) for z in camera.zones],

@@ -38,6 +38,7 @@ def _camera_fields(cfg: CameraConfig) -> dict[str, object]:
         "responsible_unit": cfg.location.responsible_unit,
         "analysis_fps": cfg.analysis_fps,
         "decode": cfg.decode,
+        "detection_zoom": cfg.detection_zoom,
         "detectors": list(cfg.detectors),
         "enabled": cfg.enabled,
         "start_time": cfg.start_time,

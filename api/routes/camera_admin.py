@@ -88,6 +88,7 @@ class CameraPatch(BaseModel):
     location: Location | None = None
     analysis_fps: float | None = None
     decode: str | None = Field(default=None, max_length=16)
+    detection_zoom: float | None = None
     enabled: bool | None = None
     detectors: list[Annotated[str, Field(max_length=MAX_DETECTOR_NAME)]] | None = Field(
         default=None, max_length=MAX_DETECTORS

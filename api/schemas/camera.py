@@ -31,6 +31,7 @@ class CameraPublic(BaseModel):
     location: LocationPublic
     analysis_fps: float
     decode: str
+    detection_zoom: float = Field(description="Magnification of the zones' detection window (1: the frame's scale)")
     detectors: list[str]
     enabled: bool
     origin: str
@@ -53,6 +54,7 @@ class CameraPublic(BaseModel):
             ),
             analysis_fps=camera.analysis_fps,
             decode=camera.decode,
+            detection_zoom=camera.detection_zoom,
             detectors=list(camera.detectors),
             enabled=camera.enabled,
             origin=camera.origin,

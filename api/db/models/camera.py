@@ -26,6 +26,7 @@ class Camera(Base):
     responsible_unit: Mapped[str] = mapped_column(String(200))
     analysis_fps: Mapped[float] = mapped_column(Float)
     decode: Mapped[str] = mapped_column(String(16), default="full")
+    detection_zoom: Mapped[float] = mapped_column(Float, default=1.0, server_default="1.0")
     detectors: Mapped[list[str]] = mapped_column(JSON, default=list)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     origin: Mapped[str] = mapped_column(String(16), default="yaml")  # 'yaml' or 'api'

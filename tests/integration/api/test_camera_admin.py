@@ -100,6 +100,7 @@ def _bad(**changes: object) -> dict[str, object]:
         (_bad(id="Bad Id"), "id"),
         (_bad(source=f"ftp://u:{SECRET}@host/x"), "scheme 'ftp'"),
         (_bad(analysis_fps=0), "analysis_fps"),
+        (_bad(detection_zoom=0.5), "detection_zoom"),
         (_bad(timezone="Mars/Base"), "unknown IANA timezone"),
         (_bad(detectors=["nope"]), "detector 'nope' is not defined"),
         (
@@ -138,6 +139,22 @@ def test_invalid_cameras_are_refused_naming_the_field(
     assert response.status_code == 422
     assert error in response.text, response.text
     assert SECRET not in response.text
+
+
+def test_detection_zoom_is_kept_and_reaches_the_workers_config(
+    api: TestClient, world: ApiWorld, integrator: dict[str, str]
+) -> None:
+    from api.db.camera_config import enabled_cameras
+
+    created = api.post("/cameras", json=CAMERA, headers=integrator)
+    assert created.status_code == 201 and created.json()["detection_zoom"] == 1.0
+    patched = api.patch("/cameras/renmin-03", json={"detection_zoom": 2.5}, headers=integrator)
+    assert patched.status_code == 200 and patched.json()["detection_zoom"] == 2.5
+    refused = api.patch("/cameras/renmin-03", json={"detection_zoom": 9}, headers=integrator)
+    assert refused.status_code == 422 and "detection_zoom" in refused.text
+    with world.factory() as s:
+        (camera,) = [c for c in enabled_cameras(s) if c.id == "renmin-03"]
+    assert camera.detection_zoom == 2.5 and camera.analysis_setup().detection_zoom == 2.5
 
 
 def test_patch_with_bad_values_keeps_the_camera(

@@ -48,6 +48,22 @@ def test_enabled_cameras_round_trip(session_factory: sessionmaker[Session]) -> N
     assert cameras["api-cam"].source == "rtsp://u:pw@10.0.0.9/live" and cameras["api-cam"].decode == "keyframe"
 
 
+def test_a_cameras_file_detection_zoom_reaches_the_workers_and_a_change_is_seeded(
+    session_factory: sessionmaker[Session],
+) -> None:
+    config = load_config(REPO / "configs" / "cameras.yaml")
+    zoomed = [c.model_copy(update={"detection_zoom": 2.0}) if c.id == "demo-parking" else c for c in config.cameras]
+    with session_scope(session_factory) as session:
+        seed_cameras(session, config)
+    with session_scope(session_factory) as session:
+        assert {c.id: c.detection_zoom for c in enabled_cameras(session)}["demo-parking"] == 1.0
+        report = seed_cameras(session, config.model_copy(update={"cameras": zoomed}))
+    assert report.updated == 1
+    with session_scope(session_factory) as session:
+        cameras = {c.id: c for c in enabled_cameras(session)}
+    assert cameras["demo-parking"].detection_zoom == 2.0 and cameras["demo-worksite"].detection_zoom == 1.0
+
+
 def _camera_with_params(camera_id: str, kind: str, params: dict[str, object]) -> Camera:
     return Camera(
         id=camera_id, name=camera_id, source_url="rtsp://10.0.0.9/live", timezone="Asia/Shanghai", lat=30.0,
