@@ -40,6 +40,9 @@ class Frame:
     # the picture as the camera sent it, where the reader kept it (a keyframe decodes on its own): the ring
     # buffer stores these bytes instead of encoding the pixels again
     encoded: EncodedFrame | None = None
+    # the part of the picture the detector looked at, pixels (left, top, right, bottom); None: all of it.
+    # A box reaching one of its inner edges may be cut there, as one reaching the picture's edge is
+    view: tuple[int, int, int, int] | None = None
 
     def __post_init__(self) -> None:
         if self.captured_at.tzinfo is None:

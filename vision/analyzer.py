@@ -83,6 +83,9 @@ class StreetAnalyzer:
         if detect or self.last_detections is None:
             self.last_detections = self.tracker.update(self._detect(frame), frame)
             self._frame_size = (frame.width, frame.height)
+        window = self._window if self._window_for == (frame.width, frame.height) else None
+        if window is not None:  # rules see which part the boxes came from (a box at its edge may be cut)
+            frame = dataclasses.replace(frame, view=(window.left, window.top, window.right, window.bottom))
         detections = self.last_detections
         if self.plates is not None:
             self._observe_plates(frame, detections)

@@ -3,9 +3,11 @@
 Every street rule reads only what stands in its zones (an object's anchor, the bottom centre of its
 box, inside one), so pixels far from every zone need not be detected. The window is the zones'
 bounding box grown by `margin` (a share of the picture's width, as the motion gate grows its regions)
-above, where an object standing on the zone's far edge rises, by half of it at the sides (half a
-vehicle's width sticks out there) and by a quarter below (nothing of an object inside hangs below its
-anchor): what straddles a zone's edge, or is about to enter, is seen whole. It is detected at the
+above, where an object standing on the zone's far edge rises, and at the sides, where half a vehicle
+whose anchor is inside sticks out, and by a quarter of it below (nothing of an object inside hangs below
+its anchor): what straddles a zone's edge, or is about to enter, is seen whole. A box that still reaches
+an inner edge of the window may be cut there; rules treat it as one cut by the picture's edge
+(`Frame.view`, `vision.rules.stay.at_border`: the parking rule starts no stay on it). It is detected at the
 scale the whole frame would get (`zoom` 1: objects keep their size in pixels, the input has fewer of
 them), or magnified up to `zoom` times that (a zone far from the camera, where vehicles are a few
 dozen pixels long), never past the detector's configured input size nor the camera's own pixels. A
@@ -67,8 +69,8 @@ def detection_window(
         raise ValueError(f"detection zoom must be >= 1, got {zoom}")
     points = np.concatenate([np.asarray(region, np.float64).reshape(-1, 2) for region in regions])
     grow = margin * width
-    left = max(0, math.floor(points[:, 0].min() * width - grow / 2))
-    right = min(width, math.ceil(points[:, 0].max() * width + grow / 2))
+    left = max(0, math.floor(points[:, 0].min() * width - grow))
+    right = min(width, math.ceil(points[:, 0].max() * width + grow))
     top = max(0, math.floor(points[:, 1].min() * height - grow))
     bottom = min(height, math.ceil(points[:, 1].max() * height + grow / 4))
     if right - left < 2 or bottom - top < 2:

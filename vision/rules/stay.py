@@ -52,8 +52,11 @@ BORDER_SHARE = 0.005  # of the picture's width / height: a box this close to an 
 
 
 def at_border(box: Box, frame: Frame) -> bool:
+    """Whether the box reaches the edge of what the detector saw (the picture, or its `view` of it):
+    the object may go on beyond it, so neither its whole extent nor its ground point is known."""
     mx, my = frame.width * BORDER_SHARE, frame.height * BORDER_SHARE
-    return bool(box[0] <= mx or box[1] <= my or box[2] >= frame.width - mx or box[3] >= frame.height - my)
+    left, top, right, bottom = frame.view or (0, 0, frame.width, frame.height)
+    return bool(box[0] <= left + mx or box[1] <= top + my or box[2] >= right - mx or box[3] >= bottom - my)
 
 
 @dataclass(eq=False)  # one stay is one vehicle's: identity, not field equality (its boxes are arrays)

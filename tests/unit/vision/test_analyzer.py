@@ -280,3 +280,17 @@ def test_a_detection_zoom_below_one_or_above_four_is_refused_naming_the_field() 
             CameraConfig.model_validate(
                 {"id": "cam-1", "name": "t", "source": "file:x.mp4", "location": PLACE, "detection_zoom": zoom}
             )
+
+
+@pytest.mark.parametrize(("left_in_crop", "cases"), [(218.0, 1), (0.0, 0)])
+def test_rules_see_the_window_so_a_vehicle_cut_by_its_edge_starts_no_stay(left_in_crop: float, cases: int) -> None:
+    """The detector answers in the window's pixels: a car inside it is confirmed; one reaching its left edge
+    (its anchor inside the zone, but the car may go on beyond what the detector saw) is not."""
+    window = detection_window([PARKING["polygon"]], 1280, 720, 640)  # type: ignore[list-item]
+    assert window is not None and window.left > 0
+    box = (left_in_crop, 300.0 - window.top, left_in_crop + 300, 560.0 - window.top)
+    assert 0.3 * 1280 < window.left + left_in_crop + 150  # the anchor is inside the zone either way
+    detector = WindowedScriptedDetector(lambda call: boxes(("vehicle", box)))
+    analyzer = StreetAnalyzer(camera(PARKING), detector)
+    violations = play(analyzer, np.zeros((720, 1280, 3), np.uint8), 25, detect=lambda i: True)
+    assert len(violations) == cases

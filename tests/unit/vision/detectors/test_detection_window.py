@@ -23,14 +23,16 @@ CLIP = "street_elevated_traffic_with_parked_cars.mp4"  # the kit's real arterial
 FULL = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)]
 
 
-def test_the_window_grows_the_zones_more_above_than_at_the_sides_and_below() -> None:
+def test_the_window_grows_the_zones_above_and_at_the_sides_more_than_below() -> None:
     window = detection_window([CURB], 1920, 1080, 640, margin=0.08)
     assert window is not None
     grow = 0.08 * 1920  # 153.6 px
-    assert window.left == int(np.floor(0.403 * 1920 - grow / 2))
-    assert window.right == int(np.ceil(0.846 * 1920 + grow / 2))
+    assert window.left == int(np.floor(0.403 * 1920 - grow))
+    assert window.right == int(np.ceil(0.846 * 1920 + grow))
     assert window.top == int(np.floor(0.481 * 1080 - grow))
     assert window.bottom == 1080  # clipped to the picture
+    low = detection_window([[(0.4, 0.2), (0.6, 0.2), (0.6, 0.5), (0.4, 0.5)]], 1920, 1080, 640, margin=0.08)
+    assert low is not None and low.bottom == int(np.ceil(0.5 * 1080 + grow / 4))
 
 
 def test_at_zoom_one_objects_keep_the_whole_frames_scale() -> None:

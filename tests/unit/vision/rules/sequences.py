@@ -76,15 +76,21 @@ def detections(objects: Iterable[Obj]) -> Detections:
 
 
 def run(
-    rule: Rule, start: datetime, seconds: float, scene: Callable[[float], Iterable[Obj]], fps: float = 2.0
+    rule: Rule,
+    start: datetime,
+    seconds: float,
+    scene: Callable[[float], Iterable[Obj]],
+    fps: float = 2.0,
+    view: tuple[int, int, int, int] | None = None,
 ) -> list[Violation]:
-    """Feed the rule frames at `fps` from `start` up to and including `start + seconds`."""
+    """Feed the rule frames at `fps` from `start` up to and including `start + seconds`; `view`: the
+    part of the picture the detector looked at (`Frame.view`)."""
     violations: list[Violation] = []
     steps = int(round(seconds * fps))
     for index in range(steps + 1):
         t = index / fps
         objects = list(scene(t))
-        frame = Frame("cam-1", index, start + timedelta(seconds=t), paint(objects))
+        frame = Frame("cam-1", index, start + timedelta(seconds=t), paint(objects), view=view)
         violations += rule.update(frame, detections(objects))
     return violations
 

@@ -222,6 +222,14 @@ def test_a_taken_over_stay_is_confirmed_once_its_vehicle_stood_still() -> None:
     assert violation.confirmed_at == at("09:00", 24)
 
 
+def test_a_vehicle_cut_by_the_detectors_window_starts_no_stay_as_at_the_picture_edge() -> None:
+    """The detector looked at part of the picture (the zones' window): a box reaching an inner edge of it
+    may be cut there, so its ground point is not known; the same car inside the window is confirmed."""
+    assert run(ParkingRule(zone(), TZ), at("09:00"), 60, parked, view=(200, 300, 1000, 720)) == []
+    assert run(ParkingRule(zone(), TZ), at("09:00"), 60, parked, view=(0, 450, 1000, 720)) == []  # top edge
+    assert len(run(ParkingRule(zone(), TZ), at("09:00"), 60, parked, view=(100, 300, 1000, 720))) == 1
+
+
 def test_a_partly_hidden_car_is_taken_over_by_its_whole_box() -> None:
     """The stay's place is its last clear box, not the third of the car seen past the van."""
     [violation] = run(ParkingRule(zone(), TZ), at("09:00"), DWELL + 0.5, partly_hidden_then_a_new_id)
