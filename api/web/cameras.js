@@ -54,15 +54,15 @@ async function refreshHealth() {
 }
 
 // ---- add / edit / disable ----
-const CAMERA_FIELDS = ["id", "name", "source", "address", "grid_code", "responsible_unit", "lat", "lon", "timezone", "analysis_fps"];
+const CAMERA_FIELDS = ["id", "name", "source", "address", "grid_code", "responsible_unit", "lat", "lon", "timezone", "analysis_fps", "detection_zoom"];
 
 function editCamera(c) {
   cams.editing = c;
   $("#zone-editor").hidden = true;
   $("#camera-form").hidden = false;
   $("#camera-errors").innerHTML = "";
-  const values = c ? { id: c.id, name: c.name, source: "", address: c.location.address, grid_code: c.location.grid_code, responsible_unit: c.location.responsible_unit, lat: c.location.lat, lon: c.location.lon, timezone: c.timezone, analysis_fps: c.analysis_fps }
-    : { id: "", name: "", source: "", address: "", grid_code: "", responsible_unit: "", lat: "", lon: "", timezone: "Asia/Shanghai", analysis_fps: 2 };
+  const values = c ? { id: c.id, name: c.name, source: "", address: c.location.address, grid_code: c.location.grid_code, responsible_unit: c.location.responsible_unit, lat: c.location.lat, lon: c.location.lon, timezone: c.timezone, analysis_fps: c.analysis_fps, detection_zoom: c.detection_zoom }
+    : { id: "", name: "", source: "", address: "", grid_code: "", responsible_unit: "", lat: "", lon: "", timezone: "Asia/Shanghai", analysis_fps: 2, detection_zoom: 1 };
   for (const f of CAMERA_FIELDS) $(`#camera-form [name=${f}]`).value = values[f];
   $("#camera-form [name=id]").disabled = !!c;
   $("#camera-form [name=source]").placeholder = c ? c.source : "rtsp://… / file:demo/parking.mp4";
@@ -72,7 +72,7 @@ async function saveCamera(ev) {
   ev.preventDefault();
   const v = (f) => $(`#camera-form [name=${f}]`).value.trim();
   const location = { lat: Number(v("lat")), lon: Number(v("lon")), address: v("address"), grid_code: v("grid_code"), responsible_unit: v("responsible_unit") };
-  const body = { name: v("name"), timezone: v("timezone"), analysis_fps: Number(v("analysis_fps")), location };
+  const body = { name: v("name"), timezone: v("timezone"), analysis_fps: Number(v("analysis_fps")), detection_zoom: Number(v("detection_zoom")), location };
   if (v("source")) body.source = v("source");
   const c = cams.editing;
   const response = c

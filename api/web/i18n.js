@@ -187,6 +187,7 @@ const LABELS = {
   lon: { en: "Longitude", zh: "经度" },
   timezone: { en: "Time zone", zh: "时区" },
   analysis_fps: { en: "Analysis fps", zh: "分析帧率" },
+  detection_zoom: { en: "Detection zoom (1-4)", zh: "检测放大倍数 (1-4)" },
   save: { en: "Save", zh: "保存" },
   cancel_plain: { en: "Cancel", zh: "取消" },
   close: { en: "Close", zh: "关闭" },

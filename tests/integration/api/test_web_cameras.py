@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from api.db.models import Zone
+from api.db.models import Camera, Zone
 from tests.integration.api.review_fixtures import CONFIG, PASSWORD, ApiWorld
 from tests.integration.api.test_camera_live import _attach
 
@@ -86,7 +86,7 @@ def test_integrator_adds_a_camera_and_draws_a_zone_on_its_snapshot(camera_server
             page.click("#camera-add")
             for name, value in (("id", "yard-1"), ("name", "工地 1号门"), ("source", "file:media/nope.mp4"),
                                 ("address", "工地路 1号"), ("grid_code", "330106"), ("responsible_unit", "三中队"),
-                                ("lat", "30.1"), ("lon", "120.2")):
+                                ("lat", "30.1"), ("lon", "120.2"), ("detection_zoom", "2")):
                 page.fill(f"#camera-form [name={name}]", value)
             page.click("#camera-save")
             expect(page.locator("#camera-errors")).to_contain_text("输入有误，请检查后重试")
@@ -128,4 +128,6 @@ def test_integrator_adds_a_camera_and_draws_a_zone_on_its_snapshot(camera_server
     with world.factory() as s:
         zone = s.scalars(select(Zone).where(Zone.camera_id == "yard-1")).one()
     assert (zone.name, zone.kind, zone.params["dwell_seconds"]) == ("curb", "no_parking", 120.0)
+    with world.factory() as s:
+        assert s.get_one(Camera, "yard-1").detection_zoom == 2.0  # the form's zoom reached the camera
     assert [[round(x, 1), round(y, 2)] for x, y in zone.polygon] == [[0.1, 0.5], [0.9, 0.5], [0.9, 0.95], [0.1, 0.95]]
