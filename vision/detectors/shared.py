@@ -106,7 +106,8 @@ class SharedDetector:
         return self._ask(image, image_size if isinstance(self.detector, SizedDetector) else None)
 
     def _ask(self, image: npt.NDArray[np.uint8], image_size: int | None) -> Detections:
-        request = _Request(image, image_size, time.monotonic())
+        # the configured size asked for by number is the same input: such frames may share a batch
+        request = _Request(image, None if image_size == self.image_size else image_size, time.monotonic())
         with self._ready:
             if self._closed:
                 raise self._closed_error()

@@ -177,3 +177,15 @@ def test_a_window_at_its_own_input_size_gets_what_the_detector_gives_it_and_runs
     assert identical(got[1], alone_frame) and identical(got[3], alone_frame)
     assert shared.stats() == BatchStats(batches=2, frames=4, largest=2)
     assert shared.image_size == 640
+
+
+def test_a_frame_asked_at_the_configured_size_shares_a_batch_with_plain_calls(
+    detector: Detector, street_frames: list[np.ndarray]
+) -> None:
+    shared = SharedDetector(detector, max_batch=2, max_wait_ms=2000, workers=1)
+    try:
+        got = together([lambda: shared.detect(street_frames[0]), lambda: shared.detect_at_size(street_frames[0], 640)])
+    finally:
+        shared.close()
+    assert identical(got[0], got[1]) and len(got[0]) >= 1
+    assert shared.stats() == BatchStats(batches=1, frames=2, largest=2)
