@@ -9,7 +9,6 @@ import cv2
 import numpy as np
 import pytest
 
-from api.pipeline.real_clips import realdata_root
 from domain.types import Detections
 from ingest.config import load_config
 from vision.detection_window import DetectionWindow, detection_window
@@ -19,7 +18,6 @@ from vision.evaluation.ap import box_iou
 
 REPO = Path(__file__).resolve().parents[4]
 CURB = [(0.529, 1.0), (0.846, 1.0), (0.563, 0.481), (0.403, 0.488)]  # demo-parking's zone
-CLIP = "street_elevated_traffic_with_parked_cars.mp4"  # the kit's real arterial, 1280x720
 FULL = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)]
 
 
@@ -95,22 +93,6 @@ def _in_zone(detections: Detections, zone: list[tuple[float, float]], width: int
         and cv2.pointPolygonTest(polygon, (float(box[0] + box[2]) / 2, float(box[3])), False) >= 0
     ]
     return Detections(detections.boxes[keep], detections.scores[keep], tuple(detections.labels[i] for i in keep))
-
-
-@pytest.fixture(scope="module")
-def arterial_frames() -> list[np.ndarray]:
-    """Every 10th of the first 300 frames of the kit's real Dubai arterial clip (1280x720)."""
-    kit = realdata_root()
-    if not (kit / "MANIFEST.md").is_file():
-        pytest.skip(f"real-data kit not found at {kit} (set ENFORCE_REALDATA)")
-    capture = cv2.VideoCapture(str(kit / "clips" / CLIP))
-    frames = []
-    for index in range(300):
-        ok, frame = capture.read()
-        assert ok, f"{CLIP} frame {index}"
-        if index % 10 == 0:
-            frames.append(frame)
-    return frames
 
 
 @pytest.mark.parametrize("zoom", [1.0, 2.0])
