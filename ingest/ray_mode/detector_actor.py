@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,8 @@ import numpy.typing as npt
 import ray
 
 from domain.types import Detections
-from vision.detectors.batch import detect_many
+from vision.detectors.base import SizedDetector
+from vision.detectors.batch import batch_key, detect_many
 from vision.detectors.config import DetectorConfig
 from vision.detectors.factory import build_detector
 from vision.detectors.shared import BatchStats
@@ -33,6 +35,14 @@ class DetectorIdentity:
     weights_sha256: str
     detector_type: str
     labels: tuple[str, ...]
+    image_size: int = 0  # the configured input's long side; 0: the detector cannot resize its input
+
+
+@dataclass(frozen=True)
+class _Request:
+    image: npt.NDArray[np.uint8]
+    image_size: int | None
+    answer: asyncio.Future[Detections]
 
 
 class BatchingDetector:
@@ -42,47 +52,56 @@ class BatchingDetector:
         self.detector = build_detector(config)
         self.max_batch = max_batch
         self.max_wait_s = max_wait_s
-        self._queue: asyncio.Queue[tuple[npt.NDArray[np.uint8], asyncio.Future[Detections]]] | None = None
+        self._queue: asyncio.Queue[_Request] | None = None
         self._worker: asyncio.Task[None] | None = None
         self._batches = self._frames = self._largest = 0
 
     def identity(self) -> DetectorIdentity:
         d = self.detector
-        return DetectorIdentity(d.model_name, d.weights_sha256, d.detector_type, tuple(d.labels))
+        size = d.image_size if isinstance(d, SizedDetector) else 0
+        return DetectorIdentity(d.model_name, d.weights_sha256, d.detector_type, tuple(d.labels), size)
 
-    async def detect(self, image: npt.NDArray[np.uint8]) -> Detections:
+    async def detect(self, image: npt.NDArray[np.uint8], image_size: int | None = None) -> Detections:
+        """Detections of one frame, at `image_size` (the input's long side; None: the configured one)."""
         if self._queue is None:
             self._queue = asyncio.Queue()
             self._worker = asyncio.get_running_loop().create_task(self._run())
         future: asyncio.Future[Detections] = asyncio.get_running_loop().create_future()
-        await self._queue.put((image, future))
+        await self._queue.put(_Request(image, image_size, future))
         return await future
 
     async def _run(self) -> None:
         assert self._queue is not None
         while True:
-            batch = [await self._queue.get()]
+            gathered = [await self._queue.get()]
             deadline = time.monotonic() + self.max_wait_s
-            while len(batch) < self.max_batch:
+            while len(gathered) < self.max_batch:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     break
                 try:
-                    batch.append(await asyncio.wait_for(self._queue.get(), left))
+                    gathered.append(await asyncio.wait_for(self._queue.get(), left))
                 except TimeoutError:
                     break
-            images = [image for image, _ in batch]
-            try:
-                results = await asyncio.to_thread(detect_many, self.detector, images)
-            except Exception as exc:  # noqa: BLE001 - every caller gets the error, the actor keeps serving
-                for _, future in batch:
-                    future.set_exception(exc)
-                continue
-            self._batches += 1
-            self._frames += len(batch)
-            self._largest = max(self._largest, len(batch))
-            for (_, future), result in zip(batch, results, strict=True):
-                future.set_result(result)
+            groups: dict[Hashable, list[_Request]] = {}
+            for request in gathered:  # one batched call per input size and frame shape
+                groups.setdefault(batch_key(self.detector, request.image, request.image_size), []).append(request)
+            for batch in groups.values():
+                await self._answer(batch)
+
+    async def _answer(self, batch: list[_Request]) -> None:
+        images = [request.image for request in batch]
+        try:
+            results = await asyncio.to_thread(detect_many, self.detector, images, batch[0].image_size)
+        except Exception as exc:  # noqa: BLE001 - every caller gets the error, the actor keeps serving
+            for request in batch:
+                request.answer.set_exception(exc)
+            return
+        self._batches += 1
+        self._frames += len(batch)
+        self._largest = max(self._largest, len(batch))
+        for request, result in zip(batch, results, strict=True):
+            request.answer.set_result(result)
 
     def stats(self) -> BatchStats:
         return BatchStats(self._batches, self._frames, self._largest)
@@ -121,8 +140,15 @@ class RemoteDetector:
         self.weights_sha256 = identity.weights_sha256
         self.detector_type = identity.detector_type
         self.labels = identity.labels
+        self.image_size = identity.image_size  # 0: the actor's detector cannot resize (whole frames only)
 
     def detect(self, image: npt.NDArray[np.uint8]) -> Detections:
         frame = ray.put(image)  # by reference: the actor reads it from the node's shared object store
         result: Detections = ray.get(self.actor.detect.remote(frame))
+        return result
+
+    def detect_at_size(self, image: npt.NDArray[np.uint8], image_size: int) -> Detections:
+        """`detect` at another input size (the analyzer's zones' window)."""
+        frame = ray.put(np.ascontiguousarray(image))
+        result: Detections = ray.get(self.actor.detect.remote(frame, image_size))
         return result

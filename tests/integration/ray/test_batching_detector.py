@@ -78,3 +78,30 @@ def test_actor_batches_many_callers(local_ray: None) -> None:
     assert all(same(got, want) for got, want in zip(results, expected, strict=True))
     stats = ray.get(actor.stats.remote())
     assert stats.frames == 8 and stats.largest > 1, stats  # frames of several callers shared a run
+
+
+def test_actor_answers_a_zones_window_at_its_own_size_apart_from_whole_frames(local_ray: None) -> None:
+    """A camera detecting its zones' window asks for a smaller input: the actor answers it as the
+    detector does alone at that size, and never runs it in one call with whole frames at 640."""
+    from ingest.ray_mode.detector_actor import RemoteDetector, start_batching_detector
+
+    node = ray.get_runtime_context().get_node_id()
+    actor = start_batching_detector("street", CONFIG, node, max_batch=8, max_wait_s=0.5)
+    remote = RemoteDetector(actor)
+    assert remote.image_size == 640
+    frames = demo_frames(2)
+    window = frames[0][365:1080, 620:1778]  # demo-parking's zone window, a view of the frame
+    local = OnnxDetector(CONFIG)
+    want_window, want_frame = local.detect_at_size(window, 416), local.detect(frames[1])
+    assert len(want_window) and len(want_frame)
+    with ThreadPoolExecutor(4) as pool:
+        got = list(
+            pool.map(
+                lambda call: call(),
+                [lambda: remote.detect_at_size(window, 416), lambda: remote.detect(frames[1])] * 2,
+            )
+        )
+    assert same(got[0], want_window) and same(got[2], want_window)
+    assert same(got[1], want_frame) and same(got[3], want_frame)
+    stats = ray.get(actor.stats.remote())
+    assert stats.frames == 4 and stats.batches >= 2, stats  # the two sizes never share a run
