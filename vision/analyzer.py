@@ -11,7 +11,7 @@ import numpy.typing as npt
 from domain.types import Detections, Frame, PlateReading, Violation
 from vision.camera_setup import CameraSetup
 from vision.detection_window import DetectionWindow, detection_window
-from vision.detectors.base import Detector, SizedDetector
+from vision.detectors.base import Detector, detect_at, input_size
 from vision.episodes import EpisodeAware, EpisodeJournal
 from vision.plates import PlateReader, TrackPlates
 from vision.plates.pool import PlatePool
@@ -83,9 +83,9 @@ class StreetAnalyzer:
         if detect or self.last_detections is None:
             self.last_detections = self.tracker.update(self._detect(frame), frame)
             self._frame_size = (frame.width, frame.height)
-        window = self._window if self._window_for == (frame.width, frame.height) else None
+        window = self._window_of(frame)
         if window is not None:  # rules see which part the boxes came from (a box at its edge may be cut)
-            frame = dataclasses.replace(frame, view=(window.left, window.top, window.right, window.bottom))
+            frame = dataclasses.replace(frame, view=window.bounds)
         detections = self.last_detections
         if self.plates is not None:
             self._observe_plates(frame, detections)
@@ -97,21 +97,24 @@ class StreetAnalyzer:
             self._keep_journal(frame.captured_at)
         return violations
 
-    def _detect(self, frame: Frame) -> Detections:
-        """The detector on the zones' window where it can resize its input, else on the whole frame."""
-        if not isinstance(self.detector, SizedDetector) or self.detector.image_size <= 0:
-            return self.detector.detect(frame.image)
+    def _window_of(self, frame: Frame) -> DetectionWindow | None:
+        """The zones' window for frames of this size (made once per size); None where the whole frame
+        is detected (the detector cannot resize its input, or the zones cover most of the picture)."""
         size = (frame.width, frame.height)
         if self._window_for != size:
-            self._window = detection_window(
-                [zone.polygon for zone in self.camera.zones], *size, self.detector.image_size,
-                zoom=self.camera.detection_zoom,
-            )
+            whole = input_size(self.detector)
+            zones = [zone.polygon for zone in self.camera.zones]
+            zoom = self.camera.detection_zoom
+            self._window = detection_window(zones, *size, whole, zoom=zoom) if whole else None
             self._window_for = size
-        window = self._window
+        return self._window
+
+    def _detect(self, frame: Frame) -> Detections:
+        """The detector on the zones' window where it has one, else on the whole frame."""
+        window = self._window_of(frame)
         if window is None:
             return self.detector.detect(frame.image)
-        return window.to_frame(self.detector.detect_at_size(window.crop(frame.image), window.image_size))
+        return window.to_frame(detect_at(self.detector, window.crop(frame.image), window.image_size))
 
     def explained_motion(self) -> list[tuple[float, float, float, float]]:
         """Normalised boxes of the last detections that no zone's rule reads (a pedestrian beside a

@@ -39,6 +39,11 @@ class DetectionWindow:
     bottom: int
     image_size: int  # the detector input's long side for this window
 
+    @property
+    def bounds(self) -> tuple[int, int, int, int]:
+        """(left, top, right, bottom): what `Frame.view` holds."""
+        return self.left, self.top, self.right, self.bottom
+
     def crop(self, image: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
         """The window's pixels (a view: nothing is copied)."""
         return image[self.top : self.bottom, self.left : self.right]

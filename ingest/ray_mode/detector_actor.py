@@ -20,7 +20,7 @@ import numpy.typing as npt
 import ray
 
 from domain.types import Detections
-from vision.detectors.base import SizedDetector
+from vision.detectors.base import input_size
 from vision.detectors.batch import batch_key, detect_many
 from vision.detectors.config import DetectorConfig
 from vision.detectors.factory import build_detector
@@ -58,8 +58,7 @@ class BatchingDetector:
 
     def identity(self) -> DetectorIdentity:
         d = self.detector
-        size = d.image_size if isinstance(d, SizedDetector) else 0
-        return DetectorIdentity(d.model_name, d.weights_sha256, d.detector_type, tuple(d.labels), size)
+        return DetectorIdentity(d.model_name, d.weights_sha256, d.detector_type, tuple(d.labels), input_size(d))
 
     async def detect(self, image: npt.NDArray[np.uint8], image_size: int | None = None) -> Detections:
         """Detections of one frame, at `image_size` (the input's long side; None: the configured one)."""

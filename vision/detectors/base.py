@@ -36,6 +36,18 @@ class SizedDetector(Protocol):
     def detect_at_size(self, image: npt.NDArray[np.uint8], image_size: int) -> Detections: ...
 
 
+def input_size(detector: Detector) -> int:
+    """The configured input's long side of a detector that can run smaller inputs; 0 for one that cannot."""
+    return detector.image_size if isinstance(detector, SizedDetector) else 0
+
+
+def detect_at(detector: Detector, image: npt.NDArray[np.uint8], image_size: int | None) -> Detections:
+    """`detect_at_size` where a size is asked for and the detector can resize its input, else `detect`."""
+    if image_size is not None and isinstance(detector, SizedDetector):
+        return detector.detect_at_size(image, image_size)
+    return detector.detect(image)
+
+
 class DetectorError(RuntimeError):
     """A detector could not be built or run (missing weights, unreadable model, bad class map)."""
 

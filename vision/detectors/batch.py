@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from domain.types import Detections
-from vision.detectors.base import Detector, SizedDetector
+from vision.detectors.base import Detector, detect_at
 
 
 @runtime_checkable
@@ -41,6 +41,4 @@ def detect_many(
     """`detect` on each image (at `image_size` where given and the detector can), batched where it can."""
     if isinstance(detector, BatchDetector):
         return detector.detect_batch(images, image_size)
-    if image_size is not None and isinstance(detector, SizedDetector):
-        return [detector.detect_at_size(image, image_size) for image in images]
-    return [detector.detect(image) for image in images]
+    return [detect_at(detector, image, image_size) for image in images]

@@ -39,7 +39,7 @@ import numpy.typing as npt
 
 from domain.thread_priority import DETECTOR_NICE, lower_thread_priority
 from domain.types import Detections
-from vision.detectors.base import Detector, DetectorError, SizedDetector
+from vision.detectors.base import Detector, DetectorError, input_size
 from vision.detectors.batch import batch_key, detect_many
 from vision.detectors.config import DetectorConfig, SharedDetectorConfig
 from vision.detectors.factory import build_detector
@@ -82,7 +82,7 @@ class SharedDetector:
         self.detector_type = detector.detector_type
         self.labels = detector.labels
         self.config = getattr(detector, "config", None)
-        self.image_size: int = detector.image_size if isinstance(detector, SizedDetector) else 0
+        self.image_size = input_size(detector)
         self.max_batch = max_batch
         self.max_wait_s = max_wait_ms / 1000.0
         self.callers = 0  # the cameras that use it, where known (0: unknown)
@@ -103,7 +103,7 @@ class SharedDetector:
 
     def detect_at_size(self, image: npt.NDArray[np.uint8], image_size: int) -> Detections:
         """`detect` at another input size, where the shared detector can (else at its own)."""
-        return self._ask(image, image_size if isinstance(self.detector, SizedDetector) else None)
+        return self._ask(image, image_size if self.image_size else None)
 
     def _ask(self, image: npt.NDArray[np.uint8], image_size: int | None) -> Detections:
         # the configured size asked for by number is the same input: such frames may share a batch
