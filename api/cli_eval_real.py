@@ -11,6 +11,7 @@ import typer
 from api.pipeline.kit_datasets import KIT_DATASETS
 from api.pipeline.real_clips import realdata_root
 from api.pipeline.real_eval import (
+    AS_CONFIGURED,
     EVAL_CONFIDENCE,
     EVAL_IMAGE_SIZE,
     APRow,
@@ -19,6 +20,7 @@ from api.pipeline.real_eval import (
     PlateFigure,
     at_eval_threshold,
     measure_ap,
+    measure_as_configured,
     measure_clip,
     plate_figures,
     select_clips,
@@ -61,6 +63,8 @@ def real_eval(
     for item in under_test if chosen else []:
         built = MemoDetector(build_detector(item.config))  # its own thresholds, as a camera runs it
         clip_rows += [measure_clip(item.name, clip, built, root, analysis_fps) for clip in chosen]
+    if chosen:
+        clip_rows += measure_as_configured(config_file, chosen, root, analysis_fps)
     figures = plate_figures(under_test, root) if plates else []
     if as_json:
         summary = {
@@ -77,7 +81,7 @@ def real_eval(
     if ap_rows:
         _echo_ap(ap_rows, names)
     if clip_rows:
-        _echo_clips(clip_rows, names)
+        _echo_clips(clip_rows, [*names, AS_CONFIGURED])
     if plates:
         _echo_plates(figures)
 

@@ -106,7 +106,8 @@ def train(request: TrainRequest) -> Path:
     _skip_amp_download()
     _read_results_without_polars()
     model = YOLO(base)
-    run_dir = request.out / "run"
+    out = request.out.resolve()  # Ultralytics files a relative project under runs/detect/ instead
+    run_dir = out / "run"
     kwargs: dict[str, object] = dict(
         data=str(request.data),
         epochs=request.epochs,
@@ -114,7 +115,7 @@ def train(request: TrainRequest) -> Path:
         batch=request.batch,
         device=request.device,
         workers=request.workers,
-        project=str(request.out),
+        project=str(out),
         name="run",
         exist_ok=True,
         seed=request.seed,
@@ -137,7 +138,7 @@ def train(request: TrainRequest) -> Path:
     best = run_dir / "weights" / "best.pt"
     if not best.is_file():
         raise RuntimeError(f"training finished without {best}")
-    target = request.out / "best.pt"
+    target = out / "best.pt"
     shutil.copyfile(best, target)
     log.info("best weights at %s", target)
     return target

@@ -52,6 +52,9 @@ class KitClip:
     judge: Judge
     needs: tuple[str, ...] = ("vehicle",)  # labels a detector must output for the clip to test it
     analysis_fps: float = 2.0
+    # the detector of configs/cameras.yaml an integrator gives a camera with this view (`enforce eval
+    # --real`'s "as configured" column): cameras looking straight down on a lot get street-topdown
+    camera_detector: str = "street"
 
     def zone(self, name: str) -> KitZone:
         return next(z for z in self.zones if z.name == name)
@@ -113,6 +116,7 @@ KIT_CLIPS = (
         MOVING_TRAFFIC,
         _lanes(((0.02, 0.02), (0.98, 0.02), (0.98, 0.98), (0.02, 0.98))),
         _no_parking,
+        camera_detector="street-topdown",
     ),
     KitClip(
         "street_elevated_traffic_with_parked_cars",
@@ -133,6 +137,7 @@ KIT_CLIPS = (
         (KitZone("lot", "no_parking", FRAME, 1.5),),
         _lot,
         analysis_fps=5.0,
+        camera_detector="street-topdown",
     ),
     KitClip(
         "aerial_distant_wildfire_smoke",

@@ -5,14 +5,15 @@ Three parts, each a plain function returning typed rows (the CLI and the bench p
   run through its product backend at a low confidence (so the whole precision-recall curve is seen),
   640 px, its own NMS;
 - `measure_clip`: each kit clip played through a real camera worker with its zones (`kit_clips`),
-  the outcome judged against what a person sees (MANIFEST §3);
+  the outcome judged against what a person sees (MANIFEST §3); `measure_as_configured` plays each with
+  the detector the cameras file gives a camera of its view (`KitClip.camera_detector`);
 - `plate_figures`: the plate path's figures on the kit's real crops and the Beijing clip.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from api.pipeline.evaluate_street import play_footage
@@ -30,12 +31,14 @@ from vision.detectors.config import (
     UltralyticsDetectorConfig,
 )
 from vision.detectors.factory import build_detector
+from vision.detectors.memo import MemoDetector
 from vision.evaluation.ap import APAccumulator
 
 EVAL_CONFIDENCE = 0.001
 EVAL_IMAGE_SIZE = 640
 COCO_STREET = {"car": "vehicle", "bus": "vehicle", "truck": "truck", "person": "person"}
 TEACHER_WEIGHTS = Path("weights/coco_detectors/yolov8n_int8_openvino_model")
+AS_CONFIGURED = "as configured"
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,22 @@ def measure_clip(
         return ClipRow(name, clip.name, clip.expectation, f"n/a (no {', '.join(missing)} label)", None)
     outcome = clip_outcome(clip, detector, root, analysis_fps)
     return ClipRow(name, clip.name, clip.expectation, describe(clip, outcome), clip.judge(outcome))
+
+
+def measure_as_configured(
+    config_file: Path, clips: Sequence[KitClip], root: Path, analysis_fps: float | None = None
+) -> list[ClipRow]:
+    """Each clip with the cameras file's detector for its view (`KitClip.camera_detector`), built once
+    each with its own thresholds, as a camera runs it; the outcome names the detector."""
+    built: dict[str, Detector] = {}
+    rows = []
+    for clip in clips:
+        name = clip.camera_detector
+        if name not in built:
+            built[name] = MemoDetector(build_detector(shipped_detector(config_file, name).config))
+        row = measure_clip(AS_CONFIGURED, clip, built[name], root, analysis_fps)
+        rows.append(replace(row, outcome=f"[{name}] {row.outcome}"))
+    return rows
 
 
 def select_clips(names: list[str] | None) -> tuple[KitClip, ...]:

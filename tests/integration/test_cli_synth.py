@@ -50,6 +50,23 @@ def test_train_names_missing_dataset(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_train_with_a_relative_out_folder_writes_best_there(tmp_path: Path) -> None:
+    """An operator in their work folder gives `--out run1`: best.pt lands in ./run1, not under Ultralytics'
+    own runs/detect/ (where it filed relative projects, and `enforce train` then failed)."""
+    made = run_cli("synth", "street-dataset", str(tmp_path / "ds"), "--train", "2", "--val", "1", "--test", "1")
+    assert made.returncode == 0, made.stderr
+    result = subprocess.run(
+        [sys.executable, "-m", "api.cli", "train", "--data", "ds/data.yaml", "--out", "run1", "--epochs", "1",
+         "--imgsz", "64", "--batch", "2", "--workers", "0"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=600,
+        env={**os.environ, "YOLO_OFFLINE": "1", "PYTHONPATH": str(REPO), "YOLO_CONFIG_DIR": str(tmp_path / "ycfg")},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "run1" / "best.pt").is_file()
+    assert not (tmp_path / "runs").exists()
+
+
+@pytest.mark.slow
 def test_synth_scenario_clip_with_truth(tmp_path: Path) -> None:
     result = run_cli("synth", "scenarios", str(tmp_path), "--only", "barbecue_offhours", "--fps", "1")
     assert result.returncode == 0, result.stderr

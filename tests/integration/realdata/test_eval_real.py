@@ -38,8 +38,9 @@ def test_eval_real_prints_detectors_side_by_side(kit: Path) -> None:
     assert smoke.split()[-1] == "n/a"  # the COCO teacher has no smoke class
     assert "share source videos with fire8's own test split" in out
     assert "expected: 8 parking cases in the lot" in out
-    verdicts = [line.split()[0] for line in out.splitlines() if line.startswith("  ") and "lot:" in line]
-    assert len(verdicts) == 2 and set(verdicts) <= {"PASS", "FAIL"}
+    lot = [line.split() for line in out.splitlines() if line.startswith("  ") and "lot:" in line]
+    assert len(lot) == 3 and {row[0] for row in lot} <= {"PASS", "FAIL"}
+    assert lot[2][1:4] == ["as", "configured", "[street-topdown]"]  # the detector a top-down camera is given
     crops = next(line for line in out.splitlines() if "datasets/lprnet_plates_cn: exact match" in line)
     assert crops.strip().startswith("plates (lprnet)") and crops.endswith("(1000 plates)"), crops
     clip = next(line for line in out.splitlines() if "cn_beijing_traffic_closeup_plates: listed plates read" in line)

@@ -12,6 +12,7 @@ from api.pipeline.kit_clips import KIT_CLIPS, ClipOutcome, kit_clip
 from api.pipeline.kit_datasets import read_labels
 from api.pipeline.real_clips import clip_camera
 from api.pipeline.real_eval import select_clips
+from ingest.config import load_config
 
 CLASS_MAP = {2: "vehicle", 7: "truck"}
 
@@ -44,6 +45,14 @@ def test_every_kit_clip_is_a_valid_camera(clip, tmp_path: Path) -> None:  # noqa
     camera = clip_camera(clip, clip.analysis_fps, tmp_path)
     assert [z.name for z in camera.zones] == [z.name for z in clip.zones]
     assert camera.source == f"file:{tmp_path}/clips/{clip.name}.mp4"
+
+
+def test_every_kit_clip_names_a_detector_of_the_cameras_file() -> None:
+    detectors = load_config(Path(__file__).resolve().parents[4] / "configs" / "cameras.yaml").detectors
+    named = {clip.name: clip.camera_detector for clip in KIT_CLIPS}
+    assert {name: d for name, d in named.items() if d not in detectors} == {}
+    assert named["overhead_parking_lot_car_parks"] == named["overhead_lot_lane_cars_passing"] == "street-topdown"
+    assert named["street_elevated_traffic_with_parked_cars"] == "street"
 
 
 def test_the_lot_needs_seven_parked_from_the_start_and_one_arrival() -> None:
