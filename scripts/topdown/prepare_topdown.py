@@ -17,9 +17,8 @@ import subprocess
 from pathlib import Path
 
 REPOSITORY = "NekTaf/AVDC_GDP_Cranfield_2023"
-COMMIT = "49c51ab"  # the commit that added data_car/ (later commits removed it)
+COMMIT = "49c51ab704c4e01fcdd5e63af2b3271171056c3b"  # added data_car/ (later commits removed it)
 SPLITS = {"train": "train", "test": "val"}  # export split -> our split
-NAMES = ("vehicle",)
 
 
 def _git(mirror: Path, *args: str) -> bytes:

@@ -1,6 +1,7 @@
 """Train street-topdown: the kit's COCO YOLOv8n (dequantised, `vision/dequantize.py`) fine-tuned on parked
 cars seen from straight above (`prepare_topdown.py`), one class, `vehicle`, for cameras that look down on a
-lot (a mast or a drone). Run where a GPU is; writes best.pt and results.csv under --out.
+lot (a mast or a drone). `--device 0` on a GPU, `--device cpu` here (about 50 s an epoch on 2 cores at
+416); writes best.pt and results.csv under --out.
 
     python scripts/topdown/train_topdown.py --data var/device/topdown/data.yaml \
         --base var/device/yolov8n-coco-fp32.pt --out /tmp/topdown --device 0
