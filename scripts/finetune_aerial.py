@@ -44,7 +44,7 @@ def main() -> None:
     train(
         TrainRequest(
             data=args.data,
-            out=args.out.resolve(),
+            out=args.out,
             base=str(args.base),
             epochs=args.epochs,
             imgsz=args.imgsz,

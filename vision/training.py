@@ -95,7 +95,8 @@ def _as_is_trainer(prepare: Callable[[Any], None] | None = None) -> type:
 
 
 def train(request: TrainRequest) -> Path:
-    """Train and return the path of the best weights, copied to `request.out / 'best.pt'`."""
+    """Train and return the path of the best weights, copied to `request.out / 'best.pt'` (beside it the
+    run's results.csv, where Ultralytics wrote one)."""
     if not request.data.is_file():
         raise FileNotFoundError(f"dataset description {request.data} does not exist")
     base = request.base
@@ -140,6 +141,8 @@ def train(request: TrainRequest) -> Path:
         raise RuntimeError(f"training finished without {best}")
     target = out / "best.pt"
     shutil.copyfile(best, target)
+    if (run_dir / "results.csv").is_file():
+        shutil.copyfile(run_dir / "results.csv", out / "results.csv")
     log.info("best weights at %s", target)
     return target
 

@@ -11,7 +11,6 @@ images travel. Writes best.pt and results.csv under --out.
 from __future__ import annotations
 
 import argparse
-import shutil
 import time
 from pathlib import Path
 
@@ -98,7 +97,6 @@ def train_mixed(args: argparse.Namespace, data: Path, freeze: int | list[int], l
             extra={"close_mosaic": 3, "patience": 100, "freeze": freeze},
         )
     )
-    shutil.copyfile(args.out / "run" / "results.csv", args.out / "results.csv")
     print(f"best weights: {best}")
     return best
 

@@ -10,7 +10,6 @@ lot (a mast or a drone). `--device 0` on a GPU, `--device cpu` here (about 50 s 
 from __future__ import annotations
 
 import argparse
-import shutil
 from pathlib import Path
 
 # A top-down picture has no up: turn and mirror freely. Scale varies with the mast's or drone's height.
@@ -59,7 +58,6 @@ def main() -> None:
             extra=dict(AUGMENT),
         )
     )
-    shutil.copyfile(args.out / "run" / "results.csv", args.out / "results.csv")
     print(f"best weights: {best}")
 
 

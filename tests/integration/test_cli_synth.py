@@ -62,7 +62,7 @@ def test_train_with_a_relative_out_folder_writes_best_there(tmp_path: Path) -> N
         env={**os.environ, "YOLO_OFFLINE": "1", "PYTHONPATH": str(REPO), "YOLO_CONFIG_DIR": str(tmp_path / "ycfg")},
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert (tmp_path / "run1" / "best.pt").is_file()
+    assert (tmp_path / "run1" / "best.pt").is_file() and (tmp_path / "run1" / "results.csv").is_file()
     assert not (tmp_path / "runs").exists()
 
 

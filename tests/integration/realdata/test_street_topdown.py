@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
-import numpy as np
 import pytest
 
 from api.pipeline.kit_clips import KIT_CLIPS
 from api.pipeline.real_eval import measure_as_configured
 from ingest.config import load_config
+from tests.support.kit_footage import kit_clip_frames
 from vision.detectors import build_detector
 from vision.rules.common import iou
 
@@ -23,21 +22,6 @@ SHIPPED = REPO / "vision" / "models" / "street-topdown"
 LOT = "overhead_parking_lot_car_parks"
 
 pytestmark = pytest.mark.slow
-
-
-def _lot_frames(kit: Path, every: int) -> list[np.ndarray]:
-    capture = cv2.VideoCapture(str(kit / "clips" / f"{LOT}.mp4"))
-    frames, index = [], 0
-    while True:
-        ok, frame = capture.read()
-        if not ok:
-            break
-        if index % every == 0:
-            frames.append(frame)
-        index += 1
-    capture.release()
-    assert frames, f"cannot read {LOT}.mp4"
-    return frames
 
 
 def test_top_down_clips_as_configured(kit: Path) -> None:
@@ -70,7 +54,7 @@ def test_shipped_onnx_finds_what_its_weights_find(kit: Path) -> None:
     shipped = build_detector(config)
     source = YOLO(str(SHIPPED / "street-topdown.pt"))
     compared = 0
-    for frame in _lot_frames(kit, every=20):
+    for frame in kit_clip_frames(LOT, step=20):
         theirs = source.predict(frame, imgsz=config.image_size, conf=config.confidence, verbose=False)[0]
         their_boxes = [tuple(float(v) for v in box) for box in theirs.boxes.xyxy.tolist()]
         ours = shipped.detect(frame)
