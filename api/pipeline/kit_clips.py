@@ -73,9 +73,19 @@ def _street_parked(outcome: ClipOutcome) -> bool:
     return outcome.parking_cases("service-road") == 2 and outcome.parking_cases("main-lanes") == 0
 
 
+# The lot clip's hatchback: the MANIFEST's "settled by about 3 s" is a person's estimate from sampled
+# frames. Frame by frame, its stall's pixels change until 4.05 s (it still creeps in) and the stock preview
+# cuts to another take at 4.80 s (tests/integration/realdata/test_street_topdown.py measures both): it
+# stands still for about 0.75 s of the clip, under any stop time a zone would have (this one's 1.5 s).
+LOT_ARRIVAL_STILL_FROM = 4.05
+LOT_CUT_AT = 4.80
+
+
 def _lot(outcome: ClipOutcome) -> bool:
+    """The 7 cars parked throughout, each one case from the start; nothing later: the hatchback is still
+    for less than the stop time before the cut, and the van drives through."""
     cases = outcome.parking.get("lot", ())
-    return sum(t < 1.0 for t in cases) == 7 and sum(t >= 1.0 for t in cases) == 1
+    return sum(t < 1.0 for t in cases) == 7 and sum(t >= 1.0 for t in cases) == 0
 
 
 def _no_barbecue(outcome: ClipOutcome) -> bool:
@@ -131,9 +141,10 @@ KIT_CLIPS = (
     ),
     KitClip(
         "overhead_parking_lot_car_parks",
-        "top-down lot, 5.2 s: 7 cars parked throughout, a light-blue hatchback parks (settled ~3 s), "
-        "a van crosses the aisle",
-        "8 parking cases in the lot (1.5 s stop): 7 first seen at the start, 1 later",
+        "top-down lot, 5.2 s: 7 cars parked throughout, a light-blue hatchback parks (still from 4.05 s; "
+        "the preview cuts away at 4.80 s), a van crosses the aisle",
+        "7 parking cases in the lot (1.5 s stop), all first seen at the start; none for the hatchback "
+        "(still 0.75 s) or the van",
         (KitZone("lot", "no_parking", FRAME, 1.5),),
         _lot,
         analysis_fps=5.0,

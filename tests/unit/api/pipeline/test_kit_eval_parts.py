@@ -55,12 +55,13 @@ def test_every_kit_clip_names_a_detector_of_the_cameras_file() -> None:
     assert named["street_elevated_traffic_with_parked_cars"] == "street"
 
 
-def test_the_lot_needs_seven_parked_from_the_start_and_one_arrival() -> None:
+def test_the_lot_needs_seven_parked_from_the_start_and_nothing_later() -> None:
     judge = kit_clip("overhead_parking_lot_car_parks").judge
-    assert judge(ClipOutcome(parking={"lot": (0.0,) * 7 + (3.4,)}))
-    assert not judge(ClipOutcome(parking={"lot": (0.0,) * 8}))  # no arrival
-    assert not judge(ClipOutcome(parking={"lot": (0.0,) * 6 + (3.4,)}))  # one parked car missed
-    assert not judge(ClipOutcome(parking={"lot": (0.0,) * 7 + (3.4, 3.6)}))  # the passing van too
+    assert judge(ClipOutcome(parking={"lot": (0.0,) * 7}))
+    assert not judge(ClipOutcome(parking={"lot": (0.0,) * 6}))  # one parked car missed
+    assert not judge(ClipOutcome(parking={"lot": (0.0,) * 8}))  # one car cased twice, or a phantom
+    assert not judge(ClipOutcome(parking={"lot": (0.0,) * 7 + (3.4,)}))  # the hatchback, still for 0.75 s
+    assert not judge(ClipOutcome(parking={"lot": (0.0,) * 6 + (3.4,)}))  # a later case in place of a parked car
 
 
 def test_moving_traffic_passes_only_without_cases() -> None:
