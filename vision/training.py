@@ -45,9 +45,10 @@ def _skip_amp_download() -> None:
     trainer.check_amp = lambda *args, **kwargs: True  # type: ignore[attr-defined]
 
 
-def _read_results_without_polars() -> None:
+def read_results_without_polars() -> None:
     """Ultralytics reads its results.csv with polars when saving a checkpoint; where polars is not
-    installed (a bare GPU machine), read it with the csv module instead."""
+    installed (a bare GPU machine: its runtime wheel alone is larger than what may travel there), read it
+    with the csv module instead, numbers as numbers."""
     try:
         import polars  # noqa: F401
     except ImportError:
@@ -55,13 +56,19 @@ def _read_results_without_polars() -> None:
 
         from ultralytics.engine import trainer
 
-        def read_results_csv(self: object) -> dict[str, list[object]]:
+        def number(text: str) -> float | str:
+            try:
+                return float(text)
+            except ValueError:
+                return text
+
+        def read_results_csv(self: object) -> dict[str, list[float | str]]:
             path = Path(self.csv)  # type: ignore[attr-defined]
             if not path.is_file():
                 return {}
             with path.open(newline="") as handle:
                 rows = list(csv.DictReader(handle))
-            return {key.strip(): [row[key] for row in rows] for key in (rows[0] if rows else {})}
+            return {key.strip(): [number(row[key].strip()) for row in rows] for key in (rows[0] if rows else {})}
 
         trainer.BaseTrainer.read_results_csv = read_results_csv  # type: ignore[method-assign]
 
@@ -105,7 +112,7 @@ def train(request: TrainRequest) -> Path:
     from ultralytics import YOLO
 
     _skip_amp_download()
-    _read_results_without_polars()
+    read_results_without_polars()
     model = YOLO(base)
     out = request.out.resolve()  # Ultralytics files a relative project under runs/detect/ instead
     run_dir = out / "run"

@@ -53,33 +53,6 @@ def build_data(synth: Path, real: Path, real_repeats: int, work: Path) -> Path:
     return build_data_yaml(work / "synth", work / "real", real_repeats, work, NEW_NAMES)
 
 
-def _results_csv_without_polars() -> None:
-    """Ultralytics reads its results.csv with polars each epoch; the lent GPU machine's image has no
-    polars (its runtime wheel alone is larger than what may travel there): read it with `csv`."""
-    try:
-        import polars  # noqa: F401
-    except ImportError:
-        import csv
-
-        from ultralytics.engine.trainer import BaseTrainer
-
-        def number(text: str) -> float | str:
-            try:
-                return float(text)
-            except ValueError:
-                return text
-
-        def read_results_csv(trainer: BaseTrainer) -> dict[str, list[float | str]]:
-            try:
-                with open(trainer.csv, newline="") as handle:
-                    rows = list(csv.DictReader(handle))
-            except OSError:
-                return {}
-            return {key.strip(): [number(row[key].strip()) for row in rows] for key in (rows[0] if rows else {})}
-
-        BaseTrainer.read_results_csv = read_results_csv  # type: ignore[method-assign]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real", type=Path, required=True)
@@ -105,9 +78,10 @@ def main() -> None:
         raise SystemExit("--base is needed to train")
     import torch
 
+    from vision.training import read_results_without_polars
     from vision.two_head import trunk_freeze
 
-    _results_csv_without_polars()
+    read_results_without_polars()
     args.out.mkdir(parents=True, exist_ok=True)
     data = build_data(args.synth, args.real, args.real_repeats, args.out / "data")
     train_mixed(args, data, trunk_freeze(torch.load(args.base, weights_only=False)["model"]), args.lr0)
