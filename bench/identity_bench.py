@@ -26,7 +26,7 @@ from api.pipeline.real_clips import kit_coco_detector_config, realdata_root
 from domain.types import Frame
 from vision.detectors.factory import build_detector
 from vision.identity import DIFFERENT_VEHICLE_SIMILARITY, SAME_VEHICLE_SIMILARITY, Appearance, appearance_of
-from vision.rules.stay import covered
+from vision.rules.views import covered
 from vision.synth.common.rng import make_rng
 from vision.synth.street import scenarios
 from vision.synth.street.actors import Car

@@ -11,7 +11,7 @@ import numpy as np
 from domain.types import Detections, EvidencePhoto, Frame, LabelledBox, Violation
 from vision.identity import Appearance, Verdict, appearance_of, compare
 from vision.rules.common import Box, anchor, episode_key, ioa, local_time, mark, normalised, photo, polygon_of
-from vision.rules.stay import covered
+from vision.rules.views import covered
 from vision.violations.mud_truck import ExitDirection, MudTruckDetails, WorksiteExitZone
 
 # Same truck on consecutive analysed frames while it drives scores 0.65-0.95; a different vehicle

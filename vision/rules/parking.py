@@ -41,7 +41,8 @@ from vision.rules.common import (
     photo,
     polygon_of,
 )
-from vision.rules.stay import Sighting, Stay, at_border, covered
+from vision.rules.stay import Sighting, Stay, at_border
+from vision.rules.views import WHOLE_VIEW, covered, part_in, view_of
 from vision.violations.base import PlateLookup
 from vision.violations.parking import NoParkingZone, ParkingDetails
 
@@ -157,12 +158,13 @@ class ParkingRule:
             near = track_id in owned or any(iou(s.place, box) > 0 for s in self._stays)
             if not near and not self.zone.contains(*normalised((float(box[0] + box[2]) / 2, float(box[3])), frame)):
                 continue
-            clear = not covered(box, vehicles, skip=i)
+            view = view_of(box, vehicles, skip=i)
             reading = self.plate_of(track_id) if self.plate_of else None
             plate = confident_plate(reading.text, reading.confidence) if reading else None
-            appearance = appearance_of(frame.image, box) if clear else None
+            appearance = appearance_of(frame.image, part_in(box, view.part)) if view is not None else None
             label, score = vehicles.labels[i], float(vehicles.scores[i])
-            found.append(Sighting(i, track_id, label, box, score, clear, appearance, plate, reading))
+            shown = view or WHOLE_VIEW
+            found.append(Sighting(i, track_id, label, box, score, view is not None, appearance, plate, reading, shown))
         return found
 
     def _continued(self, stay: Stay | None, sighting: Sighting) -> Stay | None:
@@ -174,7 +176,7 @@ class ParkingRule:
             return None
         if not sighting.clear:
             return stay  # a hidden vehicle keeps its stay; nothing about it can be judged now
-        moved = stay.would_move(sighting.point, self.move_tolerance)
+        moved = stay.would_move(sighting, self.move_tolerance)
         if moved and not stay.adopted:
             _say(stay.last_seen, stay, "ends: its vehicle moved", sighting)
             self._end(stay)  # the vehicle itself drove off
@@ -193,7 +195,7 @@ class ParkingRule:
             if id(s) not in claimed
             and not s.vacant_frames  # the spot was seen empty since its vehicle was: a newcomer
             and iou(s.place, sighting.box) >= self.reassociate_iou
-            and not s.would_move(sighting.point, self.move_tolerance)
+            and not s.would_move(sighting, self.move_tolerance)
             and s.identity(sighting) is Verdict.SAME
             and self._arrived_at(sighting.track_id, s.place)
         ]
@@ -264,7 +266,7 @@ class ParkingRule:
                 return None  # the arrival photo must show its vehicle
             _say(now, stay, "starts counting", sighting)
             stay.counting_since, stay.next_photo_at = now, now + self.photo_step
-            stay.arrival = sighting.appearance
+            stay.arrival, stay.arrival_view = sighting.appearance, sighting.view
             where = normalised(sighting.point, frame)
             stay.key = episode_key(frame, self.zone.name, "illegal_parking", now, where=where)
             stay.photos = [photo("arrival", frame, (mark(stay.label, stay.last_box, sighting.score),))]
@@ -283,7 +285,7 @@ class ParkingRule:
         """Report only when the confirmation photo's vehicle is the arrival photo's."""
         assert stay.counting_since is not None
         now = frame.captured_at
-        verdict = stay.identity(sighting, reference=stay.arrival) if sighting.clear else Verdict.UNSURE
+        verdict = stay.identity(sighting, at_arrival=True) if sighting.clear else Verdict.UNSURE
         _say(now, stay, f"confirmation check: {verdict.value}", sighting)
         if verdict is Verdict.DIFFERENT:
             self._end(stay)
@@ -323,7 +325,7 @@ class ParkingRule:
         for stay in [s for s in self._stays if id(s) not in claimed]:
             if covered(stay.place, vehicles):
                 continue
-            verdict = compare(stay.recent, appearance_of(frame.image, stay.place))
+            verdict = compare(stay.recent, appearance_of(frame.image, stay.recent_rect()))
             _say(frame.captured_at, stay, f"unclaimed, spot looks {verdict.value} (vacant {stay.vacant_frames})")
             if verdict is Verdict.SAME:  # still there, only the detector missed it
                 stay.last_seen, stay.vacant_frames = frame.captured_at, 0

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from domain.types import Detections, EvidencePhoto, Frame, ObjectIdentity, PlateReading
+from domain.types import EvidencePhoto, Frame, ObjectIdentity, PlateReading
 from vision.identity import Appearance, Verdict, compare, plates_conflict
-from vision.rules.common import Box, anchor, box_size, ioa, normalised_box
+from vision.rules.common import Box, anchor, box_size, normalised_box
+from vision.rules.views import WHOLE_VIEW, VehicleView, part_in, same_view
 
-OCCLUDED_SHARE = 0.25  # a box covered this much by another vehicle's box gives no clear view
-IN_FRONT_SHARE = 0.02  # nor does any overlap with a vehicle standing nearer the camera (lower bottom edge)
 REPEATED_READ = 2  # votes: a plate read this often is the plate of the vehicle on the track, not a misread
 # characters: unconfident votes this far from the stay's plate can be that plate misread (1 and 3, 8 and B
 # confused on one small plate); two vehicles' plates of one city differ in more of their five last characters
@@ -26,26 +25,15 @@ class Sighting:
     label: str
     box: Box
     score: float
-    clear: bool  # no other vehicle covers it: its crop shows this vehicle only
-    appearance: Appearance | None  # None when not clear or too small
+    clear: bool  # it shows whole, or enough of it shows (`vision.rules.views.view_of`) to tell it by
+    appearance: Appearance | None  # of the part that shows; None when not clear or too small
     plate: str | None  # the track's confident plate reading, if any
     read: PlateReading | None = None  # the track's voted reading at any confidence
+    view: VehicleView = WHOLE_VIEW  # the part of the box its appearance was taken from, the edges in view
 
     @property
     def point(self) -> tuple[float, float]:
         return anchor(self.box)
-
-
-def covered(box: Box, others: Detections, skip: int | None = None) -> bool:
-    """Whether another vehicle hides part of `box`: it covers `OCCLUDED_SHARE` of it, or any of it
-    while standing nearer the camera (its bottom edge lower in the image), so its pixels are in the crop."""
-    for i in range(len(others)):
-        if i == skip:
-            continue
-        share = ioa(box, others.boxes[i])
-        if share > OCCLUDED_SHARE or (share > IN_FRONT_SHARE and others.boxes[i][3] > box[3]):
-            return True
-    return False
 
 
 BORDER_SHARE = 0.005  # of the picture's width / height: a box this close to an edge is cut by it
@@ -59,10 +47,14 @@ def at_border(box: Box, frame: Frame) -> bool:
     return bool(box[0] <= left + mx or box[1] <= top + my or box[2] >= right - mx or box[3] >= bottom - my)
 
 
+Span = tuple[float, float] | None  # lowest and highest position of one box edge seen in view (None: never)
+
+
 @dataclass(eq=False)  # one stay is one vehicle's: identity, not field equality (its boxes are arrays)
 class Stay:
-    """Stationary means stationary the whole time: every clear sighting's anchor must fit in a square
-    of side `tolerance * size` (the extent of all anchors since arrival), not only stay near the first."""
+    """Stationary means stationary the whole time: every whole sighting's anchor must fit in a square
+    of side `tolerance * size` (the extent of all anchors since arrival), not only stay near the first;
+    a partly hidden one's box edges in view must each stay within that of where they were seen before."""
 
     track_id: int | None  # the track that owns it now; None while nobody does
     label: str
@@ -71,6 +63,7 @@ class Stay:
     place: Box  # the last clear box: where the whole vehicle stands (a partly hidden box shows part of it)
     last_seen: datetime
     extent: list[float]  # min x, min y, max x, max y of the anchors seen clearly
+    edges: list[Span]  # left, top, right, bottom: where each box edge was seen in view
     arrival: Appearance | None  # the vehicle in the arrival photo
     recent: Appearance | None  # the last clear sighting
     plate: str | None = None  # the first confident plate reading
@@ -83,11 +76,13 @@ class Stay:
     adopted_at: datetime | None = None  # when the track that owns it now took it over
     adopted_views: int = 0  # clear sightings of that track since
     vacant_frames: int = 0  # consecutive frames the spot was visibly empty or held something else
+    arrival_view: VehicleView = WHOLE_VIEW  # what of the vehicle each appearance shows
+    recent_view: VehicleView = WHOLE_VIEW
 
     @classmethod
     def begin(cls, sighting: Sighting, now: datetime) -> Stay:
         x, y = sighting.point
-        return cls(
+        stay = cls(
             sighting.track_id,
             sighting.label,
             box_size(sighting.box),
@@ -95,24 +90,46 @@ class Stay:
             sighting.box,
             now,
             [x, y, x, y],
+            [None, None, None, None],
             sighting.appearance,
             sighting.appearance,
             sighting.plate,
+            arrival_view=sighting.view,
+            recent_view=sighting.view,
         )
+        stay._note_edges(sighting)
+        return stay
 
-    def would_move(self, point: tuple[float, float], tolerance: float) -> bool:
-        x1, y1, x2, y2 = self.extent
-        width = max(x2, point[0]) - min(x1, point[0])
-        height = max(y2, point[1]) - min(y1, point[1])
-        return max(width, height) > tolerance * self.size
+    def would_move(self, sighting: Sighting, tolerance: float) -> bool:
+        """Whether the sighting shows the vehicle elsewhere: a whole one by its anchor, a partly hidden
+        one by the edges of its box in view (an edge next to the vehicle in front may be where the box
+        is cut, not where the vehicle ends)."""
+        limit = tolerance * self.size
+        if sighting.view.whole:
+            x, y = sighting.point
+            x1, y1, x2, y2 = self.extent
+            return max(max(x2, x) - min(x1, x), max(y2, y) - min(y1, y)) > limit
+        for span, free, value in zip(self.edges, sighting.view.free, sighting.box[:4], strict=True):
+            if free and span is not None and max(span[1], float(value)) - min(span[0], float(value)) > limit:
+                return True
+        return False
 
-    def identity(self, sighting: Sighting, reference: Appearance | None = None) -> Verdict:
-        """Is `sighting` this stay's vehicle? Plates first, then appearance (of `reference`, default
-        the last clear sighting). A track whose plate votes name another plate than the stay's (more
-        than `VOTE_MISREAD` characters apart), though not yet confidently, is never the same vehicle by
-        looks alone: a look-alike took the id (different once that plate was read on `REPEATED_READ`
-        frames) or the reading is unclear (unsure)."""
-        verdict = compare(reference or self.recent, sighting.appearance, self.plate, sighting.plate)
+    def _note_edges(self, sighting: Sighting) -> None:
+        for i, (free, value) in enumerate(zip(sighting.view.free, sighting.box[:4], strict=True)):
+            span, at = self.edges[i], float(value)
+            if free:
+                self.edges[i] = (at, at) if span is None else (min(span[0], at), max(span[1], at))
+
+    def identity(self, sighting: Sighting, at_arrival: bool = False) -> Verdict:
+        """Is `sighting` this stay's vehicle? Plates first, then appearance (the arrival photo's with
+        `at_arrival`, else the last clear sighting's), compared only where both show about the same part
+        of the box (`same_view`; else appearance cannot say). A track whose plate votes name another plate
+        than the stay's (more than `VOTE_MISREAD` characters apart), though not yet confidently, is never
+        the same vehicle by looks alone: a look-alike took the id (different once that plate was read on
+        `REPEATED_READ` frames) or the reading is unclear (unsure)."""
+        reference, view = (self.arrival, self.arrival_view) if at_arrival else (self.recent, self.recent_view)
+        look = sighting.appearance if same_view(view, sighting.view) else None
+        verdict = compare(reference, look, self.plate, sighting.plate)
         read = sighting.read
         if (
             verdict is Verdict.SAME
@@ -125,19 +142,32 @@ class Stay:
         return verdict
 
     def observe(self, sighting: Sighting, now: datetime) -> None:
+        """Note a sighting of the stay's vehicle. One too hidden to tell it by moves nothing: its box may be
+        cut anywhere and its crop shows the other vehicle too. A partly hidden one notes the edges in view;
+        its appearance replaces the last one only if it shows the same part (else the track alone would
+        vouch for it), or shows the vehicle whole and alone where the last one did not."""
         self.track_id, self.last_box, self.last_seen, self.vacant_frames = sighting.track_id, sighting.box, now, 0
         if not sighting.clear:
-            return  # a partly hidden box moves its anchor and its crop shows the other vehicle too
-        self.place = sighting.box
+            return
         self.adopted_views += 1
-        x, y = sighting.point
-        self.extent = [min(self.extent[0], x), min(self.extent[1], y), max(self.extent[2], x), max(self.extent[3], y)]
+        self._note_edges(sighting)
+        view = sighting.view
+        if view.whole:
+            self.place = sighting.box
+            x, y = sighting.point
+            x1, y1, x2, y2 = self.extent
+            self.extent = [min(x1, x), min(y1, y), max(x2, x), max(y2, y)]
         if sighting.appearance is not None:
-            self.recent = sighting.appearance
+            if same_view(self.recent_view, view) or (view == WHOLE_VIEW and self.recent_view != WHOLE_VIEW):
+                self.recent, self.recent_view = sighting.appearance, view
             if self.arrival is None:
-                self.arrival = sighting.appearance
+                self.arrival, self.arrival_view = sighting.appearance, view
         if self.plate is None:
             self.plate = sighting.plate
+
+    def recent_rect(self) -> Box:
+        """Where the part of its place that `recent` shows is, in pixels (the spot check looks there)."""
+        return part_in(self.place, self.recent_view.part)
 
     def adopt(self, sighting: Sighting, now: datetime) -> None:
         """A new track id takes the stay over; it must prove itself (`proved_since_adoption`)."""

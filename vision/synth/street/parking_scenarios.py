@@ -19,6 +19,11 @@ A stay must be one vehicle, stationary over the whole dwell. Each scene here mak
 - ``parking_occluded`` (positive): a car parks 46.5 s on the far curb while slow traffic in the lane
   between passes the camera; trucks and vans hide half of it or more for 1.5-6.5 s at a time.
   Expected: exactly one violation, with its plate, from its arrival.
+- ``parking_curb_row`` (positive): four cars stand nose to tail along the near curb the whole clip, as
+  cars park along a street, the nearest three in the zone; seen along the street from the pole, each
+  one's box overlaps the box of the car in front of it (nearer the camera). A fifth car stops 9 s in the
+  lane beside the row, then drives on. Expected: three violations, one per parked car in the zone, none
+  for the fourth car or the short stop.
 
 All use a 20 s dwell and an 1920x1080 pole camera (plates stay readable); times in the ground truth
 come from the same tracks that move the cars.
@@ -564,9 +569,92 @@ def parking_occluded(seed: int = 0, fps: int = 10) -> Scenario:
     return Scenario("parking_occluded", seed, lay, tuple(actors), duration, camera, violations, negatives, fps)
 
 
+# ---- curb row -------------------------------------------------------------------------------------
+
+ROW_SPOTS = (18.0, 23.6, 29.0, 34.6)  # ground z of the parked cars' centres: 0.6-1.2 m between bumpers
+ROW_IN_ZONE = 3  # the first three stand in the zone (it ends at z 31.5); the fourth's near end is beyond it
+
+
+def parking_curb_row(seed: int = 0, fps: int = 10) -> Scenario:
+    """Four cars parked nose to tail along the curb for the whole 45 s, the nearest three in the zone;
+    traffic in both directions; a fifth car stops 9 s in the zone's lane beside the row and drives on."""
+    rng = make_rng(seed, "scenario-parking-curb-row")
+    cam = _camera()
+    lay = _street(rng, cam, (-1, 13.0, 31.0))
+    duration = 45.0
+    row_bodies: list[CarBody] = ["sedan", "suv", "hatchback", "sedan"]
+    colours = [COLOURS[int(i)] for i in rng.permutation(len(COLOURS))[: len(ROW_SPOTS)]]
+    parked = [make_car(rng, body, colour) for body, colour in zip(row_bodies, colours, strict=True)]
+    actors = [
+        Actor(
+            f"car-R{k + 1}",
+            car,
+            Track(((0.0, CURB, z), (duration, CURB, z))),
+            "parked_beyond_dwell" if k < ROW_IN_ZONE else "parked_beyond_the_zone",
+        )
+        for k, (car, z) in enumerate(zip(parked, ROW_SPOTS, strict=True))
+    ]
+    stop_in, stop_out = 12.0, 21.0
+    actors.append(
+        Actor(
+            "car-S",
+            _random_car(rng),
+            Track(
+                (
+                    (6.0, LANE_OUT, 95.0),
+                    (stop_in - 1.5, LANE_OUT, 29.0),
+                    (stop_in, LANE_OUT, 24.0),
+                    (stop_out, LANE_OUT, 24.0),
+                    (stop_out + 2.0, LANE_OUT, 12.0),
+                    (stop_out + 3.5, LANE_OUT, -2.0),
+                )
+            ),
+            "stopped_shorter_than_dwell",
+        )
+    )
+    times = time_grid(-10.0, duration)
+    for k, (car, track) in enumerate(_passers(rng, Lane(LANE_IN, FAR), times, duration, -4.0, (6.0, 10.0))):
+        actors.append(Actor(f"car-P{k + 1}", car, track, "passing_through"))
+    away = Lane(LANE_IN + 3.5, -3.0, towards=False)
+    for k, (car, track) in enumerate(_passers(rng, away, times, duration, -2.0, (7.0, 11.0))):
+        actors.append(Actor(f"car-away-{k + 1:02d}", car, track, "passing_through"))
+    violations: list[dict[str, object]] = [
+        {
+            "type": "illegal_parking",
+            "object_id": actor.id,
+            "zone": ZONE,
+            "plate": car.plate.text,
+            "start_s": 0.0,
+            "end_s": duration,
+            "confirm_after_s": DWELL,
+        }
+        for actor, car in zip(actors[:ROW_IN_ZONE], parked, strict=False)
+    ]
+    negatives: list[dict[str, object]] = [
+        {"object_id": actors[ROW_IN_ZONE].id, "reason": "parked at the curb beyond the zone's far end"},
+        {
+            "object_id": "car-S",
+            "reason": f"stopped {stop_out - stop_in:.0f} s (< {DWELL:.0f} s dwell) in the zone's lane beside the row",
+        },
+        *(
+            {"object_id": a.id, "reason": "drove past outside the zone"}
+            for a in actors
+            if a.role == "passing_through"
+        ),  # type: ignore[list-item]
+    ]
+    camera = _camera_dict(
+        "synth-parking-curb-row",
+        "解放路 parked row along the curb (synthetic)",
+        "2026-05-01T10:30:00+08:00",
+        ground_zone(cam, *ZONE_RECT),
+    )
+    return Scenario("parking_curb_row", seed, lay, tuple(actors), duration, camera, violations, negatives, fps)
+
+
 BUILDERS = {
     "parking_dense_traffic": parking_dense_traffic,
     "parking_stop_and_go": parking_stop_and_go,
     "parking_lookalike_swap": parking_lookalike_swap,
     "parking_occluded": parking_occluded,
+    "parking_curb_row": parking_curb_row,
 }
