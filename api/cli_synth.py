@@ -44,7 +44,7 @@ def scenarios(
 ) -> None:
     """Render street scenario clips with ground truth: parking, worksite, barbecue, barbecue_offhours and
     the hard parking scenes (parking_dense_traffic, parking_stop_and_go, parking_lookalike_swap,
-    parking_occluded)."""
+    parking_occluded, parking_curb_row)."""
     from vision.synth.street import scenarios as sc
 
     names = only or list(sc.SCENARIOS)

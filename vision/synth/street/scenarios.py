@@ -11,8 +11,9 @@ Scenarios (all cases of one violation type share a clip, so one camera config co
   watch zone (violation) and a grill cooking behind a shop window (outside the zone: none).
 - ``barbecue_offhours``: the same stall by day, outside the zone's active hours (none).
 - ``parking_dense_traffic``, ``parking_stop_and_go``, ``parking_lookalike_swap``,
-  ``parking_occluded``: scenes where one vehicle's stay could pass to another, or a parked car is
-  hidden by traffic (`vision.synth.street.parking_scenarios`).
+  ``parking_occluded``, ``parking_curb_row``: scenes where one vehicle's stay could pass to another, a
+  parked car is hidden by traffic, or parked cars stand nose to tail, each partly hiding the one behind
+  (`vision.synth.street.parking_scenarios`).
 
 Ground-truth JSON (``<name>.json`` beside ``<name>.mp4``)::
 

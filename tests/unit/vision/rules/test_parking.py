@@ -524,3 +524,58 @@ def test_stays_of_two_same_sized_vehicles_are_told_apart_when_one_ends() -> None
     assert second in stays and stays.index(second) == 1
     stays.remove(second)
     assert stays == [first]
+
+
+# -- vehicles partly hidden by the one in front (`vision.rules.views`) -----------------------------------------
+# Three cars nose to tail along the curb, seen along the street: the nearest (lowest) whole, each of the
+# others showing its roof and windows above the car in front of it. Painted farthest first, so nearer
+# cars cover the ones behind as in the picture.
+ROW = ((200.0, 380.0, 370.0, 500.0), (240.0, 420.0, 470.0, 580.0), (300.0, 480.0, 600.0, 690.0))
+
+
+def a_row_of_parked_cars(t: float) -> list[Obj]:
+    return [Obj("vehicle", box, track, look=track) for track, box in enumerate(ROW, start=1)]
+
+
+def a_row_crawling_in_a_queue(t: float) -> list[Obj]:
+    """The same three, crawling 6 px/s together: a queue, not parked cars (120 px over the stop time)."""
+    return [Obj("vehicle", shift(box, 6.0 * t), track, look=track) for track, box in enumerate(ROW, start=1)]
+
+
+def a_van_parks_behind(t: float, from_s: float) -> list[Obj]:
+    """A parked car; from `from_s` a van stands behind it (farther up the road, outside the zone of
+    `NEAR_CURB`) filling 44% of its crop."""
+    van = Obj("vehicle", (120.0, 330.0, 400.0, 530.0), 9, look=2)
+    return ([van] if t >= from_s else []) + [Obj("vehicle", CAR, 1)]
+
+
+NEAR_CURB = [(0.05, 0.75), (0.7, 0.75), (0.7, 0.98), (0.05, 0.98)]  # CAR's anchor inside, the van's not
+
+
+def test_each_car_of_a_parked_row_is_one_case() -> None:
+    """Before partly hidden cars were seen by their visible part, only the nearest one gave a case."""
+    violations = run(ParkingRule(zone(), TZ), at("09:00"), DWELL + 0.5, a_row_of_parked_cars)
+    assert sorted(v.track_id for v in violations) == [1, 2, 3]
+    assert all(v.first_seen_at == at("09:00") for v in violations)
+    assert len({v.episode_key for v in violations}) == 3
+    assert len(run(ParkingRule(zone(), TZ), at("09:00"), 120, a_row_of_parked_cars)) == 3  # one case per stay
+
+
+def test_a_queue_of_partly_hidden_cars_crawling_never_parks() -> None:
+    """The cars behind are seen only partly; the edges of their boxes in view still show them moving."""
+    assert run(ParkingRule(zone(), TZ), at("09:00"), 60, a_row_crawling_in_a_queue) == []
+
+
+@pytest.mark.parametrize("van_from", [5.0, 25.0])
+def test_a_van_parking_behind_a_parked_car_opens_no_second_case(van_from: float) -> None:
+    """The car's crop shows the van around it from then on: those views are compared only with each
+    other, so the car is not taken for another vehicle and given a second stay. Arriving before the
+    confirmation, the van leaves no view to compare with the arrival photo's: the count starts again
+    (after `confirm_wait_seconds`) from a view like the confirmation's, later but still one case."""
+    rule = ParkingRule(zone(polygon=NEAR_CURB), TZ)
+    violations = run(rule, at("09:00"), 120, lambda t: a_van_parks_behind(t, van_from))
+    assert [v.track_id for v in violations] == [1]
+    if van_from > DWELL:
+        assert violations[0].first_seen_at == at("09:00")
+    else:
+        assert violations[0].first_seen_at > at("09:00", van_from + DWELL)

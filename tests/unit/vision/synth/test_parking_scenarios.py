@@ -2,7 +2,8 @@
 
 Checked on the scripted tracks and the camera's own zone polygon (as the rule sees it), plus a few
 rendered frames: dense traffic has short headways, stop-and-go never stands still for the dwell,
-the swap cars look alike but carry different plates, the parked car really is hidden by traffic.
+the swap cars look alike but carry different plates, the parked car really is hidden by traffic, the
+curb row's cars each hide part of the one behind.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from vision.violations.parking import NoParkingZone
 HARD = tuple(ps.BUILDERS)
 STEP = 0.05
 CAR_DIMS = {"sedan": (4.7, 1.8, 1.45), "hatchback": (4.0, 1.75, 1.5), "suv": (4.7, 1.9, 1.75), "van": (5.0, 1.95, 2.0)}
+BODY_HALF = {body: dims[0] / 2 for body, dims in CAR_DIMS.items()}  # half a body's length, metres
 
 
 def zone_of(scenario: sc.Scenario) -> NoParkingZone:
@@ -114,7 +116,11 @@ def test_builds_and_truth_agrees_with_tracks(name: str) -> None:
         start, end = a.track.at(v["start_s"]), a.track.at(v["end_s"])
         assert start is not None and end is not None and start[:2] == end[:2]  # stationary all along
         assert in_zone(scenario, zone, start[0], start[1])
-        assert a.track.at(v["start_s"] - 0.5)[:2] != start[:2]  # type: ignore[index]  # arrives at start_s
+        before = a.track.at(v["start_s"] - 0.5)
+        if before is None:  # stands there from the clip's first frame
+            assert v["start_s"] == a.track.first == 0.0
+        else:
+            assert before[:2] != start[:2]  # arrives at start_s
     for a in scenario.actors:
         if a.id in negative:
             assert longest_still(a) < zone.dwell_seconds or not any(
@@ -292,3 +298,19 @@ def test_occluded_car_is_repeatedly_half_hidden_and_visible_between() -> None:
     still_seen = silhouette & np.all(full == alone, axis=2)
     assert silhouette.sum() > 2000
     assert still_seen.sum() / silhouette.sum() < 0.5
+
+
+def test_curb_row_cars_each_hide_part_of_the_one_behind() -> None:
+    scenario = sc.build("parking_curb_row")
+    zone = zone_of(scenario)
+    row = [actor(scenario, f"car-R{k}") for k in range(1, len(ps.ROW_SPOTS) + 1)]
+    cases = {v["object_id"] for v in scenario.violations}
+    assert cases == {a.id for a in row[: ps.ROW_IN_ZONE]}
+    near_ends = [a.track.at(0.0)[1] - BODY_HALF[a.thing.body] for a in row]  # type: ignore[index, union-attr]
+    assert [in_zone(scenario, zone, ps.CURB, z) for z in near_ends] == [True, True, True, False]
+    for t in (0.0, 30.0):
+        hidden = [hidden_fraction(scenario, a, t) for a in row]
+        assert hidden[0] < 0.05, hidden  # the nearest shows whole
+        assert all(0.1 < h < 0.75 for h in hidden[1:]), hidden  # the others partly, behind the one in front
+    brief = actor(scenario, "car-S")
+    assert 8.5 <= longest_still(brief) < zone.dwell_seconds
