@@ -12,7 +12,9 @@ is another one once that plate was read twice). A new track id that took a stay 
 stay's confident plate, or stand still as the same vehicle over `adoption_hold_seconds` of clear views,
 before the stay is confirmed: one look at a look-alike rolling through a hidden spot proves nothing.
 A stay's anchors must stay inside `move_tolerance` of its box size over the whole dwell, so a crawling
-queue never parks. A vehicle whose box touches the picture's edge starts no stay: its ground point and
+queue never parks. A vehicle partly hidden by one in front is seen where enough of it shows
+(`vision.rules.views`): its appearance is that part's, compared only with views of the same part, and
+the edges of its box in plain view (not its anchor, which may be where the box is cut) must stay put. A vehicle whose box touches the picture's edge starts no stay: its ground point and
 the vehicle itself are partly outside the photos a reviewer would get (draw zones clear of the edges).
 Plates are asked for (`wants_plate`) only for a stay that has counted a quarter of the stop time and
 for a track standing where a stay's vehicle stood: traffic passing the zone costs no read. Reported
