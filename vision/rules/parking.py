@@ -14,8 +14,9 @@ before the stay is confirmed: one look at a look-alike rolling through a hidden 
 A stay's anchors must stay inside `move_tolerance` of its box size over the whole dwell, so a crawling
 queue never parks. A vehicle partly hidden by one in front is seen where enough of it shows
 (`vision.rules.views`): its appearance is that part's, compared only with views of the same part, and
-the edges of its box in plain view (not its anchor, which may be where the box is cut) must stay put. A vehicle whose box touches the picture's edge starts no stay: its ground point and
-the vehicle itself are partly outside the photos a reviewer would get (draw zones clear of the edges).
+the edges of its box in plain view (not its anchor, which may be where the box is cut) must stay put.
+A vehicle whose box touches the picture's edge starts no stay: its ground point and the vehicle itself
+are partly outside the photos a reviewer would get (draw zones clear of the edges).
 Plates are asked for (`wants_plate`) only for a stay that has counted a quarter of the stop time and
 for a track standing where a stay's vehicle stood: traffic passing the zone costs no read. Reported
 stays are `KnownEpisode`s: after a restart `resume` hands them back, and the same vehicle at
@@ -44,7 +45,7 @@ from vision.rules.common import (
     polygon_of,
 )
 from vision.rules.stay import Sighting, Stay, at_border
-from vision.rules.views import WHOLE_VIEW, covered, part_in, view_of
+from vision.rules.views import covered, part_in, view_of
 from vision.violations.base import PlateLookup
 from vision.violations.parking import NoParkingZone, ParkingDetails
 
@@ -165,8 +166,7 @@ class ParkingRule:
             plate = confident_plate(reading.text, reading.confidence) if reading else None
             appearance = appearance_of(frame.image, part_in(box, view.part)) if view is not None else None
             label, score = vehicles.labels[i], float(vehicles.scores[i])
-            shown = view or WHOLE_VIEW
-            found.append(Sighting(i, track_id, label, box, score, view is not None, appearance, plate, reading, shown))
+            found.append(Sighting(i, track_id, label, box, score, view is not None, appearance, plate, reading, view))
         return found
 
     def _continued(self, stay: Stay | None, sighting: Sighting) -> Stay | None:
@@ -263,8 +263,14 @@ class ParkingRule:
         now = frame.captured_at
         if stay.reported:
             return None
+        seen_whole = sighting.view is not None and sighting.view.whole
+        if stay.counting_since is not None and seen_whole and not stay.arrival_view.whole:
+            # Counted while behind another vehicle, now in front of none: the one in front drove on (a
+            # queue moving up, as often as a parked row thinning). Count again from a whole view.
+            _say(now, stay, "seen whole now: counts again", sighting)
+            stay.counting_since, stay.photos = None, []
         if stay.counting_since is None:
-            if not sighting.clear or sighting.appearance is None:
+            if sighting.view is None or sighting.appearance is None:
                 return None  # the arrival photo must show its vehicle
             _say(now, stay, "starts counting", sighting)
             stay.counting_since, stay.next_photo_at = now, now + self.photo_step

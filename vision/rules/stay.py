@@ -29,7 +29,7 @@ class Sighting:
     appearance: Appearance | None  # of the part that shows; None when not clear or too small
     plate: str | None  # the track's confident plate reading, if any
     read: PlateReading | None = None  # the track's voted reading at any confidence
-    view: VehicleView = WHOLE_VIEW  # the part of the box its appearance was taken from, the edges in view
+    view: VehicleView | None = WHOLE_VIEW  # the part its appearance was taken from, the edges in view; None: not clear
 
     @property
     def point(self) -> tuple[float, float]:
@@ -94,8 +94,8 @@ class Stay:
             sighting.appearance,
             sighting.appearance,
             sighting.plate,
-            arrival_view=sighting.view,
-            recent_view=sighting.view,
+            arrival_view=sighting.view or WHOLE_VIEW,
+            recent_view=sighting.view or WHOLE_VIEW,
         )
         stay._note_edges(sighting)
         return stay
@@ -105,6 +105,8 @@ class Stay:
         one by the edges of its box in view (an edge next to the vehicle in front may be where the box
         is cut, not where the vehicle ends)."""
         limit = tolerance * self.size
+        if sighting.view is None:
+            return False  # too hidden: its box may be cut anywhere
         if sighting.view.whole:
             x, y = sighting.point
             x1, y1, x2, y2 = self.extent
@@ -115,6 +117,8 @@ class Stay:
         return False
 
     def _note_edges(self, sighting: Sighting) -> None:
+        if sighting.view is None:
+            return
         for i, (free, value) in enumerate(zip(sighting.view.free, sighting.box[:4], strict=True)):
             span, at = self.edges[i], float(value)
             if free:
@@ -128,7 +132,8 @@ class Stay:
         the same vehicle by looks alone: a look-alike took the id (different once that plate was read on
         `REPEATED_READ` frames) or the reading is unclear (unsure)."""
         reference, view = (self.arrival, self.arrival_view) if at_arrival else (self.recent, self.recent_view)
-        look = sighting.appearance if same_view(view, sighting.view) else None
+        shown = sighting.view
+        look = sighting.appearance if shown is not None and same_view(view, shown) else None
         verdict = compare(reference, look, self.plate, sighting.plate)
         read = sighting.read
         if (
@@ -143,11 +148,12 @@ class Stay:
 
     def observe(self, sighting: Sighting, now: datetime) -> None:
         """Note a sighting of the stay's vehicle. One too hidden to tell it by moves nothing: its box may be
-        cut anywhere and its crop shows the other vehicle too. A partly hidden one notes the edges in view;
-        its appearance replaces the last one only if it shows the same part (else the track alone would
-        vouch for it), or shows the vehicle whole and alone where the last one did not."""
+        cut anywhere and its crop shows the other vehicle too. A partly hidden one notes the edges in view.
+        The appearance kept for comparing is of a whole view, alone in its crop, wherever there was one; a
+        vehicle never yet seen so keeps that of its latest view of the same part (never another part:
+        then the track alone would vouch for it)."""
         self.track_id, self.last_box, self.last_seen, self.vacant_frames = sighting.track_id, sighting.box, now, 0
-        if not sighting.clear:
+        if not sighting.clear or sighting.view is None:
             return
         self.adopted_views += 1
         self._note_edges(sighting)
@@ -158,7 +164,7 @@ class Stay:
             x1, y1, x2, y2 = self.extent
             self.extent = [min(x1, x), min(y1, y), max(x2, x), max(y2, y)]
         if sighting.appearance is not None:
-            if same_view(self.recent_view, view) or (view == WHOLE_VIEW and self.recent_view != WHOLE_VIEW):
+            if view == WHOLE_VIEW or (self.recent_view != WHOLE_VIEW and same_view(self.recent_view, view)):
                 self.recent, self.recent_view = sighting.appearance, view
             if self.arrival is None:
                 self.arrival, self.arrival_view = sighting.appearance, view

@@ -67,11 +67,13 @@ def _level(box: Box, other: Box) -> bool:
 
 
 def _in_front(box: Box, other: Box) -> bool:
-    """`other` hides part of `box`: it stands nearer and overlaps it, or about as near and covers much of it."""
-    share = ioa(box, other)
-    if _level(box, other):
-        return share > OCCLUDED_SHARE
-    return share > IN_FRONT_SHARE and other[3] > box[3]
+    """`other` stands clearly nearer the camera and overlaps `box`: it hides part of it."""
+    return not _level(box, other) and other[3] > box[3] and ioa(box, other) > IN_FRONT_SHARE
+
+
+def _alongside(box: Box, other: Box) -> bool:
+    """`other` stands about as near and covers much of `box`: which hides which cannot be told."""
+    return _level(box, other) and ioa(box, other) > OCCLUDED_SHARE
 
 
 def _behind(box: Box, other: Box) -> bool:
@@ -117,8 +119,11 @@ def _free_edges(box: Box, hiding: list[Box]) -> tuple[bool, bool, bool, bool]:
 def view_of(box: Box, others: Detections, skip: int | None = None) -> VehicleView | None:
     """How vehicle `box` (one of `others`, at index `skip`) shows: whole where no vehicle stands in front
     of it; else the largest rectangle of it clear of every box in front, if that holds `VISIBLE_SHARE` of
-    the box, with the edges those boxes do not reach; None when too little shows."""
+    the box, with the edges those boxes do not reach; None when too little shows, or when a vehicle
+    alongside covers much of it."""
     rest = [others.boxes[i] for i in range(len(others)) if i != skip]
+    if any(_alongside(box, other) for other in rest):
+        return None
     hiding = [other for other in rest if _in_front(box, other)]
     backdrop = any(_behind(box, other) for other in rest)
     if not hiding:
