@@ -14,7 +14,11 @@ before the stay is confirmed: one look at a look-alike rolling through a hidden 
 A stay's anchors must stay inside `move_tolerance` of its box size over the whole dwell, so a crawling
 queue never parks. A vehicle partly hidden by one in front is seen where enough of it shows
 (`vision.rules.views`): its appearance is that part's, compared only with views of the same part, and
-the edges of its box in plain view (not its anchor, which may be where the box is cut) must stay put.
+the edges of its box in plain view (not its anchor, which may be where the box is cut) must stay within
+`edge_tolerance` of its size: a partly hidden vehicle's stay rests on less, so it must stand stiller
+(outlines in view hold to a few pixels on a parked car; a queue crawling behind the car ahead moves
+them more). Such a move counts the stay again rather than ending it, and one counted behind another
+vehicle counts again once seen whole (the one in front drove on, as in a queue moving up).
 A vehicle whose box touches the picture's edge starts no stay: its ground point and the vehicle itself
 are partly outside the photos a reviewer would get (draw zones clear of the edges).
 Plates are asked for (`wants_plate`) only for a stay that has counted a quarter of the stop time and
@@ -63,6 +67,7 @@ class ParkingRule:
         *,
         plate_of: PlateLookup | None = None,
         move_tolerance: float = 0.25,
+        edge_tolerance: float = 0.1,
         max_missed_seconds: float = 15.0,
         reassociate_iou: float = 0.5,
         vacant_frames_to_end: int = 2,
@@ -72,7 +77,7 @@ class ParkingRule:
         plate_after_seconds: float | None = None,
     ):
         self.zone, self.tz, self.plate_of = zone, tz, plate_of
-        self.move_tolerance = move_tolerance
+        self.move_tolerance, self.edge_tolerance = move_tolerance, edge_tolerance
         self.max_missed = timedelta(seconds=max_missed_seconds)
         self.reassociate_iou = reassociate_iou
         self.vacant_frames_to_end = vacant_frames_to_end
@@ -178,7 +183,15 @@ class ParkingRule:
             return None
         if not sighting.clear:
             return stay  # a hidden vehicle keeps its stay; nothing about it can be judged now
-        moved = stay.would_move(sighting, self.move_tolerance)
+        moved = stay.would_move(sighting, self.move_tolerance, self.edge_tolerance)
+        if moved and sighting.view is not None and not sighting.view.whole:
+            # Partly hidden, the edges of its box in view moved: a queue crawling up behind the car ahead,
+            # or a box cut differently. The vehicle may still stand there, so the stay does not end, but
+            # nothing counted so far stands: count again from here (a reported case stays as it is).
+            if not stay.reported:
+                _say(stay.last_seen, stay, "edges in view moved: counts again", sighting)
+                stay.recount(sighting)
+            moved = False
         if moved and not stay.adopted:
             _say(stay.last_seen, stay, "ends: its vehicle moved", sighting)
             self._end(stay)  # the vehicle itself drove off
@@ -197,7 +210,7 @@ class ParkingRule:
             if id(s) not in claimed
             and not s.vacant_frames  # the spot was seen empty since its vehicle was: a newcomer
             and iou(s.place, sighting.box) >= self.reassociate_iou
-            and not s.would_move(sighting, self.move_tolerance)
+            and not s.would_move(sighting, self.move_tolerance, self.edge_tolerance)
             and s.identity(sighting) is Verdict.SAME
             and self._arrived_at(sighting.track_id, s.place)
         ]

@@ -100,21 +100,28 @@ class Stay:
         stay._note_edges(sighting)
         return stay
 
-    def would_move(self, sighting: Sighting, tolerance: float) -> bool:
-        """Whether the sighting shows the vehicle elsewhere: a whole one by its anchor, a partly hidden
-        one by the edges of its box in view (an edge next to the vehicle in front may be where the box
-        is cut, not where the vehicle ends)."""
-        limit = tolerance * self.size
+    def would_move(self, sighting: Sighting, tolerance: float, edge_tolerance: float) -> bool:
+        """Whether the sighting shows the vehicle elsewhere: a whole one by its anchor (`tolerance` of
+        the stay's size), a partly hidden one by the edges of its box in view (`edge_tolerance`; an edge
+        next to the vehicle in front may be where the box is cut, not where the vehicle ends)."""
         if sighting.view is None:
             return False  # too hidden: its box may be cut anywhere
         if sighting.view.whole:
             x, y = sighting.point
             x1, y1, x2, y2 = self.extent
-            return max(max(x2, x) - min(x1, x), max(y2, y) - min(y1, y)) > limit
+            return max(max(x2, x) - min(x1, x), max(y2, y) - min(y1, y)) > tolerance * self.size
+        limit = edge_tolerance * self.size
         for span, free, value in zip(self.edges, sighting.view.free, sighting.box[:4], strict=True):
             if free and span is not None and max(span[1], float(value)) - min(span[0], float(value)) > limit:
                 return True
         return False
+
+    def recount(self, sighting: Sighting) -> None:
+        """Start the stay's count and its stillness over from this sighting (nothing counted stands)."""
+        x, y = sighting.point
+        self.counting_since, self.photos = None, []
+        self.extent, self.edges = [x, y, x, y], [None, None, None, None]
+        self._note_edges(sighting)
 
     def _note_edges(self, sighting: Sighting) -> None:
         if sighting.view is None:

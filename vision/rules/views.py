@@ -1,17 +1,16 @@
-"""What of a vehicle shows on one frame, when other vehicles stand in front of or behind it.
+"""What of a vehicle shows on one frame, when other vehicles hide part of it.
 
 A vehicle seen whole is compared and located by its whole box. One partly hidden by a vehicle in front
 (cars parked nose to tail along a curb, seen along the street: each one's roof and windows stand above
 the car in front of it) is still seen clearly where no other vehicle's box reaches, if enough of it
 shows (`VISIBLE_SHARE`): its appearance is taken from that part, and compared only with views of the
 same part (`same_view`). Its box may be cut where the vehicle in front begins (detectors box what they
-see), so only the box's edges in plain view (`VehicleView.free`) say where it stands.
+see), so only the box's edges in plain view (`VehicleView.free`) say whether it moved.
 
-Which box is in front: the one whose bottom edge is lower in the picture (nearer the camera on flat
-ground). Boxes whose bottom edges are about level (`LEVEL_SHARE`) and overlap much are two vehicles
-side by side, or one vehicle boxed twice: no part of either can be told apart, as before. A vehicle
-clearly farther away hides nothing, but where its box covers much of this one's, this one's crop shows
-it around the vehicle (`VehicleView.backdrop`): such views are compared only with each other.
+Which boxes hide part of it: one standing nearer the camera (its bottom edge lower in the picture, on
+flat ground) that overlaps it, or any that covers a quarter of it (depth cannot be told from boxes that
+far into each other). Two boxes on one vehicle, or a vehicle boxed together with another, leave too
+little of the box clear to be seen.
 """
 
 from __future__ import annotations
@@ -30,7 +29,6 @@ VISIBLE_SHARE = 0.25  # a partly hidden vehicle is seen clearly if the part clea
 # (intersection over union of the parts): the roof and windows above the car in front look nothing like
 # the whole car, and that says nothing about whether it is the same one.
 SAME_PART_IOU = 0.8
-LEVEL_SHARE = 0.1  # of a box's height: another box whose bottom edge is this close stands about as near
 EDGE_COVER = 0.25  # a box's edge is hidden where a vehicle in front reaches it along this share of its length
 EDGE_MARGIN = 0.05  # of the box's width or height: a hiding box this close to an edge reaches it
 
@@ -41,16 +39,15 @@ ALL_FREE = (True, True, True, True)
 
 @dataclass(frozen=True)
 class VehicleView:
-    """The part of a vehicle's box that shows it alone, which of the box's edges (left, top, right,
-    bottom) no vehicle in front reaches, and whether a vehicle behind fills much of the crop."""
+    """The part of a vehicle's box that shows it alone, and which of the box's edges (left, top, right,
+    bottom) no box hiding it reaches."""
 
     part: Part
     free: tuple[bool, bool, bool, bool] = ALL_FREE
-    backdrop: bool = False
 
     @property
     def whole(self) -> bool:
-        """Nothing in front of it: its box and its anchor are the vehicle's own."""
+        """Nothing hides it: its box and its anchor are the vehicle's own."""
         return self.part == WHOLE and all(self.free)
 
 
@@ -60,25 +57,6 @@ WHOLE_VIEW = VehicleView(WHOLE)
 def _hides(box: Box, other: Box) -> bool:
     share = ioa(box, other)
     return share > OCCLUDED_SHARE or (share > IN_FRONT_SHARE and other[3] > box[3])
-
-
-def _level(box: Box, other: Box) -> bool:
-    return abs(float(other[3]) - float(box[3])) <= LEVEL_SHARE * float(box[3] - box[1])
-
-
-def _in_front(box: Box, other: Box) -> bool:
-    """`other` stands clearly nearer the camera and overlaps `box`: it hides part of it."""
-    return not _level(box, other) and other[3] > box[3] and ioa(box, other) > IN_FRONT_SHARE
-
-
-def _alongside(box: Box, other: Box) -> bool:
-    """`other` stands about as near and covers much of `box`: which hides which cannot be told."""
-    return _level(box, other) and ioa(box, other) > OCCLUDED_SHARE
-
-
-def _behind(box: Box, other: Box) -> bool:
-    """`other` stands clearly farther away and its box covers much of `box`'s crop."""
-    return not _level(box, other) and other[3] < box[3] and ioa(box, other) > OCCLUDED_SHARE
 
 
 def covered(box: Box, others: Detections, skip: int | None = None) -> bool:
@@ -117,24 +95,19 @@ def _free_edges(box: Box, hiding: list[Box]) -> tuple[bool, bool, bool, bool]:
 
 
 def view_of(box: Box, others: Detections, skip: int | None = None) -> VehicleView | None:
-    """How vehicle `box` (one of `others`, at index `skip`) shows: whole where no vehicle stands in front
-    of it; else the largest rectangle of it clear of every box in front, if that holds `VISIBLE_SHARE` of
-    the box, with the edges those boxes do not reach; None when too little shows, or when a vehicle
-    alongside covers much of it."""
-    rest = [others.boxes[i] for i in range(len(others)) if i != skip]
-    if any(_alongside(box, other) for other in rest):
-        return None
-    hiding = [other for other in rest if _in_front(box, other)]
-    backdrop = any(_behind(box, other) for other in rest)
+    """How vehicle `box` (one of `others`, at index `skip`) shows: whole where no other vehicle hides it
+    (`covered`); else the largest rectangle of it clear of every box that hides it, if that holds
+    `VISIBLE_SHARE` of the box, with the edges those boxes do not reach; None when too little shows."""
+    hiding = [others.boxes[i] for i in range(len(others)) if i != skip and _hides(box, others.boxes[i])]
     if not hiding:
-        return VehicleView(WHOLE, ALL_FREE, backdrop)
+        return WHOLE_VIEW
     rect = np.asarray(box[:4], np.float32)
     for other in sorted(hiding, key=lambda o: -ioa(box, o)):  # the biggest cut first
         rect = _largest_strip_outside(rect, other)
     whole = area(box)
     if whole <= 0 or area(rect) < VISIBLE_SHARE * whole:
         return None
-    return VehicleView(part_of(box, rect), _free_edges(box, hiding), backdrop)
+    return VehicleView(part_of(box, rect), _free_edges(box, hiding))
 
 
 def part_of(box: Box, rect: Box) -> Part:
@@ -152,8 +125,8 @@ def part_in(box: Box, part: Part) -> Box:
 
 
 def same_view(a: VehicleView, b: VehicleView) -> bool:
-    """Whether two views' appearances can be compared: about the same part, the same kind of backdrop."""
-    return a.backdrop == b.backdrop and same_part(a.part, b.part)
+    """Whether two views' appearances can be compared: they show about the same part of the box."""
+    return same_part(a.part, b.part)
 
 
 def same_part(a: Part, b: Part) -> bool:

@@ -530,7 +530,7 @@ def test_stays_of_two_same_sized_vehicles_are_told_apart_when_one_ends() -> None
 # Three cars nose to tail along the curb, seen along the street: the nearest (lowest) whole, each of the
 # others showing its roof and windows above the car in front of it. Painted farthest first, so nearer
 # cars cover the ones behind as in the picture.
-ROW = ((200.0, 380.0, 370.0, 500.0), (240.0, 420.0, 470.0, 580.0), (300.0, 480.0, 600.0, 690.0))
+ROW = ((190.0, 370.0, 350.0, 470.0), (240.0, 420.0, 470.0, 580.0), (300.0, 480.0, 600.0, 690.0))
 
 
 def a_row_of_parked_cars(t: float) -> list[Obj]:
