@@ -186,6 +186,11 @@ def _passers(
     return out
 
 
+def _passers_negatives(actors: list[Actor], reason: str) -> list[dict[str, object]]:
+    """The ground truth's negative entry of every actor that only passes through."""
+    return [{"object_id": a.id, "reason": reason} for a in actors if a.role == "passing_through"]
+
+
 # ---- dense traffic --------------------------------------------------------------------------------
 
 
@@ -461,11 +466,7 @@ def parking_lookalike_swap(seed: int = 0, fps: int = 10) -> Scenario:
             f"car-X had cleared it, and its dwell counts from its "
             f"own arrival ({y_in} s), not car-X's ({x_in} s)",
         },
-        *(
-            {"object_id": a.id, "reason": "drove past in the inner lane, outside the zone"}
-            for a in actors
-            if a.role == "passing_through"
-        ),  # type: ignore[list-item]
+        *_passers_negatives(actors, "drove past in the inner lane, outside the zone"),
     ]
     camera = _camera_dict(
         "synth-parking-lookalike-swap",
@@ -636,11 +637,7 @@ def parking_curb_row(seed: int = 0, fps: int = 10) -> Scenario:
             "object_id": "car-S",
             "reason": f"stopped {stop_out - stop_in:.0f} s (< {DWELL:.0f} s dwell) in the zone's lane beside the row",
         },
-        *(
-            {"object_id": a.id, "reason": "drove past outside the zone"}
-            for a in actors
-            if a.role == "passing_through"
-        ),  # type: ignore[list-item]
+        *_passers_negatives(actors, "drove past outside the zone"),
     ]
     camera = _camera_dict(
         "synth-parking-curb-row",
