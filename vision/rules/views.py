@@ -125,12 +125,9 @@ def part_in(box: Box, part: Part) -> Box:
 
 
 def same_view(a: VehicleView, b: VehicleView) -> bool:
-    """Whether two views' appearances can be compared: they show about the same part of the box."""
-    return same_part(a.part, b.part)
-
-
-def same_part(a: Part, b: Part) -> bool:
-    """Whether two views show about the same part of a vehicle's box (`SAME_PART_IOU`)."""
-    inter = max(min(a[2], b[2]) - max(a[0], b[0]), 0.0) * max(min(a[3], b[3]) - max(a[1], b[1]), 0.0)
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    """Whether two views' appearances can be compared: they show about the same part of the box
+    (`SAME_PART_IOU`)."""
+    (a1, b1, a2, b2), (c1, d1, c2, d2) = a.part, b.part
+    inter = max(min(a2, c2) - max(a1, c1), 0.0) * max(min(b2, d2) - max(b1, d1), 0.0)
+    union = (a2 - a1) * (b2 - b1) + (c2 - c1) * (d2 - d1) - inter
     return union > 0 and inter / union >= SAME_PART_IOU

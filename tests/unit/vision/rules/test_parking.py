@@ -544,7 +544,7 @@ def a_row_crawling_in_a_queue(t: float) -> list[Obj]:
 
 def a_van_parks_behind(t: float, from_s: float) -> list[Obj]:
     """A parked car; from `from_s` a van stands behind it (farther up the road, outside the zone of
-    `NEAR_CURB`) filling 44% of its crop."""
+    `NEAR_CURB`), its box covering 44% of the car's."""
     van = Obj("vehicle", (120.0, 330.0, 400.0, 530.0), 9, look=2)
     return ([van] if t >= from_s else []) + [Obj("vehicle", CAR, 1)]
 
@@ -568,10 +568,11 @@ def test_a_queue_of_partly_hidden_cars_crawling_never_parks() -> None:
 
 @pytest.mark.parametrize("van_from", [5.0, 25.0])
 def test_a_van_parking_behind_a_parked_car_opens_no_second_case(van_from: float) -> None:
-    """The car's crop shows the van around it from then on: those views are compared only with each
-    other, so the car is not taken for another vehicle and given a second stay. Arriving before the
-    confirmation, the van leaves no view to compare with the arrival photo's: the count starts again
-    (after `confirm_wait_seconds`) from a view like the confirmation's, later but still one case."""
+    """From then on the van's box covers the top of the car's: the car is seen by the part below it, and
+    those views are compared only with each other, so the car is not taken for another vehicle and given
+    a second stay. Arriving before the confirmation, the van leaves no view to compare with the arrival
+    photo's: the count starts again (after `confirm_wait_seconds`) from a view like the confirmation's,
+    later but still one case."""
     rule = ParkingRule(zone(polygon=NEAR_CURB), TZ)
     violations = run(rule, at("09:00"), 120, lambda t: a_van_parks_behind(t, van_from))
     assert [v.track_id for v in violations] == [1]
