@@ -3,7 +3,7 @@
 A stay belongs to one vehicle. Continuing it on a track, handing it to a new track id after occlusion,
 and confirming it all need the same vehicle (`vision.identity`: confident plates, else appearance);
 confirmation compares the arrival photo's vehicle with the confirmation photo's and a mismatch ends the
-stay. While nobody claims a stay, its spot (its last clear box: a partly hidden box shows only part of
+stay. While nobody claims a stay, its spot (its last whole box: a partly hidden box shows only part of
 the vehicle) is looked at: visibly empty or holding something else for `vacant_frames_to_end` frames
 ends it; covered by a passing vehicle keeps it; seen empty on even one frame, no track continues or
 takes it over (at a low rate the tracker hands a leaving car's id to the look-alike that parks next).
@@ -171,7 +171,7 @@ class ParkingRule:
             plate = confident_plate(reading.text, reading.confidence) if reading else None
             appearance = appearance_of(frame.image, part_in(box, view.part)) if view is not None else None
             label, score = vehicles.labels[i], float(vehicles.scores[i])
-            found.append(Sighting(i, track_id, label, box, score, view is not None, appearance, plate, reading, view))
+            found.append(Sighting(i, track_id, label, box, score, view, appearance, plate, reading))
         return found
 
     def _continued(self, stay: Stay | None, sighting: Sighting) -> Stay | None:

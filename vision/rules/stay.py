@@ -25,11 +25,15 @@ class Sighting:
     label: str
     box: Box
     score: float
-    clear: bool  # it shows whole, or enough of it shows (`vision.rules.views.view_of`) to tell it by
+    view: VehicleView | None  # what of it shows (`vision.rules.views.view_of`); None: too little to tell it by
     appearance: Appearance | None  # of the part that shows; None when not clear or too small
     plate: str | None  # the track's confident plate reading, if any
     read: PlateReading | None = None  # the track's voted reading at any confidence
-    view: VehicleView | None = WHOLE_VIEW  # the part its appearance was taken from, the edges in view; None: not clear
+
+    @property
+    def clear(self) -> bool:
+        """It shows whole, or enough of it shows to tell it by."""
+        return self.view is not None
 
     @property
     def point(self) -> tuple[float, float]:
@@ -60,12 +64,12 @@ class Stay:
     label: str
     size: float
     last_box: Box
-    place: Box  # the last clear box: where the whole vehicle stands (a partly hidden box shows part of it)
+    place: Box  # the last whole box: where the vehicle stands (a partly hidden box may be cut); at first, the first
     last_seen: datetime
-    extent: list[float]  # min x, min y, max x, max y of the anchors seen clearly
+    extent: list[float]  # min x, min y, max x, max y of the anchors seen whole (and the first one)
     edges: list[Span]  # left, top, right, bottom: where each box edge was seen in view
     arrival: Appearance | None  # the vehicle in the arrival photo
-    recent: Appearance | None  # the last clear sighting
+    recent: Appearance | None  # the appearance kept for comparing (`observe`)
     plate: str | None = None  # the first confident plate reading
     counting_since: datetime | None = None  # inside active hours only
     next_photo_at: datetime | None = None
@@ -160,18 +164,18 @@ class Stay:
         vehicle never yet seen so keeps that of its latest view of the same part (never another part:
         then the track alone would vouch for it)."""
         self.track_id, self.last_box, self.last_seen, self.vacant_frames = sighting.track_id, sighting.box, now, 0
-        if not sighting.clear or sighting.view is None:
+        view = sighting.view
+        if view is None:
             return
         self.adopted_views += 1
         self._note_edges(sighting)
-        view = sighting.view
         if view.whole:
             self.place = sighting.box
             x, y = sighting.point
             x1, y1, x2, y2 = self.extent
             self.extent = [min(x1, x), min(y1, y), max(x2, x), max(y2, y)]
         if sighting.appearance is not None:
-            if view == WHOLE_VIEW or (self.recent_view != WHOLE_VIEW and same_view(self.recent_view, view)):
+            if view.whole or (not self.recent_view.whole and same_view(self.recent_view, view)):
                 self.recent, self.recent_view = sighting.appearance, view
             if self.arrival is None:
                 self.arrival, self.arrival_view = sighting.appearance, view

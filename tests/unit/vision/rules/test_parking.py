@@ -513,9 +513,12 @@ def test_stays_of_two_same_sized_vehicles_are_told_apart_when_one_ends() -> None
     """Ending a stay looks it up in the rule's list: two stays whose leading fields match (no track, same
     label and size) must compare by identity, not by their box arrays (that raised and stopped the camera)."""
     from vision.rules.stay import Sighting, Stay
+    from vision.rules.views import WHOLE_VIEW
 
     def stay() -> Stay:
-        begun = Stay.begin(Sighting(0, 1, "vehicle", np.array(CAR, np.float32), 0.9, True, None, None), at("09:00"))
+        begun = Stay.begin(
+            Sighting(0, 1, "vehicle", np.array(CAR, np.float32), 0.9, WHOLE_VIEW, None, None), at("09:00")
+        )
         begun.track_id = None  # left by its track
         return begun
 
