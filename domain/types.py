@@ -43,6 +43,10 @@ class Frame:
     # the part of the picture the detector looked at, pixels (left, top, right, bottom); None: all of it.
     # A box reaching one of its inner edges may be cut there, as one reaching the picture's edge is
     view: tuple[int, int, int, int] | None = None
+    # where the camera's reference view lies in this picture (`vision.steady_view`), pixels: the analyzer
+    # gives the rules boxes in the reference view's coordinates (steady while the camera sways or drifts);
+    # a point (x, y) of those shows at (x + dx, y + dy) in `image`. `view` is in the same coordinates
+    offset: tuple[float, float] = (0.0, 0.0)
 
     def __post_init__(self) -> None:
         if self.captured_at.tzinfo is None:

@@ -136,6 +136,7 @@ class BundleFiles:
                     width=photo.frame.width,
                     height=photo.frame.height,
                     marks=tuple(Mark(label=m.label, box=m.box, score=m.score) for m in photo.marks),
+                    view_offset=photo.frame.offset,
                 )
             )
         return entries
@@ -263,7 +264,7 @@ def seal_bundle(
             verification_code=code,
             role=photo.role,
         )
-        image = annotate(photo.frame.image, photo.marks, draft.zone_polygon, caption)
+        image = annotate(photo.frame.image, photo.marks, draft.zone_polygon, caption, photo.frame.offset)
         files.add_bytes(entry.annotated, _encode(image, ".jpg"), "annotated")
     manifest = Manifest(**fields, files=tuple(files.entries), content_sha256=digest, verification_code=code)
     data = manifest_bytes(manifest)

@@ -64,13 +64,16 @@ def annotate(
     marks: tuple[LabelledBox, ...],
     zone_polygon: tuple[tuple[float, float], ...] | None,
     caption: Caption,
+    view_offset: tuple[float, float] = (0.0, 0.0),
 ) -> npt.NDArray[np.uint8]:
-    """Return a new BGR image: the scene with marks and zone, plus the caption band below it."""
+    """Return a new BGR image: the scene with marks and zone, plus the caption band below it. The zone
+    (drawn on the camera's reference view) shows `view_offset` pixels off where the camera has drifted."""
     height, width = image.shape[:2]
     scene = image.copy()
     thickness = max(2, round(min(width, height) / 360))
     if zone_polygon:
-        points = np.array([[x * width, y * height] for x, y in zone_polygon], dtype=np.int32)
+        dx, dy = view_offset
+        points = np.array([[x * width + dx, y * height + dy] for x, y in zone_polygon], dtype=np.int32)
         cv2.polylines(scene, [points], isClosed=True, color=ZONE_COLOUR, thickness=thickness)
     for mark in marks:
         x1, y1, x2, y2 = (round(v) for v in mark.box)

@@ -100,6 +100,9 @@ class PhotoEntry(_Model):
     width: int
     height: int
     marks: tuple[Mark, ...] = ()
+    # pixels: where the camera's reference view (the one its zones are drawn on) lies in this photo, the
+    # camera having swayed or drifted since (`vision.steady_view`); the zone shows at its polygon + this
+    view_offset: tuple[float, float] = (0.0, 0.0)
 
 
 class ClipEntry(_Model):

@@ -45,6 +45,7 @@ def _frame_meta(frame: ClipFrame, key: str) -> dict[str, Any]:
         "captured_at": frame.captured_at.isoformat(),
         "pts_seconds": frame.pts_seconds,
         "keyframe": frame.keyframe,
+        **({"offset": list(frame.offset)} if isinstance(frame, Frame) and frame.offset != (0.0, 0.0) else {}),
     }
 
 
@@ -73,6 +74,7 @@ def _frame(meta: dict[str, Any], arrays: Any) -> Frame:
         np.ascontiguousarray(arrays[meta["array"]]),
         meta["pts_seconds"],
         meta["keyframe"],
+        offset=(float(meta.get("offset", (0, 0))[0]), float(meta.get("offset", (0, 0))[1])),
     )
 
 

@@ -17,6 +17,7 @@ from vision.plates import PlateReader, TrackPlates
 from vision.plates.pool import PlatePool
 from vision.rules import Rule, build_rule
 from vision.rules.common import VEHICLE_LABELS, PlateInterest, anchor, normalised
+from vision.steady_view import NO_OFFSET, Offset, SteadyView, shifted
 from vision.tracking import Tracker
 from vision.violations import registry
 
@@ -26,6 +27,10 @@ class StreetAnalyzer:
 
     The detector looks at the zones' window (`vision.detection_window`; the camera's
     `detection_zoom`) where it can resize its input.
+
+    With `steady` (the default), the tracker and the rules get boxes in the camera's reference view
+    (`vision.steady_view`): a camera swaying in the wind or drifting on its mount does not move a parked
+    vehicle or the zones. Frames carry their `offset`, so what is cropped or marked lands on the picture.
 
     `process(frame, detect=False)` is for frames the motion gate calls static: the last detections
     are carried forward (the scene did not change), so rule timers keep advancing on capture time.
@@ -50,8 +55,11 @@ class StreetAnalyzer:
         plate_pool: PlatePool | None = None,
         plate_wait_seconds: float = 2.0,
         plates_for_every_vehicle: bool = False,
+        steady: bool = True,
     ):
         self.camera = camera
+        self.steady = SteadyView() if steady else None
+        self._offset: Offset = NO_OFFSET  # of the picture the last detections came from
         self.detector = detector
         self.tracker = tracker or Tracker(lost_frames=max(int(camera.analysis_fps * 10), 10))
         self.plates = TrackPlates(plate_reader, plate_interval_seconds, pool=plate_pool) if plate_reader else None
@@ -81,11 +89,12 @@ class StreetAnalyzer:
 
     def process(self, frame: Frame, detect: bool = True) -> list[Violation]:
         if detect or self.last_detections is None:
-            self.last_detections = self.tracker.update(self._detect(frame), frame)
+            found = self._detect(frame)
+            self._offset = self.steady.offset(frame.image, found.boxes) if self.steady is not None else NO_OFFSET
+            steady = shifted(found, (-self._offset[0], -self._offset[1]))
+            self.last_detections = self.tracker.update(steady, frame)
             self._frame_size = (frame.width, frame.height)
-        window = self._window_of(frame)
-        if window is not None:  # rules see which part the boxes came from (a box at its edge may be cut)
-            frame = dataclasses.replace(frame, view=window.bounds)
+        frame = self._as_the_rules_see(frame)
         detections = self.last_detections
         if self.plates is not None:
             self._observe_plates(frame, detections)
@@ -96,6 +105,17 @@ class StreetAnalyzer:
         if self.journal is not None:
             self._keep_journal(frame.captured_at)
         return violations
+
+    def _as_the_rules_see(self, frame: Frame) -> Frame:
+        """The frame with its offset and the part of the picture the detector saw (a box at its edge may
+        be cut), in the rules' coordinates."""
+        window = self._window_of(frame)
+        dx, dy = self._offset
+        if window is None and dx == 0.0 and dy == 0.0:
+            return frame
+        left, top, right, bottom = window.bounds if window is not None else (0, 0, frame.width, frame.height)
+        view = (round(left - dx), round(top - dy), round(right - dx), round(bottom - dy))
+        return dataclasses.replace(frame, view=view, offset=self._offset)
 
     def _window_of(self, frame: Frame) -> DetectionWindow | None:
         """The zones' window for frames of this size (made once per size); None where the whole frame
@@ -123,8 +143,9 @@ class StreetAnalyzer:
         if detections is None or size is None or not self._unread_labels:
             return []
         width, height = size
+        dx, dy = self._offset  # the gate looks at the picture
         return [
-            (float(b[0]) / width, float(b[1]) / height, float(b[2]) / width, float(b[3]) / height)
+            (float(b[0] + dx) / width, float(b[1] + dy) / height, float(b[2] + dx) / width, float(b[3] + dy) / height)
             for b, label in zip(detections.boxes, detections.labels, strict=True)
             if label in self._unread_labels
         ]
@@ -146,6 +167,7 @@ class StreetAnalyzer:
 
     def _observe_plates(self, frame: Frame, detections: Detections) -> None:
         assert self.plates is not None
+        picture = shifted(detections, frame.offset)  # what to read the plates from
         plate_boxes: list[npt.NDArray[np.float32]] | None = None  # gathered once, when a vehicle needs them
         for i, label in enumerate(detections.labels):
             track_id = int(detections.track_ids[i])
@@ -158,8 +180,8 @@ class StreetAnalyzer:
             ):
                 if plate_boxes is None:
                     labels = detections.labels
-                    plate_boxes = [detections.boxes[j] for j in range(len(labels)) if labels[j] == "license_plate"]
-                self.plates.observe(frame, track_id, box, plate_boxes)
+                    plate_boxes = [picture.boxes[j] for j in range(len(labels)) if labels[j] == "license_plate"]
+                self.plates.observe(frame, track_id, picture.boxes[i], plate_boxes)
 
     def _with_plate(self, violation: Violation) -> Violation:
         if self.plates is None or violation.track_id is None:

@@ -20,6 +20,20 @@ from api.settings import Settings
 NO_STORE = {"Cache-Control": "private, no-store"}
 
 
+def _offsets_by_path(record: dict[str, Any]) -> dict[str, list[float]]:
+    """Each photo's `view_offset` (the camera's drift since its reference view), where the record has one."""
+    offsets: dict[str, list[float]] = {}
+    for photo in record.get("photos") or []:
+        try:
+            dx, dy = (float(v) for v in photo["view_offset"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        for key in ("original", "annotated"):
+            if isinstance(photo.get(key), str):
+                offsets[photo[key]] = [dx, dy]
+    return offsets
+
+
 def _marks_by_path(record: dict[str, Any]) -> dict[str, list[MarkPublic]]:
     """Boxes drawn on each photo, from the record's `photos: [{path, marks: [{label, box}]}]` (if any)."""
     marks: dict[str, list[MarkPublic]] = {}
@@ -58,7 +72,7 @@ def evidence_public(
 ) -> EvidencePublic:
     """The record's files, marks and verify state; `media_base`/`zip_url` for a record other than the
     event's own (a 核查 record)."""
-    marks = _marks_by_path(bundle.record)
+    marks, offsets = _marks_by_path(bundle.record), _offsets_by_path(bundle.record)
     base = media_base or str(request.url_for("get_event_media", event_id=event.id, file_path="_")).removesuffix("_")
     media = [
         MediaPublic(
@@ -68,6 +82,7 @@ def evidence_public(
             size=f.size,
             url=base + f.path,
             marks=marks.get(f.path, []),
+            view_offset=offsets.get(f.path, [0.0, 0.0]),
         )
         for f in bundle.files
     ]

@@ -77,6 +77,11 @@ class MediaPublic(BaseModel):
     size: int
     url: str = Field(description="Authorised download; every access is audited")
     marks: list[MarkPublic] = Field(default_factory=list)
+    view_offset: list[float] = Field(
+        default_factory=lambda: [0.0, 0.0],
+        description="Pixels: where the camera's reference view lies in this photo (it swayed or drifted since); "
+        "the zone shows at its polygon plus this",
+    )
 
 
 class VerifyPublic(BaseModel):

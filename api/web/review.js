@@ -17,12 +17,13 @@ function closeEvent() {
 function mediaUrl(url) { return objectUrlOf(url, state.objectUrls); }
 
 // ---- drawing: zone and boxes, labels in the page's language, never on top of each other ----
-function drawOverlay(ctx, w, h, zone, marks) {
+function drawOverlay(ctx, w, h, zone, marks, offset) {
   ctx.lineWidth = Math.max(2, w / 400);
   if (zone && zone.length > 2) {
+    const [dx, dy] = offset || [0, 0];  // the camera drifted since its zones were drawn: they moved with it
     ctx.strokeStyle = "#ffd400"; ctx.fillStyle = "rgba(255, 212, 0, 0.12)";
     ctx.beginPath();
-    zone.forEach(([x, y], i) => (i ? ctx.lineTo(x * w, y * h) : ctx.moveTo(x * w, y * h)));
+    zone.forEach(([x, y], i) => (i ? ctx.lineTo(x * w + dx, y * h + dy) : ctx.moveTo(x * w + dx, y * h + dy)));
     ctx.closePath(); ctx.fill(); ctx.stroke();
   }
   const size = Math.max(12, Math.round(w / 70));
@@ -209,7 +210,7 @@ function photoFigure(e, photo, media) {
   const draw = () => {
     if (!img.naturalWidth) return;
     canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
-    drawOverlay(canvas.getContext("2d"), canvas.width, canvas.height, zone, marks);
+    drawOverlay(canvas.getContext("2d"), canvas.width, canvas.height, zone, marks, media.view_offset);
   };
   figure.relabel = () => {
     const role = LABELS[`role_${photo.role}`] ? t(`role_${photo.role}`) : t("photo");
@@ -224,7 +225,7 @@ function photoFigure(e, photo, media) {
     state.photos.loaded += 1;
     updateDecisionButtons();
   });
-  frame.addEventListener("click", () => openLightbox(img, zone, marks));
+  frame.addEventListener("click", () => openLightbox(img, zone, marks, 1, media.view_offset));
   mediaUrl(media.url).then((url) => { if (url) img.src = url; });
   return figure;
 }
@@ -252,14 +253,14 @@ function renderClip(m) {
 }
 
 // ---- zoom view ----
-function openLightbox(img, zone, marks, zoom = 1) {
+function openLightbox(img, zone, marks, zoom = 1, offset = null) {
   if (!img.naturalWidth) return;
   const canvas = $("#lightbox canvas");
   canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
   const ctx = canvas.getContext("2d");
   ctx.imageSmoothingEnabled = false;
   ctx.drawImage(img, 0, 0);
-  drawOverlay(ctx, canvas.width, canvas.height, zone, marks);
+  drawOverlay(ctx, canvas.width, canvas.height, zone, marks, offset);
   const fit = Math.min((window.innerWidth * 0.9) / img.naturalWidth, (window.innerHeight * 0.8) / img.naturalHeight);
   state.zoom = { base: fit, factor: zoom };
   applyZoom();

@@ -97,11 +97,26 @@ def mark(label: str, box: Box, score: float | None = None) -> LabelledBox:
     )
 
 
+def in_picture(box: Box, frame: Frame) -> Box:
+    """A box of the rules' (steady) coordinates where it shows in the frame's picture (`Frame.offset`):
+    what to crop for an appearance or to mark on a photo."""
+    dx, dy = frame.offset
+    if dx == 0.0 and dy == 0.0:
+        return box
+    return (box[:4] + np.array([dx, dy, dx, dy], np.float32)).astype(np.float32)
+
+
 def photo(role: str, frame: Frame, marks: tuple[LabelledBox, ...]) -> EvidencePhoto:
     """An evidence photo that keeps its pixels: a frame viewing a reused buffer (shared memory,
-    a ring-buffer slot) is copied, since the buffer may be overwritten before evidence is written."""
+    a ring-buffer slot) is copied, since the buffer may be overwritten before evidence is written.
+    The marks, given in the rules' coordinates, are placed where they show in the picture."""
     if not frame.image.flags.owndata:
         frame = dataclasses.replace(frame, image=frame.image.copy())
+    dx, dy = frame.offset
+    if dx or dy:
+        marks = tuple(
+            dataclasses.replace(m, box=(m.box[0] + dx, m.box[1] + dy, m.box[2] + dx, m.box[3] + dy)) for m in marks
+        )
     return EvidencePhoto(role, frame, marks)
 
 

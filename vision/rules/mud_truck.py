@@ -10,7 +10,18 @@ import numpy as np
 
 from domain.types import Detections, EvidencePhoto, Frame, LabelledBox, Violation
 from vision.identity import Appearance, Verdict, appearance_of, compare
-from vision.rules.common import Box, anchor, episode_key, ioa, local_time, mark, normalised, photo, polygon_of
+from vision.rules.common import (
+    Box,
+    anchor,
+    episode_key,
+    in_picture,
+    ioa,
+    local_time,
+    mark,
+    normalised,
+    photo,
+    polygon_of,
+)
 from vision.rules.views import covered
 from vision.violations.mud_truck import ExitDirection, MudTruckDetails, WorksiteExitZone
 
@@ -121,7 +132,7 @@ class MudTruckRule:
                 continue
             box = vehicles.boxes[i]
             truck = self._trucks.get(track_id)
-            look = None if covered(box, vehicles, skip=i) else appearance_of(frame.image, box)
+            look = None if covered(box, vehicles, skip=i) else appearance_of(frame.image, in_picture(box, frame))
             if truck is not None and not truck.done and self._swapped(truck, look):
                 truck = None  # another truck now holds this id: start over with it
             if truck is None:

@@ -40,6 +40,7 @@ from vision.rules.common import (
     VEHICLE_LABELS,
     Box,
     episode_key,
+    in_picture,
     iou,
     local_time,
     mark,
@@ -169,7 +170,9 @@ class ParkingRule:
             view = view_of(box, vehicles, skip=i)
             reading = self.plate_of(track_id) if self.plate_of else None
             plate = confident_plate(reading.text, reading.confidence) if reading else None
-            appearance = appearance_of(frame.image, part_in(box, view.part)) if view is not None else None
+            appearance = None
+            if view is not None:
+                appearance = appearance_of(frame.image, in_picture(part_in(box, view.part), frame))
             label, score = vehicles.labels[i], float(vehicles.scores[i])
             found.append(Sighting(i, track_id, label, box, score, view, appearance, plate, reading))
         return found
@@ -346,7 +349,7 @@ class ParkingRule:
         for stay in [s for s in self._stays if id(s) not in claimed]:
             if covered(stay.place, vehicles):
                 continue
-            verdict = compare(stay.recent, appearance_of(frame.image, stay.recent_rect()))
+            verdict = compare(stay.recent, appearance_of(frame.image, in_picture(stay.recent_rect(), frame)))
             _say(frame.captured_at, stay, f"unclaimed, spot looks {verdict.value} (vacant {stay.vacant_frames})")
             if verdict is Verdict.SAME:  # still there, only the detector missed it
                 stay.last_seen, stay.vacant_frames = frame.captured_at, 0

@@ -32,6 +32,7 @@ def test_detail_lists_evidence_with_marks_zone_and_verify_status(api: TestClient
     media = {m["path"]: m for m in detail["evidence"]["media"]}
     assert {m["kind"] for m in media.values()} == {"original", "annotated", "plate", "clip"}
     assert media[PHOTO]["marks"] == manifest["photos"][0]["marks"]
+    assert media[PHOTO]["view_offset"] == manifest["photos"][0]["view_offset"] == [0.0, 0.0]  # a steady camera
     assert detail["evidence"]["verify"]["state"] == "ok"  # a real signed, chained record
     photo = api.get(media[PHOTO]["url"], headers=headers)
     folder = world.tmp / "evidence" / "records" / manifest["record_id"]

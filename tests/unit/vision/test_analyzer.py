@@ -11,6 +11,7 @@ import pytest
 from domain.types import Detections, Frame, Violation
 from ingest.config.camera import CameraConfig, Location
 from tests.support.plates import VEHICLE, street_with_vehicle
+from tests.support.sway import moved, street
 from tests.support.yolo_test_model import COCO_STREET_MAP, IMAGE_SIZE, BuiltModel, scene
 from vision.analyzer import StreetAnalyzer
 from vision.camera_setup import CameraSetup
@@ -21,9 +22,7 @@ from vision.plates import PlateReader
 
 TZ = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 5, 1, 9, 0, tzinfo=TZ)
-PLACE = Location(
-    lat=30.27, lon=120.15, address="人民路 128号", grid_code="330102001003", responsible_unit="一中队"
-)
+PLACE = Location(lat=30.27, lon=120.15, address="人民路 128号", grid_code="330102001003", responsible_unit="一中队")
 
 
 def camera(*zones: Mapping[str, object]) -> CameraSetup:
@@ -162,9 +161,7 @@ def test_a_coco_model_through_a_class_map_reaches_the_rules(coco_test_model: Bui
     model's vehicle boxes pile on top of each other, so none gives the clear, whole view a parking stay
     needs to start (one vehicle, one stay): they are tracked and judged, and no case comes of them."""
     detector = build_detector(
-        OnnxDetectorConfig(
-            type="onnx", weights=coco_test_model.onnx, image_size=IMAGE_SIZE, class_map=COCO_STREET_MAP
-        )
+        OnnxDetectorConfig(type="onnx", weights=coco_test_model.onnx, image_size=IMAGE_SIZE, class_map=COCO_STREET_MAP)
     )
     whole_image = {**PARKING, "polygon": [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)]}
     analyzer = StreetAnalyzer(camera(whole_image), detector)
@@ -268,7 +265,7 @@ def test_detection_zoom_magnifies_the_window_up_to_the_cameras_pixels() -> None:
     ).analysis_setup()
     detector = WindowedScriptedDetector(lambda call: Detections.empty())
     StreetAnalyzer(setup, detector).process(Frame("cam-1", 0, START, np.zeros((720, 1280, 3), np.uint8)))
-    (shape, size), = detector.seen
+    ((shape, size),) = detector.seen
     assert size >= max(shape[:2]) and size < 640  # the window at (at least) its own pixels, not 640
 
 
@@ -294,3 +291,39 @@ def test_rules_see_the_window_so_a_vehicle_cut_by_its_edge_starts_no_stay(left_i
     analyzer = StreetAnalyzer(camera(PARKING), detector)
     violations = play(analyzer, np.zeros((720, 1280, 3), np.uint8), 25, detect=lambda i: True)
     assert len(violations) == cases
+
+
+@pytest.mark.parametrize("steady", [True, False])
+def test_a_parked_car_stays_parked_while_the_camera_drifts(steady: bool) -> None:
+    """The camera drifts 3 px right and 1 px down per look, 120 and 40 px in all, while a car stands
+    in the zone: more than its stop tolerance (a quarter of its size, about 70 px) on the picture. Judged
+    on the picture, the car moved and no case is made; judged against the camera's reference view, it
+    stood still, and the photos mark it where it shows on each picture."""
+    scene = street(3)
+    x1, y1, x2, y2 = (int(v) for v in VEHICLE)
+    scene[y1:y2, x1:x2] = (40, 40, 170)  # a red car body
+    scene[y1 + 30 : y1 + 120, x1 + 20 : x2 - 20] = (70, 60, 50)  # its windscreen
+
+    def drift(look: int) -> tuple[float, float]:
+        return 3.0 * min(look, 40), 1.0 * min(look, 40)
+
+    def car(look: int) -> tuple[float, ...]:
+        dx, dy = drift(look)
+        return (VEHICLE[0] + dx, VEHICLE[1] + dy, VEHICLE[2] + dx, VEHICLE[3] + dy)
+
+    analyzer = StreetAnalyzer(
+        camera(PARKING), ScriptedDetector(lambda call: boxes(("vehicle", car(call)))), steady=steady
+    )
+    violations, shown = [], {}
+    for look in range(51):
+        frame = Frame("cam-1", look, START + timedelta(seconds=look / 2), moved(scene, *drift(look)))
+        shown[frame.captured_at] = car(look)
+        violations += analyzer.process(frame)
+    if not steady:
+        assert violations == []
+        return
+    [violation] = violations
+    assert violation.confirmed_at - violation.first_seen_at >= timedelta(seconds=20)
+    for photo in violation.photos:
+        [marked] = photo.marks
+        assert np.allclose(marked.box, shown[photo.frame.captured_at], atol=3.0)  # the picture's car
