@@ -12,6 +12,7 @@ from vision.rules.common import (
     Box,
     anchor,
     episode_key,
+    in_picture,
     intersection,
     iou,
     local_time,
@@ -122,6 +123,7 @@ class BarbecueRule:
 
     def _violation(self, episode: _Episode, burning: BurningGrill, frame: Frame) -> Violation:
         where = normalised(anchor(episode.grill), frame)
+        grill = np.asarray(burning.grill.box, np.float32)
         return Violation(
             violation_type="open_barbecue",
             source_id=frame.source_id,
@@ -134,5 +136,5 @@ class BarbecueRule:
             photos=(episode.start_photo, photo("persisted", frame, burning.marks)),
             zone_polygon=polygon_of(self.zone.polygon),
             details=BarbecueDetails(people_count=episode.people),
-            identity=ObjectIdentity(normalised_box(np.asarray(burning.grill.box, np.float32), frame)),
+            identity=ObjectIdentity(normalised_box(in_picture(grill, frame), frame)),
         )

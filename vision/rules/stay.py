@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from domain.types import EvidencePhoto, Frame, ObjectIdentity, PlateReading
 from vision.identity import Appearance, Verdict, compare, plates_conflict
-from vision.rules.common import Box, anchor, box_size, normalised_box
+from vision.rules.common import Box, anchor, box_size, in_picture, normalised_box
 from vision.rules.views import WHOLE_VIEW, VehicleView, part_in, same_view
 
 REPEATED_READ = 2  # votes: a plate read this often is the plate of the vehicle on the track, not a misread
@@ -200,4 +200,5 @@ class Stay:
 
     def identity_record(self, frame: Frame) -> ObjectIdentity:
         seen = self.recent or self.arrival
-        return ObjectIdentity(normalised_box(self.place, frame), tuple(seen.to_list()) if seen else (), self.plate)
+        where = normalised_box(in_picture(self.place, frame), frame)  # as the picture shows it: what a restart
+        return ObjectIdentity(where, tuple(seen.to_list()) if seen else (), self.plate)  # or a re-check sees first

@@ -14,6 +14,7 @@ from vision.rules.common import (
     anchor,
     area,
     episode_key,
+    in_picture,
     ioa,
     local_time,
     mark,
@@ -188,5 +189,5 @@ class StreetVendingRule:
                 people_count=episode.typical_people,
                 persisted_seconds=round((frame.captured_at - episode.started_at).total_seconds(), 1),
             ),
-            identity=ObjectIdentity(normalised_box(found.box, frame)),
+            identity=ObjectIdentity(normalised_box(in_picture(found.box, frame), frame)),
         )

@@ -327,3 +327,6 @@ def test_a_parked_car_stays_parked_while_the_camera_drifts(steady: bool) -> None
     for photo in violation.photos:
         [marked] = photo.marks
         assert np.allclose(marked.box, shown[photo.frame.captured_at], atol=3.0)  # the picture's car
+    x1, y1, x2, y2 = shown[violation.confirmed_at]  # where a restart or a re-check will look for it
+    assert violation.identity is not None
+    assert np.allclose(violation.identity.box, (x1 / 1280, y1 / 720, x2 / 1280, y2 / 720), atol=0.004)
