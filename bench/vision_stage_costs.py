@@ -1,5 +1,5 @@
 """Per-frame CPU cost of the vision stages on 1080p frames: detect (ONNX Runtime / Ultralytics),
-track, rules, plate read. Prints medians in milliseconds.
+camera offset (steady view), track, rules, plate read. Prints medians in milliseconds.
 
     PYTHONPATH=. YOLO_OFFLINE=1 python bench/vision_stage_costs.py [--onnx PATH] [--pt PATH] [--frames 40]
 
@@ -28,6 +28,7 @@ from vision.detectors import build_detector
 from vision.detectors.config import OnnxDetectorConfig, UltralyticsDetectorConfig
 from vision.plates import PlateReader
 from vision.rules import build_rule
+from vision.steady_view import SteadyView
 from vision.tracking import Tracker
 
 
@@ -79,6 +80,18 @@ def main() -> None:
             f"detect  ultralytics ({device:>6})  {median_ms(timed(lambda: ultra.detect(image), args.frames))}"
         )
     detections = onnx.detect(image)
+    view = SteadyView()
+    view.offset(image, detections.boxes)
+    swayed = [  # the same picture as a swaying camera gives it: half a pixel further right each frame
+        np.asarray(cv2.warpAffine(image, np.array([[1, 0, i / 2], [0, 1, 0]], np.float32), (1920, 1080)), np.uint8)
+        for i in range(1, args.frames + 1)
+    ]
+    steady_times = []
+    for picture in swayed:
+        t0 = time.perf_counter()
+        view.offset(picture, detections.boxes)
+        steady_times.append(time.perf_counter() - t0)
+    print(f"steady  view offset             {median_ms(steady_times)}")
     tracker = Tracker()
     start = datetime(2026, 5, 1, 1, tzinfo=UTC)
     frames = [Frame("bench", i, start + timedelta(seconds=i), image) for i in range(args.frames)]
