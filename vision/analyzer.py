@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -20,6 +21,9 @@ from vision.rules.common import VEHICLE_LABELS, PlateInterest, anchor, normalise
 from vision.steady_view import NO_OFFSET, Offset, SteadyView, shifted
 from vision.tracking import Tracker
 from vision.violations import registry
+
+log = logging.getLogger(__name__)
+DRIFT_WARNING = 0.05  # share of the picture's width or height the camera drifted: say so in the log
 
 
 class StreetAnalyzer:
@@ -60,6 +64,7 @@ class StreetAnalyzer:
         self.camera = camera
         self.steady = SteadyView() if steady else None
         self._offset: Offset = NO_OFFSET  # of the picture the last detections came from
+        self._drift_said = False
         self.detector = detector
         self.tracker = tracker or Tracker(lost_frames=max(int(camera.analysis_fps * 10), 10))
         self.plates = TrackPlates(plate_reader, plate_interval_seconds, pool=plate_pool) if plate_reader else None
@@ -91,6 +96,7 @@ class StreetAnalyzer:
         if detect or self.last_detections is None:
             found = self._detect(frame)
             self._offset = self.steady.offset(frame.image, found.boxes) if self.steady is not None else NO_OFFSET
+            self._say_drift(frame)
             steady = shifted(found, (-self._offset[0], -self._offset[1]))
             self.last_detections = self.tracker.update(steady, frame)
             self._frame_size = (frame.width, frame.height)
@@ -105,6 +111,21 @@ class StreetAnalyzer:
         if self.journal is not None:
             self._keep_journal(frame.captured_at)
         return violations
+
+    def _say_drift(self, frame: Frame) -> None:
+        """Warn once when the camera has drifted by more than `DRIFT_WARNING` of its picture (again after it
+        came back under half that): the rules follow, but the integrator should re-aim it or redraw zones."""
+        drift = max(abs(self._offset[0]) / frame.width, abs(self._offset[1]) / frame.height)
+        if drift > DRIFT_WARNING and not self._drift_said:
+            self._drift_said = True
+            log.warning(
+                "camera %s has drifted %+.0f, %+.0f px from the view its analysis started on; zones and rules "
+                "follow it, but re-aim the camera or redraw its zones",
+                self.camera.camera_id,
+                *self._offset,
+            )
+        elif drift < DRIFT_WARNING / 2:
+            self._drift_said = False
 
     def _as_the_rules_see(self, frame: Frame) -> Frame:
         """The frame with its offset and the part of the picture the detector saw (a box at its edge may

@@ -294,7 +294,7 @@ def test_rules_see_the_window_so_a_vehicle_cut_by_its_edge_starts_no_stay(left_i
 
 
 @pytest.mark.parametrize("steady", [True, False])
-def test_a_parked_car_stays_parked_while_the_camera_drifts(steady: bool) -> None:
+def test_a_parked_car_stays_parked_while_the_camera_drifts(steady: bool, caplog: pytest.LogCaptureFixture) -> None:
     """The camera drifts 3 px right and 1 px down per look, 120 and 40 px in all, while a car stands
     in the zone: more than its stop tolerance (a quarter of its size, about 70 px) on the picture. Judged
     on the picture, the car moved and no case is made; judged against the camera's reference view, it
@@ -327,6 +327,8 @@ def test_a_parked_car_stays_parked_while_the_camera_drifts(steady: bool) -> None
     for photo in violation.photos:
         [marked] = photo.marks
         assert np.allclose(marked.box, shown[photo.frame.captured_at], atol=3.0)  # the picture's car
+    drift = [r.getMessage() for r in caplog.records if "has drifted" in r.getMessage()]
+    assert len(drift) == 1 and "camera cam-1 has drifted +" in drift[0]  # once, for the integrator
     x1, y1, x2, y2 = shown[violation.confirmed_at]  # where a restart or a re-check will look for it
     assert violation.identity is not None
     assert np.allclose(violation.identity.box, (x1 / 1280, y1 / 720, x2 / 1280, y2 / 720), atol=0.004)
