@@ -32,6 +32,9 @@ class CameraHealthSnapshot:
     restarts: int
     last_error: str | None  # already masked
     clock_offset_s: float | None
+    # pixels the camera's picture drifted from the view its analysis started on (`vision.steady_view`);
+    # None where not known (an analyzer that does not measure it, or read back from the database)
+    view_offset_px: tuple[float, float] | None = None
 
     @property
     def clock_flagged(self) -> bool:

@@ -45,6 +45,11 @@ class CameraHealthCollector(Collector):
                 "enforce_camera_last_frame_timestamp_seconds", "Capture time of the last frame", labels=labels
             ),
         }
+        drift = GaugeMetricFamily(
+            "enforce_camera_view_offset_pixels",
+            "How far the picture drifted from the view its analysis started on (zones follow it)",
+            labels=["camera", "axis"],
+        )
         clock_flag = GaugeMetricFamily(
             "enforce_camera_clock_flagged", "1 when the camera clock is more than 1 s off", labels=labels
         )
@@ -80,6 +85,9 @@ class CameraHealthCollector(Collector):
             if s.last_frame_at is not None:
                 gauges["last_frame"].add_metric(cam, s.last_frame_at.timestamp())
             clock_flag.add_metric(cam, 1.0 if s.clock_flagged else 0.0)
+            if s.view_offset_px is not None:
+                drift.add_metric([s.camera_id, "x"], s.view_offset_px[0])
+                drift.add_metric([s.camera_id, "y"], s.view_offset_px[1])
             for name in STATES:
                 state.add_metric([s.camera_id, name], 1.0 if s.state == name else 0.0)
             for key, family in counters.items():
@@ -87,6 +95,7 @@ class CameraHealthCollector(Collector):
                 if value is not None:
                     family.add_metric(cam, float(value))
         yield from gauges.values()
+        yield drift
         yield clock_flag
         yield state
         yield from counters.values()

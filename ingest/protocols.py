@@ -26,6 +26,14 @@ class MotionHints(Protocol):
     def explained_motion(self) -> list[tuple[float, float, float, float]]: ...
 
 
+@runtime_checkable
+class ViewDrift(Protocol):
+    """Optional, for an analyzer: how far (pixels, x and y) the camera's picture has drifted from the view
+    its analysis started on, for the camera's health."""
+
+    def view_offset(self) -> tuple[float, float]: ...
+
+
 # The one violation sink protocol (vision/sink.py), for violations that come from a camera.
 ViolationSink = Sink[CameraConfig]
 

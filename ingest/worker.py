@@ -19,7 +19,7 @@ from ingest.backoff import Backoff
 from ingest.config import CameraConfig
 from ingest.health import CameraHealthSnapshot, RateMeter, WorkerState
 from ingest.motion import MotionGate
-from ingest.protocols import EvidenceFirst, FrameAnalyzer, MotionHints, ViolationSink
+from ingest.protocols import EvidenceFirst, FrameAnalyzer, MotionHints, ViewDrift, ViolationSink
 from ingest.readers.base import CorruptSourceError, FrameReader, SourceError, StallError
 from ingest.redact import mask_text
 from ingest.ring import FrameRing
@@ -69,6 +69,7 @@ class CameraWorker:
         self._last_frame_at: datetime | None = None
         self._last_frame_monotonic: float | None = None
         self._clock_offset: float | None = None
+        self._view_offset: tuple[float, float] | None = None
         self._input_rate = RateMeter()
         self._analysed_rate = RateMeter()
 
@@ -122,6 +123,7 @@ class CameraWorker:
             self._last_frame_at = frame.captured_at
             self._last_frame_monotonic = time.monotonic()
             self._clock_offset = reader.stats.clock_offset_s
+            self._view_offset = self.analyzer.view_offset() if isinstance(self.analyzer, ViewDrift) else None
             self._input_rate.add(frame.captured_at, self._frames_total)
             self._analysed_rate.add(frame.captured_at, self._frames_analysed)
         for violation in violations:
@@ -178,4 +180,5 @@ class CameraWorker:
                 restarts=self.restarts,
                 last_error=self._last_error,
                 clock_offset_s=self._clock_offset,
+                view_offset_px=self._view_offset,
             )

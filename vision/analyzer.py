@@ -112,6 +112,10 @@ class StreetAnalyzer:
             self._keep_journal(frame.captured_at)
         return violations
 
+    def view_offset(self) -> Offset:
+        """Pixels the camera's picture has drifted from the first one its analysis saw (camera health)."""
+        return self._offset
+
     def _say_drift(self, frame: Frame) -> None:
         """Warn once when the camera has drifted by more than `DRIFT_WARNING` of its picture (again after it
         came back under half that): the rules follow, but the integrator should re-aim it or redraw zones."""

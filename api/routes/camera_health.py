@@ -37,6 +37,11 @@ class CameraHealthPublic(BaseModel):
     clock_flagged: bool = Field(
         description=f"camera clock more than {CLOCK_TOLERANCE_S:g} s off the server's"
     )
+    view_offset_px: list[float] | None = Field(
+        default=None,
+        description="Pixels (x, y) the picture drifted from the view its analysis started on; zones follow "
+        "it (live only)",
+    )
     source: str = Field(description="'live' (this process's supervisor) or 'stored' (camera_health table)")
 
     @classmethod
@@ -54,6 +59,7 @@ class CameraHealthPublic(BaseModel):
             last_error=None if snap.last_error is None else mask_text(snap.last_error),
             clock_offset_s=snap.clock_offset_s,
             clock_flagged=snap.clock_flagged,
+            view_offset_px=None if snap.view_offset_px is None else [round(v, 1) for v in snap.view_offset_px],
             source=source,
         )
 
