@@ -67,6 +67,7 @@ def _clip_frame(meta: dict[str, Any], arrays: Any) -> ClipFrame:
 
 
 def _frame(meta: dict[str, Any], arrays: Any) -> Frame:
+    dx, dy = meta.get("offset", (0.0, 0.0))  # a photo taken after the camera drifted (`Frame.offset`)
     return Frame(
         meta["source_id"],
         meta["index"],
@@ -74,7 +75,7 @@ def _frame(meta: dict[str, Any], arrays: Any) -> Frame:
         np.ascontiguousarray(arrays[meta["array"]]),
         meta["pts_seconds"],
         meta["keyframe"],
-        offset=(float(meta.get("offset", (0, 0))[0]), float(meta.get("offset", (0, 0))[1])),
+        offset=(float(dx), float(dy)),
     )
 
 

@@ -46,6 +46,7 @@ class CameraWorker:
         self.camera = camera
         self.reader_factory = reader_factory
         self.analyzer = analyzer
+        self._drift_of = analyzer.view_offset if isinstance(analyzer, ViewDrift) else None  # checked once
         self.sink = sink
         # change outside every zone (and its margin) does not wake the detector
         self.motion_gate = motion_gate or MotionGate(regions=[zone.polygon for zone in camera.zones])
@@ -123,7 +124,7 @@ class CameraWorker:
             self._last_frame_at = frame.captured_at
             self._last_frame_monotonic = time.monotonic()
             self._clock_offset = reader.stats.clock_offset_s
-            self._view_offset = self.analyzer.view_offset() if isinstance(self.analyzer, ViewDrift) else None
+            self._view_offset = self._drift_of() if self._drift_of is not None else None
             self._input_rate.add(frame.captured_at, self._frames_total)
             self._analysed_rate.add(frame.captured_at, self._frames_analysed)
         for violation in violations:

@@ -168,9 +168,9 @@ class StreetAnalyzer:
         if detections is None or size is None or not self._unread_labels:
             return []
         width, height = size
-        dx, dy = self._offset  # the gate looks at the picture
+        detections = shifted(detections, self._offset)  # the gate looks at the picture
         return [
-            (float(b[0] + dx) / width, float(b[1] + dy) / height, float(b[2] + dx) / width, float(b[3] + dy) / height)
+            (float(b[0]) / width, float(b[1]) / height, float(b[2]) / width, float(b[3]) / height)
             for b, label in zip(detections.boxes, detections.labels, strict=True)
             if label in self._unread_labels
         ]
