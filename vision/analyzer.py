@@ -20,6 +20,7 @@ from vision.rules import Rule, build_rule
 from vision.rules.common import VEHICLE_LABELS, PlateInterest, anchor, normalised
 from vision.steady_view import NO_OFFSET, Offset, SteadyView, shifted
 from vision.tracking import Tracker
+from vision.vehicle_boxes import one_box_per_vehicle
 from vision.violations import registry
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,7 @@ class StreetAnalyzer:
 
     def process(self, frame: Frame, detect: bool = True) -> list[Violation]:
         if detect or self.last_detections is None:
-            found = self._detect(frame)
+            found = one_box_per_vehicle(self._detect(frame))
             self._offset = self.steady.offset(frame.image, found.boxes) if self.steady is not None else NO_OFFSET
             self._say_drift(frame)
             steady = shifted(found, (-self._offset[0], -self._offset[1]))

@@ -97,6 +97,46 @@ def test_detector_runs_on_every_frame_when_asked() -> None:
     assert len(violations) == 1 and violations[0].plate is None  # no plate reader configured
 
 
+def scored(*items: tuple[str, float, tuple[float, ...]]) -> Detections:
+    return Detections(
+        np.array([box for _, _, box in items], np.float32).reshape(-1, 4),
+        np.array([score for _, score, _ in items], np.float32),
+        tuple(label for label, _, _ in items),
+    )
+
+
+def test_a_van_the_detector_boxes_as_vehicle_and_as_truck_is_one_parked_vehicle() -> None:
+    """Per-class NMS leaves a "vehicle" and a "truck" box on one van: each hid the other from the rules."""
+    x1, y1, x2, y2 = VEHICLE
+    again = (x1 + 3, y1 - 2, x2 - 3, y2 + 2)
+    detector = ScriptedDetector(
+        lambda call: scored(("vehicle", 0.6, VEHICLE), ("truck", 0.45 + 0.1 * (call % 2), again))
+    )
+    analyzer = StreetAnalyzer(camera(PARKING), detector)
+    [violation] = play(analyzer, np.zeros((720, 1280, 3), np.uint8), 25, detect=lambda i: True)
+    assert violation.object_label == "truck"
+    assert analyzer.last_detections is not None and len(analyzer.last_detections) == 1
+
+
+def test_a_mud_truck_boxed_twice_is_one_case() -> None:
+    gate = {
+        "name": "gate",
+        "kind": "worksite_exit",
+        "polygon": [(0.3, 0.35), (0.7, 0.35), (0.7, 0.75), (0.3, 0.75)],
+        "exit_direction": "down",
+    }
+
+    def truck(call: int) -> Detections:
+        box = (500.0, 60.0 + 40 * call, 740.0, 220.0 + 40 * call)
+        again = (box[0] + 4, box[1] + 2, box[2] - 4, box[3])
+        mud = (box[0] + 20, box[3] - 30, box[0] + 80, box[3] + 5)
+        return scored(("vehicle", 0.7, box), ("truck", 0.5, again), ("mud", 0.8, mud))
+
+    analyzer = StreetAnalyzer(camera(gate), ScriptedDetector(truck))
+    [violation] = play(analyzer, np.zeros((720, 1280, 3), np.uint8), 8, detect=lambda i: True)
+    assert violation.violation_type == "mud_truck" and violation.details.mud_signs == ("mud",)
+
+
 def test_plates_are_read_for_stopped_vehicles_only_not_for_traffic_passing_the_zone() -> None:
     """Parking asks for a plate once a stay has counted a quarter of the stop time (5 s here): a car
     driving through the no-parking zone costs no read, one standing in it is read from then on."""
