@@ -21,7 +21,9 @@ from vision.rules.common import VEHICLE_LABELS, PlateInterest, anchor, normalise
 from vision.steady_view import NO_OFFSET, Offset, SteadyView, shifted
 from vision.tracking import Tracker
 from vision.vehicle_boxes import one_box_per_vehicle
+from vision.view_check import ViewCheck, ViewState
 from vision.violations import registry
+from vision.violations.unions import ZoneConfig
 
 log = logging.getLogger(__name__)
 DRIFT_WARNING = 0.05  # share of the picture's width or height the camera drifted: say so in the log
@@ -36,6 +38,9 @@ class StreetAnalyzer:
     With `steady` (the default), the tracker and the rules get boxes in the camera's reference view
     (`vision.steady_view`): a camera swaying in the wind or drifting on its mount does not move a parked
     vehicle or the zones. Frames carry their `offset`, so what is cropped or marked lands on the picture.
+    A camera turned to another view (`vision.view_check`) gets no rules at all until it shows its view
+    again: the zones do not fit another street. Tracks, plate votes and stays then start afresh (a case
+    reported before continues through the journal, as after a restart).
 
     `process(frame, detect=False)` is for frames the motion gate calls static: the last detections
     are carried forward (the scene did not change), so rule timers keep advancing on capture time.
@@ -64,20 +69,17 @@ class StreetAnalyzer:
     ):
         self.camera = camera
         self.steady = SteadyView() if steady else None
+        self.view_check = ViewCheck() if steady else None
         self._offset: Offset = NO_OFFSET  # of the picture the last detections came from
         self._drift_said = False
         self.detector = detector
-        self.tracker = tracker or Tracker(lost_frames=max(int(camera.analysis_fps * 10), 10))
+        self.tracker = tracker or self._new_tracker()
+        self._plates_made = (plate_reader, plate_interval_seconds, plate_pool)
         self.plates = TrackPlates(plate_reader, plate_interval_seconds, pool=plate_pool) if plate_reader else None
         self.plate_wait_seconds = plate_wait_seconds  # at a confirmation, for a read still in the pool
-        self.rules: list[Rule] = [build_rule(zone, camera.tz, self._plate_of) for zone in camera.zones]
-        plate_zone_kinds = {k.zone_kind for k in registry.KINDS if k.evidence.needs_plate}
-        # (zone, the rule that narrows its reads or None); every vehicle: a plate-reading survey of traffic
-        self._plate_zones = [
-            (zone, rule if isinstance(rule, PlateInterest) and not plates_for_every_vehicle else None)
-            for zone, rule in zip(camera.zones, self.rules, strict=True)
-            if zone.kind in plate_zone_kinds
-        ]
+        self.plates_for_every_vehicle = plates_for_every_vehicle
+        self.rules: list[Rule] = []
+        self._plate_zones: list[tuple[ZoneConfig, PlateInterest | None]] = []
         self.last_detections: Detections | None = None
         self._window: DetectionWindow | None = None  # of the zones, for frames of `_window_for` (w, h)
         self._window_for: tuple[int, int] | None = None
@@ -87,8 +89,24 @@ class StreetAnalyzer:
         self.journal = journal
         self.heartbeat = timedelta(seconds=heartbeat_seconds)
         self._last_heartbeat: datetime | None = None
-        if journal is not None:
-            known = journal.open_episodes(camera.camera_id)
+        self._start_rules()
+
+    def _new_tracker(self) -> Tracker:
+        return Tracker(lost_frames=max(int(self.camera.analysis_fps * 10), 10))
+
+    def _start_rules(self) -> None:
+        """A rule per zone, knowing the camera's open episodes (a case reported before is not opened twice)."""
+        camera = self.camera
+        self.rules = [build_rule(zone, camera.tz, self._plate_of) for zone in camera.zones]
+        plate_zone_kinds = {k.zone_kind for k in registry.KINDS if k.evidence.needs_plate}
+        # (zone, the rule that narrows its reads or None); every vehicle: a plate-reading survey of traffic
+        self._plate_zones = [
+            (zone, rule if isinstance(rule, PlateInterest) and not self.plates_for_every_vehicle else None)
+            for zone, rule in zip(camera.zones, self.rules, strict=True)
+            if zone.kind in plate_zone_kinds
+        ]
+        if self.journal is not None:
+            known = self.journal.open_episodes(camera.camera_id)
             for rule in self.rules:
                 if isinstance(rule, EpisodeAware):
                     rule.resume(known)
@@ -96,11 +114,17 @@ class StreetAnalyzer:
     def process(self, frame: Frame, detect: bool = True) -> list[Violation]:
         if detect or self.last_detections is None:
             found = one_box_per_vehicle(self._detect(frame))
+            self._follow_view(frame, found)
+            self._frame_size = (frame.width, frame.height)
+            if self.view_lost:  # its offset from a view it does not show means nothing
+                self.last_detections = shifted(found, (-self._offset[0], -self._offset[1]))
+                return []
             self._offset = self.steady.offset(frame.image, found.boxes) if self.steady is not None else NO_OFFSET
             self._say_drift(frame)
             steady = shifted(found, (-self._offset[0], -self._offset[1]))
             self.last_detections = self.tracker.update(steady, frame)
-            self._frame_size = (frame.width, frame.height)
+        if self.view_lost:
+            return []  # the zones do not fit what the camera shows now
         frame = self._as_the_rules_see(frame)
         detections = self.last_detections
         if self.plates is not None:
@@ -112,6 +136,33 @@ class StreetAnalyzer:
         if self.journal is not None:
             self._keep_journal(frame.captured_at)
         return violations
+
+    @property
+    def view_lost(self) -> bool:
+        """The camera shows another view than the one its zones were drawn on (`vision.view_check`)."""
+        return self.view_check is not None and self.view_check.state is ViewState.OTHER
+
+    def _follow_view(self, frame: Frame, found: Detections) -> None:
+        """Check the view; when it is lost or found again, say so and start tracks, plate votes and rules
+        afresh (nothing seen before the turn continues a stay after it)."""
+        if self.view_check is None:
+            return
+        lost = self.view_lost
+        self.view_check.check(frame.image, found.boxes, frame.captured_at)
+        if self.view_lost == lost:
+            return
+        if self.view_lost:
+            log.warning(
+                "camera %s no longer shows the view its zones were drawn on (turned, zoomed or knocked); no "
+                "rule runs until it does: point it back, or redraw or re-save its zones for the new view",
+                self.camera.camera_id,
+            )
+        else:
+            log.warning("camera %s shows the view its zones were drawn on again; rules resume", self.camera.camera_id)
+        self.tracker = self._new_tracker()
+        reader, interval, pool = self._plates_made
+        self.plates = TrackPlates(reader, interval, pool=pool) if reader else None
+        self._start_rules()
 
     def view_offset(self) -> Offset:
         """Pixels the camera's picture has drifted from the first one its analysis saw (camera health)."""

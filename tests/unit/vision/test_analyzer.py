@@ -372,3 +372,30 @@ def test_a_parked_car_stays_parked_while_the_camera_drifts(steady: bool, caplog:
     x1, y1, x2, y2 = shown[violation.confirmed_at]  # where a restart or a re-check will look for it
     assert violation.identity is not None
     assert np.allclose(violation.identity.box, (x1 / 1280, y1 / 720, x2 / 1280, y2 / 720), atol=0.004)
+
+
+def test_a_camera_turned_to_another_street_makes_no_case_there(caplog: pytest.LogCaptureFixture) -> None:
+    """A PTZ camera sent to another preset: a car stands where the zone falls on the new picture for
+    longer than the stop time. No rule runs there; back at its preset, the car standing in the zone is
+    counted from its return, not from before the turn."""
+    home, elsewhere = street(3), street(4)
+    x1, y1, x2, y2 = (int(v) for v in VEHICLE)
+    for picture in (home, elsewhere):
+        picture[y1:y2, x1:x2] = (40, 40, 170)
+        picture[y1 + 30 : y1 + 120, x1 + 20 : x2 - 20] = (70, 60, 50)
+    analyzer = StreetAnalyzer(camera(PARKING), ScriptedDetector(lambda call: boxes(("vehicle", VEHICLE))))
+
+    def show(picture: npt.NDArray[np.uint8], looks: range) -> list[Violation]:
+        found = []
+        for look in looks:
+            found += analyzer.process(Frame("cam-1", look, START + timedelta(seconds=look / 2), picture))
+        return found
+
+    assert show(home, range(0, 10)) == []  # 5 s at home: under the 20 s stop time
+    assert show(elsewhere, range(10, 80)) == []  # 35 s on the other street
+    assert analyzer.view_lost
+    lost = [r.getMessage() for r in caplog.records if "no longer shows the view" in r.getMessage()]
+    assert len(lost) == 1 and "camera cam-1" in lost[0]
+    [violation] = show(home, range(80, 140))
+    assert not analyzer.view_lost
+    assert violation.first_seen_at >= START + timedelta(seconds=40)  # counted from the return

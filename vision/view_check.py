@@ -1,0 +1,149 @@
+"""Whether a camera still shows the view its zones were drawn on.
+
+A PTZ camera sent to another preset, or a camera knocked round on its pole, shows another street under
+the same zones: a car standing where the old zone's polygon now falls would be fined for parking
+somewhere it never was. The steady view (`vision.steady_view`) follows sway and drift only; this check
+tells a turned camera from a drifting one.
+
+Every `every_seconds` of capture time, ORB features of the picture (what the detector found left
+out: traffic's features move) are matched with those of the last picture that showed the view, and a
+RANSAC similarity transform is fitted:
+
+- `same_inliers` or more features agree, on a transform that is a drift (not a turn, zoom or large
+  shift): the same view. That picture becomes the one to match next (a day's slow change of light is
+  followed step by step), and the transform is added to the drift since the first picture.
+- fewer than `other_inliers` agree though both pictures show enough texture (`min_features`), on
+  `other_checks` checks in a row, in a view that matched itself on `established` checks before: another
+  view. So does a drift added up past `max_shift` (or a turn or zoom).
+- anything else (a dark, foggy or featureless picture; a telephoto view filled with traffic, whose
+  features all move; wet asphalt whose glare moves): cannot tell, and the last verdict holds.
+
+Another view holds until a picture matches the last one that showed the view again (the camera went
+back to its preset): nothing decides that a new view is right for the zones but a person redrawing or
+re-saving them, which restarts the camera's analysis with a fresh reference.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from datetime import datetime, timedelta
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+
+class ViewState(enum.Enum):
+    SAME = "same"  # the view the zones were drawn on (or nothing yet said otherwise)
+    OTHER = "other"  # another view: the zones do not fit it
+
+
+Features = tuple[tuple[cv2.KeyPoint, ...], npt.NDArray[np.uint8] | None]
+
+
+class ViewCheck:
+    """`check(image, objects, at) -> ViewState` for one camera's successive pictures; `objects` are the
+    boxes (pixels, xyxy) of what was detected on the picture."""
+
+    def __init__(
+        self,
+        *,
+        every_seconds: float = 2.0,
+        width: int = 640,
+        min_features: int = 300,
+        same_inliers: int = 60,
+        other_inliers: int = 25,
+        other_checks: int = 2,
+        established: int = 2,
+        max_shift: float = 0.12,
+        max_turn_degrees: float = 5.0,
+        max_zoom: float = 0.1,
+    ):
+        self.every = timedelta(seconds=every_seconds)
+        self.width = width
+        self.min_features = min_features
+        self.same_inliers = same_inliers
+        self.other_inliers = other_inliers
+        self.other_checks = other_checks
+        self.established = established
+        self.max_shift = max_shift
+        self.max_turn = math.radians(max_turn_degrees)
+        self.max_zoom = max_zoom
+        self.state = ViewState.SAME
+        self.inliers: int | None = None  # of the last check that could match; None before any
+        self._orb = cv2.ORB.create(nfeatures=800, fastThreshold=10)
+        self._matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
+        self._last_shown: Features | None = None  # the last picture that showed the view
+        self._size: tuple[int, int] | None = None  # small picture (w, h)
+        self._drift = np.eye(3)  # small pixels: the first picture to the last one that showed the view
+        self._misses = 0
+        self._matched = 0  # checks that found the view: one that never matches itself cannot lose itself
+        self._next_at: datetime | None = None
+
+    def check(self, image: npt.NDArray[np.uint8], objects: npt.NDArray[np.float32] | None, at: datetime) -> ViewState:
+        if self._next_at is not None and at < self._next_at:
+            return self.state
+        self._next_at = at + self.every
+        features = self._features(image, objects)
+        if self._last_shown is None or len(self._last_shown[0]) < self.min_features:
+            if len(features[0]) >= self.min_features or self._last_shown is None:
+                self._last_shown = features  # the first picture with texture enough is the view
+            return self.state
+        if len(features[0]) < self.min_features:
+            return self.state  # too little to tell by
+        inliers, transform = self._match(self._last_shown, features)
+        self.inliers = inliers
+        if inliers >= self.same_inliers and transform is not None:
+            drift = transform @ self._drift
+            if self._is_drift(drift):
+                self.state, self._misses, self._matched = ViewState.SAME, 0, self._matched + 1
+                self._last_shown, self._drift = features, drift
+            else:
+                self.state = ViewState.OTHER  # turned or zoomed away, or drifted far off the zones
+        elif inliers < self.other_inliers and self._matched >= self.established:
+            self._misses += 1
+            if self._misses >= self.other_checks:
+                self.state = ViewState.OTHER
+        return self.state
+
+    def _features(self, image: npt.NDArray[np.uint8], objects: npt.NDArray[np.float32] | None) -> Features:
+        h, w = image.shape[:2]
+        scale = w / self.width
+        size = (self.width, max(8, round(h / scale)))
+        if self._size is not None and size != self._size:
+            self._last_shown, self._drift = None, np.eye(3)  # another picture size: start over
+        self._size = size
+        gray = cv2.cvtColor(cv2.resize(image, size, interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2GRAY)
+        mask = np.full((size[1], size[0]), 255, np.uint8)
+        for x1, y1, x2, y2 in np.asarray(objects if objects is not None else [], np.float32).reshape(-1, 4) / scale:
+            mask[max(int(y1), 0) : int(np.ceil(y2)) + 1, max(int(x1), 0) : int(np.ceil(x2)) + 1] = 0
+        keypoints, descriptors = self._orb.detectAndCompute(gray, mask)
+        return tuple(keypoints), None if descriptors is None else np.asarray(descriptors, np.uint8)
+
+    def _match(self, a: Features, b: Features) -> tuple[int, npt.NDArray[np.float64] | None]:
+        (ka, da), (kb, db) = a, b
+        if da is None or db is None:
+            return 0, None
+        pairs = self._matcher.knnMatch(da, db, k=2)
+        good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < 0.8 * p[1].distance]
+        if len(good) < 6:
+            return len(good), None
+        pa = np.array([ka[m.queryIdx].pt for m in good], np.float32)
+        pb = np.array([kb[m.trainIdx].pt for m in good], np.float32)
+        transform, inlying = cv2.estimateAffinePartial2D(pa, pb, method=cv2.RANSAC, ransacReprojThreshold=3.0)
+        if transform is None:
+            return 0, None
+        return int(inlying.sum()), np.vstack([transform, [0.0, 0.0, 1.0]])
+
+    def _is_drift(self, drift: npt.NDArray[np.float64]) -> bool:
+        assert self._size is not None
+        zoom = math.hypot(drift[0, 0], drift[1, 0])
+        turn = abs(math.atan2(drift[1, 0], drift[0, 0]))
+        width, height = self._size
+        return (
+            abs(zoom - 1.0) <= self.max_zoom
+            and turn <= self.max_turn
+            and abs(drift[0, 2]) <= self.max_shift * width
+            and abs(drift[1, 2]) <= self.max_shift * height
+        )
