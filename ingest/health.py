@@ -35,6 +35,9 @@ class CameraHealthSnapshot:
     # pixels the camera's picture drifted from the view its analysis started on (`vision.steady_view`);
     # None where not known (an analyzer that does not measure it, or read back from the database)
     view_offset_px: tuple[float, float] | None = None
+    # the camera shows another view than its zones were drawn on, so no rule runs (`vision.view_check`);
+    # None where not known
+    view_lost: bool | None = None
 
     @property
     def clock_flagged(self) -> bool:

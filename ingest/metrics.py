@@ -50,6 +50,11 @@ class CameraHealthCollector(Collector):
             "How far the picture drifted from the view its analysis started on (zones follow it)",
             labels=["camera", "axis"],
         )
+        view_lost = GaugeMetricFamily(
+            "enforce_camera_view_lost",
+            "1 when the camera shows another view than its zones were drawn on (no rule runs)",
+            labels=labels,
+        )
         clock_flag = GaugeMetricFamily(
             "enforce_camera_clock_flagged", "1 when the camera clock is more than 1 s off", labels=labels
         )
@@ -85,6 +90,8 @@ class CameraHealthCollector(Collector):
             if s.last_frame_at is not None:
                 gauges["last_frame"].add_metric(cam, s.last_frame_at.timestamp())
             clock_flag.add_metric(cam, 1.0 if s.clock_flagged else 0.0)
+            if s.view_lost is not None:
+                view_lost.add_metric(cam, 1.0 if s.view_lost else 0.0)
             if s.view_offset_px is not None:
                 drift.add_metric([s.camera_id, "x"], s.view_offset_px[0])
                 drift.add_metric([s.camera_id, "y"], s.view_offset_px[1])
@@ -96,6 +103,7 @@ class CameraHealthCollector(Collector):
                     family.add_metric(cam, float(value))
         yield from gauges.values()
         yield drift
+        yield view_lost
         yield clock_flag
         yield state
         yield from counters.values()

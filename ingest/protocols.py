@@ -34,6 +34,15 @@ class ViewDrift(Protocol):
     def view_offset(self) -> tuple[float, float]: ...
 
 
+@runtime_checkable
+class ViewWatch(Protocol):
+    """Optional, for an analyzer: whether the camera shows another view than the one its zones were
+    drawn on (turned or knocked away), so that no rule runs; for the camera's health."""
+
+    @property
+    def view_lost(self) -> bool: ...
+
+
 # The one violation sink protocol (vision/sink.py), for violations that come from a camera.
 ViolationSink = Sink[CameraConfig]
 

@@ -19,7 +19,7 @@ from ingest.backoff import Backoff
 from ingest.config import CameraConfig
 from ingest.health import CameraHealthSnapshot, RateMeter, WorkerState
 from ingest.motion import MotionGate
-from ingest.protocols import EvidenceFirst, FrameAnalyzer, MotionHints, ViewDrift, ViolationSink
+from ingest.protocols import EvidenceFirst, FrameAnalyzer, MotionHints, ViewDrift, ViewWatch, ViolationSink
 from ingest.readers.base import CorruptSourceError, FrameReader, SourceError, StallError
 from ingest.redact import mask_text
 from ingest.ring import FrameRing
@@ -47,6 +47,7 @@ class CameraWorker:
         self.reader_factory = reader_factory
         self.analyzer = analyzer
         self._drift_of = analyzer.view_offset if isinstance(analyzer, ViewDrift) else None  # checked once
+        self._view_watch = analyzer if isinstance(analyzer, ViewWatch) else None
         self.sink = sink
         # change outside every zone (and its margin) does not wake the detector
         self.motion_gate = motion_gate or MotionGate(regions=[zone.polygon for zone in camera.zones])
@@ -71,6 +72,7 @@ class CameraWorker:
         self._last_frame_monotonic: float | None = None
         self._clock_offset: float | None = None
         self._view_offset: tuple[float, float] | None = None
+        self._view_lost: bool | None = None
         self._input_rate = RateMeter()
         self._analysed_rate = RateMeter()
 
@@ -125,6 +127,7 @@ class CameraWorker:
             self._last_frame_monotonic = time.monotonic()
             self._clock_offset = reader.stats.clock_offset_s
             self._view_offset = self._drift_of() if self._drift_of is not None else None
+            self._view_lost = self._view_watch.view_lost if self._view_watch is not None else None
             self._input_rate.add(frame.captured_at, self._frames_total)
             self._analysed_rate.add(frame.captured_at, self._frames_analysed)
         for violation in violations:
@@ -182,4 +185,5 @@ class CameraWorker:
                 last_error=self._last_error,
                 clock_offset_s=self._clock_offset,
                 view_offset_px=self._view_offset,
+                view_lost=self._view_lost,
             )

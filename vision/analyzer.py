@@ -112,9 +112,10 @@ class StreetAnalyzer:
                     rule.resume(known)
 
     def process(self, frame: Frame, detect: bool = True) -> list[Violation]:
-        if detect or self.last_detections is None:
-            found = one_box_per_vehicle(self._detect(frame))
-            self._follow_view(frame, found)
+        fresh = detect or self.last_detections is None
+        found = one_box_per_vehicle(self._detect(frame)) if fresh else None
+        self._follow_view(frame, found)
+        if found is not None:
             self._frame_size = (frame.width, frame.height)
             if self.view_lost:  # its offset from a view it does not show means nothing
                 self.last_detections = shifted(found, (-self._offset[0], -self._offset[1]))
@@ -123,10 +124,10 @@ class StreetAnalyzer:
             self._say_drift(frame)
             steady = shifted(found, (-self._offset[0], -self._offset[1]))
             self.last_detections = self.tracker.update(steady, frame)
-        if self.view_lost:
+        detections = self.last_detections
+        if self.view_lost or detections is None:
             return []  # the zones do not fit what the camera shows now
         frame = self._as_the_rules_see(frame)
-        detections = self.last_detections
         if self.plates is not None:
             self._observe_plates(frame, detections)
         violations = [v for rule in self.rules for v in rule.update(frame, detections)]
@@ -142,13 +143,17 @@ class StreetAnalyzer:
         """The camera shows another view than the one its zones were drawn on (`vision.view_check`)."""
         return self.view_check is not None and self.view_check.state is ViewState.OTHER
 
-    def _follow_view(self, frame: Frame, found: Detections) -> None:
-        """Check the view; when it is lost or found again, say so and start tracks, plate votes and rules
-        afresh (nothing seen before the turn continues a stay after it)."""
+    def _follow_view(self, frame: Frame, found: Detections | None) -> None:
+        """Check the view, on frames the motion gate calls static too (a camera turned to a quiet street
+        wakes the detector once); what was found last is left out. When the view is lost or found again,
+        say so and start tracks, plate votes and rules afresh (nothing seen before the turn continues a
+        stay after it)."""
         if self.view_check is None:
             return
+        if found is None:  # the last detections, carried forward, where they show on this picture
+            found = shifted(self.last_detections, self._offset) if self.last_detections is not None else None
         lost = self.view_lost
-        self.view_check.check(frame.image, found.boxes, frame.captured_at)
+        self.view_check.check(frame.image, found.boxes if found is not None else None, frame.captured_at)
         if self.view_lost == lost:
             return
         if self.view_lost:

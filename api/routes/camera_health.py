@@ -42,6 +42,11 @@ class CameraHealthPublic(BaseModel):
         description="Pixels (x, y) the picture drifted from the view its analysis started on; zones follow "
         "it (live only)",
     )
+    view_lost: bool | None = Field(
+        default=None,
+        description="The camera shows another view than the one its zones were drawn on (turned, zoomed or "
+        "knocked away): no rule runs until it points back, or its zones are redrawn or re-saved (live only)",
+    )
     source: str = Field(description="'live' (this process's supervisor) or 'stored' (camera_health table)")
 
     @classmethod
@@ -60,6 +65,7 @@ class CameraHealthPublic(BaseModel):
             clock_offset_s=snap.clock_offset_s,
             clock_flagged=snap.clock_flagged,
             view_offset_px=None if snap.view_offset_px is None else [round(v, 1) for v in snap.view_offset_px],
+            view_lost=snap.view_lost,
             source=source,
         )
 

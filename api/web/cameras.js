@@ -49,7 +49,8 @@ async function refreshHealth() {
     if (!response.ok || !cell) continue;
     const h = await response.json();
     cell.dataset.state = h.state;
-    cell.textContent = `${t(`state_${h.state}`)}${h.analysed_fps != null && h.state === "running" ? ` · ${h.analysed_fps.toFixed(1)} fps` : ""}${h.last_error ? ` · ${h.last_error}` : ""}`;
+    cell.textContent = `${t(`state_${h.state}`)}${h.analysed_fps != null && h.state === "running" ? ` · ${h.analysed_fps.toFixed(1)} fps` : ""}${h.view_lost ? ` · ${t("view_lost")}` : ""}${h.last_error ? ` · ${h.last_error}` : ""}`;
+    cell.classList.toggle("view-lost", !!h.view_lost);
   }
 }
 

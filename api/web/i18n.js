@@ -215,6 +215,7 @@ const LABELS = {
   state_reconnecting: { en: "reconnecting", zh: "重连中" },
   state_starting: { en: "starting", zh: "启动中" },
   state_unknown: { en: "not running", zh: "未运行" },
+  view_lost: { en: "shows another view than its zones: no rules until it points back or its zones are re-saved", zh: "画面与区域所画视角不符：暂停判定，待摄像机转回或重新保存区域" },
   no_page: { en: "There is no page for this role yet", zh: "此角色暂无页面" },
   zoom_hint: { en: "Click to enlarge", zh: "点击放大" },
   zoom_keys: { en: "+ / − zoom · Esc closes", zh: "+ / − 缩放 · Esc 关闭" },

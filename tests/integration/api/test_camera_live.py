@@ -4,15 +4,20 @@ supervisor, without restarting the product."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
 from api.db.health_store import DbHealthReporter
 from api.pipeline.camera_control import CameraControl
+from ingest.config import CameraConfig
+from ingest.protocols import FrameAnalyzer
 from ingest.supervisor import Supervisor, embedded_supervisor
 from ingest.testclips import write_clip
 from tests.integration.api.review_fixtures import ApiWorld, make_client
 from tests.support.bright_square import BrightSquareAnalyzer, JsonDirSink
+
+AnalyzerFactory = Callable[[CameraConfig], FrameAnalyzer]
 
 CAMERA = {
     "id": "yard-1",
@@ -31,11 +36,11 @@ def _wait_for(condition: object, timeout_s: float = 20.0) -> None:
         time.sleep(0.05)
 
 
-def _attach(api: TestClient, world: ApiWorld) -> Supervisor:
-    """The embedded pipeline's camera half, with a test analyzer instead of the detectors."""
+def _attach(api: TestClient, world: ApiWorld, analyzer_for: AnalyzerFactory | None = None) -> Supervisor:
+    """The embedded pipeline's camera half, with a test analyzer (by default) instead of the detectors."""
     state = api.app.state  # type: ignore[attr-defined]
     supervisor = embedded_supervisor(
-        [], lambda cam: BrightSquareAnalyzer(cam.id, persist_s=1.0), JsonDirSink(world.tmp / "out"),
+        [], analyzer_for or (lambda cam: BrightSquareAnalyzer(cam.id, persist_s=1.0)), JsonDirSink(world.tmp / "out"),
         DbHealthReporter(state.session_factory), report_interval_s=0.2,
     )
     supervisor.start()

@@ -15,7 +15,9 @@ from sqlalchemy import select
 
 from api.db.models import Camera, Zone
 from tests.integration.api.review_fixtures import CONFIG, PASSWORD, ApiWorld
-from tests.integration.api.test_camera_live import _attach
+from tests.integration.api.test_camera_live import CAMERA, _attach
+from tests.support.sway import NothingDetector, swaying_clip
+from vision.analyzer import StreetAnalyzer
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
@@ -32,8 +34,9 @@ class _App:
 
 
 @pytest.fixture
-def camera_server(world: ApiWorld) -> Iterator[str]:
-    """uvicorn serving the app, with the camera half of the embedded pipeline (a test analyzer)."""
+def camera_server(world: ApiWorld, request: pytest.FixtureRequest) -> Iterator[str]:
+    """uvicorn serving the app, with the camera half of the embedded pipeline: a test analyzer, or with
+    the indirect parameter "street", the street analyzer with a detector that finds nothing."""
     import uvicorn
 
     from api.app import create_app
@@ -52,7 +55,9 @@ def camera_server(world: ApiWorld) -> Iterator[str]:
     while not server.started:
         assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.05)
-    supervisor = _attach(_App(app), world)  # type: ignore[arg-type]
+    street = getattr(request, "param", None) == "street"
+    analyzer_for = (lambda cam: StreetAnalyzer(cam.analysis_setup(), NothingDetector())) if street else None
+    supervisor = _attach(_App(app), world, analyzer_for)  # type: ignore[arg-type]
     try:
         yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
     finally:
@@ -131,3 +136,33 @@ def test_integrator_adds_a_camera_and_draws_a_zone_on_its_snapshot(camera_server
     with world.factory() as s:
         assert s.get_one(Camera, "yard-1").detection_zoom == 2.0  # the form's zoom reached the camera
     assert [[round(x, 1), round(y, 2)] for x, y in zone.polygon] == [[0.1, 0.5], [0.9, 0.5], [0.9, 0.95], [0.1, 0.95]]
+
+
+@pytest.mark.parametrize("camera_server", ["street"], indirect=True)
+def test_the_camera_list_says_when_a_camera_shows_another_view(camera_server: str, world: ApiWorld) -> None:
+    """A camera turned to another street after 5 s: its health cell says no rule runs, in red."""
+    import httpx
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=20_000)
+    (world.tmp / "media").mkdir(exist_ok=True)
+    swaying_clip(world.tmp / "media" / "clip.mp4", 10, 10, (0.5, 0.0), turned_at=50)
+    created = httpx.post(f"{camera_server}/cameras", json=CAMERA, headers=world.headers("wang.gong", "integrator"))
+    assert created.status_code == 201, created.text
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(camera_server + "/")
+            page.fill("#username", "wang.gong")
+            page.fill("#password", PASSWORD)
+            page.click("#login-submit")
+            cell = page.locator("#cameras tbody tr[data-camera-id=yard-1] td.health")
+            expect(cell).to_contain_text("画面与区域所画视角不符")  # refreshed every 5 s until the clip is read
+            expect(cell).to_have_class(re.compile("view-lost"))
+            expect(cell).to_have_attribute("data-state", "finished")
+        finally:
+            browser.close()
+    assert not errors, errors

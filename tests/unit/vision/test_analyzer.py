@@ -399,3 +399,14 @@ def test_a_camera_turned_to_another_street_makes_no_case_there(caplog: pytest.Lo
     [violation] = show(home, range(80, 140))
     assert not analyzer.view_lost
     assert violation.first_seen_at >= START + timedelta(seconds=40)  # counted from the return
+
+
+def test_a_turn_to_a_quiet_street_is_seen_on_frames_the_motion_gate_calls_static() -> None:
+    """The turn wakes the detector once; the street it now shows does not change, so the frames after
+    it carry the last detections forward. The view is checked on them too."""
+    home, elsewhere = street(3), street(4)
+    analyzer = StreetAnalyzer(camera(PARKING), ScriptedDetector(lambda call: boxes(("vehicle", VEHICLE))))
+    for look in range(30):
+        picture, detect = (home, look == 0) if look < 10 else (elsewhere, look == 10)
+        analyzer.process(Frame("cam-1", look, START + timedelta(seconds=look / 2), picture), detect=detect)
+    assert analyzer.view_lost and analyzer.detector.calls == 2
