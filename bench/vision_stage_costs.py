@@ -1,5 +1,6 @@
 """Per-frame CPU cost of the vision stages on 1080p frames: detect (ONNX Runtime / Ultralytics),
-camera offset (steady view), track, rules, plate read. Prints medians in milliseconds.
+camera offset (steady view), view check (per check, every 2 s of capture time), track, rules,
+plate read. Prints medians in milliseconds.
 
     PYTHONPATH=. YOLO_OFFLINE=1 python bench/vision_stage_costs.py [--onnx PATH] [--pt PATH] [--frames 40]
 
@@ -30,6 +31,7 @@ from vision.plates import PlateReader
 from vision.rules import build_rule
 from vision.steady_view import SteadyView
 from vision.tracking import Tracker
+from vision.view_check import ViewCheck
 
 
 def median_ms(samples: list[float]) -> str:
@@ -92,6 +94,13 @@ def main() -> None:
         view.offset(picture, detections.boxes)
         steady_times.append(time.perf_counter() - t0)
     print(f"steady  view offset             {median_ms(steady_times)}")
+    check, check_times = ViewCheck(every_seconds=0.0), []
+    check.check(image, detections.boxes, datetime(2026, 5, 1, 1, tzinfo=UTC))
+    for i, picture in enumerate(swayed):
+        t0 = time.perf_counter()
+        check.check(picture, detections.boxes, datetime(2026, 5, 1, 1, tzinfo=UTC) + timedelta(seconds=i + 1))
+        check_times.append(time.perf_counter() - t0)
+    print(f"view    check (one, every 2 s)  {median_ms(check_times)}")
     tracker = Tracker()
     start = datetime(2026, 5, 1, 1, tzinfo=UTC)
     frames = [Frame("bench", i, start + timedelta(seconds=i), image) for i in range(args.frames)]
