@@ -27,6 +27,9 @@ from vision.violations.unions import ZoneConfig
 
 log = logging.getLogger(__name__)
 DRIFT_WARNING = 0.05  # share of the picture's width or height the camera drifted: say so in the log
+# share of the picture's width: the steady view's offset this far from the view check's is one period of a
+# repeating pattern off (the two differ by a few pixels where the camera also zooms or turns a little)
+STEADY_DISAGREES = 0.015
 
 
 class StreetAnalyzer:
@@ -154,6 +157,7 @@ class StreetAnalyzer:
             found = shifted(self.last_detections, self._offset) if self.last_detections is not None else None
         lost = self.view_lost
         self.view_check.check(frame.image, found.boxes if found is not None else None, frame.captured_at)
+        self._check_steady(frame)
         if self.view_lost == lost:
             return
         if self.view_lost:
@@ -168,6 +172,22 @@ class StreetAnalyzer:
         reader, interval, pool = self._plates_made
         self.plates = TrackPlates(reader, interval, pool=pool) if reader else None
         self._start_rules()
+
+    def _check_steady(self, frame: Frame) -> None:
+        """Put the steady view right where the view check just measured a clearly different offset."""
+        measured = self.view_check.offset if self.view_check is not None else None
+        if measured is None or self.steady is None:
+            return
+        held = self.steady.held
+        if max(abs(measured[0] - held[0]), abs(measured[1] - held[1])) > STEADY_DISAGREES * frame.width:
+            log.info(
+                "camera %s: the steady view held %+.0f, %+.0f px, feature matching measures %+.0f, %+.0f px; "
+                "corrected",
+                self.camera.camera_id,
+                *held,
+                *measured,
+            )
+            self.steady.correct(measured)
 
     def view_offset(self) -> Offset:
         """Pixels the camera's picture has drifted from the first one its analysis saw (camera health)."""

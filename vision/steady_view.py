@@ -7,7 +7,9 @@ by phase correlation of small gradient images (lighting changes little in them) 
 where it is plainly right:
 
 - the correlation peak is clear (`min_response`);
-- the offset is a drift, not another view (at most `max_shift` of the picture's width and height);
+- the offset is a drift, not another view (at most `max_shift` of the picture's width and height),
+  and it moved by at most `max_jump` of them from the offset held: a larger sudden move is believed
+  only when the view check's feature matching measures it (`correct`; a few seconds later);
 - it continues the offset held so far (within `step` small pixels), or the picture before measured
   the same (within `agree`): traffic filling a telephoto view gives confident offsets too, but never
   the same one twice.
@@ -16,8 +18,10 @@ What the detector found on a picture (vehicles, people) does not count: those bo
 the reference as it would show under the offset held so far, so a bus crawling through a telephoto
 view cannot pass for the camera moving (which would make the bus look parked).
 
-An untrusted measurement keeps the offset held so far. A camera turned to another view is not followed
-(its zones would not fit it either): its offset stays where it was last trusted.
+An untrusted measurement keeps the offset held so far. The view check's feature matching, every few
+seconds, corrects the held offset where the two disagree by much (`correct`). A camera turned to
+another view is not followed (`vision.view_check` stops the rules there): its offset stays where it
+was last trusted.
 """
 
 from __future__ import annotations
@@ -45,12 +49,14 @@ class SteadyView:
         width: int = 320,
         min_response: float = 0.08,
         max_shift: float = 0.12,
+        max_jump: float = 0.03,
         step: float = 2.0,
         agree: float = 1.0,
     ):
         self.width = width
         self.min_response = min_response
         self.max_shift = max_shift
+        self.max_jump = max_jump
         self.step = step
         self.agree = agree
         self.measured = False
@@ -75,6 +81,8 @@ class SteadyView:
         plausible = response >= self.min_response
         plausible = plausible and abs(measured[0]) <= self.max_shift * width
         plausible = plausible and abs(measured[1]) <= self.max_shift * height
+        plausible = plausible and abs(measured[0] - self._held[0]) <= self.max_jump * width
+        plausible = plausible and abs(measured[1] - self._held[1]) <= self.max_jump * height
         previous, self._previous = self._previous, (measured if plausible else None)
         self.measured = plausible and (
             _near(measured, self._held, self.step) or (previous is not None and _near(measured, previous, self.agree))
@@ -82,6 +90,16 @@ class SteadyView:
         if self.measured:
             self._held = measured
         return self._held[0] * self._scale, self._held[1] * self._scale
+
+    @property
+    def held(self) -> Offset:
+        """The offset held now (pixels)."""
+        return self._held[0] * self._scale, self._held[1] * self._scale
+
+    def correct(self, offset: Offset) -> None:
+        """Hold `offset` (pixels) from now on, measured by other means (`vision.view_check`): a repeating
+        pattern can give a clear, repeatable correlation peak one period off."""
+        self._held, self._previous = (offset[0] / self._scale, offset[1] / self._scale), None
 
     def _small(self, image: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
         """The picture's gradient magnitude at `width` pixels wide."""

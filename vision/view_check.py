@@ -6,12 +6,16 @@ somewhere it never was. The steady view (`vision.steady_view`) follows sway and 
 tells a turned camera from a drifting one.
 
 Every `every_seconds` of capture time, ORB features of the picture (what the detector found left
-out: traffic's features move) are matched with those of the last picture that showed the view, and a
-RANSAC similarity transform is fitted:
+out: traffic's features move) are matched with those of the first picture (the anchor), else, where the
+light has changed too much for that, with those of the last picture that showed the view, and a RANSAC
+similarity transform is fitted:
 
 - `same_inliers` or more features agree, on a transform that is a drift (not a turn, zoom or large
   shift): the same view. That picture becomes the one to match next (a day's slow change of light is
-  followed step by step), and the transform is added to the drift since the first picture.
+  followed step by step), and the drift since the first picture is known: `offset`, where the
+  picture's centre shows (pixels; the steady view's convention). The steady view is checked against it:
+  phase correlation can lock onto a repeating pattern (railings, window rows, paving) one period off,
+  which ORB's local features do not.
 - fewer than `other_inliers` agree though both pictures show enough texture (`min_features`), on
   `other_checks` checks in a row, in a view that matched itself on `established` checks before: another
   view. So does a drift added up past `max_shift` (or a turn or zoom).
@@ -72,9 +76,12 @@ class ViewCheck:
         self.max_zoom = max_zoom
         self.state = ViewState.SAME
         self.inliers: int | None = None  # of the last check that could match; None before any
+        self.offset: tuple[float, float] | None = None  # measured by the last check (None: it did not match)
         self._orb = cv2.ORB.create(nfeatures=800, fastThreshold=10)
         self._matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
         self._last_shown: Features | None = None  # the last picture that showed the view
+        self._anchor: Features | None = None  # the first one
+        self._scale = 1.0  # full-size pixels per small pixel
         self._size: tuple[int, int] | None = None  # small picture (w, h)
         self._drift = np.eye(3)  # small pixels: the first picture to the last one that showed the view
         self._misses = 0
@@ -85,20 +92,24 @@ class ViewCheck:
         if self._next_at is not None and at < self._next_at:
             return self.state
         self._next_at = at + self.every
+        self.offset = None
         features = self._features(image, objects)
         if self._last_shown is None or len(self._last_shown[0]) < self.min_features:
             if len(features[0]) >= self.min_features or self._last_shown is None:
-                self._last_shown = features  # the first picture with texture enough is the view
+                self._last_shown = self._anchor = features  # the first picture with texture enough is the view
             return self.state
         if len(features[0]) < self.min_features:
             return self.state  # too little to tell by
-        inliers, transform = self._match(self._last_shown, features)
+        inliers, drift = self._match(self._anchor, features) if self._anchor is not None else (0, None)
+        if inliers < self.same_inliers or drift is None:  # the light changed since: step from the last one
+            inliers, transform = self._match(self._last_shown, features)
+            drift = transform @ self._drift if transform is not None else None
         self.inliers = inliers
-        if inliers >= self.same_inliers and transform is not None:
-            drift = transform @ self._drift
+        if inliers >= self.same_inliers and drift is not None:
             if self._is_drift(drift):
                 self.state, self._misses, self._matched = ViewState.SAME, 0, self._matched + 1
                 self._last_shown, self._drift = features, drift
+                self.offset = self._centre_shift(drift)
             else:
                 self.state = ViewState.OTHER  # turned or zoomed away, or drifted far off the zones
         elif inliers < self.other_inliers and self._matched >= self.established:
@@ -109,10 +120,10 @@ class ViewCheck:
 
     def _features(self, image: npt.NDArray[np.uint8], objects: npt.NDArray[np.float32] | None) -> Features:
         h, w = image.shape[:2]
-        scale = w / self.width
+        scale = self._scale = w / self.width
         size = (self.width, max(8, round(h / scale)))
         if self._size is not None and size != self._size:
-            self._last_shown, self._drift = None, np.eye(3)  # another picture size: start over
+            self._last_shown, self._anchor, self._drift = None, None, np.eye(3)  # another picture size: start over
         self._size = size
         gray = cv2.cvtColor(cv2.resize(image, size, interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2GRAY)
         mask = np.full((size[1], size[0]), 255, np.uint8)
@@ -135,6 +146,13 @@ class ViewCheck:
         if transform is None:
             return 0, None
         return int(inlying.sum()), np.vstack([transform, [0.0, 0.0, 1.0]])
+
+    def _centre_shift(self, drift: npt.NDArray[np.float64]) -> tuple[float, float]:
+        """Where the anchor's centre shows now, less where it was (full-size pixels)."""
+        assert self._size is not None
+        centre = np.array([self._size[0] / 2, self._size[1] / 2, 1.0])
+        x, y, _ = drift @ centre - centre
+        return float(x) * self._scale, float(y) * self._scale
 
     def _is_drift(self, drift: npt.NDArray[np.float64]) -> bool:
         assert self._size is not None

@@ -410,3 +410,22 @@ def test_a_turn_to_a_quiet_street_is_seen_on_frames_the_motion_gate_calls_static
         picture, detect = (home, look == 0) if look < 10 else (elsewhere, look == 10)
         analyzer.process(Frame("cam-1", look, START + timedelta(seconds=look / 2), picture), detect=detect)
     assert analyzer.view_lost and analyzer.detector.calls == 2
+
+
+@pytest.mark.parametrize(("knocked", "fooled"), [((60.0, -30.0), None), ((0.0, 0.0), (141.0, -2.0))])
+def test_the_steady_view_is_put_right_by_feature_matching(
+    knocked: tuple[float, float], fooled: tuple[float, float] | None, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A camera knocked 60 px (more than the steady view believes of itself) is followed once the view
+    check measures it; a steady view locked one period of a repeating pattern off is put back."""
+    caplog.set_level("INFO", logger="vision.analyzer")
+    scene = street(3)
+    analyzer = StreetAnalyzer(camera(PARKING), ScriptedDetector(lambda call: Detections.empty()))
+    for look in range(24):
+        picture = scene if look < 12 else moved(scene, *knocked)
+        if look == 12 and fooled is not None and analyzer.steady is not None:
+            analyzer.steady.correct(fooled)
+        analyzer.process(Frame("cam-1", look, START + timedelta(seconds=look / 2), picture))
+    assert np.allclose(analyzer.view_offset(), knocked, atol=3.0), analyzer.view_offset()
+    assert not analyzer.view_lost
+    assert any("feature matching measures" in r.getMessage() for r in caplog.records)

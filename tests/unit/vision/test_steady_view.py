@@ -23,8 +23,22 @@ def test_a_slow_drift_is_followed_to_within_two_pixels() -> None:
 def test_a_jump_is_believed_only_when_the_next_picture_measures_it_again() -> None:
     scene, view = street(), SteadyView()
     view.offset(scene)
-    jumped = moved(scene, 60, -30)
+    jumped = moved(scene, 30, -15)  # 2.3% and 2.1% of the picture
     assert view.offset(jumped) == (0.0, 0.0) and not view.measured  # one measurement: could be anything
+    dx, dy = view.offset(jumped)
+    assert view.measured and abs(dx - 30) <= 2 and abs(dy + 15) <= 2
+
+
+def test_a_large_jump_is_believed_only_from_feature_matching() -> None:
+    """Phase correlation can lock onto a repeating pattern one period off, on picture after picture: a
+    sudden move of more than 3% waits for the view check's measurement (`correct`)."""
+    scene, view = street(), SteadyView()
+    view.offset(scene)
+    jumped = moved(scene, 60, -30)  # 4.7% and 4.2%
+    for _ in range(3):
+        assert view.offset(jumped) == (0.0, 0.0) and not view.measured
+    view.correct((58.0, -31.0))  # what the view check measured
+    assert view.held == pytest.approx((58.0, -31.0), abs=0.01)
     dx, dy = view.offset(jumped)
     assert view.measured and abs(dx - 60) <= 2 and abs(dy + 30) <= 2
 
