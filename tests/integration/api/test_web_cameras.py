@@ -7,8 +7,9 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import select
@@ -19,11 +20,34 @@ from tests.integration.api.test_camera_live import CAMERA, _attach
 from tests.support.sway import NothingDetector, swaying_clip
 from vision.analyzer import StreetAnalyzer
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
 ]
+
+
+@contextmanager
+def integrator_page(server: str) -> Iterator[tuple[Page, list[str]]]:
+    """Headless Chromium signed in as the integrator wang.gong; the page's script errors are collected."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(server + "/")
+            page.fill("#username", "wang.gong")
+            page.fill("#password", PASSWORD)
+            page.click("#login-submit")
+            yield page, errors
+        finally:
+            browser.close()
 
 
 class _App:
@@ -67,68 +91,57 @@ def camera_server(world: ApiWorld, request: pytest.FixtureRequest) -> Iterator[s
 
 
 def test_integrator_adds_a_camera_and_draws_a_zone_on_its_snapshot(camera_server: str, world: ApiWorld) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from ingest.testclips import write_clip
 
     expect.set_options(timeout=20_000)
     write_clip(world.tmp / "media" / "clip.mp4", seconds=3, fps=10, bright_intervals=[(0, 3)])
     world.user("wang.gong", "integrator")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1920, "height": 1080})
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(camera_server + "/")
-            page.fill("#username", "wang.gong")
-            page.fill("#password", PASSWORD)
-            page.click("#login-submit")
-            expect(page.locator("#cameras-view")).to_be_visible()  # an integrator lands on the cameras, not a 403
-            expect(page.locator("#tab-queue")).to_be_hidden()
-            expect(page.locator("#cameras tbody tr[data-camera-id=gate-7]")).to_contain_text("gate 7")
+    with integrator_page(camera_server) as (page, errors):
+        expect(page.locator("#cameras-view")).to_be_visible()  # an integrator lands on the cameras, not a 403
+        expect(page.locator("#tab-queue")).to_be_hidden()
+        expect(page.locator("#cameras tbody tr[data-camera-id=gate-7]")).to_contain_text("gate 7")
 
-            page.click("#camera-add")
-            for name, value in (("id", "yard-1"), ("name", "工地 1号门"), ("source", "file:media/nope.mp4"),
-                                ("address", "工地路 1号"), ("grid_code", "330106"), ("responsible_unit", "三中队"),
-                                ("lat", "30.1"), ("lon", "120.2"), ("detection_zoom", "2")):
-                page.fill(f"#camera-form [name={name}]", value)
-            page.click("#camera-save")
-            expect(page.locator("#camera-errors")).to_contain_text("输入有误，请检查后重试")
-            expect(page.locator("#camera-errors .detail")).to_contain_text("does not exist")
-            page.fill("#camera-form [name=source]", "file:media/clip.mp4")
-            page.click("#camera-save")
-            row = page.locator("#cameras tbody tr[data-camera-id=yard-1]")
-            expect(row).to_contain_text("工地 1号门")
-            # started without a restart: the live supervisor runs (or has already played) the clip
-            expect(row.locator("td.health")).to_have_attribute("data-state", re.compile("^(running|finished)$"))
+        page.click("#camera-add")
+        for name, value in (("id", "yard-1"), ("name", "工地 1号门"), ("source", "file:media/nope.mp4"),
+                            ("address", "工地路 1号"), ("grid_code", "330106"), ("responsible_unit", "三中队"),
+                            ("lat", "30.1"), ("lon", "120.2"), ("detection_zoom", "2")):
+            page.fill(f"#camera-form [name={name}]", value)
+        page.click("#camera-save")
+        expect(page.locator("#camera-errors")).to_contain_text("输入有误，请检查后重试")
+        expect(page.locator("#camera-errors .detail")).to_contain_text("does not exist")
+        page.fill("#camera-form [name=source]", "file:media/clip.mp4")
+        page.click("#camera-save")
+        row = page.locator("#cameras tbody tr[data-camera-id=yard-1]")
+        expect(row).to_contain_text("工地 1号门")
+        # started without a restart: the live supervisor runs (or has already played) the clip
+        expect(row.locator("td.health")).to_have_attribute("data-state", re.compile("^(running|finished)$"))
 
-            row.locator("button[data-action=zones]").click()
-            page.wait_for_function("() => document.querySelector('#snapshot').naturalWidth > 0")
-            canvas = page.locator("#zone-canvas")
-            box = canvas.bounding_box()
-            assert box is not None
-            for fx, fy in ((0.1, 0.5), (0.9, 0.5), (0.9, 0.95), (0.1, 0.95)):
-                canvas.click(position={"x": box["width"] * fx, "y": box["height"] * fy})
-            page.fill("#zone-name", "curb")
-            page.select_option("#zone-kind", "no_parking")
-            page.fill("#zone-params [name=dwell_seconds]", "-5")  # the API refuses it, the page says which field
-            page.click("#zone-finish")
-            expect(page.locator("#zone-list li")).to_have_count(1)
-            page.click("#zone-save")
-            expect(page.locator("#zone-errors")).to_contain_text("输入有误，请检查后重试")
-            expect(page.locator("#zone-errors .detail")).to_contain_text("dwell_seconds")
-            page.locator("#zone-list li button").click()  # take it out, draw it again with a good value
-            for fx, fy in ((0.1, 0.5), (0.9, 0.5), (0.9, 0.95), (0.1, 0.95)):
-                canvas.click(position={"x": box["width"] * fx, "y": box["height"] * fy})
-            page.fill("#zone-name", "curb")
-            page.fill("#zone-params [name=dwell_seconds]", "120")
-            page.click("#zone-finish")
-            page.click("#zone-save")
-            expect(page.locator("#zone-errors")).to_have_text("区域已保存，摄像机已按新区域重新启动")
-            expect(row.locator("td").nth(5)).to_have_text("1")
-        finally:
-            browser.close()
+        row.locator("button[data-action=zones]").click()
+        page.wait_for_function("() => document.querySelector('#snapshot').naturalWidth > 0")
+        canvas = page.locator("#zone-canvas")
+        box = canvas.bounding_box()
+        assert box is not None
+        for fx, fy in ((0.1, 0.5), (0.9, 0.5), (0.9, 0.95), (0.1, 0.95)):
+            canvas.click(position={"x": box["width"] * fx, "y": box["height"] * fy})
+        page.fill("#zone-name", "curb")
+        page.select_option("#zone-kind", "no_parking")
+        page.fill("#zone-params [name=dwell_seconds]", "-5")  # the API refuses it, the page says which field
+        page.click("#zone-finish")
+        expect(page.locator("#zone-list li")).to_have_count(1)
+        page.click("#zone-save")
+        expect(page.locator("#zone-errors")).to_contain_text("输入有误，请检查后重试")
+        expect(page.locator("#zone-errors .detail")).to_contain_text("dwell_seconds")
+        page.locator("#zone-list li button").click()  # take it out, draw it again with a good value
+        for fx, fy in ((0.1, 0.5), (0.9, 0.5), (0.9, 0.95), (0.1, 0.95)):
+            canvas.click(position={"x": box["width"] * fx, "y": box["height"] * fy})
+        page.fill("#zone-name", "curb")
+        page.fill("#zone-params [name=dwell_seconds]", "120")
+        page.click("#zone-finish")
+        page.click("#zone-save")
+        expect(page.locator("#zone-errors")).to_have_text("区域已保存，摄像机已按新区域重新启动")
+        expect(row.locator("td").nth(5)).to_have_text("1")
     assert not errors, errors
     with world.factory() as s:
         zone = s.scalars(select(Zone).where(Zone.camera_id == "yard-1")).one()
@@ -142,27 +155,16 @@ def test_integrator_adds_a_camera_and_draws_a_zone_on_its_snapshot(camera_server
 def test_the_camera_list_says_when_a_camera_shows_another_view(camera_server: str, world: ApiWorld) -> None:
     """A camera turned to another street after 5 s: its health cell says no rule runs, in red."""
     import httpx
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     expect.set_options(timeout=20_000)
     (world.tmp / "media").mkdir(exist_ok=True)
     swaying_clip(world.tmp / "media" / "clip.mp4", 10, 10, (0.5, 0.0), turned_at=50)
     created = httpx.post(f"{camera_server}/cameras", json=CAMERA, headers=world.headers("wang.gong", "integrator"))
     assert created.status_code == 201, created.text
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1920, "height": 1080})
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(camera_server + "/")
-            page.fill("#username", "wang.gong")
-            page.fill("#password", PASSWORD)
-            page.click("#login-submit")
-            cell = page.locator("#cameras tbody tr[data-camera-id=yard-1] td.health")
-            expect(cell).to_contain_text("画面与区域所画视角不符")  # refreshed every 5 s until the clip is read
-            expect(cell).to_have_class(re.compile("view-lost"))
-            expect(cell).to_have_attribute("data-state", "finished")
-        finally:
-            browser.close()
+    with integrator_page(camera_server) as (page, errors):
+        cell = page.locator("#cameras tbody tr[data-camera-id=yard-1] td.health")
+        expect(cell).to_contain_text("画面与区域所画视角不符")  # refreshed every 5 s until the clip is read
+        expect(cell).to_have_class(re.compile("view-lost"))
+        expect(cell).to_have_attribute("data-state", "finished")
     assert not errors, errors

@@ -39,6 +39,13 @@ PARKING = {
     "photo_interval_seconds": 5,
 }
 
+GATE = {
+    "name": "gate",
+    "kind": "worksite_exit",
+    "polygon": [(0.3, 0.35), (0.7, 0.35), (0.7, 0.75), (0.3, 0.75)],
+    "exit_direction": "down",
+}
+
 
 class ScriptedDetector:
     """Plays back detections by call number: the rules' input is exactly known."""
@@ -119,20 +126,13 @@ def test_a_van_the_detector_boxes_as_vehicle_and_as_truck_is_one_parked_vehicle(
 
 
 def test_a_mud_truck_boxed_twice_is_one_case() -> None:
-    gate = {
-        "name": "gate",
-        "kind": "worksite_exit",
-        "polygon": [(0.3, 0.35), (0.7, 0.35), (0.7, 0.75), (0.3, 0.75)],
-        "exit_direction": "down",
-    }
-
     def truck(call: int) -> Detections:
         box = (500.0, 60.0 + 40 * call, 740.0, 220.0 + 40 * call)
         again = (box[0] + 4, box[1] + 2, box[2] - 4, box[3])
         mud = (box[0] + 20, box[3] - 30, box[0] + 80, box[3] + 5)
         return scored(("vehicle", 0.7, box), ("truck", 0.5, again), ("mud", 0.8, mud))
 
-    analyzer = StreetAnalyzer(camera(gate), ScriptedDetector(truck))
+    analyzer = StreetAnalyzer(camera(GATE), ScriptedDetector(truck))
     [violation] = play(analyzer, np.zeros((720, 1280, 3), np.uint8), 8, detect=lambda i: True)
     assert violation.violation_type == "mud_truck" and violation.details.mud_signs == ("mud",)
 
@@ -180,18 +180,11 @@ def test_plate_read_on_the_photos_when_the_track_had_no_vote() -> None:
 
 
 def test_mud_truck_through_the_analyzer() -> None:
-    gate = {
-        "name": "gate",
-        "kind": "worksite_exit",
-        "polygon": [(0.3, 0.35), (0.7, 0.35), (0.7, 0.75), (0.3, 0.75)],
-        "exit_direction": "down",
-    }
-
     def truck(call: int) -> Detections:
         box = (500.0, 60.0 + 40 * call, 740.0, 220.0 + 40 * call)
         return boxes(("truck", box), ("mud", (box[0] + 20, box[3] - 30, box[0] + 80, box[3] + 5)))
 
-    analyzer = StreetAnalyzer(camera(gate), ScriptedDetector(truck))
+    analyzer = StreetAnalyzer(camera(GATE), ScriptedDetector(truck))
     [violation] = play(analyzer, np.zeros((720, 1280, 3), np.uint8), 8, detect=lambda i: True)
     assert violation.violation_type == "mud_truck" and violation.details.mud_signs == ("mud",)
 
