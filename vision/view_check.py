@@ -22,9 +22,9 @@ similarity transform is fitted:
 - anything else (a dark, foggy or featureless picture; a telephoto view filled with traffic, whose
   features all move; wet asphalt whose glare moves): cannot tell, and the last verdict holds.
 
-Another view holds until a picture matches the last one that showed the view again (the camera went
-back to its preset): nothing decides that a new view is right for the zones but a person redrawing or
-re-saving them, which restarts the camera's analysis with a fresh reference.
+Another view holds until a picture matches the view again, the anchor or the last picture that showed
+it (the camera went back to its preset): nothing decides that a new view is right for the zones but a
+person redrawing or re-saving them, which restarts the camera's analysis with a fresh reference.
 """
 
 from __future__ import annotations
