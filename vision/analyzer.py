@@ -151,8 +151,8 @@ class StreetAnalyzer:
         wakes the detector once); what was found last is left out. When the view is lost or found again,
         say so and start tracks, plate votes and rules afresh (nothing seen before the turn continues a
         stay after it)."""
-        if self.view_check is None:
-            return
+        if self.view_check is None or not self.view_check.due(frame.captured_at):
+            return  # between checks: nothing to look at, and the last check's offset is not news
         if found is None:  # the last detections, carried forward, where they show on this picture
             found = shifted(self.last_detections, self._offset) if self.last_detections is not None else None
         lost = self.view_lost
@@ -174,7 +174,7 @@ class StreetAnalyzer:
         self._start_rules()
 
     def _check_steady(self, frame: Frame) -> None:
-        """Put the steady view right where the view check just measured a clearly different offset."""
+        """Put the steady view right where the view check has just measured a clearly different offset."""
         measured = self.view_check.offset if self.view_check is not None else None
         if measured is None or self.steady is None:
             return

@@ -88,8 +88,12 @@ class ViewCheck:
         self._matched = 0  # checks that found the view: one that never matches itself cannot lose itself
         self._next_at: datetime | None = None
 
+    def due(self, at: datetime) -> bool:
+        """Whether a picture captured `at` gets checked (else `check` returns the last verdict)."""
+        return self._next_at is None or at >= self._next_at
+
     def check(self, image: npt.NDArray[np.uint8], objects: npt.NDArray[np.float32] | None, at: datetime) -> ViewState:
-        if self._next_at is not None and at < self._next_at:
+        if not self.due(at):
             return self.state
         self._next_at = at + self.every
         self.offset = None
