@@ -121,13 +121,22 @@ class SteadyView:
             return small
         assert self._reference is not None
         height, width = small.shape
-        covered = np.zeros_like(small)
-        for x1, y1, x2, y2 in np.asarray(objects, np.float32)[:, :4] / self._scale:
-            covered[max(int(y1), 0) : int(np.ceil(y2)) + 1, max(int(x1), 0) : int(np.ceil(x2)) + 1] = 1.0
+        covered = boxes_mask(objects, self._scale, small.shape).astype(np.float32)
         covered = np.asarray(cv2.GaussianBlur(covered, (0, 0), 1.5), np.float32)
         held = np.array([[1, 0, self._held[0]], [0, 1, self._held[1]]], np.float32)
         expected = cv2.warpAffine(self._reference, held, (width, height), borderMode=cv2.BORDER_REFLECT)
         return np.asarray(small * (1.0 - covered) + np.asarray(expected, np.float32) * covered, np.float32)
+
+
+def boxes_mask(objects: npt.NDArray[np.float32] | None, scale: float, shape: tuple[int, ...]) -> npt.NDArray[np.bool_]:
+    """True under the boxes (full-size pixels, xyxy), on a picture `scale` times smaller of `shape`
+    (rows, columns); each box takes in every small pixel it touches."""
+    mask = np.zeros(shape[:2], np.bool_)
+    for x1, y1, x2, y2 in (
+        np.asarray(objects if objects is not None else [], np.float32)[..., :4].reshape(-1, 4) / scale
+    ):
+        mask[max(int(y1), 0) : int(np.ceil(y2)) + 1, max(int(x1), 0) : int(np.ceil(x2)) + 1] = True
+    return mask
 
 
 def _near(a: Offset, b: Offset, pixels: float) -> bool:

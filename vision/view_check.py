@@ -37,6 +37,8 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from vision.steady_view import boxes_mask
+
 
 class ViewState(enum.Enum):
     SAME = "same"  # the view the zones were drawn on (or nothing yet said otherwise)
@@ -130,9 +132,7 @@ class ViewCheck:
             self._last_shown, self._anchor, self._drift = None, None, np.eye(3)  # another picture size: start over
         self._size = size
         gray = cv2.cvtColor(cv2.resize(image, size, interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2GRAY)
-        mask = np.full((size[1], size[0]), 255, np.uint8)
-        for x1, y1, x2, y2 in np.asarray(objects if objects is not None else [], np.float32).reshape(-1, 4) / scale:
-            mask[max(int(y1), 0) : int(np.ceil(y2)) + 1, max(int(x1), 0) : int(np.ceil(x2)) + 1] = 0
+        mask = np.where(boxes_mask(objects, scale, (size[1], size[0])), 0, 255).astype(np.uint8)
         keypoints, descriptors = self._orb.detectAndCompute(gray, mask)
         return tuple(keypoints), None if descriptors is None else np.asarray(descriptors, np.uint8)
 

@@ -9,21 +9,19 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from api.db.models import Camera, Zone
-from tests.integration.api.review_fixtures import CONFIG, PASSWORD, ApiWorld
+from tests.integration.api.review_fixtures import CONFIG, ApiWorld
 from tests.integration.api.test_camera_live import CAMERA, _attach
+from tests.integration.api.test_web_page import _login
+from tests.support.chromium import CHROMIUM, chromium_page
 from tests.support.sway import NothingDetector, swaying_clip
 from vision.analyzer import StreetAnalyzer
 
-if TYPE_CHECKING:
-    from playwright.sync_api import Page
-
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
@@ -31,23 +29,11 @@ pytestmark = [
 
 
 @contextmanager
-def integrator_page(server: str) -> Iterator[tuple[Page, list[str]]]:
+def integrator_page(server: str) -> Iterator[tuple[Any, list[str]]]:
     """Headless Chromium signed in as the integrator wang.gong; the page's script errors are collected."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1920, "height": 1080})
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(server + "/")
-            page.fill("#username", "wang.gong")
-            page.fill("#password", PASSWORD)
-            page.click("#login-submit")
-            yield page, errors
-        finally:
-            browser.close()
+    with chromium_page(server + "/") as (page, errors):
+        _login(page, "wang.gong")
+        yield page, errors
 
 
 class _App:

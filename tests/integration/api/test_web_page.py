@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from api.db.models import Event, Review
 from tests.integration.api.review_fixtures import PASSWORD, ApiWorld
+from tests.support.chromium import CHROMIUM, chromium_page
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
@@ -23,20 +23,12 @@ pytestmark = [
 @pytest.fixture
 def page(server: str) -> Iterator[Any]:
     """A fresh Chromium page at the app; fails the test on any page error."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     expect.set_options(timeout=20_000)  # the machine is shared; argon2 and page loads can be slow under load
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1920, "height": 1080})
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(server + "/")
-            yield page
-            assert not errors, errors
-        finally:
-            browser.close()
+    with chromium_page(server + "/") as (page, errors):
+        yield page
+        assert not errors, errors
 
 
 def _login(page: Any, username: str = "li.wei") -> None:
