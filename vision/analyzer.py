@@ -6,6 +6,7 @@ import dataclasses
 import logging
 from datetime import datetime, timedelta
 
+import cv2
 import numpy as np
 import numpy.typing as npt
 
@@ -22,6 +23,7 @@ from vision.steady_view import NO_OFFSET, Offset, SteadyView, shifted
 from vision.tracking import Tracker
 from vision.vehicle_boxes import one_box_per_vehicle
 from vision.view_check import ViewCheck, ViewState
+from vision.view_memory import RememberedView, ViewMemory, zones_key
 from vision.violations import registry
 from vision.violations.unions import ZoneConfig
 
@@ -43,7 +45,10 @@ class StreetAnalyzer:
     vehicle or the zones. Frames carry their `offset`, so what is cropped or marked lands on the picture.
     A camera turned to another view (`vision.view_check`) gets no rules at all until it shows its view
     again: the zones do not fit another street. Tracks, plate votes and stays then start afresh (a case
-    reported before continues through the journal, as after a restart).
+    reported before continues through the journal, as after a restart). With `views`, a picture of the
+    view is remembered (every `remember_view_seconds` of capture time while the camera shows it) and the
+    next run's first pictures must match it (`vision.view_memory`): a camera turned while the product
+    was down gets no rules either.
 
     `process(frame, detect=False)` is for frames the motion gate calls static: the last detections
     are carried forward (the scene did not change), so rule timers keep advancing on capture time.
@@ -69,10 +74,17 @@ class StreetAnalyzer:
         plate_wait_seconds: float = 2.0,
         plates_for_every_vehicle: bool = False,
         steady: bool = True,
+        views: ViewMemory | None = None,
+        remember_view_seconds: float = 600.0,
     ):
         self.camera = camera
         self.steady = SteadyView() if steady else None
         self.view_check = ViewCheck() if steady else None
+        self.views = views if self.view_check is not None else None
+        self.remember_view = timedelta(seconds=remember_view_seconds)
+        self._zones_key = zones_key(camera.zones)
+        self._remembered_at: datetime | None = None
+        self._recall_view()
         self._offset: Offset = NO_OFFSET  # of the picture the last detections came from
         self._drift_said = False
         self.detector = detector
@@ -157,7 +169,10 @@ class StreetAnalyzer:
             found = shifted(self.last_detections, self._offset) if self.last_detections is not None else None
         lost = self.view_lost
         self.view_check.check(frame.image, found.boxes if found is not None else None, frame.captured_at)
+        if self.view_check.take_reanchored() and self.steady is not None:
+            self.steady, self._offset = SteadyView(), NO_OFFSET  # its reference was a picture of the other view
         self._check_steady(frame)
+        self._remember_view(frame)
         if self.view_lost == lost:
             return
         if self.view_lost:
@@ -172,6 +187,35 @@ class StreetAnalyzer:
         reader, interval, pool = self._plates_made
         self.plates = TrackPlates(reader, interval, pool=pool) if reader else None
         self._start_rules()
+
+    def _recall_view(self) -> None:
+        """Hand the view check the picture an earlier run remembered for these zones, if any."""
+        if self.views is None or self.view_check is None:
+            return
+        remembered = self.views.recall(self.camera.camera_id)
+        if remembered is None or remembered.zones_key != self._zones_key:
+            return  # none yet, or of zones since changed: this run's first picture is the view
+        decoded = cv2.imdecode(np.frombuffer(remembered.jpeg, np.uint8), cv2.IMREAD_COLOR)
+        if decoded is None:
+            log.warning("camera %s: the remembered view is not a readable picture; not used", self.camera.camera_id)
+            return
+        self.view_check.recall(np.asarray(decoded, np.uint8))
+
+    def _remember_view(self, frame: Frame) -> None:
+        """Remember the picture the check has just found the view on, now and then (its light changes)."""
+        check = self.view_check
+        if self.views is None or check is None or check.offset is None or not check.confirmed:
+            return
+        if self._remembered_at is not None and frame.captured_at - self._remembered_at < self.remember_view:
+            return
+        height, width = frame.image.shape[:2]
+        size = (check.width, max(8, round(height * check.width / width)))
+        small = cv2.resize(frame.image, size, interpolation=cv2.INTER_AREA)
+        ok, jpeg = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, 85])
+        if ok:
+            self._remembered_at = frame.captured_at
+            view = RememberedView(self._zones_key, jpeg.tobytes(), frame.captured_at)
+            self.views.remember(self.camera.camera_id, view)
 
     def _check_steady(self, frame: Frame) -> None:
         """Put the steady view right where the view check has just measured a clearly different offset."""

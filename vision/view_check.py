@@ -25,6 +25,14 @@ similarity transform is fitted:
 Another view holds until a picture matches the view again, the anchor or the last picture that showed
 it (the camera went back to its preset): nothing decides that a new view is right for the zones but a
 person redrawing or re-saving them, which restarts the camera's analysis with a fresh reference.
+
+A picture remembered from an earlier run (`recall`; `vision.view_memory`) is the view until the camera
+shows it: the first textured pictures are matched with it as well, and fewer than `other_inliers`
+matches on `other_checks` checks (or a turn, zoom or large shift) is another view from the start: a
+camera turned while the product was down. That remembered view was established when it was remembered.
+Once a picture matches it, it has done its work; if that picture ends another view (the camera was
+pointed back), the view check starts again from that picture (`take_reanchored`: the steady view's
+reference was of the other view too).
 """
 
 from __future__ import annotations
@@ -89,6 +97,28 @@ class ViewCheck:
         self._misses = 0
         self._matched = 0  # checks that found the view: one that never matches itself cannot lose itself
         self._next_at: datetime | None = None
+        self._recalled: Features | None = None  # a remembered picture of the view, until one matches it
+        self._recalled_misses = 0
+        self._reanchored = False
+
+    def recall(self, image: npt.NDArray[np.uint8]) -> None:
+        """The view as an earlier run remembered it: the camera must show it (module docstring). A
+        picture with too little texture to tell by is ignored."""
+        features = self._orb.detectAndCompute(self._small_gray(image), None)
+        keypoints, descriptors = features
+        if len(keypoints) >= self.min_features and descriptors is not None:
+            self._recalled, self._recalled_misses = (tuple(keypoints), np.asarray(descriptors, np.uint8)), 0
+
+    @property
+    def confirmed(self) -> bool:
+        """The view has matched itself `established` times, and a remembered picture, if any, was matched."""
+        return self._recalled is None and self._matched >= self.established
+
+    def take_reanchored(self) -> bool:
+        """Whether the check started again from a new first picture since the last call (the camera came
+        back to its remembered view after showing another)."""
+        reanchored, self._reanchored = self._reanchored, False
+        return reanchored
 
     def due(self, at: datetime) -> bool:
         """Whether a picture captured `at` gets checked (else `check` returns the last verdict)."""
@@ -100,6 +130,10 @@ class ViewCheck:
         self._next_at = at + self.every
         self.offset = None
         features = self._features(image, objects)
+        if self._recalled is not None and len(features[0]) >= self.min_features:
+            remembered = self._against_recalled(features)
+            if remembered is not None:
+                return remembered
         if self._last_shown is None or len(self._last_shown[0]) < self.min_features:
             if len(features[0]) >= self.min_features or self._last_shown is None:
                 self._last_shown = self._anchor = features  # the first picture with texture enough is the view
@@ -124,6 +158,32 @@ class ViewCheck:
                 self.state = ViewState.OTHER
         return self.state
 
+    def _against_recalled(self, features: Features) -> ViewState | None:
+        """The remembered picture's verdict on a textured picture, where it can give one."""
+        assert self._recalled is not None
+        inliers, transform = self._match(self._recalled, features)
+        if inliers >= self.same_inliers and transform is not None and self._is_drift(transform):
+            self._recalled = None  # the camera shows its view: the check goes on as in one run
+            if self.state is ViewState.OTHER:  # pointed back: this picture is the first one from here on
+                self._last_shown = self._anchor = features
+                self._drift, self._misses, self._reanchored = np.eye(3), 0, True
+                self._matched = max(self._matched, self.established)
+                self.state, self.inliers, self.offset = ViewState.SAME, inliers, (0.0, 0.0)
+                return self.state
+            return None
+        if inliers >= self.same_inliers or inliers < self.other_inliers:  # turned or zoomed away; or another view
+            self._recalled_misses += 1
+            if inliers >= self.same_inliers or self._recalled_misses >= self.other_checks:
+                self.state, self.inliers = ViewState.OTHER, inliers
+                return self.state
+        return None
+
+    def _small_gray(self, image: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+        h, w = image.shape[:2]
+        size = (self.width, max(8, round(h / (w / self.width))))
+        small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+        return np.asarray(small if small.ndim == 2 else cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), np.uint8)
+
     def _features(self, image: npt.NDArray[np.uint8], objects: npt.NDArray[np.float32] | None) -> Features:
         h, w = image.shape[:2]
         scale = self._scale = w / self.width
@@ -131,7 +191,7 @@ class ViewCheck:
         if self._size is not None and size != self._size:
             self._last_shown, self._anchor, self._drift = None, None, np.eye(3)  # another picture size: start over
         self._size = size
-        gray = cv2.cvtColor(cv2.resize(image, size, interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2GRAY)
+        gray = self._small_gray(image)
         mask = np.where(boxes_mask(objects, scale, (size[1], size[0])), 0, 255).astype(np.uint8)
         keypoints, descriptors = self._orb.detectAndCompute(gray, mask)
         return tuple(keypoints), None if descriptors is None else np.asarray(descriptors, np.uint8)

@@ -17,6 +17,7 @@ from api.db.camera_config import enabled_cameras
 from api.db.episode_journal import DbEpisodeJournal
 from api.db.evidence_sink import open_writer
 from api.db.health_store import DbHealthReporter
+from api.db.view_memory import DbViewMemory
 from api.drone_jobs import DroneJobRunner, start_drone_jobs
 from api.pipeline.camera_control import CameraControl, allowed_cameras
 from api.pipeline.evidence_queue import QueuedEvidenceSink
@@ -60,7 +61,8 @@ def start_camera_workers(app: FastAPI, settings: Settings, config: AppConfig, pi
         cameras = allowed_cameras(app.state.source_policy, enabled_cameras(session))
     if not cameras:
         log.info("no enabled cameras yet")
-    wiring = StreetWiring(config, settings.config, journal=DbEpisodeJournal(app.state.session_factory))
+    factory = app.state.session_factory
+    wiring = StreetWiring(config, settings.config, journal=DbEpisodeJournal(factory), views=DbViewMemory(factory))
     pipeline.wiring = wiring
     pipeline.sink = wiring.sink(pipeline.writer)
     supervisor = embedded_supervisor(

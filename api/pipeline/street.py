@@ -24,6 +24,7 @@ from vision.detectors.shared import SharedDetector, share_detector
 from vision.episodes import EpisodeJournal
 from vision.plates.pool import PlatePool
 from vision.plates.reader import PlateReader
+from vision.view_memory import ViewMemory
 from vision.violations import registry
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ class StreetWiring:
     config: AppConfig
     config_path: Path
     journal: EpisodeJournal | None = None  # open episodes survive restarts (one case per stay)
+    views: ViewMemory | None = None  # the view each camera's zones fit survives restarts
     models: dict[str, ModelIdentity] = field(default_factory=dict)
 
     shared: dict[str, SharedDetector] = field(default_factory=dict)  # by detector name, built at first use
@@ -81,7 +83,7 @@ class StreetWiring:
         live = urlsplit(camera.source).scheme in LIVE_SCHEMES
         return StreetAnalyzer(
             camera.analysis_setup(), self.detector_for(camera), reader, journal=self.journal,
-            plate_pool=self.plate_pool if live else None,
+            plate_pool=self.plate_pool if live else None, views=self.views,
         )
 
     def context_for(self, camera: CameraConfig) -> RecordContext:

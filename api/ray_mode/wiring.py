@@ -10,6 +10,7 @@ import ray
 
 from api.db.base import make_engine, make_session_factory
 from api.db.episode_journal import DbEpisodeJournal
+from api.db.view_memory import DbViewMemory
 from api.pipeline.context import ModelIdentity
 from api.pipeline.street import StreetWiring
 from api.ray_mode.evidence import RemoteEvidenceSink
@@ -35,7 +36,7 @@ class SharedDetectorStreetWiring(StreetWiring):
 
 class StreetShardWiring:
     """One node's street wiring: per-camera detector, analyzer and plate reader as in embedded mode,
-    open episodes from the database journal, violations to the store's writer actor."""
+    open episodes and remembered views from the database, violations to the store's writer actor."""
 
     def __init__(self, street: StreetWiring, writer: Any):
         self.street = street
@@ -59,7 +60,10 @@ class StreetShardFactory:
 
     def __call__(self) -> StreetShardWiring:
         engine = make_engine(self.database_url)
-        journal = DbEpisodeJournal(make_session_factory(engine))
+        sessions = make_session_factory(engine)
         kind = SharedDetectorStreetWiring if self.shared_detectors else StreetWiring
-        street = kind(load_config(self.config_path), self.config_path, journal=journal)
+        street = kind(
+            load_config(self.config_path), self.config_path, journal=DbEpisodeJournal(sessions),
+            views=DbViewMemory(sessions),
+        )
         return StreetShardWiring(street, self.writer)

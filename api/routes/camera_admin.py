@@ -2,7 +2,9 @@
 
 Bodies are validated by the same pydantic models as configs/cameras.yaml (CameraConfig, ZoneConfig).
 Editing a camera that came from the YAML takes it over: its origin becomes 'api' and the file no
-longer overwrites it at start.
+longer overwrites it at start. Saving a camera's zones forgets the view the analyzer remembered for
+them (`camera_views`): the integrator, who drew or re-saved them on the picture the camera shows now,
+accepts that view, and the analyzer remembers a fresh picture of it.
 """
 
 from __future__ import annotations
@@ -19,13 +21,13 @@ import cv2
 import numpy as np
 from fastapi import APIRouter, Body, HTTPException, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import object_session
 
 from api import audit
 from api.auth.deps import IntegratorUser, NowDep
 from api.db.camera_config import camera_config_dict as _config_of
-from api.db.models import Camera, Event, User
+from api.db.models import Camera, CameraView, Event, User
 from api.db.seed import _camera_fields
 from api.db.zones import zone_row
 from api.deps import SessionDep, SettingsDep, SourcePolicyDep
@@ -165,6 +167,12 @@ def _apply(camera: Camera, cfg: CameraConfig) -> None:
     camera.origin = "api"
 
 
+def _forget_view(session: SessionDep, camera_id: str) -> None:
+    """Zones saved through the API accept the view the camera shows now: the remembered one goes, in the
+    same transaction as the zones."""
+    session.execute(delete(CameraView).where(CameraView.camera_id == camera_id))
+
+
 def _camera_or_404(session: SessionDep, camera_id: str) -> Camera:
     camera = session.get(Camera, camera_id)
     if camera is None:
@@ -220,7 +228,9 @@ def replace_camera(
     now: NowDep,
     body: Annotated[dict[str, Any], Body(openapi_examples={"camera": {"value": _CAMERA_EXAMPLE}})],
 ) -> CameraPublic:
-    """Replace a camera and its zones. The body's id must match the path."""
+    """Replace a camera and its zones (those of the body; none when it has none). The body's id must match
+    the path. Like `PUT /cameras/{id}/zones`, this accepts the view the camera shows now: the view the
+    analyzer remembered for the zones is forgotten and a fresh picture is remembered."""
     camera = _camera_or_404(session, camera_id)
     cfg = _absolute_file_source(_validate({**body, "id": body.get("id", camera_id)}), settings.project_root)
     if cfg.id != camera_id:
@@ -228,6 +238,7 @@ def replace_camera(
     _verify_detectors(request, cfg)
     _verify_source(policy, cfg)
     _apply(camera, cfg)
+    _forget_view(session, camera_id)
     audit.record(session, user, "camera.replace", "camera", camera_id, now, source=cfg.source)
     session.flush()
     public = CameraPublic.from_row(camera)
@@ -247,7 +258,9 @@ def update_camera(
     now: NowDep,
 ) -> CameraPublic:
     """Change some fields (e.g. `{"enabled": false}` to disable); the result is re-validated whole.
-    The source is checked when it changes or the camera stays enabled, so a bad one can be disabled."""
+    The source is checked when it changes or the camera stays enabled, so a bad one can be disabled.
+    Zones are not changed here (use `PUT /cameras/{id}/zones`), so the view the analyzer remembered for
+    them is kept."""
     camera = _camera_or_404(session, camera_id)
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
     cfg = _validate({**_config_of(camera), **changes})
@@ -274,12 +287,16 @@ def replace_zones(
     policy: SourcePolicyDep,
     now: NowDep,
 ) -> CameraPublic:
-    """Replace all zones of a camera (polygons in normalised image coordinates)."""
+    """Replace all zones of a camera (polygons in normalised image coordinates). Saving zones, even
+    unchanged ones, accepts the view the camera shows now: the view the analyzer remembered for the
+    zones is forgotten and it remembers a fresh picture. Re-save the zones after checking them on a
+    snapshot when a camera was turned on purpose."""
     camera = _camera_or_404(session, camera_id)
     cfg = _validate({**_config_of(camera), "zones": [z.model_dump(mode="json") for z in zones]})
     if cfg.enabled:
         _verify_source(policy, cfg)
     _apply(camera, cfg)
+    _forget_view(session, camera_id)
     audit.record(
         session, user, "camera.zones", "camera", camera_id, now, zones=",".join(z.name for z in zones)
     )

@@ -1,7 +1,7 @@
 """All tables; importing this module registers them on `Base.metadata`."""
 
 from api.db.models.audit import AuditEntry
-from api.db.models.camera import Camera, CameraHealth, Zone
+from api.db.models.camera import Camera, CameraHealth, CameraView, Zone
 from api.db.models.case_recheck import CaseRecheck
 from api.db.models.case_status import CaseStatus
 from api.db.models.drone import DroneUpload, Flight, SurveyArea
@@ -17,6 +17,7 @@ __all__ = [
     "AuditEntry",
     "Camera",
     "CameraHealth",
+    "CameraView",
     "CaseRecheck",
     "CaseStatus",
     "DroneFindingRow",

@@ -1,11 +1,11 @@
-"""Cameras, their zones and their live health."""
+"""Cameras, their zones, their live health and the view their zones fit."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.db.base import Base, UTCDateTime, utcnow
@@ -72,4 +72,18 @@ class CameraHealth(Base):
     restarts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     clock_offset_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class CameraView(Base):
+    """The picture a camera showed while it showed the view its zones fit (vision/view_memory.py): one
+    row per camera, overwritten as the analyzer refreshes it, deleted when zones are saved through the
+    API (the integrator accepts the view the camera shows then)."""
+
+    __tablename__ = "camera_views"
+
+    camera_id: Mapped[str] = mapped_column(ForeignKey("cameras.id", ondelete="CASCADE"), primary_key=True)
+    zones_key: Mapped[str] = mapped_column(String(64))  # vision.view_memory.zones_key of the zones it fits
+    picture: Mapped[bytes] = mapped_column(LargeBinary)  # JPEG
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime)  # capture time
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,6 +1,7 @@
 """A camera's health says how far it drifted and whether it shows its view: a real worker reads a clip
-of a swaying camera, or of one turned to another street, the street analyzer measures it, and the
-snapshot, the API and the metrics carry it."""
+of a swaying camera, or of one turned to another street (also while the product was down: the view
+is remembered in the database), the street analyzer measures it, and the snapshot, the API and the
+metrics carry it."""
 
 from __future__ import annotations
 
@@ -10,20 +11,24 @@ from pathlib import Path
 
 import numpy as np
 from prometheus_client.core import GaugeMetricFamily
+from sqlalchemy.orm import Session, sessionmaker
 
+from api.db.view_memory import DbViewMemory
 from api.routes.camera_health import CameraHealthPublic
 from ingest.config.camera import CameraConfig
 from ingest.health import CameraHealthSnapshot
 from ingest.metrics import CameraHealthCollector
 from ingest.supervisor import embedded_supervisor
+from tests.integration.evidence.helpers import add_camera
 from tests.support.bright_square import JsonDirSink
 from tests.support.sway import NothingDetector, swaying_clip
 from vision.analyzer import StreetAnalyzer
+from vision.view_memory import ViewMemory
 
 FPS, SECONDS, DRIFT_PER_FRAME = 10, 4, (1.0, 0.5)  # 40 and 20 px by the end
 
 
-def played(clip: Path, tmp_path: Path) -> CameraHealthSnapshot:
+def played(clip: Path, tmp_path: Path, views: ViewMemory | None = None) -> CameraHealthSnapshot:
     """The camera's health once a real worker has read the whole clip with the street analyzer."""
     camera = CameraConfig.model_validate(
         {
@@ -36,7 +41,9 @@ def played(clip: Path, tmp_path: Path) -> CameraHealthSnapshot:
         }
     )
     supervisor = embedded_supervisor(
-        [camera], lambda cam: StreetAnalyzer(cam.analysis_setup(), NothingDetector()), JsonDirSink(tmp_path / "out")
+        [camera],
+        lambda cam: StreetAnalyzer(cam.analysis_setup(), NothingDetector(), views=views),
+        JsonDirSink(tmp_path / "out"),
     )
     supervisor.start()
     worker, done = supervisor.workers["bridge-1"], threading.Event()
@@ -69,6 +76,24 @@ def test_a_camera_turned_to_another_street_says_so_in_its_health_the_api_and_the
     assert CameraHealthPublic.from_snapshot(snapshot, "live").view_lost is True
     [lost] = [m for m in CameraHealthCollector(lambda: [snapshot]).collect() if m.name == "enforce_camera_view_lost"]
     assert [(s.labels["camera"], s.value) for s in lost.samples] == [("bridge-1", 1.0)]
+
+
+def test_a_camera_turned_while_the_product_was_down_has_lost_its_view_after_the_restart(
+    tmp_path: Path, database_url: str, session_factory: sessionmaker[Session]
+) -> None:
+    add_camera(database_url, "bridge-1")
+    views = DbViewMemory(session_factory)
+    # 6 s: the view matches itself on the checks at 2 and 4 s, and is remembered then
+    first = played(swaying_clip(tmp_path / "home.mp4", FPS, 6, DRIFT_PER_FRAME), tmp_path, views)
+    assert first.view_lost is False
+    remembered = views.recall("bridge-1")
+    assert remembered is not None and remembered.jpeg[:2] == b"\xff\xd8"  # a JPEG of the view
+    # restarted, the camera shows the other street from its first frame on
+    turned = swaying_clip(tmp_path / "turned.mp4", FPS, SECONDS, DRIFT_PER_FRAME, turned_at=0)
+    assert played(turned, tmp_path, views).view_lost is True
+    assert played(turned, tmp_path).view_lost is False  # what the same run says without a remembered view
+    after = views.recall("bridge-1")
+    assert after is not None and after.jpeg == remembered.jpeg  # another view is never remembered as the view
 
 
 def test_a_camera_without_a_measured_drift_reports_none() -> None:

@@ -4,6 +4,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import cv2
 import numpy as np
 import numpy.typing as npt
 import pytest
@@ -19,6 +20,7 @@ from vision.detection_window import detection_window
 from vision.detectors import build_detector
 from vision.detectors.config import OnnxDetectorConfig
 from vision.plates import PlateReader
+from vision.view_memory import RememberedView, zones_key
 
 TZ = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 5, 1, 9, 0, tzinfo=TZ)
@@ -392,6 +394,70 @@ def test_a_camera_turned_to_another_street_makes_no_case_there(caplog: pytest.Lo
     [violation] = show(home, range(80, 140))
     assert not analyzer.view_lost
     assert violation.first_seen_at >= START + timedelta(seconds=40)  # counted from the return
+
+
+class KeptViews:
+    """A view memory in a dict: what the database keeps between processes (`api.db.view_memory`)."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, RememberedView] = {}
+        self.writes = 0
+
+    def recall(self, camera_id: str) -> RememberedView | None:
+        return self.kept.get(camera_id)
+
+    def remember(self, camera_id: str, view: RememberedView) -> None:
+        self.kept[camera_id] = view
+        self.writes += 1
+
+
+def parked_car_on(picture: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    x1, y1, x2, y2 = (int(v) for v in VEHICLE)
+    picture[y1:y2, x1:x2] = (40, 40, 170)
+    picture[y1 + 30 : y1 + 120, x1 + 20 : x2 - 20] = (70, 60, 50)
+    return picture
+
+
+def test_a_camera_turned_while_the_product_was_down_makes_no_case_after_the_restart(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The first run remembers its view (and refreshes it every 10 minutes of capture time, not on every
+    look); the camera is turned while the product is down; the next run's zones do not fall on the new
+    street, so a car standing there past the stop time makes no case. Pointed back, the car in the zone
+    is counted from then."""
+    home, elsewhere = parked_car_on(street(3)), parked_car_on(street(4))
+    views = KeptViews()
+
+    def run(pictures: list[npt.NDArray[np.uint8]], first: int = 0) -> tuple[StreetAnalyzer, list[Violation]]:
+        analyzer = StreetAnalyzer(
+            camera(PARKING), ScriptedDetector(lambda call: boxes(("vehicle", VEHICLE))), views=views
+        )
+        found: list[Violation] = []
+        for look, picture in enumerate(pictures, first):
+            found += analyzer.process(Frame("cam-1", look, START + timedelta(seconds=look / 2), picture))
+        return analyzer, found
+
+    run([home] * 20)  # 10 s at home
+    assert views.writes == 1 and views.kept["cam-1"].zones_key == zones_key(camera(PARKING).zones)
+    analyzer, found = run([elsewhere] * 80, first=100)  # restarted: 40 s on the other street
+    assert found == [] and analyzer.view_lost
+    assert any("no longer shows the view" in r.getMessage() for r in caplog.records)
+    assert views.writes == 1  # another view is never remembered as the view
+    analyzer, found = run([elsewhere] * 10 + [home] * 60, first=200)
+    [violation] = found
+    assert violation.first_seen_at >= START + timedelta(seconds=105)  # counted from the return
+    assert not analyzer.view_lost and views.writes == 2
+
+
+def test_a_remembered_view_of_other_zones_is_not_used() -> None:
+    """Zones redrawn since (for a camera re-aimed on purpose): this run's first picture is the view."""
+    views = KeptViews()
+    views.kept["cam-1"] = RememberedView("0" * 64, cv2.imencode(".jpg", street(3))[1].tobytes(), START)
+    analyzer = StreetAnalyzer(camera(PARKING), ScriptedDetector(lambda call: Detections.empty()), views=views)
+    for look in range(12):
+        analyzer.process(Frame("cam-1", look, START + timedelta(seconds=look / 2), street(4)))
+    assert not analyzer.view_lost
+    assert views.kept["cam-1"].zones_key == zones_key(camera(PARKING).zones)
 
 
 def test_a_turn_to_a_quiet_street_is_seen_on_frames_the_motion_gate_calls_static() -> None:
