@@ -34,6 +34,7 @@ from ingest.config import load_config
 from ingest.config.loader import config_sha256
 from tests.integration.api.review_fixtures import ApiWorld
 from tests.integration.api.test_export import CaseSystem
+from tests.support.chromium import CHROMIUM, chromium_page
 from vision.detectors.factory import build_detector
 from vision.geometry.polygon import contains
 from vision.violations.parking import ParkingDetails
@@ -337,12 +338,12 @@ def footage_server(world: ApiWorld, footage: dict[str, Path]) -> Iterator[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian chromium is not installed")
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
 def test_the_recheck_shows_on_the_case_page_in_both_languages(world: ApiWorld, footage_server: str) -> None:
     import httpx
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    from tests.integration.api.review_fixtures import PASSWORD
+    from tests.integration.api.test_web_page import _login
 
     event_id = _detected_case(world, "curb-present", 0)
     reviewer = world.user("li.wei", "reviewer")
@@ -359,37 +360,27 @@ def test_the_recheck_shows_on_the_case_page_in_both_languages(world: ApiWorld, f
         lambda: httpx.get(f"{footage_server}/events/{event_id}", headers=auth).json()["rechecks"][0]["state"] == "done",
     )
     expect.set_options(timeout=20_000)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1920, "height": 1080})
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(footage_server + "/")
-            page.fill("#username", "li.wei")
-            page.fill("#password", PASSWORD)
-            page.click("#login-submit")
-            page.select_option("#filters select[name=status]", "approved")
-            page.click("#filters button[type=submit]")
-            expect(page.locator("#queue tbody tr")).to_have_count(1)
-            page.keyboard.press("Enter")
-            head = page.locator("#rechecks li.recheck .recheck-head")
-            expect(head).to_contain_text(
-                "仍存在 · 目标仍在原位置（同类目标，未比对身份） · 3 张画面中 3 张可见 · 录像文件 · 2026/"
-            )
-            expect(page.locator("#rechecks li.recheck .badge")).to_have_text("证据校验通过")
-            photos = page.locator("#rechecks figure.photo figcaption")
-            expect(photos).to_have_count(3)
-            expect(photos.first).to_have_text("核查 · 2026/05/01 09:00:30")
-            page.wait_for_function("() => [...document.querySelectorAll('#rechecks img')].every((i) => i.naturalWidth)")
-            page.locator("#lang").click()
-            expect(head).to_contain_text(
-                "still there · still at the place (same kind of object; identity not compared) · "
-                "seen in 3 of 3 frames · recorded footage"
-            )
-            assert not errors, errors
-        finally:
-            browser.close()
+    with chromium_page(footage_server + "/") as (page, errors):
+        _login(page)
+        page.select_option("#filters select[name=status]", "approved")
+        page.click("#filters button[type=submit]")
+        expect(page.locator("#queue tbody tr")).to_have_count(1)
+        page.keyboard.press("Enter")
+        head = page.locator("#rechecks li.recheck .recheck-head")
+        expect(head).to_contain_text(
+            "仍存在 · 目标仍在原位置（同类目标，未比对身份） · 3 张画面中 3 张可见 · 录像文件 · 2026/"
+        )
+        expect(page.locator("#rechecks li.recheck .badge")).to_have_text("证据校验通过")
+        photos = page.locator("#rechecks figure.photo figcaption")
+        expect(photos).to_have_count(3)
+        expect(photos.first).to_have_text("核查 · 2026/05/01 09:00:30")
+        page.wait_for_function("() => [...document.querySelectorAll('#rechecks img')].every((i) => i.naturalWidth)")
+        page.locator("#lang").click()
+        expect(head).to_contain_text(
+            "still there · still at the place (same kind of object; identity not compared) · "
+            "seen in 3 of 3 frames · recorded footage"
+        )
+        assert not errors, errors
 
 
 def test_kinds_a_camera_cannot_recheck_and_cases_without_a_record_say_so(api: TestClient, world: ApiWorld) -> None:
