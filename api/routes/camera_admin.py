@@ -13,7 +13,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -45,6 +45,7 @@ from ingest.config.camera import (
 )
 from ingest.redact import mask_text
 from ingest.snapshot import SnapshotError, SnapshotTimeout, grab_snapshot
+from vision.view_memory import zones_key
 from vision.violations.unions import ZoneConfig
 
 log = logging.getLogger(__name__)
@@ -388,6 +389,32 @@ async def snapshot(
     if tried.jpeg is None:
         raise HTTPException(tried.code, detail=tried.detail)
     return Response(tried.jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
+
+
+@router.get(
+    "/{camera_id}/view",
+    response_class=Response,
+    responses={
+        **AUTH_RESPONSES,
+        200: {
+            "content": {"image/jpeg": {}},
+            "description": "The remembered picture; `X-View-Taken-At` is its capture time (ISO 8601, UTC)",
+        },
+        404: {"description": "No such camera, or no view remembered for its current zones"},
+    },
+)
+def remembered_view(camera_id: str, user: IntegratorUser, session: SessionDep) -> Response:
+    """The picture the camera's analysis remembers as the view its zones fit (640 px wide; refreshed while
+    the camera shows it). A camera that shows another view makes no case until it is pointed back or its
+    zones are saved again: put this beside a snapshot to see which. None before the camera's analysis has
+    confirmed its view once, and none for zones changed since."""
+    camera = _camera_or_404(session, camera_id)
+    row = session.get(CameraView, camera_id)
+    if row is None or row.zones_key != zones_key(_validate(_config_of(camera)).zones):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no view remembered for camera {camera_id}'s zones yet")
+    taken = row.taken_at.astimezone(UTC).isoformat()
+    headers = {"Cache-Control": "no-store", "X-View-Taken-At": taken}
+    return Response(row.picture, media_type="image/jpeg", headers=headers)
 
 
 class ConnectivityPublic(BaseModel):

@@ -4,7 +4,7 @@
 "use strict";
 
 const HEALTH_MS = 5000;  // the camera list's health refreshes this often while it is shown
-const cams = { list: [], healthTimer: null, editing: null, zones: [], drawing: [], snapshotUrl: null, caught: null };
+const cams = { list: [], healthTimer: null, editing: null, zones: [], drawing: [], snapshotUrl: null, viewUrl: null, caught: null };
 
 async function openCameras() {
   closeEvent();
@@ -183,6 +183,21 @@ async function openZoneEditor(c) {
   cams.snapshotUrl = URL.createObjectURL(await response.blob());
   img.onload = () => { $("#snapshot-status").textContent = t("draw_hint"); drawZones(); };
   img.src = cams.snapshotUrl;
+  showRememberedView(c);
+}
+
+// The view the camera's analysis remembers for its zones, under the live snapshot: a camera that shows
+// another view makes no case until it points back or its zones are saved again.
+async function showRememberedView(c) {
+  const figure = $("#remembered-view");
+  figure.hidden = true;
+  if (cams.viewUrl) { URL.revokeObjectURL(cams.viewUrl); cams.viewUrl = null; }
+  const response = await api(`/cameras/${encodeURIComponent(c.id)}/view`);
+  if (!response.ok || cams.editing !== c) return;  // none remembered yet (404), or another camera opened since
+  cams.viewUrl = URL.createObjectURL(await response.blob());
+  figure.querySelector("img").src = cams.viewUrl;
+  figure.querySelector("figcaption").textContent = fmt("remembered_view", { time: localTime(response.headers.get("X-View-Taken-At"), c.timezone) });
+  figure.hidden = false;
 }
 
 function kindByZone(zoneKind) { return cameraKinds().find((k) => k.zone_kind === zoneKind); }

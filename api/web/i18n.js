@@ -207,6 +207,7 @@ const LABELS = {
   remove: { en: "Remove", zh: "删除" },
   snapshot_loading: { en: "Taking a snapshot…", zh: "正在抓取画面…" },
   draw_hint: { en: "Click on the picture to place the zone's corners", zh: "在画面上点击以放置区域顶点" },
+  remembered_view: { en: "The view these zones fit, as the analysis remembers it ({time}). If the live picture above shows another, no rule runs: point the camera back, or save the zones again to accept the new view.", zh: "分析所记住的区域对应视角（{time}）。若上方实时画面与之不符则暂停判定：请将摄像机转回，或重新保存区域以接受新视角。" },
   state_running: { en: "running", zh: "运行中" },
   state_finished: { en: "finished", zh: "已结束" },
   state_failed: { en: "failed", zh: "故障" },

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from api.db.models import Camera, Zone
+from api.db.view_memory import DbViewMemory
 from tests.integration.api.review_fixtures import CONFIG, ApiWorld
 from tests.integration.api.test_camera_live import CAMERA, _attach
 from tests.integration.api.test_web_page import _login
@@ -46,7 +47,8 @@ class _App:
 @pytest.fixture
 def camera_server(world: ApiWorld, request: pytest.FixtureRequest) -> Iterator[str]:
     """uvicorn serving the app, with the camera half of the embedded pipeline: a test analyzer, or with
-    the indirect parameter "street", the street analyzer with a detector that finds nothing."""
+    the indirect parameter "street", the street analyzer with a detector that finds nothing (its view
+    remembered in the database)."""
     import uvicorn
 
     from api.app import create_app
@@ -66,7 +68,10 @@ def camera_server(world: ApiWorld, request: pytest.FixtureRequest) -> Iterator[s
         assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.05)
     street = getattr(request, "param", None) == "street"
-    analyzer_for = (lambda cam: StreetAnalyzer(cam.analysis_setup(), NothingDetector())) if street else None
+    views = DbViewMemory(world.factory)
+    analyzer_for = (
+        (lambda cam: StreetAnalyzer(cam.analysis_setup(), NothingDetector(), views=views)) if street else None
+    )
     supervisor = _attach(_App(app), world, analyzer_for)  # type: ignore[arg-type]
     try:
         yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
@@ -139,7 +144,8 @@ def test_integrator_adds_a_camera_and_draws_a_zone_on_its_snapshot(camera_server
 
 @pytest.mark.parametrize("camera_server", ["street"], indirect=True)
 def test_the_camera_list_says_when_a_camera_shows_another_view(camera_server: str, world: ApiWorld) -> None:
-    """A camera turned to another street after 5 s: its health cell says no rule runs, in red."""
+    """A camera turned to another street after 5 s: its health cell says no rule runs, in red; the zone
+    editor shows the view its zones fit, as remembered, under the live snapshot."""
     import httpx
     from playwright.sync_api import expect
 
@@ -153,4 +159,9 @@ def test_the_camera_list_says_when_a_camera_shows_another_view(camera_server: st
         expect(cell).to_contain_text("画面与区域所画视角不符")  # refreshed every 5 s until the clip is read
         expect(cell).to_have_class(re.compile("view-lost"))
         expect(cell).to_have_attribute("data-state", "finished")
+        page.locator("#cameras tbody tr[data-camera-id=yard-1] button[data-action=zones]").click()
+        remembered = page.locator("#remembered-view")
+        expect(remembered).to_be_visible()
+        expect(remembered.locator("figcaption")).to_contain_text("分析所记住的区域对应视角（2026/05/01")
+        page.wait_for_function("() => document.querySelector('#remembered-view img').naturalWidth === 640")
     assert not errors, errors
