@@ -43,10 +43,11 @@ class DbEpisodeJournal:
                     .order_by(Event.confirmed_at.desc())
                     .limit(self.limit)
                 ).all()
-                return [_known(row) for row in rows]
+                known = [_known(row) for row in rows]
         except SQLAlchemyError as exc:
             log.warning("camera %s: open episodes could not be read (%s); none resumed", source_id, type(exc).__name__)
             return []
+        return [k for k in known if k is not None]
 
     def seen(self, sightings: Sequence[EpisodeSighting]) -> None:
         self._write(sightings, ended=False)
@@ -66,9 +67,16 @@ class DbEpisodeJournal:
             log.warning("episode %s not recorded (%s): %d episodes", what, type(exc).__name__, len(sightings))
 
 
-def _known(row: Event) -> KnownEpisode:
-    assert row.episode_key is not None and row.object_box is not None
-    x1, y1, x2, y2 = (float(v) for v in row.object_box)
+def _known(row: Event) -> KnownEpisode | None:
+    """The row's episode; None for one with nothing to find its vehicle by (a case without a vehicle box:
+    a JSON null written before migration 0015) or a box that is not four numbers, which is logged."""
+    if row.episode_key is None or not row.object_box:
+        return None
+    try:
+        x1, y1, x2, y2 = (float(v) for v in row.object_box)
+    except (TypeError, ValueError):
+        log.warning("event %s: its vehicle box is not four numbers; its episode is not resumed", row.id)
+        return None
     return KnownEpisode(
         key=row.episode_key,
         source_id=row.camera_id or "",

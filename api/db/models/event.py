@@ -45,8 +45,9 @@ class Event(Base):
     # episode_ended_at says when the camera saw it end (null while it may still be going on).
     episode_key: Mapped[str | None] = mapped_column(String(200), nullable=True, unique=True)
     episode_ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    object_box: Mapped[list[float] | None] = mapped_column(JSON, nullable=True)
-    appearance: Mapped[list[float] | None] = mapped_column(JSON, nullable=True)
+    # none_as_null: a missing box or look is SQL NULL (not JSON null), so `IS NULL` queries find it
+    object_box: Mapped[list[float] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
+    appearance: Mapped[list[float] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
 
 
 class Review(Base):

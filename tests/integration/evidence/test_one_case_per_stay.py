@@ -9,7 +9,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import create_engine, select
+import pytest
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
 from api.db.base import make_engine, make_session_factory
@@ -130,3 +131,33 @@ def test_the_journal_hands_back_open_episodes_until_they_end(tmp_path: Path, dat
     assert journal.open_episodes("cam-1") == []
     [event] = events(database_url)
     assert event.episode_ended_at == later + timedelta(seconds=30)
+
+
+def test_cases_without_a_vehicle_box_do_not_stop_a_restart(tmp_path: Path, database_url: str) -> None:
+    """A case whose record names no vehicle box (a mud truck's: it drove on) has nothing to resume. The
+    journal passes it over, also on rows written before a missing box was kept as SQL NULL (JSON `null`)."""
+    add_camera(database_url)
+    w = writer(tmp_path, database_url)
+    parked = "cam-1:zone-a:illegal_parking:20261122T080000Z@0.458,0.833"
+    w.write(stay(parked, confidence=0.95), make_context())
+    boxless = make_violation(episode_key="cam-1:gate:mud_truck:20261122T100000Z", start=T0 + timedelta(hours=2))
+    assert boxless.identity is None
+    w.write(boxless, make_context())
+    assert [e.object_box for e in events(database_url)][1] is None
+    engine = create_engine(database_url)
+    try:
+        with engine.begin() as connection:  # kept as SQL NULL now; stored as JSON null before migration 0015
+            assert connection.execute(text("SELECT COUNT(*) FROM events WHERE object_box IS NULL")).scalar() == 1
+            connection.execute(text("UPDATE events SET object_box = 'null' WHERE object_box IS NULL"))
+        journal = DbEpisodeJournal(make_session_factory(engine))
+        assert [k.key for k in journal.open_episodes("cam-1")] == [parked]
+    finally:
+        engine.dispose()
+
+
+def test_a_vehicle_box_that_is_not_four_numbers_is_passed_over_and_said(caplog: pytest.LogCaptureFixture) -> None:
+    from api.db.episode_journal import _known
+
+    row = Event(id=7, episode_key="cam-1:zone-a:illegal_parking:x", object_box=["a", 1, 2, 3], camera_id="cam-1")
+    assert _known(row) is None
+    assert "event 7: its vehicle box is not four numbers" in caplog.text
