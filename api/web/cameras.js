@@ -195,7 +195,9 @@ async function showRememberedView(c) {
   const response = await api(`/cameras/${encodeURIComponent(c.id)}/view`);
   if (!response.ok || cams.editing !== c) return;  // none remembered yet (404), or another camera opened since
   cams.viewUrl = URL.createObjectURL(await response.blob());
-  figure.querySelector("img").src = cams.viewUrl;
+  const img = figure.querySelector("img");
+  img.onload = () => paintZones(img, figure.querySelector("canvas"), c.zones, []);  // the zones it was remembered for
+  img.src = cams.viewUrl;
   figure.querySelector("figcaption").textContent = fmt("remembered_view", { time: localTime(response.headers.get("X-View-Taken-At"), c.timezone) });
   figure.hidden = false;
 }
@@ -224,8 +226,10 @@ function canvasPoint(ev) {
   return [Math.min(1, Math.max(0, (ev.clientX - rect.left) / rect.width)), Math.min(1, Math.max(0, (ev.clientY - rect.top) / rect.height))];
 }
 
-function drawZones() {
-  const img = $("#snapshot"), canvas = $("#zone-canvas");
+function drawZones() { paintZones($("#snapshot"), $("#zone-canvas"), cams.zones, cams.drawing); }
+
+// Zones (yellow, closed) and the one being drawn (cyan, open) on the canvas laid over a picture.
+function paintZones(img, canvas, zones, drawing) {
   if (!img.naturalWidth) return;
   canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
   const ctx = canvas.getContext("2d"), w = canvas.width, h = canvas.height;
@@ -238,8 +242,8 @@ function drawZones() {
     ctx.stroke();
     for (const [x, y] of points) { ctx.fillStyle = colour; ctx.fillRect(x * w - 4, y * h - 4, 8, 8); }
   };
-  for (const z of cams.zones) outline(z.polygon, "#ffd400", true);
-  outline(cams.drawing, "#00e5ff", false);
+  for (const z of zones) outline(z.polygon, "#ffd400", true);
+  outline(drawing, "#00e5ff", false);
 }
 
 function finishZone() {

@@ -145,14 +145,16 @@ def test_integrator_adds_a_camera_and_draws_a_zone_on_its_snapshot(camera_server
 @pytest.mark.parametrize("camera_server", ["street"], indirect=True)
 def test_the_camera_list_says_when_a_camera_shows_another_view(camera_server: str, world: ApiWorld) -> None:
     """A camera turned to another street after 5 s: its health cell says no rule runs, in red; the zone
-    editor shows the view its zones fit, as remembered, under the live snapshot."""
+    editor shows the view its zones fit, as remembered, with the zones on it, under the live snapshot."""
     import httpx
     from playwright.sync_api import expect
 
     expect.set_options(timeout=20_000)
     (world.tmp / "media").mkdir(exist_ok=True)
     swaying_clip(world.tmp / "media" / "clip.mp4", 10, 10, (0.5, 0.0), turned_at=50)
-    created = httpx.post(f"{camera_server}/cameras", json=CAMERA, headers=world.headers("wang.gong", "integrator"))
+    curb = {"name": "curb", "kind": "no_parking", "dwell_seconds": 60, "polygon": [[0.1, 0.5], [0.5, 0.5], [0.5, 0.9]]}
+    body = {**CAMERA, "zones": [curb]}
+    created = httpx.post(f"{camera_server}/cameras", json=body, headers=world.headers("wang.gong", "integrator"))
     assert created.status_code == 201, created.text
     with integrator_page(camera_server) as (page, errors):
         cell = page.locator("#cameras tbody tr[data-camera-id=yard-1] td.health")
@@ -164,4 +166,9 @@ def test_the_camera_list_says_when_a_camera_shows_another_view(camera_server: st
         expect(remembered).to_be_visible()
         expect(remembered.locator("figcaption")).to_contain_text("分析所记住的区域对应视角（2026/05/01")
         page.wait_for_function("() => document.querySelector('#remembered-view img').naturalWidth === 640")
+        page.wait_for_function("() => document.querySelector('#remembered-view canvas').width === 640")
+        # the zone it was remembered for is drawn on it: inside the polygon tinted, outside bare
+        alpha = "([x, y]) => document.querySelector('#remembered-view canvas').getContext('2d')" \
+            ".getImageData(x * 640, y * 360, 1, 1).data[3]"
+        assert page.evaluate(alpha, [0.4, 0.7]) > 0 and page.evaluate(alpha, [0.8, 0.2]) == 0
     assert not errors, errors
