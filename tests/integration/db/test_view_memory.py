@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.db.base import make_engine, make_session_factory, session_scope
 from api.db.models import Camera, CameraView
 from api.db.view_memory import DbViewMemory
+from tests.integration.evidence.helpers import camera_row
 from vision.view_memory import RememberedView
 
 T0 = datetime(2026, 5, 1, 19, 42, 7, 123456, tzinfo=UTC)
@@ -36,20 +37,7 @@ def _view(seed: int, taken_at: datetime = T0, key: str = "a" * 64) -> Remembered
 
 def _add_camera(factory: sessionmaker[Session], camera_id: str = "cam-1") -> None:
     with session_scope(factory) as session:
-        session.add(
-            Camera(
-                id=camera_id,
-                name=camera_id,
-                source_url="file:demo.mp4",
-                timezone="Asia/Shanghai",
-                lat=30.27,
-                lon=120.15,
-                address="文三路",
-                grid_code="g1",
-                responsible_unit="西湖区",
-                analysis_fps=5.0,
-            )
-        )
+        session.add(camera_row(camera_id))
 
 
 def _rows(factory: sessionmaker[Session]) -> int:

@@ -14,24 +14,27 @@ from evidence.synthetic import make_violation
 T0 = datetime(2026, 11, 22, 8, 0, 0, tzinfo=UTC)
 
 
+def camera_row(camera_id: str = "cam-1") -> Camera:
+    """A registered camera for records and events to refer to."""
+    return Camera(
+        id=camera_id,
+        name=camera_id,
+        source_url="file:demo.mp4",
+        timezone="Asia/Shanghai",
+        lat=30.27,
+        lon=120.15,
+        address="文三路",
+        grid_code="g1",
+        responsible_unit="西湖区",
+        analysis_fps=5.0,
+    )
+
+
 def add_camera(database_url: str, camera_id: str = "cam-1") -> None:
     engine = create_engine(database_url)
     try:
         with Session(engine) as session:
-            session.add(
-                Camera(
-                    id=camera_id,
-                    name=camera_id,
-                    source_url="file:demo.mp4",
-                    timezone="Asia/Shanghai",
-                    lat=30.27,
-                    lon=120.15,
-                    address="文三路",
-                    grid_code="g1",
-                    responsible_unit="西湖区",
-                    analysis_fps=5.0,
-                )
-            )
+            session.add(camera_row(camera_id))
             session.commit()
     finally:
         engine.dispose()
