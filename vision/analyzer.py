@@ -208,9 +208,7 @@ class StreetAnalyzer:
             return
         if self._remembered_at is not None and frame.captured_at - self._remembered_at < self.remember_view:
             return
-        height, width = frame.image.shape[:2]
-        size = (check.width, max(8, round(height * check.width / width)))
-        small = cv2.resize(frame.image, size, interpolation=cv2.INTER_AREA)
+        small = cv2.resize(frame.image, check.small_size(frame.image), interpolation=cv2.INTER_AREA)
         ok, jpeg = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, 85])
         if ok:
             self._remembered_at = frame.captured_at

@@ -104,8 +104,7 @@ class ViewCheck:
     def recall(self, image: npt.NDArray[np.uint8]) -> None:
         """The view as an earlier run remembered it: the camera must show it (module docstring). A
         picture with too little texture to tell by is ignored."""
-        features = self._orb.detectAndCompute(self._small_gray(image), None)
-        keypoints, descriptors = features
+        keypoints, descriptors = self._orb.detectAndCompute(self._small_gray(image), None)
         if len(keypoints) >= self.min_features and descriptors is not None:
             self._recalled, self._recalled_misses = (tuple(keypoints), np.asarray(descriptors, np.uint8)), 0
 
@@ -171,23 +170,25 @@ class ViewCheck:
                 self.state, self.inliers, self.offset = ViewState.SAME, inliers, (0.0, 0.0)
                 return self.state
             return None
-        if inliers >= self.same_inliers or inliers < self.other_inliers:  # turned or zoomed away; or another view
+        if inliers < self.other_inliers:  # another view, or a lorry filling this one: a second miss says which
             self._recalled_misses += 1
-            if inliers >= self.same_inliers or self._recalled_misses >= self.other_checks:
-                self.state, self.inliers = ViewState.OTHER, inliers
-                return self.state
+        if inliers >= self.same_inliers or self._recalled_misses >= self.other_checks:  # or turned, zoomed away
+            self.state, self.inliers = ViewState.OTHER, inliers
+            return self.state
         return None
 
-    def _small_gray(self, image: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    def small_size(self, image: npt.NDArray[np.uint8]) -> tuple[int, int]:
+        """(w, h) of the picture as the check looks at it: `width` wide, its aspect kept."""
         h, w = image.shape[:2]
-        size = (self.width, max(8, round(h / (w / self.width))))
-        small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+        return self.width, max(8, round(h / (w / self.width)))
+
+    def _small_gray(self, image: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+        small = cv2.resize(image, self.small_size(image), interpolation=cv2.INTER_AREA)
         return np.asarray(small if small.ndim == 2 else cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), np.uint8)
 
     def _features(self, image: npt.NDArray[np.uint8], objects: npt.NDArray[np.float32] | None) -> Features:
-        h, w = image.shape[:2]
-        scale = self._scale = w / self.width
-        size = (self.width, max(8, round(h / scale)))
+        scale = self._scale = image.shape[1] / self.width
+        size = self.small_size(image)
         if self._size is not None and size != self._size:
             self._last_shown, self._anchor, self._drift = None, None, np.eye(3)  # another picture size: start over
         self._size = size

@@ -9,9 +9,8 @@ without a remembered view.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
 
-from sqlalchemy import Insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -49,22 +48,19 @@ class DbViewMemory:
         }
         try:
             with session_scope(self.session_factory) as session:
-                upsert = _upsert(session.get_bind().dialect.name, values)
-                if upsert is None:
+                insert = _INSERTS.get(session.get_bind().dialect.name)
+                if insert is None:  # a database without one statement for it: the ORM's read-then-write
                     session.merge(CameraView(**values))
-                else:
-                    session.execute(upsert)
+                    return
+                new = insert(CameraView).values(**values)  # inserted, or the camera's row overwritten
+                overwrite = {k: new.excluded[k] for k in values}
+                session.execute(new.on_conflict_do_update(index_elements=["camera_id"], set_=overwrite))
         except SQLAlchemyError as exc:
             log.warning("camera %s: view not remembered (%s)", camera_id, type(exc).__name__)
 
 
-def _upsert(dialect: str, values: dict[str, Any]) -> Insert | None:
-    """One statement that inserts the camera's row or overwrites it (no race between read and write);
-    None on a database without one (the ORM's read-then-write then)."""
-    if dialect == "postgresql":
-        pg = postgresql.insert(CameraView).values(**values)
-        return pg.on_conflict_do_update(index_elements=["camera_id"], set_={k: pg.excluded[k] for k in values})
-    if dialect == "sqlite":
-        lite = sqlite.insert(CameraView).values(**values)
-        return lite.on_conflict_do_update(index_elements=["camera_id"], set_={k: lite.excluded[k] for k in values})
-    return None
+# inserts with ON CONFLICT DO UPDATE, by dialect
+_INSERTS: dict[str, Callable[[type[CameraView]], postgresql.Insert | sqlite.Insert]] = {
+    "postgresql": postgresql.insert,
+    "sqlite": sqlite.insert,
+}

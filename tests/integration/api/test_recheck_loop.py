@@ -343,7 +343,7 @@ def test_the_recheck_shows_on_the_case_page_in_both_languages(world: ApiWorld, f
     import httpx
     from playwright.sync_api import expect
 
-    from tests.integration.api.test_web_page import _login
+    from tests.integration.api.test_web_page import _open_the_approved_case
 
     event_id = _detected_case(world, "curb-present", 0)
     reviewer = world.user("li.wei", "reviewer")
@@ -361,11 +361,7 @@ def test_the_recheck_shows_on_the_case_page_in_both_languages(world: ApiWorld, f
     )
     expect.set_options(timeout=20_000)
     with chromium_page(footage_server + "/") as (page, errors):
-        _login(page)
-        page.select_option("#filters select[name=status]", "approved")
-        page.click("#filters button[type=submit]")
-        expect(page.locator("#queue tbody tr")).to_have_count(1)
-        page.keyboard.press("Enter")
+        _open_the_approved_case(page)
         head = page.locator("#rechecks li.recheck .recheck-head")
         expect(head).to_contain_text(
             "仍存在 · 目标仍在原位置（同类目标，未比对身份） · 3 张画面中 3 张可见 · 录像文件 · 2026/"

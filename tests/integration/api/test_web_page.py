@@ -37,6 +37,17 @@ def _login(page: Any, username: str = "li.wei") -> None:
     page.click("#login-submit")
 
 
+def _open_the_approved_case(page: Any) -> None:
+    """Signed in as the reviewer, the queue filtered to approved cases holds one: open it."""
+    from playwright.sync_api import expect
+
+    _login(page)
+    page.select_option("#filters select[name=status]", "approved")
+    page.click("#filters button[type=submit]")
+    expect(page.locator("#queue tbody tr")).to_have_count(1)
+    page.keyboard.press("Enter")
+
+
 def _status(world: ApiWorld, event_id: str) -> str:
     with world.factory() as s:
         event = s.get(Event, event_id)
@@ -241,11 +252,7 @@ def test_case_system_steps_show_on_the_case(page: Any, world: ApiWorld, server: 
             headers={"Authorization": f"Bearer {key}"},
         )
         assert response.status_code == 201, response.text
-    _login(page)
-    page.select_option("#filters select[name=status]", "approved")
-    page.click("#filters button[type=submit]")
-    expect(page.locator("#queue tbody tr")).to_have_count(1)
-    page.keyboard.press("Enter")
+    _open_the_approved_case(page)
     steps = page.locator("#case-steps li")
     expect(steps).to_have_text(["立案 · 2026/05/01 10:00:00 · XH-42", "处置 · 2026/05/01 10:40:00 · XH-42"])
     expect(page.locator("#approve")).to_be_hidden()  # decided: read-only
