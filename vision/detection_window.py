@@ -7,7 +7,7 @@ above, where an object standing on the zone's far edge rises, and at the sides, 
 whose anchor is inside sticks out, and by a quarter of it below (nothing of an object inside hangs below
 its anchor): what straddles a zone's edge, or is about to enter, is seen whole. A box that still reaches
 an inner edge of the window may be cut there; rules treat it as one cut by the picture's edge
-(`Frame.view`, `vision.rules.stay.at_border`: the parking rule starts no stay on it). It is detected at the
+(`Frame.view`, `vision.rules.stay.cut_sides`: the parking rule judges it by its other edges). It is detected at the
 scale the whole frame would get (`zoom` 1: objects keep their size in pixels, the input has fewer of
 them), or magnified up to `zoom` times that (a zone far from the camera, where vehicles are a few
 dozen pixels long), never past the detector's configured input size nor the camera's own pixels. A

@@ -162,7 +162,11 @@ function dwellSeconds(e) {
 function whyText(e) {
   const details = record(e).details || {}, dwell = dwellSeconds(e);
   const parts = [];
-  if (e.violation_type === "illegal_parking") parts.push(fmt("why_parking", { dwell: duration(dwell || 0), zone: e.zone_name || "" }));
+  if (e.violation_type === "illegal_parking") {
+    parts.push(fmt("why_parking", { dwell: duration(dwell || 0), zone: e.zone_name || "" }));
+    const sides = (details.cut_by_picture || []).map((side) => t(`side_${side}`));
+    if (sides.length) parts.push(fmt("why_cut", { sides: sides.join(state.lang === "zh" ? "、" : ", ") }));
+  }
   if (e.violation_type === "mud_truck") {
     const signs = (details.mud_signs || []).map(labelName);
     if (signs.length) parts.push(fmt("why_mud", { signs: signs.join(state.lang === "zh" ? "、" : ", ") }));

@@ -19,8 +19,10 @@ the edges of its box in plain view (not its anchor, which may be where the box i
 (outlines in view hold to a few pixels on a parked car; a queue crawling behind the car ahead moves
 them more). Such a move counts the stay again rather than ending it, and one counted behind another
 vehicle counts again once seen whole (the one in front drove on, as in a queue moving up).
-A vehicle whose box touches the picture's edge starts no stay: its ground point and the vehicle itself
-are partly outside the photos a reviewer would get (draw zones clear of the edges).
+A vehicle whose box reaches the picture's edge on one side (a bus parked half out of view) is judged
+like a partly hidden one by the edges that show, held to `move_tolerance` since no vehicle cuts them,
+and its case names the sides (`ParkingDetails.cut_by_picture`) for the reviewer to check the plate and
+the vehicle; one cut on two sides or more (a corner) starts no stay: too little of it may show.
 Plates are asked for (`wants_plate`) only for a stay that has counted a quarter of the stop time and
 for a track standing where a stay's vehicle stood: traffic passing the zone costs no read. Reported
 stays are `KnownEpisode`s: after a restart `resume` hands them back, and the same vehicle at
@@ -33,7 +35,9 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
 
-from domain.types import Detections, Frame, Violation
+import numpy as np
+
+from domain.types import Detections, EvidencePhoto, Frame, Violation
 from vision.episodes import EpisodeSighting, KnownEpisode, norm_iou
 from vision.identity import Verdict, appearance_of, compare, confident_plate
 from vision.rules.common import (
@@ -49,10 +53,10 @@ from vision.rules.common import (
     photo,
     polygon_of,
 )
-from vision.rules.stay import Sighting, Stay, at_border
+from vision.rules.stay import Sighting, Stay, cut_by_picture, cut_sides
 from vision.rules.views import covered, part_in, view_of
 from vision.violations.base import PlateLookup
-from vision.violations.parking import NoParkingZone, ParkingDetails
+from vision.violations.parking import PICTURE_SIDES, NoParkingZone, ParkingDetails, PictureSide
 
 log = logging.getLogger(__name__)
 MAX_INTERVAL_PHOTOS = 3  # each photo holds a full-resolution frame until the violation is out
@@ -167,7 +171,7 @@ class ParkingRule:
             near = track_id in owned or any(iou(s.place, box) > 0 for s in self._stays)
             if not near and not self.zone.contains(*normalised((float(box[0] + box[2]) / 2, float(box[3])), frame)):
                 continue
-            view = view_of(box, vehicles, skip=i)
+            view = cut_by_picture(view_of(box, vehicles, skip=i), box, frame)
             reading = self.plate_of(track_id) if self.plate_of else None
             plate = confident_plate(reading.text, reading.confidence) if reading else None
             appearance = None
@@ -242,8 +246,8 @@ class ParkingRule:
     def _begun(self, sighting: Sighting, frame: Frame, claimed: set[int]) -> Stay | None:
         if not sighting.clear or sighting.appearance is None:
             return None  # a stay starts on a clear view of its vehicle: that is its identity
-        if at_border(sighting.box, frame):
-            return None  # cut by the picture's edge: neither its place nor the whole vehicle shows
+        if sum(cut_sides(sighting.box, frame)) > 1:
+            return None  # cut by the picture on two sides or more: too little of the vehicle may show
         if not self.zone.contains(*normalised(sighting.point, frame)):
             return None
         if any(
@@ -340,7 +344,7 @@ class ParkingRule:
             photos=photos,
             zone_polygon=polygon_of(self.zone.polygon),
             identity=stay.identity_record(frame),
-            details=ParkingDetails(),
+            details=ParkingDetails(cut_by_picture=_cut_in(photos)),
         )
 
     def _look_at_unclaimed(self, frame: Frame, detections: Detections, claimed: set[int]) -> None:
@@ -363,6 +367,17 @@ class ParkingRule:
             self._stays.remove(stay)
         if stay.reported:
             self._ended.append(EpisodeSighting(stay.key, stay.last_seen))
+
+
+def _cut_in(photos: Sequence[EvidencePhoto]) -> tuple[PictureSide, ...]:
+    """The picture's edges the marked vehicle reached in any of the case's photos (not a detection window's:
+    the photos show what lies past those)."""
+    cuts = [
+        cut_sides(np.asarray(mark.box, np.float32), shot.frame, whole_picture=True)
+        for shot in photos
+        for mark in shot.marks
+    ]
+    return tuple(side for i, side in enumerate(PICTURE_SIDES) if any(cut[i] for cut in cuts))
 
 
 def _say(now: datetime, stay: Stay, what: str, sighting: Sighting | None = None) -> None:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from domain.types import EvidencePhoto, Frame, ObjectIdentity, PlateReading
 from vision.identity import Appearance, Verdict, compare, plates_conflict
 from vision.rules.common import Box, anchor, box_size, in_picture, normalised_box
-from vision.rules.views import WHOLE_VIEW, VehicleView, part_in, same_view
+from vision.rules.views import WHOLE, WHOLE_VIEW, VehicleView, part_in, same_view
 
 REPEATED_READ = 2  # votes: a plate read this often is the plate of the vehicle on the track, not a misread
 # characters: unconfident votes this far from the stay's plate can be that plate misread (1 and 3, 8 and B
@@ -43,12 +43,34 @@ class Sighting:
 BORDER_SHARE = 0.005  # of the picture's width / height: a box this close to an edge is cut by it
 
 
-def at_border(box: Box, frame: Frame) -> bool:
-    """Whether the box reaches the edge of what the detector saw (the picture, or its `view` of it):
-    the object may go on beyond it, so neither its whole extent nor its ground point is known."""
+def cut_sides(box: Box, frame: Frame, *, whole_picture: bool = False) -> tuple[bool, bool, bool, bool]:
+    """Which of the box's edges (left, top, right, bottom) lie on the edge of what the detector saw (the
+    picture, or its `view` of it; `whole_picture`: the picture's own edges, as its photos show them): the
+    object may go on beyond them, so they are not where it ends."""
     mx, my = frame.width * BORDER_SHARE, frame.height * BORDER_SHARE
-    left, top, right, bottom = frame.view or (0, 0, frame.width, frame.height)
-    return bool(box[0] <= left + mx or box[1] <= top + my or box[2] >= right - mx or box[3] >= bottom - my)
+    full = (0, 0, frame.width, frame.height)
+    left, top, right, bottom = full if whole_picture else frame.view or full
+    return (
+        bool(box[0] <= left + mx),
+        bool(box[1] <= top + my),
+        bool(box[2] >= right - mx),
+        bool(box[3] >= bottom - my),
+    )
+
+
+def at_border(box: Box, frame: Frame) -> bool:
+    """Whether the box reaches the edge of what the detector saw: neither the object's whole extent nor
+    (where the bottom or a side is cut) its ground point is known."""
+    return any(cut_sides(box, frame))
+
+
+def cut_by_picture(view: VehicleView | None, box: Box, frame: Frame) -> VehicleView | None:
+    """The view with the box's edges on the picture's edge taken out of the edges in plain view: like
+    one hidden by a vehicle in front, a vehicle cut by the picture is judged still by the edges that show."""
+    cut = cut_sides(box, frame)
+    if view is None or not any(cut):
+        return view
+    return VehicleView(view.part, tuple(free and not c for free, c in zip(view.free, cut, strict=True)))  # type: ignore[arg-type]
 
 
 Span = tuple[float, float] | None  # lowest and highest position of one box edge seen in view (None: never)
@@ -114,7 +136,9 @@ class Stay:
             x, y = sighting.point
             x1, y1, x2, y2 = self.extent
             return max(max(x2, x) - min(x1, x), max(y2, y) - min(y1, y)) > tolerance * self.size
-        limit = edge_tolerance * self.size
+        # cut by the picture alone (no vehicle hides it): its edges in view are its own, as firm as a whole
+        # one's anchor; an edge next to a vehicle in front must stand stiller
+        limit = (tolerance if sighting.view.part == WHOLE else edge_tolerance) * self.size
         for span, free, value in zip(self.edges, sighting.view.free, sighting.box[:4], strict=True):
             if free and span is not None and max(span[1], float(value)) - min(span[0], float(value)) > limit:
                 return True

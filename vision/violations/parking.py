@@ -41,10 +41,17 @@ class NoParkingZone(NoParkingParams, ZoneBase):
     kind: Literal["no_parking"]
 
 
+PictureSide = Literal["left", "top", "right", "bottom"]
+PICTURE_SIDES: tuple[PictureSide, ...] = ("left", "top", "right", "bottom")  # the order of box edges
+
+
 class ParkingDetails(DetailsBase):
-    """Parking records no facts beyond its photos, plate and clip."""
+    """Beyond its photos, plate and clip: the picture's edges the vehicle's box reached in them (the
+    vehicle goes on past them, so a reviewer checks that the plate and the whole vehicle are the one
+    accused; empty: seen whole)."""
 
     kind: Literal["illegal_parking"] = "illegal_parking"
+    cut_by_picture: tuple[PictureSide, ...] = ()
 
 
 def build_rule(zone: NoParkingZone, context: RuleContext) -> Rule:

@@ -107,6 +107,12 @@ def test_review_with_the_keyboard_confirm_and_undo(page: Any, world: ApiWorld) -
     assert boxes[0] == boxes[1]  # the same row
     expect(page.locator("dd[data-fact=dwell]")).to_have_text("5 分 30 秒")
     expect(page.locator("#why")).to_have_text("车辆在禁停区“curb”停留 5 分 30 秒。")
+    cut = page.evaluate(  # a case whose vehicle runs past the picture's edges (ParkingDetails.cut_by_picture)
+        "() => { const e = state.current, record = {...e.evidence.record,"
+        " details: {kind: 'illegal_parking', cut_by_picture: ['left', 'bottom']}};"
+        " return whyText({...e, evidence: {...e.evidence, record}}); }"
+    )
+    assert cut == "车辆在禁停区“curb”停留 5 分 30 秒。 车辆超出画面左、下边缘：请核对号牌与整车确为被认定车辆。"
     assert page.evaluate("() => labelName('vehicle')") == "车辆"  # box labels from GET /kinds, page language
     assert page.evaluate("() => document.querySelector('.pair canvas').width") == 160
 

@@ -314,18 +314,24 @@ def test_a_detection_zoom_below_one_or_above_four_is_refused_naming_the_field() 
             )
 
 
-@pytest.mark.parametrize(("left_in_crop", "cases"), [(218.0, 1), (0.0, 0)])
-def test_rules_see_the_window_so_a_vehicle_cut_by_its_edge_starts_no_stay(left_in_crop: float, cases: int) -> None:
+@pytest.mark.parametrize(("left_in_crop", "top_in_crop", "cases"), [(218.0, None, 1), (0.0, None, 1), (0.0, 0.0, 0)])
+def test_rules_see_the_window_so_a_vehicle_cut_by_its_edges_is_judged_by_the_others(
+    left_in_crop: float, top_in_crop: float | None, cases: int
+) -> None:
     """The detector answers in the window's pixels: a car inside it is confirmed; one reaching its left edge
-    (its anchor inside the zone, but the car may go on beyond what the detector saw) is not."""
+    (its anchor inside the zone, the car may go on beyond what the detector saw) is judged by its other
+    edges, and its case names no cut side (its photos are of the whole picture); one reaching the window's
+    left and top edges starts no stay (how much of it lies outside cannot be told)."""
     window = detection_window([PARKING["polygon"]], 1280, 720, 640)  # type: ignore[list-item]
-    assert window is not None and window.left > 0
-    box = (left_in_crop, 300.0 - window.top, left_in_crop + 300, 560.0 - window.top)
+    assert window is not None and window.left > 0 and window.top > 0
+    top = 300.0 - window.top if top_in_crop is None else top_in_crop
+    box = (left_in_crop, top, left_in_crop + 300, 560.0 - window.top)
     assert 0.3 * 1280 < window.left + left_in_crop + 150  # the anchor is inside the zone either way
     detector = WindowedScriptedDetector(lambda call: boxes(("vehicle", box)))
     analyzer = StreetAnalyzer(camera(PARKING), detector)
     violations = play(analyzer, np.zeros((720, 1280, 3), np.uint8), 25, detect=lambda i: True)
     assert len(violations) == cases
+    assert all(v.details.cut_by_picture == () for v in violations)  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("steady", [True, False])

@@ -79,8 +79,24 @@ def outside(t: float) -> list[Obj]:
     return [Obj("vehicle", OUTSIDE, 1)]
 
 
-def cut_by_the_picture_edge(t: float) -> list[Obj]:
-    return [Obj("vehicle", (200.0, 450.0, 440.0, 720.0), 1)]
+def cut_by_the_picture_on_two_sides(t: float) -> list[Obj]:
+    """A tall vehicle in the picture's top-left corner: how much of it lies outside cannot be told."""
+    return [Obj("vehicle", (0.0, 0.0, 240.0, 600.0), 1)]
+
+
+BUS_CUT_LEFT = (0.0, 420.0, 260.0, 600.0)  # a bus parked half out of view: anchor (130, 600) inside the zone
+
+
+def a_bus_cut_by_the_left_edge(t: float) -> list[Obj]:
+    """Parked; the detector places its right end 30 px apart from frame to frame (a real night clip's bus:
+    18-20 px on a 150 px box), more than a vehicle in front may move an edge, less than a whole one's anchor."""
+    return [Obj("vehicle", BUS_CUT_LEFT if int(t * 2) % 3 else (0.0, 420.0, 230.0, 600.0), 1)]
+
+
+def driving_out_past_the_left_edge(t: float) -> list[Obj]:
+    """Slows to a crawl while leaving the picture: cut by the left edge the whole time, its right end moves."""
+    right = 260.0 - 6.0 * t
+    return [Obj("vehicle", (0.0, 420.0, right, 600.0), 1)] if right > 40 else []
 
 
 def two_cars(t: float) -> list[Obj]:
@@ -190,7 +206,9 @@ Scene = Callable[[float], Iterable[Obj]]
         ("two cars, two violations", at("09:00"), 60, two_cars, 2),
         ("untracked detections are ignored", at("09:00"), 60, untracked, 0),
         ("people do not park", at("09:00"), 60, person, 0),
-        ("a vehicle cut by the picture's edge", at("09:00"), 60, cut_by_the_picture_edge, 0),
+        ("a vehicle cut by the picture on two sides", at("09:00"), 60, cut_by_the_picture_on_two_sides, 0),
+        ("a parked bus cut by the left edge", at("09:00"), 60, a_bus_cut_by_the_left_edge, 1),
+        ("crawling out past the left edge", at("09:00"), 60, driving_out_past_the_left_edge, 0),
         ("a different car in the same spot", at("09:00"), 30, a_different_car_takes_the_spot, 0),
         ("another car in the same spot, then long", at("09:00"), 13 + DWELL + 0.5, a_different_car_takes_the_spot, 1),
         ("the tracker hands the id to another car", at("09:00"), 30, the_tracker_hands_the_id_to_another_car, 0),
@@ -222,12 +240,22 @@ def test_a_taken_over_stay_is_confirmed_once_its_vehicle_stood_still() -> None:
     assert violation.confirmed_at == at("09:00", 24)
 
 
-def test_a_vehicle_cut_by_the_detectors_window_starts_no_stay_as_at_the_picture_edge() -> None:
+def test_a_case_names_the_picture_edges_its_vehicle_runs_past() -> None:
+    [cut] = run(ParkingRule(zone(), TZ), at("09:00"), 60, a_bus_cut_by_the_left_edge)
+    assert cut.details.cut_by_picture == ("left",)  # type: ignore[union-attr]
+    assert len(cut.photos) >= 3  # arrival, interval, confirmation as for any case
+    [whole] = run(ParkingRule(zone(), TZ), at("09:00"), 60, parked)
+    assert whole.details.cut_by_picture == ()  # type: ignore[union-attr]
+
+
+def test_a_vehicle_cut_by_the_detectors_window_is_judged_as_at_the_picture_edge() -> None:
     """The detector looked at part of the picture (the zones' window): a box reaching an inner edge of it
-    may be cut there, so its ground point is not known; the same car inside the window is confirmed."""
-    assert run(ParkingRule(zone(), TZ), at("09:00"), 60, parked, view=(200, 300, 1000, 720)) == []
-    assert run(ParkingRule(zone(), TZ), at("09:00"), 60, parked, view=(0, 450, 1000, 720)) == []  # top edge
-    assert len(run(ParkingRule(zone(), TZ), at("09:00"), 60, parked, view=(100, 300, 1000, 720))) == 1
+    may be cut there, so that edge says nothing; the others show the car still. The photos are of the
+    whole picture, where the car shows whole: the case names no cut side. Cut on two sides: no stay."""
+    for window in ((200, 300, 1000, 720), (0, 450, 1000, 720), (100, 300, 1000, 720)):  # left, top, none
+        [violation] = run(ParkingRule(zone(), TZ), at("09:00"), 60, parked, view=window)
+        assert violation.details.cut_by_picture == ()  # type: ignore[union-attr]
+    assert run(ParkingRule(zone(), TZ), at("09:00"), 60, parked, view=(200, 450, 1000, 720)) == []
 
 
 def test_a_partly_hidden_car_is_taken_over_by_its_whole_box() -> None:
