@@ -58,12 +58,6 @@ def cut_sides(box: Box, frame: Frame, *, whole_picture: bool = False) -> tuple[b
     )
 
 
-def at_border(box: Box, frame: Frame) -> bool:
-    """Whether the box reaches the edge of what the detector saw: neither the object's whole extent nor
-    (where the bottom or a side is cut) its ground point is known."""
-    return any(cut_sides(box, frame))
-
-
 def cut_by_picture(view: VehicleView | None, box: Box, frame: Frame) -> VehicleView | None:
     """The view with the box's edges on the picture's edge taken out of the edges in plain view: like
     one hidden by a vehicle in front, a vehicle cut by the picture is judged still by the edges that show."""
