@@ -1,9 +1,9 @@
 """Parking on real clips from outside the real-data kit (never tuned on), with what a person sees in each.
 
-    PYTHONPATH=$PWD YOLO_OFFLINE=1 .venv/bin/python bench/unseen_clips_bench.py --clips DIR [--only NAME ...]
+    PYTHONPATH=$PWD YOLO_OFFLINE=1 .venv/bin/python bench/unseen_clips_bench.py --root DIR [--only NAME ...]
 
-DIR holds the clips named below (`<name>.mp4`); vision/models/DATA_SOURCES.md ("Clips measured with,
-outside the kit") gives each one's repository, commit, path and sha256, to bring with `git show`. Each
+DIR holds the clips named below as `clips/<name>.mp4` (the kit's layout); vision/models/DATA_SOURCES.md
+("Clips measured with, outside the kit") gives each one's repository, commit, path and sha256. Each
 plays through a real camera worker with the zones below (normalised; 5 s stop time unless named) and
 prints the parking cases per zone for the shipped street detector and the kit's COCO YOLOv8n INT8
 teacher, beside what a person sees. The clips are short, so the stop times are too; nothing here is a
@@ -71,11 +71,9 @@ UNSEEN = (
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--clips", type=Path, required=True, help="folder holding <name>.mp4 for each clip")
+    parser.add_argument("--root", type=Path, required=True, help="folder holding clips/<name>.mp4 for each clip")
     parser.add_argument("--only", nargs="*", default=None, help="clip names to play (default: all)")
     args = parser.parse_args()
-    root = args.clips.resolve().parent / f".{args.clips.name}-root"  # clip_outcome reads <root>/clips/<name>.mp4
-    (root / "clips").mkdir(parents=True, exist_ok=True)
     detectors = {
         "street": MemoDetector(build_detector(shipped_detector(Path("configs/cameras.yaml"), "street").config)),
         "coco-yolov8n-int8": MemoDetector(build_detector(teacher_detector(realdata_root()).config)),
@@ -83,15 +81,12 @@ def main() -> None:
     started, passed = time.perf_counter(), {name: 0 for name in detectors}
     clips = [c for c in UNSEEN if args.only is None or c.name in args.only]
     for clip in clips:
-        video = args.clips / f"{clip.name}.mp4"
+        video = args.root / "clips" / f"{clip.name}.mp4"
         if not video.is_file():
             raise SystemExit(f"{video}: missing (see vision/models/DATA_SOURCES.md for where it comes from)")
-        link = root / "clips" / video.name
-        link.unlink(missing_ok=True)
-        link.symlink_to(video.resolve())
         print(f"{clip.name}\n  seen: {clip.seen}\n  expected: {clip.expectation}")
         for name, detector in detectors.items():
-            outcome = clip_outcome(clip, detector, root)
+            outcome = clip_outcome(clip, detector, args.root)
             ok = clip.judge(outcome)
             passed[name] += ok
             print(f"  {'PASS' if ok else 'FAIL'} {name:18s} {describe(clip, outcome)}")

@@ -54,7 +54,7 @@ from vision.rules.common import (
     polygon_of,
 )
 from vision.rules.stay import Sighting, Stay, cut_by_picture, cut_sides
-from vision.rules.views import WHOLE, covered, part_in, view_of
+from vision.rules.views import covered, part_in, view_of
 from vision.violations.base import PlateLookup
 from vision.violations.parking import PICTURE_SIDES, NoParkingZone, ParkingDetails, PictureSide
 
@@ -284,7 +284,7 @@ class ParkingRule:
         if stay.reported:
             return None
         seen_whole = sighting.view is not None and sighting.view.whole
-        if stay.counting_since is not None and seen_whole and stay.arrival_view.part != WHOLE:
+        if stay.counting_since is not None and seen_whole and stay.arrival_view.behind:
             # Counted while behind another vehicle, now in front of none: the one in front drove on (a
             # queue moving up, as often as a parked row thinning). Count again from a whole view. (One
             # counted while cut by the picture's edge alone, its box now clear of it, only jittered.)

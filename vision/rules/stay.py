@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from domain.types import EvidencePhoto, Frame, ObjectIdentity, PlateReading
 from vision.identity import Appearance, Verdict, compare, plates_conflict
 from vision.rules.common import Box, anchor, box_size, in_picture, normalised_box
-from vision.rules.views import WHOLE, WHOLE_VIEW, VehicleView, part_in, same_view
+from vision.rules.views import WHOLE_VIEW, VehicleView, part_in, same_view
 
 REPEATED_READ = 2  # votes: a plate read this often is the plate of the vehicle on the track, not a misread
 # characters: unconfident votes this far from the stay's plate can be that plate misread (1 and 3, 8 and B
@@ -64,7 +64,8 @@ def cut_by_picture(view: VehicleView | None, box: Box, frame: Frame) -> VehicleV
     cut = cut_sides(box, frame)
     if view is None or not any(cut):
         return view
-    return VehicleView(view.part, tuple(free and not c for free, c in zip(view.free, cut, strict=True)))  # type: ignore[arg-type]
+    left, top, right, bottom = (free and not c for free, c in zip(view.free, cut, strict=True))
+    return VehicleView(view.part, (left, top, right, bottom))
 
 
 Span = tuple[float, float] | None  # lowest and highest position of one box edge seen in view (None: never)
@@ -132,7 +133,7 @@ class Stay:
             return max(max(x2, x) - min(x1, x), max(y2, y) - min(y1, y)) > tolerance * self.size
         # cut by the picture alone (no vehicle hides it): its edges in view are its own, as firm as a whole
         # one's anchor; an edge next to a vehicle in front must stand stiller
-        limit = (tolerance if sighting.view.part == WHOLE else edge_tolerance) * self.size
+        limit = (edge_tolerance if sighting.view.behind else tolerance) * self.size
         for span, free, value in zip(self.edges, sighting.view.free, sighting.box[:4], strict=True):
             if free and span is not None and max(span[1], float(value)) - min(span[0], float(value)) > limit:
                 return True

@@ -50,6 +50,11 @@ class VehicleView:
         """Nothing hides it: its box and its anchor are the vehicle's own."""
         return self.part == WHOLE and all(self.free)
 
+    @property
+    def behind(self) -> bool:
+        """Another vehicle hides part of it (else at most the picture's edge cuts it)."""
+        return self.part != WHOLE
+
 
 WHOLE_VIEW = VehicleView(WHOLE)
 
